@@ -1,0 +1,66 @@
+/** `seqcast conformance DIR`: parse, call, print. */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { CaseResult } from '../conformance/run.js';
+import { runConformanceDir } from '../conformance/dir.js';
+import type { DType } from '../tensor.js';
+
+export function registerConformance(program: Command): void {
+  program
+    .command('conformance')
+    .description('run every *.json reference case in DIR and end with "N passed, M failed"')
+    .argument('<dir>', 'folder of conformance cases (format: shared/conformance/README.md)')
+    .addOption(
+      new Option('--dtype <dtype>', 'precision to compute in')
+        .choices(['float32', 'float64'])
+        .default('float32'),
+    )
+    .option('--verbose', 'print every comparison of every case', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast conformance ../shared/conformance
+  $ seqcast conformance cases/ --dtype float64     # agrees with the float64 references to ~1e-12
+
+Each case prints PASS, FAIL (with the comparison that failed), SKIP (a kind this release does not run yet)
+or UNREADABLE (a missing or unknown field, a malformed tensor). Exit status 1 when any case failed or
+could not be read.`,
+    )
+    .action((dir: string, opts: { dtype: DType; verbose: boolean }) => {
+      const summary = runConformanceDir(dir, { dtype: opts.dtype });
+      for (const r of summary.results) {
+        console.log(formatResult(r));
+        if (opts.verbose) {
+          for (const c of r.checks) {
+            console.log(
+              `    ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: max error ${c.maxError.toExponential(2)} (bound ${c.bound.toExponential(2)})`,
+            );
+          }
+        }
+      }
+      const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
+      console.log(`${summary.passed} passed, ${summary.failed} failed${skipped}`);
+      process.exitCode = summary.failed > 0 ? 1 : 0;
+    });
+}
+
+function formatResult(r: CaseResult): string {
+  switch (r.status) {
+    case 'passed': {
+      const worst = (prefix: string): string => {
+        const errs = r.checks.filter(
+          (c) => c.what.startsWith(prefix) || (prefix === 'fwd' && !c.what.startsWith('grads')),
+        );
+        return Math.max(0, ...errs.map((c) => c.relError)).toExponential(1);
+      };
+      return `PASS  ${r.name}  (relative error: forward ${worst('fwd')}, backward ${worst('grads')})`;
+    }
+    case 'failed':
+      return `FAIL  ${r.name}: ${r.message ?? ''}`;
+    case 'skipped':
+      return `SKIP  ${r.name}: ${r.message ?? ''}`;
+    case 'unreadable':
+      return `UNREADABLE  ${r.name}: ${r.message ?? ''}`;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Reading conformance cases (format: shared/conformance/README.md). Reading is strict: a missing field, an
+ * unknown field, a tensor whose data does not fill its shape or a non-number is an unreadable case, never
+ * a silently different test.
+ */
+import { SeqcastError } from '../errors.js';
+
+export interface CaseTensor {
+  readonly shape: readonly number[];
+  readonly data: readonly number[];
+}
+
+export interface CaseWeight extends CaseTensor {
+  readonly name: string;
+}
+
+export interface CaseLayer {
+  readonly type: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly weights: readonly CaseWeight[];
+}
+
+export interface LayerGradCase {
+  readonly name: string;
+  readonly kind: 'layerGrad';
+  readonly description: string;
+  readonly layers: readonly CaseLayer[];
+  readonly input: CaseTensor;
+  readonly output: CaseTensor;
+  readonly layerOutputs: readonly CaseTensor[];
+  readonly lossWeights: CaseTensor;
+  readonly loss: number;
+  readonly grads: { readonly input: CaseTensor; readonly weights: readonly (readonly CaseWeight[])[] };
+  readonly tolerance: { readonly forward: number; readonly backward: number };
+}
+
+/** Cases of kinds whose features arrive in later releases: read and checked for shape, not yet run. */
+export interface OtherCase {
+  readonly name: string;
+  readonly kind: 'trainStep' | 'workflow';
+  readonly description: string;
+}
+
+export type ConformanceCase = LayerGradCase | OtherCase;
+
+const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; optional: readonly string[] }> =
+  {
+    layerGrad: {
+      required: [
+        'name',
+        'kind',
+        'description',
+        'layers',
+        'input',
+        'output',
+        'layerOutputs',
+        'lossWeights',
+        'loss',
+        'grads',
+        'tolerance',
+      ],
+      optional: [],
+    },
+    trainStep: {
+      required: [
+        'name',
+        'kind',
+        'description',
+        'layers',
+        'input',
+        'target',
+        'loss',
+        'optimizer',
+        'steps',
+        'finalLoss',
+        'tolerance',
+      ],
+      optional: [],
+    },
+    workflow: {
+      required: ['name', 'kind', 'description', 'params', 'series', 'expected', 'tolerance'],
+      optional: ['seriesSource'],
+    },
+  };
+
+/** Parses one case from its JSON value; throws a SeqcastError ('case') naming the field that is wrong. */
+export function parseCase(json: unknown): ConformanceCase {
+  const c = asObject(json, 'the case');
+  const kind = c.kind;
+  if (kind !== 'layerGrad' && kind !== 'trainStep' && kind !== 'workflow') {
+    throw caseError(`"kind" must be "layerGrad", "trainStep" or "workflow" (got ${JSON.stringify(kind)})`);
+  }
+  checkFields(c, FIELDS[kind].required, FIELDS[kind].optional, 'the case');
+  const name = asString(c.name, '"name"');
+  const description = asString(c.description, '"description"');
+  if (kind !== 'layerGrad') return { name, kind, description };
+
+  const layers = asArray(c.layers, '"layers"').map((l, i) => parseLayer(l, `layers[${i}]`));
+  const tol = asObject(c.tolerance, '"tolerance"');
+  checkFields(tol, ['forward', 'backward'], [], '"tolerance"');
+  const grads = asObject(c.grads, '"grads"');
+  checkFields(grads, ['input', 'weights'], [], '"grads"');
+  return {
+    name,
+    kind,
+    description,
+    layers,
+    input: parseTensor(c.input, '"input"'),
+    output: parseTensor(c.output, '"output"'),
+    layerOutputs: asArray(c.layerOutputs, '"layerOutputs"').map((t, i) =>
+      parseTensor(t, `layerOutputs[${i}]`),
+    ),
+    lossWeights: parseTensor(c.lossWeights, '"lossWeights"'),
+    loss: asNumber(c.loss, '"loss"'),
+    grads: {
+      input: parseTensor(grads.input, 'grads.input'),
+      weights: asArray(grads.weights, 'grads.weights').map((ws, i) =>
+        asArray(ws, `grads.weights[${i}]`).map((w, j) => parseWeight(w, `grads.weights[${i}][${j}]`)),
+      ),
+    },
+    tolerance: {
+      forward: asNumber(tol.forward, 'tolerance.forward'),
+      backward: asNumber(tol.backward, 'tolerance.backward'),
+    },
+  };
+}
+
+function parseLayer(json: unknown, where: string): CaseLayer {
+  const l = asObject(json, where);
+  checkFields(l, ['type', 'config', 'weights'], [], where);
+  return {
+    type: asString(l.type, `${where}.type`),
+    config: asObject(l.config, `${where}.config`),
+    weights: asArray(l.weights, `${where}.weights`).map((w, j) => parseWeight(w, `${where}.weights[${j}]`)),
+  };
+}
+
+function parseWeight(json: unknown, where: string): CaseWeight {
+  const w = asObject(json, where);
+  checkFields(w, ['name', 'shape', 'data'], [], where);
+  return { name: asString(w.name, `${where}.name`), ...parseTensor({ shape: w.shape, data: w.data }, where) };
+}
+
+function parseTensor(json: unknown, where: string): CaseTensor {
+  const t = asObject(json, where);
+  checkFields(t, ['shape', 'data'], [], where);
+  const shape = asArray(t.shape, `${where}.shape`).map((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw caseError(`${where}.shape[${i}] must be an integer ≥ 0 (got ${JSON.stringify(d)})`);
+    }
+    return d;
+  });
+  const data = asArray(t.data, `${where}.data`).map((v, i) => asNumber(v, `${where}.data[${i}]`));
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== n) {
+    throw caseError(`${where}: shape [${shape.join(', ')}] holds ${n} values but data has ${data.length}`);
+  }
+  return { shape, data };
+}
+
+function checkFields(
+  obj: Record<string, unknown>,
+  required: readonly string[],
+  optional: readonly string[],
+  where: string,
+): void {
+  for (const key of Object.keys(obj)) {
+    if (!required.includes(key) && !optional.includes(key))
+      throw caseError(`${where} has an unknown field "${key}"`);
+  }
+  for (const key of required) {
+    if (!(key in obj)) throw caseError(`${where} lacks the field "${key}"`);
+  }
+}
+
+function asObject(v: unknown, where: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw caseError(`${where} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function asArray(v: unknown, where: string): unknown[] {
+  if (!Array.isArray(v)) throw caseError(`${where} must be an array`);
+  return v;
+}
+
+function asString(v: unknown, where: string): string {
+  if (typeof v !== 'string') throw caseError(`${where} must be a string`);
+  return v;
+}
+
+function asNumber(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw caseError(`${where} must be a finite number (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+function caseError(message: string): SeqcastError {
+  return new SeqcastError('case', message);
+}

@@ -1,0 +1,141 @@
+/**
+ * Runs conformance cases. `layerGrad`: build the stack from the case's layers and weights, forward the
+ * input, compare every layer's output and the loss Σ output ⊙ lossWeights, backpropagate lossWeights and
+ * compare the input gradient and every weight gradient. Kinds whose features are not in this release are
+ * read (strictly) and reported as skipped.
+ */
+import { SeqcastError } from '../errors.js';
+import { layerFromConfig } from '../layers/from-config.js';
+import { Sequential } from '../model/sequential.js';
+import type { DType } from '../tensor.js';
+import { tensor } from '../tensor.js';
+import type { LayerGradCase } from './case.js';
+import { parseCase } from './case.js';
+import type { Comparison } from './compare.js';
+import { compareShapes, compareValues } from './compare.js';
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'unreadable';
+
+export interface CaseResult {
+  readonly name: string;
+  readonly kind: string;
+  readonly status: CaseStatus;
+  readonly checks: readonly Comparison[];
+  /** Why a case failed, was skipped or could not be read. */
+  readonly message?: string;
+}
+
+export interface RunOptions {
+  /** Compute in float32 (default, what models use) or float64 (agrees with the references to ~1e-12). */
+  readonly dtype?: DType;
+}
+
+const LATER: Record<string, string> = {
+  trainStep: 'trainStep cases need optimisers and losses, which arrive with the training release',
+  workflow: 'workflow cases need the forecasting pipeline, which arrives with the workflow release',
+};
+
+/** Runs one case given its parsed JSON. Never throws: every problem becomes a result. */
+export function runCase(json: unknown, fallbackName: string, options: RunOptions = {}): CaseResult {
+  let parsed;
+  try {
+    parsed = parseCase(json);
+  } catch (e) {
+    return {
+      name: fallbackName,
+      kind: kindOf(json),
+      status: 'unreadable',
+      checks: [],
+      message: messageOf(e),
+    };
+  }
+  if (parsed.kind !== 'layerGrad') {
+    return {
+      name: parsed.name,
+      kind: parsed.kind,
+      status: 'skipped',
+      checks: [],
+      message: LATER[parsed.kind],
+    };
+  }
+  try {
+    const checks = runLayerGrad(parsed, options.dtype ?? 'float32');
+    const failed = checks.filter((c) => !c.ok);
+    return {
+      name: parsed.name,
+      kind: parsed.kind,
+      status: failed.length === 0 ? 'passed' : 'failed',
+      checks,
+      ...(failed.length > 0 ? { message: failed.map((c) => c.message).join('; ') } : {}),
+    };
+  } catch (e) {
+    if (!(e instanceof SeqcastError)) throw e; // a bug in seqcast, not in the case: let it surface
+    return { name: parsed.name, kind: parsed.kind, status: 'failed', checks: [], message: e.message };
+  }
+}
+
+function runLayerGrad(c: LayerGradCase, dtype: DType): Comparison[] {
+  const layers = c.layers.map((l) => layerFromConfig(l.type, l.config));
+  const model = new Sequential(layers, { inputShape: c.input.shape.slice(1), dtype, seed: 0 });
+  model.setWeights(
+    c.layers.flatMap((l, i) =>
+      l.weights.map((w) => ({ name: `${layers[i].name}/${w.name}`, shape: w.shape, data: w.data })),
+    ),
+  );
+  const checks: Comparison[] = [];
+  const tol = c.tolerance;
+
+  const out = model.forward(tensor(c.input.data, c.input.shape, dtype));
+  if (c.layerOutputs.length !== layers.length) {
+    throw new SeqcastError(
+      'case',
+      `layerOutputs has ${c.layerOutputs.length} entries for ${layers.length} layers`,
+    );
+  }
+  model.layerOutputs.forEach((o, i) => {
+    checks.push(compareShapes(`layerOutputs[${i}] shape`, o.shape, c.layerOutputs[i].shape));
+    checks.push(compareValues(`layerOutputs[${i}]`, o.data, c.layerOutputs[i].data, tol.forward));
+  });
+  checks.push(compareShapes('output shape', out.shape, c.output.shape));
+  checks.push(compareValues('output', out.data, c.output.data, tol.forward));
+  let loss = 0;
+  for (let i = 0; i < out.data.length; i++) loss += out.data[i] * (c.lossWeights.data[i] ?? NaN);
+  checks.push(compareValues('loss', [loss], [c.loss], tol.forward));
+  if (!checks.every((ch) => ch.ok)) return checks; // gradients of a wrong forward say nothing more
+
+  model.zeroGrad();
+  const dx = model.backward(tensor(c.lossWeights.data, c.lossWeights.shape, dtype));
+  checks.push(compareShapes('grads.input shape', dx.shape, c.grads.input.shape));
+  checks.push(compareValues('grads.input', dx.data, c.grads.input.data, tol.backward));
+  const grads = model.gradients();
+  c.grads.weights.forEach((layerGrads, i) => {
+    for (const g of layerGrads) {
+      const full = `${layers[i].name}/${g.name}`;
+      const actual = grads.find((w) => w.name === full);
+      if (actual === undefined)
+        throw new SeqcastError(
+          'case',
+          `grads.weights[${i}] names '${g.name}', which layer ${i} does not have`,
+        );
+      checks.push(compareShapes(`grads ${full} shape`, actual.shape, g.shape));
+      checks.push(compareValues(`grads ${full}`, actual.data, g.data, tol.backward));
+    }
+  });
+  const expectedCount = c.grads.weights.reduce((n, l) => n + l.length, 0);
+  if (expectedCount !== grads.length) {
+    throw new SeqcastError(
+      'case',
+      `grads.weights lists ${expectedCount} gradients but the model has ${grads.length} weights`,
+    );
+  }
+  return checks;
+}
+
+function kindOf(json: unknown): string {
+  const k = (json as { kind?: unknown } | null)?.kind;
+  return typeof k === 'string' ? k : '?';
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

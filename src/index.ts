@@ -1,0 +1,15 @@
+/**
+ * seqcast: recurrent networks (SimpleRNN, LSTM, GRU, Bidirectional, Dense) with Keras semantics and
+ * weight layouts, trained by exact backpropagation through time over Float32Array, for Node and the browser.
+ */
+export * from './conformance/index.js';
+export type { SeqcastErrorCode } from './errors.js';
+export { SeqcastError } from './errors.js';
+export type { Initializer } from './initializers.js';
+export { initialize } from './initializers.js';
+export * from './kernels/index.js';
+export * from './layers/index.js';
+export * from './model/index.js';
+export { Random } from './random.js';
+export type { DType, FloatArray, Shape, Tensor } from './tensor.js';
+export { allocate, cloneTensor, firstNonFinite, formatShape, sizeOf, tensor, zeros } from './tensor.js';

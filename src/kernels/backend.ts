@@ -1,0 +1,56 @@
+/**
+ * The small interface every layer computes through. A faster backend (WebAssembly SIMD, worker threads)
+ * implements the same calls and replaces the plain one without a change to any layer.
+ *
+ * Matrices are row-major with an explicit offset and leading dimension (the distance between rows), as in
+ * BLAS, so a layer can point at one time step's block or one gate's columns of a larger buffer without
+ * making a view object per step.
+ */
+import type { FloatArray } from '../tensor.js';
+
+export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
+
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
+
+export interface Backend {
+  readonly name: string;
+
+  /**
+   * C[M, N] = op(A)[M, K] · op(B)[K, N], or C += … when `accumulate` is true.
+   * op(A)[i, k] = transA ? A[aOff + k·lda + i] : A[aOff + i·lda + k]; op(B) likewise with bOff, ldb;
+   * C[i, j] = C[cOff + i·ldc + j].
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: FloatArray,
+    aOff: number,
+    lda: number,
+    B: FloatArray,
+    bOff: number,
+    ldb: number,
+    C: FloatArray,
+    cOff: number,
+    ldc: number,
+    accumulate: boolean,
+  ): void;
+
+  /** x[off .. off+n) ← act(x[off .. off+n)), in place. */
+  activate(act: Activation, x: FloatArray, off: number, n: number): void;
+
+  /**
+   * dx[off .. off+n) ← dx · act'(·), the derivative written from the activation's OUTPUT y
+   * (tanh' = 1 − y², sigmoid' = y(1 − y), relu' = [y > 0], linear' = 1), in place.
+   */
+  activateBackward(
+    act: Activation,
+    y: FloatArray,
+    yOff: number,
+    dx: FloatArray,
+    dxOff: number,
+    n: number,
+  ): void;
+}

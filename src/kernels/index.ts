@@ -1,0 +1,3 @@
+export type { Activation, Backend } from './backend.js';
+export { ACTIVATIONS } from './backend.js';
+export { activationFunction, jsBackend, sigmoid } from './js.js';

@@ -1,0 +1,103 @@
+/**
+ * The contract between a recurrent layer (which owns batch-major ↔ time-major layout, `goBackwards`,
+ * `returnSequences`, `returnState` and initial states) and a cell (which owns the fused whole-sequence
+ * kernels). Shape letters: T steps, B batch, I input features, U units, G gate blocks.
+ *
+ * A cell works on time-major buffers, so one step's rows are one contiguous [B, ·] block:
+ * - `forward(x, T, B, state0)`: x [T, B, I]; state0[k] [B, U] or null for zeros. Afterwards
+ *   `states[k]` holds [T+1, B, U] (block 0 = the initial state, block t = the state after step t):
+ *   states[0] is h; an LSTM has states[1] = c.
+ * - `backward(dh, dStateT, dx, dState0)`: dh [T, B, U] is dL/dh_t for t = 1..T coming from the layer's
+ *   outputs (the cell may overwrite it); dStateT[k] [B, U] is extra gradient on the final state (or null).
+ *   Writes dx [T, B, I] and dState0[k] [B, U]; ACCUMULATES weight gradients.
+ */
+import type { FloatArray } from '../tensor.js';
+import { allocate } from '../tensor.js';
+import type { BuildContext, WeightSpec } from './layer.js';
+
+export interface RecurrentCell {
+  readonly units: number;
+  /** 1 for SimpleRNN and GRU (h), 2 for LSTM (h, c). */
+  readonly stateCount: 1 | 2;
+  readonly states: readonly FloatArray[];
+  build(inputDim: number, ctx: BuildContext): void;
+  weightSpecs(): readonly WeightSpec[];
+  attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void;
+  forward(x: FloatArray, T: number, B: number, state0: readonly (FloatArray | null)[]): void;
+  backward(
+    dh: FloatArray,
+    dStateT: readonly (FloatArray | null)[],
+    dx: FloatArray,
+    dState0: readonly FloatArray[],
+  ): void;
+  getConfig(): Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Grows-only buffers: `ensure(T, B)` reallocates only when a call needs more room than any before it, so
+ * repeated calls (training batches, a last partial batch, prediction) reuse the same memory.
+ */
+export class Workspace {
+  private capT = 0;
+  private capB = 0;
+  private readonly sizes: Record<string, (T: number, B: number) => number>;
+  private readonly dtype: BuildContext['dtype'];
+  readonly buf: Record<string, FloatArray> = {};
+
+  constructor(dtype: BuildContext['dtype'], sizes: Record<string, (T: number, B: number) => number>) {
+    this.dtype = dtype;
+    this.sizes = sizes;
+  }
+
+  /** Returns true when the buffers were (re)allocated. */
+  ensure(T: number, B: number): boolean {
+    if (T <= this.capT && B <= this.capB) return false;
+    this.capT = Math.max(T, this.capT);
+    this.capB = Math.max(B, this.capB);
+    for (const [name, size] of Object.entries(this.sizes)) {
+      this.buf[name] = allocate(this.dtype, size(this.capT, this.capB));
+    }
+    return true;
+  }
+}
+
+/** Copies state0 (or zeros) into block 0 of a [T+1, B, U] state buffer. */
+export function loadInitialState(states: FloatArray, init: FloatArray | null, n: number): void {
+  if (init === null) states.fill(0, 0, n);
+  else states.set(init.length === n ? init : init.subarray(0, n), 0);
+}
+
+/** Adds the bias row to every one of `rows` rows of width `n` of `out`, starting at `off`. */
+export function fillRowsWithBias(
+  out: FloatArray,
+  off: number,
+  rows: number,
+  bias: FloatArray | null,
+  bOff: number,
+  n: number,
+): void {
+  if (bias === null) {
+    out.fill(0, off, off + rows * n);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = off + r * n;
+    for (let j = 0; j < n; j++) out[o + j] = bias[bOff + j];
+  }
+}
+
+/** dBias[bOff + j] += Σ_r dz[off + r·ld + j] for j < n: the bias gradient, column sums. Accumulates. */
+export function accumulateColumnSums(
+  dz: FloatArray,
+  off: number,
+  rows: number,
+  ld: number,
+  n: number,
+  dBias: FloatArray,
+  bOff: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = off + r * ld;
+    for (let j = 0; j < n; j++) dBias[bOff + j] += dz[o + j];
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Dense (Keras `Dense`): y = act(x · W + b) on the last axis, so [B, F] → [B, U] and, applied at every
+ * step, [B, T, F] → [B, T, U]. W = kernel [F, U], b = bias [U].
+ *
+ * Backward, with R = the number of rows (B or B·T):
+ *     dz = dy ⊙ act'(y);   dW += xᵀ · dz;   db += Σ_rows dz;   dx = dz · Wᵀ
+ */
+import { SeqcastError } from '../errors.js';
+import type { Activation, Backend } from '../kernels/backend.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
+import { allocate, formatShape } from '../tensor.js';
+import { accumulateColumnSums, fillRowsWithBias } from './cell.js';
+import type { BuildContext, Layer, WeightSpec } from './layer.js';
+import { checkActivation, checkBoolean, checkInput, checkKnownOptions, checkUnits } from './layer.js';
+
+export interface DenseOptions {
+  readonly units: number;
+  /** Default 'linear'. */
+  readonly activation?: Activation;
+  /** Default true. */
+  readonly useBias?: boolean;
+  readonly name?: string;
+}
+
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'name'] as const;
+
+export class Dense implements Layer {
+  name: string;
+  readonly className = 'Dense' as const;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  private inputShape: Shape | null = null;
+  private inputDim = 0;
+  private dtype: DType = 'float32';
+  private backend!: Backend;
+  private kernel!: FloatArray;
+  private bias: FloatArray | null = null;
+  private dKernel!: FloatArray;
+  private dBias: FloatArray | null = null;
+  private x: FloatArray | null = null;
+  private rows = 0;
+  private outShape: number[] = [];
+  private y: FloatArray = new Float32Array(0);
+  private dz: FloatArray = new Float32Array(0);
+  private dx: FloatArray = new Float32Array(0);
+
+  constructor(options: DenseOptions) {
+    checkKnownOptions('Dense', options, DENSE_KEYS);
+    this.units = checkUnits('Dense', options.units);
+    this.activation = checkActivation('Dense', 'activation', options.activation, 'linear');
+    this.useBias = checkBoolean('Dense', 'useBias', options.useBias, true);
+    this.name = options.name ?? '';
+  }
+
+  build(inputShape: Shape, ctx: BuildContext): Shape {
+    const F = inputShape[inputShape.length - 1];
+    if (inputShape.length < 1 || inputShape.length > 2 || F === null || F === undefined) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (Dense) expects input [batch, features] or [batch, timesteps, features] ` +
+          `but received ${formatShape([null, ...inputShape])}`,
+      );
+    }
+    this.inputShape = inputShape;
+    this.inputDim = F;
+    this.dtype = ctx.dtype;
+    this.backend = ctx.backend;
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  weightSpecs(): readonly WeightSpec[] {
+    const specs: WeightSpec[] = [
+      { name: 'kernel', shape: [this.inputDim, this.units], init: { kind: 'glorotUniform' } },
+    ];
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: { kind: 'zeros' } });
+    return specs;
+  }
+
+  attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
+    this.kernel = weights[0];
+    this.dKernel = grads[0];
+    this.bias = this.useBias ? weights[1] : null;
+    this.dBias = this.useBias ? grads[1] : null;
+  }
+
+  // x [R, F] (R = B or B·T); kernel [F, U]; y [R, U]
+  forward(x: Tensor): Tensor {
+    if (this.inputShape === null)
+      throw new SeqcastError('state', `layer '${this.name}': forward() before build()`);
+    checkInput(this.name, x, this.inputShape, this.dtype);
+    const F = this.inputDim;
+    const U = this.units;
+    const R = x.data.length / F;
+    if (this.y.length < R * U) this.y = allocate(this.dtype, R * U);
+    const y = this.y;
+    fillRowsWithBias(y, 0, R, this.bias, 0, U);
+    this.backend.gemm(false, false, R, U, F, x.data, 0, F, this.kernel, 0, U, y, 0, U, true);
+    this.backend.activate(this.activation, y, 0, R * U);
+    this.x = x.data;
+    this.rows = R;
+    this.outShape = [...x.shape.slice(0, -1), U];
+    return { shape: this.outShape, data: y.subarray(0, R * U) };
+  }
+
+  backward(dy: Tensor): Tensor {
+    if (this.x === null)
+      throw new SeqcastError('state', `layer '${this.name}': backward() called before forward()`);
+    const F = this.inputDim;
+    const U = this.units;
+    const R = this.rows;
+    if (dy.data.length !== R * U || dy.shape.length !== this.outShape.length) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}': the output gradient has shape ${formatShape(dy.shape)}, expected ${formatShape(this.outShape)}`,
+      );
+    }
+    if (this.dz.length < R * U) this.dz = allocate(this.dtype, R * U);
+    if (this.dx.length < R * F) this.dx = allocate(this.dtype, R * F);
+    const dz = this.dz;
+    dz.set(dy.data.length === R * U ? dy.data : dy.data.subarray(0, R * U));
+    this.backend.activateBackward(this.activation, this.y, 0, dz, 0, R * U);
+    this.backend.gemm(true, false, F, U, R, this.x, 0, F, dz, 0, U, this.dKernel, 0, U, true);
+    if (this.dBias !== null) accumulateColumnSums(dz, 0, R, U, U, this.dBias, 0);
+    this.backend.gemm(false, true, R, F, U, dz, 0, U, this.kernel, 0, U, this.dx, 0, F, false);
+    return { shape: [...this.outShape.slice(0, -1), F], data: this.dx.subarray(0, R * F) };
+  }
+
+  getConfig(): Readonly<Record<string, unknown>> {
+    return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias };
+  }
+}
+
+/** A fully-connected layer on the last axis: `y = act(x · kernel + bias)`. */
+export function dense(options: DenseOptions): Dense {
+  return new Dense(options);
+}

@@ -1,0 +1,15 @@
+export type { BidirectionalOptions, MergeMode } from './bidirectional.js';
+export { Bidirectional, bidirectional, MERGE_MODES } from './bidirectional.js';
+export type { RecurrentCell } from './cell.js';
+export type { DenseOptions } from './dense.js';
+export { Dense, dense } from './dense.js';
+export { LAYER_CLASSES, layerFromConfig } from './from-config.js';
+export type { GRUOptions } from './gru.js';
+export { GRU, gru, GRUCell, gruStepNaive } from './gru.js';
+export type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
+export type { LSTMOptions } from './lstm.js';
+export { LSTM, lstm, LSTMCell, lstmStepNaive } from './lstm.js';
+export type { RecurrentGradients, RecurrentOptions, RecurrentOutput } from './recurrent.js';
+export { Recurrent } from './recurrent.js';
+export type { SimpleRNNOptions } from './simple-rnn.js';
+export { SimpleRNN, simpleRNN, SimpleRNNCell, simpleRnnStepNaive } from './simple-rnn.js';

@@ -1,0 +1,261 @@
+/**
+ * The recurrent layer: everything a SimpleRNN, LSTM and GRU share. It owns the layout (batch-major
+ * [B, T, I] outside, time-major [T, B, I] for the cell), `goBackwards` (the cell reads step T first; the
+ * outputs stay in processing order, as in Keras), `returnSequences`, `returnState` and initial states.
+ * The cell owns the equations and the fused kernels.
+ */
+import { SeqcastError } from '../errors.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
+import { formatShape } from '../tensor.js';
+import type { RecurrentCell } from './cell.js';
+import { Workspace } from './cell.js';
+import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
+import { checkBoolean, checkInput } from './layer.js';
+
+/** Options every recurrent layer accepts. */
+export interface RecurrentOptions {
+  /** Output the state after every step ([B, T, U]) instead of only the last ([B, U]). Default false. */
+  readonly returnSequences?: boolean;
+  /** Also return the final state(s) from `call` (h, and c for an LSTM). Default false. */
+  readonly returnState?: boolean;
+  /** Read the sequence from its last step to its first. Default false. */
+  readonly goBackwards?: boolean;
+  /** Layer name, unique within a model (Keras style `lstm_1` when not given). */
+  readonly name?: string;
+}
+
+export const RECURRENT_OPTION_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'name'] as const;
+
+/** `call`'s result: the output and, with `returnState`, the final states ([h] or [h, c], each [B, U]). */
+export interface RecurrentOutput {
+  readonly output: Tensor;
+  readonly states: readonly Tensor[];
+}
+
+/** `backwardCall`'s result: gradients with respect to the input and to the initial states. */
+export interface RecurrentGradients {
+  readonly dx: Tensor;
+  readonly dInitialState: readonly Tensor[];
+}
+
+export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> implements Layer {
+  name: string;
+  abstract readonly className: LayerClass;
+  readonly cell: C;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  private inputShape: Shape | null = null;
+  private dtype: DType = 'float32';
+  private ws!: Workspace;
+  private T = 0;
+  private B = 0;
+
+  protected constructor(layerLabel: string, cell: C, options: RecurrentOptions) {
+    this.cell = cell;
+    this.name = options.name ?? '';
+    this.returnSequences = checkBoolean(layerLabel, 'returnSequences', options.returnSequences, false);
+    this.returnState = checkBoolean(layerLabel, 'returnState', options.returnState, false);
+    this.goBackwards = checkBoolean(layerLabel, 'goBackwards', options.goBackwards, false);
+  }
+
+  get units(): number {
+    return this.cell.units;
+  }
+
+  build(inputShape: Shape, ctx: BuildContext): Shape {
+    if (inputShape.length !== 2 || inputShape[1] === null) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (${this.className}) expects input of shape [batch, timesteps, features] ` +
+          `but received ${formatShape([null, ...inputShape])}; a recurrent layer needs 3-D input — ` +
+          `reshape a series to [samples, timesteps, features], or set returnSequences: true on the recurrent layer before it`,
+      );
+    }
+    const [T, I] = inputShape as [number | null, number];
+    this.inputShape = inputShape;
+    this.dtype = ctx.dtype;
+    this.cell.build(I, ctx);
+    const U = this.cell.units;
+    this.ws = new Workspace(ctx.dtype, {
+      x: (t, b) => t * b * I, // [T, B, I] time-major input
+      dx: (t, b) => t * b * I, // [T, B, I] time-major input gradient
+      dxOut: (t, b) => b * t * I, // [B, T, I]
+      out: (t, b) => b * t * U, // [B, T, U] or [B, U]
+      dh: (t, b) => t * b * U, // [T, B, U]
+      state: (_t, b) => this.cell.stateCount * b * U, // final states, [B, U] each
+      dState0: (_t, b) => this.cell.stateCount * b * U,
+    });
+    return this.returnSequences ? [T, U] : [U];
+  }
+
+  weightSpecs(): readonly WeightSpec[] {
+    return this.cell.weightSpecs();
+  }
+
+  attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
+    this.cell.attach(weights, grads);
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.call(x).output;
+  }
+
+  backward(dy: Tensor): Tensor {
+    return this.backwardCall(dy).dx;
+  }
+
+  /** The forward pass with optional initial states ([h] or [h, c], each [B, U]). */
+  call(x: Tensor, initialState?: readonly Tensor[]): RecurrentOutput {
+    if (this.inputShape === null)
+      throw new SeqcastError('state', `layer '${this.name}': call() before build()`);
+    const B = checkInput(this.name, x, this.inputShape, this.dtype);
+    const T = x.shape[1];
+    const I = x.shape[2];
+    const U = this.cell.units;
+    if (T < 1)
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}': the input has 0 timesteps; a sequence needs at least 1`,
+      );
+    const state0 = this.checkInitialState(initialState, B);
+    this.ws.ensure(T, B);
+    const { buf } = this.ws;
+    // batch-major [B, T, I] → time-major [T, B, I], reversed in time for goBackwards
+    const xs = x.data;
+    for (let t = 0; t < T; t++) {
+      const src = this.goBackwards ? T - 1 - t : t;
+      for (let b = 0; b < B; b++) {
+        const from = (b * T + src) * I;
+        buf.x.set(xs.subarray(from, from + I), (t * B + b) * I);
+      }
+    }
+    this.cell.forward(buf.x, T, B, state0);
+    this.T = T;
+    this.B = B;
+    const h = this.cell.states[0];
+    let output: Tensor;
+    if (this.returnSequences) {
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          const from = ((t + 1) * B + b) * U;
+          buf.out.set(h.subarray(from, from + U), (b * T + t) * U);
+        }
+      }
+      output = { shape: [B, T, U], data: buf.out.subarray(0, B * T * U) };
+    } else {
+      buf.out.set(h.subarray(T * B * U, (T + 1) * B * U), 0);
+      output = { shape: [B, U], data: buf.out.subarray(0, B * U) };
+    }
+    const states: Tensor[] = [];
+    if (this.returnState) {
+      for (let k = 0; k < this.cell.stateCount; k++) {
+        buf.state.set(this.cell.states[k].subarray(T * B * U, (T + 1) * B * U), k * B * U);
+        states.push({ shape: [B, U], data: buf.state.subarray(k * B * U, (k + 1) * B * U) });
+      }
+    }
+    return { output, states };
+  }
+
+  /**
+   * Backward through time for the last `call`. `dOutput` has the output's shape (or is null when only the
+   * states receive gradient); `dStates` the final states' (entries may be null). Accumulates weight
+   * gradients; returns dL/dx and dL/d(initial state) (also when the initial state was the default zeros).
+   */
+  backwardCall(dOutput: Tensor | null, dStates?: readonly (Tensor | null)[]): RecurrentGradients {
+    const { T, B } = this;
+    if (T === 0) throw new SeqcastError('state', `layer '${this.name}': backward() called before forward()`);
+    const U = this.cell.units;
+    const I = this.inputShape![1] as number;
+    const { buf } = this.ws;
+    const outShape = this.returnSequences ? [B, T, U] : [B, U];
+    const dh = buf.dh;
+    dh.fill(0, 0, T * B * U);
+    if (dOutput !== null) {
+      checkGradientShape(this.name, 'output', dOutput, outShape);
+      const d = dOutput.data;
+      if (this.returnSequences) {
+        for (let t = 0; t < T; t++) {
+          for (let b = 0; b < B; b++) {
+            const from = (b * T + t) * U;
+            dh.set(d.subarray(from, from + U), (t * B + b) * U);
+          }
+        }
+      } else {
+        dh.set(d.subarray(0, B * U), (T - 1) * B * U);
+      }
+    }
+    const dStateT: (FloatArray | null)[] = [];
+    for (let k = 0; k < this.cell.stateCount; k++) {
+      const ds = dStates?.[k] ?? null;
+      if (ds !== null) checkGradientShape(this.name, `state ${k}`, ds, [B, U]);
+      dStateT.push(ds === null ? null : ds.data);
+    }
+    const dState0: FloatArray[] = [];
+    for (let k = 0; k < this.cell.stateCount; k++)
+      dState0.push(buf.dState0.subarray(k * B * U, (k + 1) * B * U));
+    this.cell.backward(dh, dStateT, buf.dx, dState0);
+    // time-major [T, B, I] → batch-major [B, T, I], undoing the goBackwards reversal
+    for (let t = 0; t < T; t++) {
+      const dst = this.goBackwards ? T - 1 - t : t;
+      for (let b = 0; b < B; b++) {
+        const from = (t * B + b) * I;
+        buf.dxOut.set(buf.dx.subarray(from, from + I), (b * T + dst) * I);
+      }
+    }
+    return {
+      dx: { shape: [B, T, I], data: buf.dxOut.subarray(0, B * T * I) },
+      dInitialState: dState0.map((d) => ({ shape: [B, U], data: d })),
+    };
+  }
+
+  /** A new, unbuilt layer with the same options except `overrides` (Bidirectional makes its backward copy so). */
+  clone(overrides: RecurrentOptions): Recurrent<C> {
+    const Ctor = this.constructor as new (options: object) => Recurrent<C>;
+    return new Ctor({ ...this.getConfig(), ...overrides });
+  }
+
+  getConfig(): Readonly<Record<string, unknown>> {
+    return {
+      name: this.name,
+      ...this.cell.getConfig(),
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+    };
+  }
+
+  private checkInitialState(initialState: readonly Tensor[] | undefined, B: number): (FloatArray | null)[] {
+    const n = this.cell.stateCount;
+    if (initialState === undefined) return new Array<FloatArray | null>(n).fill(null);
+    const U = this.cell.units;
+    if (initialState.length !== n) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (${this.className}): initialState must hold ${n} tensor${n > 1 ? 's ([h, c])' : ' ([h])'} ` +
+          `but ${initialState.length} were given`,
+      );
+    }
+    return initialState.map((s, k) => {
+      if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== U) {
+        throw new SeqcastError(
+          'shape',
+          `layer '${this.name}' (${this.className}): initial state ${k} has shape ${formatShape(s.shape)}, expected ${formatShape([B, U])}`,
+        );
+      }
+      if (s.data instanceof Float64Array !== (this.dtype === 'float64')) {
+        throw new SeqcastError('shape', `layer '${this.name}': initial state ${k} must be ${this.dtype}`);
+      }
+      return s.data;
+    });
+  }
+}
+
+function checkGradientShape(layer: string, what: string, g: Tensor, expected: readonly number[]): void {
+  if (g.shape.length !== expected.length || g.shape.some((d, a) => d !== expected[a])) {
+    throw new SeqcastError(
+      'shape',
+      `layer '${layer}': the gradient of the ${what} has shape ${formatShape(g.shape)}, expected ${formatShape(expected)}`,
+    );
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * SimpleRNN (Keras `SimpleRNN`), the Elman recurrence:
+ *
+ *     h_t = act(x_t · W + h_{t-1} · U + b)
+ *
+ * Shapes: x_t [B, I], W = kernel [I, U], U = recurrent_kernel [U, U], b = bias [U], h_t [B, U].
+ * Backward through time, with dh_t the gradient reaching h_t from the outputs and dhNext the gradient
+ * carried back from step t+1:
+ *
+ *     dz_t      = (dh_t + dhNext) ⊙ act'(h_t)
+ *     dhNext    = dz_t · Uᵀ                      (becomes dh_0 after step 1)
+ *     dW = Σ_t x_tᵀ · dz_t,  dU = Σ_t h_{t-1}ᵀ · dz_t,  db = Σ_t Σ_b dz_t,  dx_t = dz_t · Wᵀ
+ */
+import { SeqcastError } from '../errors.js';
+import type { Activation, Backend } from '../kernels/backend.js';
+import type { FloatArray } from '../tensor.js';
+import type { RecurrentCell } from './cell.js';
+import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
+import type { BuildContext, WeightSpec } from './layer.js';
+import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
+import type { RecurrentOptions } from './recurrent.js';
+import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+
+export interface SimpleRNNCellOptions {
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+}
+
+export class SimpleRNNCell implements RecurrentCell {
+  readonly units: number;
+  readonly stateCount = 1 as const;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  private inputDim = 0;
+  private backend!: Backend;
+  private ws!: Workspace;
+  private T = 0;
+  private B = 0;
+  private kernel!: FloatArray;
+  private recurrentKernel!: FloatArray;
+  private bias: FloatArray | null = null;
+  private dKernel!: FloatArray;
+  private dRecurrentKernel!: FloatArray;
+  private dBias: FloatArray | null = null;
+  private x!: FloatArray;
+
+  constructor(options: SimpleRNNCellOptions) {
+    this.units = options.units;
+    this.activation = options.activation;
+    this.useBias = options.useBias;
+  }
+
+  get states(): readonly FloatArray[] {
+    return [this.ws.buf.h];
+  }
+
+  build(inputDim: number, ctx: BuildContext): void {
+    const U = this.units;
+    this.inputDim = inputDim;
+    this.backend = ctx.backend;
+    this.ws = new Workspace(ctx.dtype, {
+      h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
+      dhNext: (_T, B) => B * U, // [B, U]
+    });
+  }
+
+  weightSpecs(): readonly WeightSpec[] {
+    const U = this.units;
+    const specs: WeightSpec[] = [
+      { name: 'kernel', shape: [this.inputDim, U], init: { kind: 'glorotUniform' } },
+      { name: 'recurrent_kernel', shape: [U, U], init: { kind: 'orthogonal', gain: 1 } },
+    ];
+    if (this.useBias) specs.push({ name: 'bias', shape: [U], init: { kind: 'zeros' } });
+    return specs;
+  }
+
+  attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
+    [this.kernel, this.recurrentKernel] = weights;
+    [this.dKernel, this.dRecurrentKernel] = grads;
+    this.bias = this.useBias ? weights[2] : null;
+    this.dBias = this.useBias ? grads[2] : null;
+  }
+
+  // x [T*B*I] time-major; h [(T+1)*B*U]; kernel [I, U]; recurrentKernel [U, U]; bias [U]
+  forward(x: FloatArray, T: number, B: number, state0: readonly (FloatArray | null)[]): void {
+    const U = this.units;
+    const I = this.inputDim;
+    const be = this.backend;
+    this.ws.ensure(T, B);
+    const h = this.ws.buf.h;
+    this.T = T;
+    this.B = B;
+    this.x = x;
+    loadInitialState(h, state0[0] ?? null, B * U);
+    // 1. input projection of every step at once into h_1..h_T: z = x · W + b
+    fillRowsWithBias(h, B * U, T * B, this.bias, 0, U);
+    be.gemm(false, false, T * B, U, I, x, 0, I, this.kernel, 0, U, h, B * U, U, true);
+    // 2. the recurrence: z_t += h_{t-1} · U; h_t = act(z_t)
+    for (let t = 1; t <= T; t++) {
+      be.gemm(
+        false,
+        false,
+        B,
+        U,
+        U,
+        h,
+        (t - 1) * B * U,
+        U,
+        this.recurrentKernel,
+        0,
+        U,
+        h,
+        t * B * U,
+        U,
+        true,
+      );
+      be.activate(this.activation, h, t * B * U, B * U);
+    }
+  }
+
+  // dh [T*B*U] (overwritten with dz); dx [T*B*I]; dState0[0] [B*U]
+  backward(
+    dh: FloatArray,
+    dStateT: readonly (FloatArray | null)[],
+    dx: FloatArray,
+    dState0: readonly FloatArray[],
+  ): void {
+    const U = this.units;
+    const I = this.inputDim;
+    const { T, B } = this;
+    if (T === 0) throw new SeqcastError('state', 'SimpleRNN: backward() called before forward()');
+    const be = this.backend;
+    const h = this.ws.buf.h;
+    const dhNext = this.ws.buf.dhNext;
+    loadInitialState(dhNext, dStateT[0] ?? null, B * U);
+    for (let t = T; t >= 1; t--) {
+      const o = (t - 1) * B * U; // block t-1 of dh holds step t
+      for (let k = 0; k < B * U; k++) dh[o + k] += dhNext[k];
+      be.activateBackward(this.activation, h, t * B * U, dh, o, B * U); // dh block is now dz_t
+      be.gemm(false, true, B, U, U, dh, o, U, this.recurrentKernel, 0, U, dhNext, 0, U, false);
+    }
+    dState0[0].set(dhNext.subarray(0, B * U));
+    // weight gradients: one product each over all steps (accumulates)
+    be.gemm(true, false, I, U, T * B, this.x, 0, I, dh, 0, U, this.dKernel, 0, U, true);
+    be.gemm(true, false, U, U, T * B, h, 0, U, dh, 0, U, this.dRecurrentKernel, 0, U, true);
+    if (this.dBias !== null) accumulateColumnSums(dh, 0, T * B, U, U, this.dBias, 0);
+    be.gemm(false, true, T * B, I, U, dh, 0, U, this.kernel, 0, U, dx, 0, I, false);
+  }
+
+  getConfig(): Readonly<Record<string, unknown>> {
+    return { units: this.units, activation: this.activation, useBias: this.useBias };
+  }
+}
+
+/**
+ * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
+ * test oracle. x [B, I], hPrev [B, U], kernel [I, U], recurrentKernel [U, U], bias [U] or null → h [B, U].
+ */
+export function simpleRnnStepNaive(
+  x: ArrayLike<number>,
+  hPrev: ArrayLike<number>,
+  kernel: ArrayLike<number>,
+  recurrentKernel: ArrayLike<number>,
+  bias: ArrayLike<number> | null,
+  B: number,
+  I: number,
+  U: number,
+  act: (v: number) => number,
+): Float64Array {
+  const h = new Float64Array(B * U);
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < U; j++) {
+      let z = bias === null ? 0 : bias[j];
+      for (let i = 0; i < I; i++) z += x[b * I + i] * kernel[i * U + j];
+      for (let k = 0; k < U; k++) z += hPrev[b * U + k] * recurrentKernel[k * U + j];
+      h[b * U + j] = act(z);
+    }
+  }
+  return h;
+}
+
+export interface SimpleRNNOptions extends RecurrentOptions {
+  readonly units: number;
+  /** Default 'tanh'. */
+  readonly activation?: Activation;
+  /** Default true. */
+  readonly useBias?: boolean;
+}
+
+const SIMPLE_RNN_KEYS = ['units', 'activation', 'useBias', ...RECURRENT_OPTION_KEYS] as const;
+
+export class SimpleRNN extends Recurrent<SimpleRNNCell> {
+  readonly className = 'SimpleRNN' as const;
+
+  constructor(options: SimpleRNNOptions) {
+    checkKnownOptions('SimpleRNN', options, SIMPLE_RNN_KEYS);
+    const cell = new SimpleRNNCell({
+      units: checkUnits('SimpleRNN', options.units),
+      activation: checkActivation('SimpleRNN', 'activation', options.activation, 'tanh'),
+      useBias: checkBoolean('SimpleRNN', 'useBias', options.useBias, true),
+    });
+    super('SimpleRNN', cell, options);
+  }
+}
+
+/** A fully-connected recurrent layer: `h_t = act(x_t · kernel + h_{t-1} · recurrent_kernel + bias)`. */
+export function simpleRNN(options: SimpleRNNOptions): SimpleRNN {
+  return new SimpleRNN(options);
+}

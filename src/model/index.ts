@@ -1,0 +1,2 @@
+export type { NamedTensor, SequentialOptions } from './sequential.js';
+export { Sequential, sequential } from './sequential.js';

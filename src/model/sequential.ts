@@ -1,0 +1,373 @@
+/**
+ * A stack of layers in which each layer consumes the previous one's output.
+ *
+ * Building checks every layer's input shape and names the layer, what it received and what it expected.
+ * All weights of all layers live in ONE contiguous array (`params`), gradients mirrored in `grads`, with a
+ * named view per weight: zeroing gradients, optimiser updates and global-norm clipping are single flat
+ * loops. Weight names are `layer/weight` in Keras layout (`lstm/kernel`, `bidirectional/forward/bias`).
+ */
+import { SeqcastError } from '../errors.js';
+import { initialize } from '../initializers.js';
+import type { Backend } from '../kernels/backend.js';
+import { jsBackend } from '../kernels/js.js';
+import type { Layer } from '../layers/layer.js';
+import { defaultLayerName } from '../layers/layer.js';
+import { Random } from '../random.js';
+import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
+import { allocate, dtypeOf, firstNonFinite, formatShape, sizeOf, unravelIndex } from '../tensor.js';
+
+export interface SequentialOptions {
+  /** The input shape without the batch axis: [timesteps, features] (timesteps may be null), or [features]. */
+  readonly inputShape: Shape;
+  /** Seed of the weight initialisers; the same seed gives bit-identical weights. Default: drawn at random. */
+  readonly seed?: number;
+  /** Default 'float32'. 'float64' runs the same code in double precision (gradient checks, references). */
+  readonly dtype?: DType;
+  readonly backend?: Backend;
+}
+
+/** A weight or gradient with its full name, e.g. `lstm/recurrent_kernel`. */
+export interface NamedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: FloatArray;
+}
+
+interface WeightEntry {
+  readonly name: string;
+  readonly layer: number;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly value: FloatArray;
+  readonly grad: FloatArray;
+}
+
+export class Sequential {
+  readonly layers: readonly Layer[];
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly dtype: DType;
+  readonly seed: number;
+  /** Every weight of the model, contiguous, in layer order then Keras weight order. */
+  readonly params: FloatArray;
+  /** Gradients, laid out exactly like `params`. `backward` accumulates into it; `zeroGrad` clears it. */
+  readonly grads: FloatArray;
+  private readonly entries: readonly WeightEntry[];
+  private readonly layerShapes: readonly Shape[];
+  private outputs: Tensor[] = [];
+  private input: FloatArray = new Float32Array(0);
+
+  constructor(layers: readonly Layer[], options: SequentialOptions) {
+    if (layers.length === 0) throw new SeqcastError('config', 'sequential(): give at least one layer');
+    checkInputShapeOption(options.inputShape);
+    this.layers = [...layers];
+    this.inputShape = [...options.inputShape];
+    this.dtype = options.dtype ?? 'float32';
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') {
+      throw new SeqcastError(
+        'config',
+        `sequential(): dtype must be 'float32' or 'float64' (got ${String(this.dtype)})`,
+      );
+    }
+    this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const ctx = { dtype: this.dtype, backend: options.backend ?? jsBackend };
+    nameLayers(this.layers);
+
+    // Build: each layer checks the shape it receives.
+    const shapes: Shape[] = [this.inputShape];
+    for (const layer of this.layers) {
+      if ('returnState' in layer && layer.returnState === true) {
+        throw new SeqcastError(
+          'config',
+          `layer '${layer.name}' has returnState: true, which makes several outputs; in a sequential stack each ` +
+            `layer passes one tensor on — call the layer's call() directly to get its states`,
+        );
+      }
+      shapes.push(layer.build(shapes[shapes.length - 1], ctx));
+    }
+    this.layerShapes = shapes;
+    this.outputShape = shapes[shapes.length - 1];
+
+    // Allocate all weights at once, then hand out views.
+    const specs = this.layers.map((l) => l.weightSpecs());
+    const total = specs.flat().reduce((n, s) => n + sizeOf(s.shape), 0);
+    this.params = allocate(this.dtype, total);
+    this.grads = allocate(this.dtype, total);
+    const entries: WeightEntry[] = [];
+    const rng = new Random(this.seed);
+    let offset = 0;
+    specs.forEach((layerSpecs, i) => {
+      const values: FloatArray[] = [];
+      const grads: FloatArray[] = [];
+      for (const spec of layerSpecs) {
+        const n = sizeOf(spec.shape);
+        const value = this.params.subarray(offset, offset + n);
+        const grad = this.grads.subarray(offset, offset + n);
+        initialize(spec.init, spec.shape, value, rng);
+        entries.push({
+          name: `${this.layers[i].name}/${spec.name}`,
+          layer: i,
+          shape: spec.shape,
+          offset,
+          value,
+          grad,
+        });
+        values.push(value);
+        grads.push(grad);
+        offset += n;
+      }
+      this.layers[i].attach(values, grads);
+    });
+    this.entries = entries;
+  }
+
+  /** The output of the last `forward` for each layer (views, valid until the next forward). */
+  get layerOutputs(): readonly Tensor[] {
+    return this.outputs;
+  }
+
+  /**
+   * Runs every layer on x ([B, ...inputShape]) and returns the last output: a view, valid until the next
+   * call. Input and every layer's output are checked for NaN and ±Infinity.
+   */
+  forward(x: Tensor): Tensor {
+    let h = this.checkInput(x);
+    this.outputs = [];
+    for (const layer of this.layers) {
+      h = layer.forward(h);
+      const bad = firstNonFinite(h.data);
+      if (bad >= 0) {
+        throw new SeqcastError(
+          'non-finite',
+          `layer '${layer.name}' (${layer.className}) produced ${h.data[bad]} at output index ` +
+            `${formatShape(unravelIndex(bad, h.shape))} from finite inputs: its weights are non-finite or so large ` +
+            `that the activations overflow; check the weights, lower the learning rate or clip the gradients`,
+        );
+      }
+      this.outputs.push(h);
+    }
+    return h;
+  }
+
+  /**
+   * Backpropagates dL/d(output) through the last `forward`, ACCUMULATING weight gradients into `grads`,
+   * and returns dL/d(input) (a view, valid until the next call).
+   */
+  backward(dy: Tensor): Tensor {
+    if (this.outputs.length === 0) throw new SeqcastError('state', 'backward() called before forward()');
+    const out = this.outputs[this.outputs.length - 1];
+    if (dy.shape.length !== out.shape.length || dy.shape.some((d, a) => d !== out.shape[a])) {
+      throw new SeqcastError(
+        'shape',
+        `backward(): the output gradient has shape ${formatShape(dy.shape)}, expected the output's shape ${formatShape(out.shape)}`,
+      );
+    }
+    const bad = firstNonFinite(dy.data);
+    if (bad >= 0) {
+      throw new SeqcastError(
+        'non-finite',
+        `backward(): the output gradient holds ${dy.data[bad]} at index ${bad}`,
+      );
+    }
+    let g =
+      dy.data instanceof Float64Array === (this.dtype === 'float64')
+        ? dy
+        : { shape: dy.shape, data: this.convert(dy.data) };
+    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g);
+    const badGrad = firstNonFinite(this.grads);
+    if (badGrad >= 0) {
+      const e = this.entries.find((w) => badGrad >= w.offset && badGrad < w.offset + w.value.length)!;
+      throw new SeqcastError(
+        'non-finite',
+        `backward(): the gradient of '${e.name}' holds ${this.grads[badGrad]} at ` +
+          `${formatShape(unravelIndex(badGrad - e.offset, e.shape))}: the gradients exploded; clip them ` +
+          `(clipnorm / globalClipnorm) or lower the learning rate`,
+      );
+    }
+    return g;
+  }
+
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /** Views of the weights by full name, in model order (writing to them changes the model). */
+  weights(): readonly NamedTensor[] {
+    return this.entries.map((e) => ({ name: e.name, shape: e.shape, data: e.value }));
+  }
+
+  /** Views of the gradients by full name, in the same order as `weights()`. */
+  gradients(): readonly NamedTensor[] {
+    return this.entries.map((e) => ({ name: e.name, shape: e.shape, data: e.grad }));
+  }
+
+  /** Copies of the weights, by full name. */
+  getWeights(): NamedTensor[] {
+    return this.entries.map((e) => ({ name: e.name, shape: [...e.shape], data: e.value.slice() }));
+  }
+
+  /**
+   * Sets weights by full name. Every weight of the model must be given, once, with its exact shape and
+   * finite values; nothing is changed unless all of them check out.
+   */
+  setWeights(weights: readonly { name: string; shape: readonly number[]; data: ArrayLike<number> }[]): void {
+    const byName = new Map<string, (typeof weights)[number]>();
+    for (const w of weights) {
+      const entry = this.entries.find((e) => e.name === w.name);
+      if (entry === undefined) {
+        throw new SeqcastError(
+          'weights',
+          `setWeights(): the model has no weight '${w.name}'; its weights are ${this.entries.map((e) => `'${e.name}'`).join(', ')}`,
+        );
+      }
+      if (byName.has(w.name))
+        throw new SeqcastError('weights', `setWeights(): weight '${w.name}' is given twice`);
+      checkWeightValue(entry, w);
+      byName.set(w.name, w);
+    }
+    const missing = this.entries.filter((e) => !byName.has(e.name)).map((e) => `'${e.name}'`);
+    if (missing.length > 0) {
+      throw new SeqcastError(
+        'weights',
+        `setWeights(): no value given for ${missing.join(', ')}; every weight must be set`,
+      );
+    }
+    for (const e of this.entries) e.value.set(byName.get(e.name)!.data);
+  }
+
+  /** Sets one weight by full name, checking its shape and values. */
+  setWeight(name: string, shape: readonly number[], data: ArrayLike<number>): void {
+    const entry = this.entries.find((e) => e.name === name);
+    if (entry === undefined) {
+      throw new SeqcastError(
+        'weights',
+        `setWeight(): the model has no weight '${name}'; its weights are ${this.entries.map((e) => `'${e.name}'`).join(', ')}`,
+      );
+    }
+    checkWeightValue(entry, { name, shape, data });
+    entry.value.set(data);
+  }
+
+  /** The number of trainable values. */
+  countParams(): number {
+    return this.params.length;
+  }
+
+  /** Input shape of layer i (without batch axis), as checked at build time. */
+  layerInputShape(i: number): Shape {
+    return this.layerShapes[i];
+  }
+
+  private checkInput(x: Tensor): Tensor {
+    if (x === null || typeof x !== 'object' || !Array.isArray(x.shape) || !ArrayBuffer.isView(x.data)) {
+      throw new SeqcastError(
+        'shape',
+        'forward(): x must be a tensor { shape: number[], data: Float32Array }',
+      );
+    }
+    const expected = [null, ...this.inputShape];
+    const ok =
+      x.shape.length === expected.length &&
+      expected.every((d, a) => d === null || d === x.shape[a]) &&
+      x.shape[0] >= 1;
+    if (!ok) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.layers[0].name}' (${this.layers[0].className}) received input of shape ${formatShape(x.shape)} ` +
+          `but the model was built for ${formatShape(expected)} (None = any length)`,
+      );
+    }
+    if (x.data.length !== sizeOf(x.shape)) {
+      throw new SeqcastError(
+        'shape',
+        `forward(): shape ${formatShape(x.shape)} needs ${sizeOf(x.shape)} values but data holds ${x.data.length}`,
+      );
+    }
+    const bad = firstNonFinite(x.data);
+    if (bad >= 0) {
+      throw new SeqcastError(
+        'non-finite',
+        `forward(): the input holds ${x.data[bad]} at ${formatShape(unravelIndex(bad, x.shape))}; ` +
+          `fill or drop missing values before windowing`,
+      );
+    }
+    if (dtypeOf(x.data) === this.dtype) return x;
+    return { shape: x.shape, data: this.convert(x.data) };
+  }
+
+  private convert(data: FloatArray): FloatArray {
+    if (this.input.length !== data.length || dtypeOf(this.input) !== this.dtype)
+      this.input = allocate(this.dtype, data.length);
+    this.input.set(data);
+    return this.input;
+  }
+}
+
+/** Builds a sequential stack: `sequential([lstm({ units: 32 }), dense({ units: 1 })], { inputShape: [12, 1] })`. */
+export function sequential(layers: readonly Layer[], options: SequentialOptions): Sequential {
+  return new Sequential(layers, options);
+}
+
+function checkInputShapeOption(shape: unknown): void {
+  const ok =
+    Array.isArray(shape) &&
+    shape.length >= 1 &&
+    shape.length <= 2 &&
+    shape.every(
+      (d, a) => (d === null && a < shape.length - 1) || (Number.isInteger(d) && (d as number) >= 1),
+    );
+  if (!ok) {
+    throw new SeqcastError(
+      'config',
+      `sequential(): inputShape must be [timesteps, features] or [features] with integers ≥ 1 (timesteps may be null) ` +
+        `(got ${JSON.stringify(shape)})`,
+    );
+  }
+}
+
+/** Gives unnamed layers Keras-style names (`lstm`, `lstm_1`, …) and rejects duplicates. */
+function nameLayers(layers: readonly Layer[]): void {
+  const used = new Set<string>();
+  for (const l of layers) {
+    if (l.name !== '') {
+      if (used.has(l.name))
+        throw new SeqcastError('config', `sequential(): two layers are named '${l.name}'`);
+      used.add(l.name);
+    }
+  }
+  for (const l of layers) {
+    if (l.name !== '') continue;
+    const base = defaultLayerName(l.className);
+    let name = base;
+    for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
+    l.name = name;
+    used.add(name);
+  }
+}
+
+function checkWeightValue(
+  entry: WeightEntry,
+  w: { name: string; shape: readonly number[]; data: ArrayLike<number> },
+): void {
+  const sameShape = w.shape.length === entry.shape.length && w.shape.every((d, a) => d === entry.shape[a]);
+  if (!sameShape) {
+    throw new SeqcastError(
+      'weights',
+      `weight '${entry.name}' has shape ${formatShape(entry.shape)} but the value given has shape ${formatShape(w.shape)}`,
+    );
+  }
+  if (w.data.length !== entry.value.length) {
+    throw new SeqcastError(
+      'weights',
+      `weight '${entry.name}' needs ${entry.value.length} values for shape ${formatShape(entry.shape)} but ${w.data.length} were given`,
+    );
+  }
+  for (let i = 0; i < w.data.length; i++) {
+    if (!Number.isFinite(w.data[i])) {
+      throw new SeqcastError(
+        'non-finite',
+        `weight '${entry.name}' holds ${w.data[i]} at ${formatShape(unravelIndex(i, entry.shape))}; weights must be finite`,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { expect, it } from 'vitest';
+import * as seqcast from '../src/index.js';
+
+it('the public export list changes only deliberately', () => {
+  expect(Object.keys(seqcast).sort()).toMatchInlineSnapshot(`
+    [
+      "ACTIVATIONS",
+      "Bidirectional",
+      "Dense",
+      "GRU",
+      "GRUCell",
+      "LAYER_CLASSES",
+      "LSTM",
+      "LSTMCell",
+      "MERGE_MODES",
+      "Random",
+      "Recurrent",
+      "SeqcastError",
+      "Sequential",
+      "SimpleRNN",
+      "SimpleRNNCell",
+      "activationFunction",
+      "allocate",
+      "bidirectional",
+      "cloneTensor",
+      "compareShapes",
+      "compareValues",
+      "dense",
+      "firstNonFinite",
+      "formatShape",
+      "gru",
+      "gruStepNaive",
+      "initialize",
+      "jsBackend",
+      "layerFromConfig",
+      "lstm",
+      "lstmStepNaive",
+      "parseCase",
+      "runCase",
+      "sequential",
+      "sigmoid",
+      "simpleRNN",
+      "simpleRnnStepNaive",
+      "sizeOf",
+      "tensor",
+      "zeros",
+    ]
+  `);
+});

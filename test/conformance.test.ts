@@ -1,0 +1,139 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCase } from '../src/index.js';
+import { runConformanceDir } from '../src/conformance/dir.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'conformance');
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+
+function loadCase(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+describe('the public conformance cases', () => {
+  it('runConformanceDir(fixtures) passes every layerGrad case in float32 and skips the later kinds', () => {
+    const s = runConformanceDir(FIXTURES);
+    const failures = s.results.filter((r) => r.status === 'failed' || r.status === 'unreadable');
+    expect(failures.map((r) => `${r.name}: ${r.message}`)).toEqual([]);
+    expect(s.results.filter((r) => r.kind === 'layerGrad').every((r) => r.status === 'passed')).toBe(true);
+    expect(s.passed).toBe(25);
+    expect(s.results.filter((r) => r.status === 'skipped').map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['trainStep', 'workflow']),
+    );
+  });
+
+  it('runConformanceDir(fixtures, { dtype: float64 }) agrees with the float64 references to 1e-13', () => {
+    const s = runConformanceDir(FIXTURES, { dtype: 'float64' });
+    for (const r of s.results.filter((x) => x.kind === 'layerGrad')) {
+      expect(r.status).toBe('passed');
+      for (const c of r.checks) expect(c.relError, `${r.name} ${c.what}`).toBeLessThan(1e-13);
+    }
+  });
+});
+
+describe('runCase() is strict and catches semantic slips', () => {
+  it('runCase() fails a case whose LSTM gates i and f are swapped in the weights', () => {
+    const c = loadCase('lstm_seq') as {
+      layers: { weights: { name: string; shape: number[]; data: number[] }[] }[];
+    };
+    const k = c.layers[0].weights.find((w) => w.name === 'kernel')!;
+    const U = k.shape[1] / 4;
+    for (let r = 0; r < k.shape[0]; r++) {
+      for (let j = 0; j < U; j++) {
+        const a = r * 4 * U + j;
+        [k.data[a], k.data[a + U]] = [k.data[a + U], k.data[a]];
+      }
+    }
+    const r = runCase(c, 'lstm_seq');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/output: max error .* > bound/);
+  });
+
+  it('runCase() fails a case whose expected input gradient is perturbed by 1e-3 relative', () => {
+    const c = loadCase('gru_resetafter_seq') as { grads: { input: { data: number[] } } };
+    const d = c.grads.input.data;
+    const big = Math.max(...d.map(Math.abs));
+    d[0] += 1e-3 * big;
+    const r = runCase(c, 'gru_resetafter_seq');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/grads\.input/);
+  });
+
+  it('runCase() reports an unknown field as unreadable', () => {
+    const c = { ...loadCase('dense_2d_linear'), extra: 1 };
+    const r = runCase(c, 'dense_2d_linear');
+    expect(r.status).toBe('unreadable');
+    expect(r.message).toBe('the case has an unknown field "extra"');
+  });
+
+  it('runCase() reports a missing field and a tensor whose data does not fill its shape as unreadable', () => {
+    const c = loadCase('dense_2d_linear');
+    delete c.lossWeights;
+    expect(runCase(c, 'x').message).toBe('the case lacks the field "lossWeights"');
+    const d = loadCase('dense_2d_linear') as { input: { shape: number[] } };
+    d.input.shape = [99, 1];
+    expect(runCase(d, 'x').message).toMatch(/"input": shape \[99, 1\] holds 99 values but data has/);
+  });
+
+  it('runCase() fails a case that names a weight the layer does not have', () => {
+    const c = loadCase('simplernn_tanh_last') as { layers: { weights: { name: string }[] }[] };
+    c.layers[0].weights[1].name = 'recurrent_kernal';
+    const r = runCase(c, 'simplernn_tanh_last');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/no weight 'simple_rnn\/recurrent_kernal'/);
+  });
+
+  it('runCase() rejects an unknown layer config option instead of ignoring it', () => {
+    const c = loadCase('simplernn_tanh_last') as { layers: { config: Record<string, unknown> }[] };
+    c.layers[0].config.unroll = true;
+    const r = runCase(c, 'simplernn_tanh_last');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/unknown option 'unroll'/);
+  });
+});
+
+describe('seqcast conformance DIR', () => {
+  it('seqcast conformance prints a line per case and ends with "N passed, M failed"', () => {
+    const out = execFileSync('node', [CLI, 'conformance', FIXTURES], { encoding: 'utf8' });
+    const lines = out.trim().split('\n');
+    expect(lines.at(-1)).toBe('25 passed, 0 failed, 9 skipped');
+    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(25);
+  });
+
+  it('seqcast conformance exits 1 and counts an unreadable case as failed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqcast-conf-'));
+    writeFileSync(join(dir, 'good.json'), readFileSync(join(FIXTURES, 'dense_2d_linear.json')));
+    writeFileSync(join(dir, 'broken.json'), '{"kind": "layerGrad",');
+    const r = spawnSync('node', [CLI, 'conformance', dir], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^UNREADABLE {2}broken: broken\.json: /m);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
+  it('seqcast conformance on a missing folder prints one line and no stack trace', () => {
+    const r = spawnSync('node', [CLI, 'conformance', join(tmpdir(), 'no-such-folder-seqcast')], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^seqcast: conformance: '.*no-such-folder-seqcast' is not a readable folder$/,
+    );
+  });
+
+  it('seqcast exits 2 on a usage error', () => {
+    expect(spawnSync('node', [CLI, 'conformanse'], { encoding: 'utf8' }).status).toBe(2);
+    expect(
+      spawnSync('node', [CLI, 'conformance', FIXTURES, '--dtype', 'float16'], { encoding: 'utf8' }).status,
+    ).toBe(2);
+  });
+
+  it('seqcast --version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(execFileSync('node', [CLI, '--version'], { encoding: 'utf8' }).trim()).toBe(pkg.version);
+  });
+});
