@@ -176,3 +176,17 @@ describe('backward() checks what it is given', () => {
     );
   });
 });
+
+describe('dtype conversion at the model boundary', () => {
+  it('backward() with float64 data on a float32 model gives the same gradients as float32 data', () => {
+    const run = (x: Float32Array | Float64Array, dy: Float32Array | Float64Array): number[] => {
+      const m = sequential([dense({ units: 2, useBias: false })], { inputShape: [2], seed: 1 });
+      m.forward({ shape: [1, 2], data: x });
+      m.backward({ shape: [1, 2], data: dy });
+      return Array.from(m.gradients()[0].data);
+    };
+    // dKernel = xᵀ · dy = [[1·10, 1·20], [2·10, 2·20]]
+    expect(run(Float32Array.of(1, 2), Float32Array.of(10, 20))).toEqual([10, 20, 20, 40]);
+    expect(run(Float64Array.of(1, 2), Float64Array.of(10, 20))).toEqual([10, 20, 20, 40]);
+  });
+});

@@ -33,7 +33,6 @@ export class Bidirectional implements Layer {
   readonly forwardLayer: Recurrent;
   readonly backwardLayer: Recurrent;
   private dtype: DType = 'float32';
-  private nForwardWeights = 0;
   private out: FloatArray = new Float32Array(0);
   private dF: FloatArray = new Float32Array(0);
   private dB: FloatArray = new Float32Array(0);
@@ -90,16 +89,14 @@ export class Bidirectional implements Layer {
   }
 
   weightSpecs(): readonly WeightSpec[] {
-    const f = this.forwardLayer.weightSpecs();
-    this.nForwardWeights = f.length;
     return [
-      ...f.map((s) => ({ ...s, name: `forward/${s.name}` })),
+      ...this.forwardLayer.weightSpecs().map((s) => ({ ...s, name: `forward/${s.name}` })),
       ...this.backwardLayer.weightSpecs().map((s) => ({ ...s, name: `backward/${s.name}` })),
     ];
   }
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
-    const n = this.nForwardWeights;
+    const n = this.forwardLayer.weightSpecs().length;
     this.forwardLayer.attach(weights.slice(0, n), grads.slice(0, n));
     this.backwardLayer.attach(weights.slice(n), grads.slice(n));
   }

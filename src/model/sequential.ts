@@ -55,7 +55,9 @@ export class Sequential {
   private readonly entries: readonly WeightEntry[];
   private readonly layerShapes: readonly Shape[];
   private outputs: Tensor[] = [];
-  private input: FloatArray = new Float32Array(0);
+  /** Model-dtype copies of an input / output gradient given in the other dtype (never shared: Dense keeps its input). */
+  private convertedInput: FloatArray = new Float32Array(0);
+  private convertedGradient: FloatArray = new Float32Array(0);
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
     if (layers.length === 0) throw new SeqcastError('config', 'sequential(): give at least one layer');
@@ -169,10 +171,11 @@ export class Sequential {
         `backward(): the output gradient holds ${dy.data[bad]} at index ${bad}`,
       );
     }
-    let g =
-      dy.data instanceof Float64Array === (this.dtype === 'float64')
-        ? dy
-        : { shape: dy.shape, data: this.convert(dy.data) };
+    let g = dy;
+    if (dtypeOf(dy.data) !== this.dtype) {
+      this.convertedGradient = this.convert(dy.data, this.convertedGradient);
+      g = { shape: dy.shape, data: this.convertedGradient };
+    }
     for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g);
     const badGrad = firstNonFinite(this.grads);
     if (badGrad >= 0) {
@@ -292,14 +295,16 @@ export class Sequential {
       );
     }
     if (dtypeOf(x.data) === this.dtype) return x;
-    return { shape: x.shape, data: this.convert(x.data) };
+    this.convertedInput = this.convert(x.data, this.convertedInput);
+    return { shape: x.shape, data: this.convertedInput };
   }
 
-  private convert(data: FloatArray): FloatArray {
-    if (this.input.length !== data.length || dtypeOf(this.input) !== this.dtype)
-      this.input = allocate(this.dtype, data.length);
-    this.input.set(data);
-    return this.input;
+  /** Copies data into `into` (reallocated in the model's dtype when it does not fit) and returns it. */
+  private convert(data: FloatArray, into: FloatArray): FloatArray {
+    const out =
+      into.length === data.length && dtypeOf(into) === this.dtype ? into : allocate(this.dtype, data.length);
+    out.set(data);
+    return out;
   }
 }
 
