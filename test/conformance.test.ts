@@ -14,20 +14,21 @@ function loadCase(name: string): Record<string, unknown> {
 }
 
 describe('the public conformance cases', () => {
-  it('runConformanceDir(fixtures) passes every layerGrad case in float32 and skips the later kinds', () => {
+  it('runConformanceDir(fixtures) passes every layerGrad and trainStep case in float32 and skips workflow cases', () => {
     const s = runConformanceDir(FIXTURES);
     const failures = s.results.filter((r) => r.status === 'failed' || r.status === 'unreadable');
     expect(failures.map((r) => `${r.name}: ${r.message}`)).toEqual([]);
-    expect(s.results.filter((r) => r.kind === 'layerGrad').every((r) => r.status === 'passed')).toBe(true);
-    expect(s.passed).toBe(25);
-    expect(s.results.filter((r) => r.status === 'skipped').map((r) => r.kind)).toEqual(
-      expect.arrayContaining(['trainStep', 'workflow']),
-    );
+    expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(25);
+    expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(7);
+    expect(s.results.filter((r) => r.status === 'skipped').map((r) => r.kind)).toEqual([
+      'workflow',
+      'workflow',
+    ]);
   });
 
   it('runConformanceDir(fixtures, { dtype: float64 }) agrees with the float64 references to 1e-13', () => {
     const s = runConformanceDir(FIXTURES, { dtype: 'float64' });
-    for (const r of s.results.filter((x) => x.kind === 'layerGrad')) {
+    for (const r of s.results.filter((x) => x.kind !== 'workflow')) {
       expect(r.status).toBe('passed');
       for (const c of r.checks) expect(c.relError, `${r.name} ${c.what}`).toBeLessThan(1e-13);
     }
@@ -95,12 +96,46 @@ describe('runCase() is strict and catches semantic slips', () => {
   });
 });
 
+describe('trainStep cases catch training slips', () => {
+  it('runCase() fails the clipnorm case when clipping is applied to the global norm instead', () => {
+    const c = loadCase('train_simplernn3_dense1_clipnorm') as { optimizer: Record<string, unknown> };
+    c.optimizer.globalClipnorm = c.optimizer.clipnorm;
+    c.optimizer.clipnorm = null;
+    const r = runCase(c, 'x');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/clippedGrads/);
+  });
+
+  it('runCase() fails the tiny-feature case when Adam epsilon is ten times smaller', () => {
+    const c = loadCase('train_simplernn3_dense1_tiny_feature') as { optimizer: Record<string, unknown> };
+    c.optimizer.epsilon = 1e-8;
+    const r = runCase(c, 'x');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/weightsAfter/);
+  });
+
+  it('runCase() fails a case whose loss was recorded after the update instead of before', () => {
+    const c = loadCase('train_lstm2_dense1_adam') as { steps: { loss: number }[]; finalLoss: number };
+    const after = c.steps.map((s, k) => (k + 1 < c.steps.length ? c.steps[k + 1].loss : c.finalLoss));
+    c.steps.forEach((s, k) => (s.loss = after[k]));
+    expect(runCase(c, 'x').status).toBe('failed');
+  });
+
+  it('runCase() reports an unknown optimizer option as a failure naming it', () => {
+    const c = loadCase('train_lstm2_dense1_adam') as { optimizer: Record<string, unknown> };
+    c.optimizer.amsgrad = false;
+    const r = runCase(c, 'x');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/adam\(\): unknown option 'amsgrad'/);
+  });
+});
+
 describe('seqcast conformance DIR', () => {
   it('seqcast conformance prints a line per case and ends with "N passed, M failed"', () => {
     const out = execFileSync('node', [CLI, 'conformance', FIXTURES], { encoding: 'utf8' });
     const lines = out.trim().split('\n');
-    expect(lines.at(-1)).toBe('25 passed, 0 failed, 9 skipped');
-    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(25);
+    expect(lines.at(-1)).toBe('32 passed, 0 failed, 2 skipped');
+    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(32);
   });
 
   it('seqcast conformance exits 1 and counts an unreadable case as failed', () => {

@@ -48,13 +48,13 @@ could not be read.`,
 function formatResult(r: CaseResult): string {
   switch (r.status) {
     case 'passed': {
-      const worst = (prefix: string): string => {
-        const errs = r.checks.filter(
-          (c) => c.what.startsWith(prefix) || (prefix === 'fwd' && !c.what.startsWith('grads')),
-        );
-        return Math.max(0, ...errs.map((c) => c.relError)).toExponential(1);
-      };
-      return `PASS  ${r.name}  (relative error: forward ${worst('fwd')}, backward ${worst('grads')})`;
+      const worst = (group: CheckGroup): string =>
+        Math.max(
+          0,
+          ...r.checks.filter((c) => groupOf(c.what) === group).map((c) => c.relError),
+        ).toExponential(1);
+      const weights = r.kind === 'trainStep' ? `, weights ${worst('weights')}` : '';
+      return `PASS  ${r.name}  (relative error: forward ${worst('forward')}, backward ${worst('backward')}${weights})`;
     }
     case 'failed':
       return `FAIL  ${r.name}: ${r.message ?? ''}`;
@@ -63,4 +63,13 @@ function formatResult(r: CaseResult): string {
     case 'unreadable':
       return `UNREADABLE  ${r.name}: ${r.message ?? ''}`;
   }
+}
+
+type CheckGroup = 'forward' | 'backward' | 'weights';
+
+/** Which tolerance a comparison falls under, from its label (`grads …`, `steps[0].weightsAfter …`, `output`). */
+function groupOf(what: string): CheckGroup {
+  if (/weightsAfter/.test(what)) return 'weights';
+  if (/grads|clippedGrads/i.test(what)) return 'backward';
+  return 'forward';
 }

@@ -34,14 +34,40 @@ export interface LayerGradCase {
   readonly tolerance: { readonly forward: number; readonly backward: number };
 }
 
+export interface CaseOptimizer {
+  readonly type: 'adam' | 'sgd' | 'rmsprop';
+  /** Every key of the case's optimizer object but `type`, camelCase (learningRate, beta1, clipnorm, …). */
+  readonly options: Readonly<Record<string, number | boolean | null>>;
+}
+
+export interface TrainStepCase {
+  readonly name: string;
+  readonly kind: 'trainStep';
+  readonly description: string;
+  readonly layers: readonly CaseLayer[];
+  readonly input: CaseTensor;
+  readonly target: CaseTensor;
+  readonly loss: string;
+  readonly optimizer: CaseOptimizer;
+  readonly steps: readonly {
+    readonly step: number;
+    readonly loss: number;
+    readonly grads: readonly (readonly CaseWeight[])[];
+    readonly clippedGrads: readonly (readonly CaseWeight[])[] | null;
+    readonly weightsAfter: readonly (readonly CaseWeight[])[];
+  }[];
+  readonly finalLoss: number;
+  readonly tolerance: { readonly forward: number; readonly backward: number; readonly weights: number };
+}
+
 /** Cases of kinds whose features arrive in later releases: read and checked for shape, not yet run. */
 export interface OtherCase {
   readonly name: string;
-  readonly kind: 'trainStep' | 'workflow';
+  readonly kind: 'workflow';
   readonly description: string;
 }
 
-export type ConformanceCase = LayerGradCase | OtherCase;
+export type ConformanceCase = LayerGradCase | TrainStepCase | OtherCase;
 
 const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; optional: readonly string[] }> =
   {
@@ -93,6 +119,7 @@ export function parseCase(json: unknown): ConformanceCase {
   checkFields(c, FIELDS[kind].required, FIELDS[kind].optional, 'the case');
   const name = asString(c.name, '"name"');
   const description = asString(c.description, '"description"');
+  if (kind === 'trainStep') return parseTrainStep(c, name, description);
   if (kind !== 'layerGrad') return { name, kind, description };
 
   const layers = asArray(c.layers, '"layers"').map((l, i) => parseLayer(l, `layers[${i}]`));
@@ -121,6 +148,56 @@ export function parseCase(json: unknown): ConformanceCase {
     tolerance: {
       forward: asNumber(tol.forward, 'tolerance.forward'),
       backward: asNumber(tol.backward, 'tolerance.backward'),
+    },
+  };
+}
+
+function parseTrainStep(c: Record<string, unknown>, name: string, description: string): TrainStepCase {
+  const tol = asObject(c.tolerance, '"tolerance"');
+  checkFields(tol, ['forward', 'backward', 'weights'], [], '"tolerance"');
+  const opt = asObject(c.optimizer, '"optimizer"');
+  const type = opt.type;
+  if (type !== 'adam' && type !== 'sgd' && type !== 'rmsprop') {
+    throw caseError(`optimizer.type must be "adam", "sgd" or "rmsprop" (got ${JSON.stringify(type)})`);
+  }
+  const options: Record<string, number | boolean | null> = {};
+  for (const [k, v] of Object.entries(opt)) {
+    if (k === 'type') continue;
+    if (v !== null && typeof v !== 'number' && typeof v !== 'boolean')
+      throw caseError(`optimizer.${k} must be a number, boolean or null`);
+    options[k] = v;
+  }
+  const namedLists = (v: unknown, where: string): CaseWeight[][] =>
+    asArray(v, where).map((ws, i) =>
+      asArray(ws, `${where}[${i}]`).map((w, j) => parseWeight(w, `${where}[${i}][${j}]`)),
+    );
+  const steps = asArray(c.steps, '"steps"').map((sv, k) => {
+    const where = `steps[${k}]`;
+    const s = asObject(sv, where);
+    checkFields(s, ['step', 'loss', 'grads', 'weightsAfter'], ['clippedGrads'], where);
+    return {
+      step: asNumber(s.step, `${where}.step`),
+      loss: asNumber(s.loss, `${where}.loss`),
+      grads: namedLists(s.grads, `${where}.grads`),
+      clippedGrads: s.clippedGrads === undefined ? null : namedLists(s.clippedGrads, `${where}.clippedGrads`),
+      weightsAfter: namedLists(s.weightsAfter, `${where}.weightsAfter`),
+    };
+  });
+  return {
+    name,
+    kind: 'trainStep',
+    description,
+    layers: asArray(c.layers, '"layers"').map((l, i) => parseLayer(l, `layers[${i}]`)),
+    input: parseTensor(c.input, '"input"'),
+    target: parseTensor(c.target, '"target"'),
+    loss: asString(c.loss, '"loss"'),
+    optimizer: { type, options },
+    steps,
+    finalLoss: asNumber(c.finalLoss, '"finalLoss"'),
+    tolerance: {
+      forward: asNumber(tol.forward, 'tolerance.forward'),
+      backward: asNumber(tol.backward, 'tolerance.backward'),
+      weights: asNumber(tol.weights, 'tolerance.weights'),
     },
   };
 }

@@ -6,13 +6,15 @@
  */
 import { SeqcastError } from '../errors.js';
 import { layerFromConfig } from '../layers/from-config.js';
+import type { NamedTensor } from '../model/sequential.js';
 import { Sequential } from '../model/sequential.js';
 import type { DType } from '../tensor.js';
 import { tensor } from '../tensor.js';
-import type { LayerGradCase } from './case.js';
+import type { CaseLayer, CaseWeight, LayerGradCase } from './case.js';
 import { parseCase } from './case.js';
 import type { Comparison } from './compare.js';
 import { compareShapes, compareValues } from './compare.js';
+import { runTrainStep } from './train-step.js';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'unreadable';
 
@@ -31,7 +33,6 @@ export interface RunOptions {
 }
 
 const LATER: Record<string, string> = {
-  trainStep: 'trainStep cases need optimisers and losses, which arrive with the training release',
   workflow: 'workflow cases need the forecasting pipeline, which arrives with the workflow release',
 };
 
@@ -49,7 +50,7 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
       message: messageOf(e),
     };
   }
-  if (parsed.kind !== 'layerGrad') {
+  if (parsed.kind === 'workflow') {
     return {
       name: parsed.name,
       kind: parsed.kind,
@@ -59,7 +60,8 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
     };
   }
   try {
-    const checks = runLayerGrad(parsed, options.dtype ?? 'float32');
+    const dtype = options.dtype ?? 'float32';
+    const checks = parsed.kind === 'layerGrad' ? runLayerGrad(parsed, dtype) : runTrainStep(parsed, dtype);
     const failed = checks.filter((c) => !c.ok);
     return {
       name: parsed.name,
@@ -107,25 +109,56 @@ function runLayerGrad(c: LayerGradCase, dtype: DType): Comparison[] {
   const dx = model.backward(tensor(c.lossWeights.data, c.lossWeights.shape, dtype));
   checks.push(compareShapes('grads.input shape', dx.shape, c.grads.input.shape));
   checks.push(compareValues('grads.input', dx.data, c.grads.input.data, tol.backward));
-  const grads = model.gradients();
-  c.grads.weights.forEach((layerGrads, i) => {
-    for (const g of layerGrads) {
-      const full = `${layers[i].name}/${g.name}`;
-      const actual = grads.find((w) => w.name === full);
-      if (actual === undefined)
-        throw new SeqcastError(
-          'case',
-          `grads.weights[${i}] names '${g.name}', which layer ${i} does not have`,
-        );
-      checks.push(compareShapes(`grads ${full} shape`, actual.shape, g.shape));
-      checks.push(compareValues(`grads ${full}`, actual.data, g.data, tol.backward));
+  checks.push(...compareNamed('grads', model, model.gradients(), c.grads.weights, tol.backward));
+  return checks;
+}
+
+/** The case's stack with its weights set (names `layer/weight`), or a SeqcastError saying what does not fit. */
+export function buildCaseModel(
+  caseLayers: readonly CaseLayer[],
+  inputShape: readonly number[],
+  dtype: DType,
+): Sequential {
+  const layers = caseLayers.map((l) => layerFromConfig(l.type, l.config));
+  const model = new Sequential(layers, { inputShape: inputShape.slice(1), dtype, seed: 0 });
+  model.setWeights(
+    caseLayers.flatMap((l, i) =>
+      l.weights.map((w) => ({ name: `${layers[i].name}/${w.name}`, shape: w.shape, data: w.data })),
+    ),
+  );
+  return model;
+}
+
+/** Compares per-layer lists of named tensors (gradients or weights) with the model's, by name. */
+export function compareNamed(
+  label: string,
+  model: Sequential,
+  actual: readonly NamedTensor[],
+  expected: readonly (readonly CaseWeight[])[],
+  tol: number,
+): Comparison[] {
+  const checks: Comparison[] = [];
+  expected.forEach((layerList, i) => {
+    const layer = model.layers[i];
+    if (layer === undefined)
+      throw new SeqcastError(
+        'case',
+        `${label} lists ${expected.length} layers, the model has ${model.layers.length}`,
+      );
+    for (const g of layerList) {
+      const full = `${layer.name}/${g.name}`;
+      const a = actual.find((w) => w.name === full);
+      if (a === undefined)
+        throw new SeqcastError('case', `${label}[${i}] names '${g.name}', which layer ${i} does not have`);
+      checks.push(compareShapes(`${label} ${full} shape`, a.shape, g.shape));
+      checks.push(compareValues(`${label} ${full}`, a.data, g.data, tol));
     }
   });
-  const expectedCount = c.grads.weights.reduce((n, l) => n + l.length, 0);
-  if (expectedCount !== grads.length) {
+  const count = expected.reduce((n, l) => n + l.length, 0);
+  if (count !== actual.length) {
     throw new SeqcastError(
       'case',
-      `grads.weights lists ${expectedCount} gradients but the model has ${grads.length} weights`,
+      `${label} lists ${count} tensors but the model has ${actual.length} weights`,
     );
   }
   return checks;

@@ -12,6 +12,7 @@ import type { Backend } from '../kernels/backend.js';
 import { jsBackend } from '../kernels/js.js';
 import type { Layer } from '../layers/layer.js';
 import { defaultLayerName } from '../layers/layer.js';
+import type { ParamSegment } from '../optim/clip.js';
 import { Random } from '../random.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, dtypeOf, firstNonFinite, formatShape, sizeOf, unravelIndex } from '../tensor.js';
@@ -249,6 +250,11 @@ export class Sequential {
     }
     checkWeightValue(entry, { name, shape, data });
     entry.value.set(data);
+  }
+
+  /** Each weight's range in `params` / `grads`, in model order (what per-tensor clipping needs). */
+  segments(): readonly ParamSegment[] {
+    return this.entries.map((e) => ({ offset: e.offset, length: e.value.length }));
   }
 
   /** The number of trainable values. */

@@ -1,0 +1,77 @@
+/**
+ * `trainStep` cases: N optimiser steps on one batch. Each step: forward → loss (compared: it is the loss
+ * BEFORE the update, as Keras's train_on_batch reports it) → gradients (compared) → clipping (clipped
+ * gradients compared where the case lists them) → update (weights compared). Then the final loss.
+ */
+import { SeqcastError } from '../errors.js';
+import { getLoss } from '../model/losses.js';
+import type { Optimizer } from '../optim/optimizers.js';
+import { Adam, RMSprop, SGD } from '../optim/optimizers.js';
+import type { DType } from '../tensor.js';
+import { allocate, tensor } from '../tensor.js';
+import type { CaseOptimizer, TrainStepCase } from './case.js';
+import type { Comparison } from './compare.js';
+import { compareValues } from './compare.js';
+import { buildCaseModel, compareNamed } from './run.js';
+
+export function runTrainStep(c: TrainStepCase, dtype: DType): Comparison[] {
+  const model = buildCaseModel(c.layers, c.input.shape, dtype);
+  const loss = getLoss(c.loss as never);
+  const optimizer = makeOptimizer(c.optimizer);
+  const x = tensor(c.input.data, c.input.shape, dtype);
+  const n = c.target.data.length;
+  const dOut = allocate(dtype, n);
+  const segments = model.segments();
+  const tol = c.tolerance;
+  const checks: Comparison[] = [];
+
+  const forwardLoss = (): { value: number; shape: readonly number[] } => {
+    const out = model.forward(x);
+    if (out.data.length !== n) {
+      throw new SeqcastError(
+        'case',
+        `the model outputs ${out.data.length} values per batch but target holds ${n}`,
+      );
+    }
+    return { value: loss.compute(out.data, c.target.data, n, dOut), shape: out.shape };
+  };
+
+  c.steps.forEach((step, k) => {
+    const { value, shape } = forwardLoss();
+    checks.push(compareValues(`steps[${k}].loss`, [value], [step.loss], tol.forward));
+    model.zeroGrad();
+    model.backward({ shape, data: dOut });
+    checks.push(...compareNamed(`steps[${k}].grads`, model, model.gradients(), step.grads, tol.backward));
+    optimizer.clipGradients(model.grads, segments);
+    if (step.clippedGrads !== null) {
+      checks.push(
+        ...compareNamed(
+          `steps[${k}].clippedGrads`,
+          model,
+          model.gradients(),
+          step.clippedGrads,
+          tol.backward,
+        ),
+      );
+    }
+    optimizer.applyUpdate(model.params, model.grads);
+    checks.push(
+      ...compareNamed(`steps[${k}].weightsAfter`, model, model.weights(), step.weightsAfter, tol.weights),
+    );
+  });
+  checks.push(compareValues('finalLoss', [forwardLoss().value], [c.finalLoss], tol.forward));
+  return checks;
+}
+
+/** The case's optimizer; its keys are the options of seqcast's adam() / sgd() / rmsprop() (null = unset). */
+function makeOptimizer(spec: CaseOptimizer): Optimizer {
+  const options = Object.fromEntries(Object.entries(spec.options).filter(([, v]) => v !== null));
+  switch (spec.type) {
+    case 'adam':
+      return new Adam(options);
+    case 'sgd':
+      return new SGD(options);
+    case 'rmsprop':
+      return new RMSprop(options);
+  }
+}
