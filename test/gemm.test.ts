@@ -144,3 +144,26 @@ describe('jsBackend activations', () => {
     }
   });
 });
+
+describe('jsBackend.gemm is batch-invariant', () => {
+  it('gemm gives every row of A bit-identical results whether it is computed alone or among others', () => {
+    const rng = new Random(3);
+    for (const [transA, M, N, K] of [
+      [false, 5, 7, 9],
+      [true, 3, 4, 10],
+      [false, 6, 33, 31],
+    ] as const) {
+      const A = Float32Array.from({ length: M * K }, () => rng.uniformRange(-1, 1));
+      const B = Float32Array.from({ length: K * N }, () => rng.uniformRange(-1, 1));
+      const all = new Float32Array(M * N);
+      jsBackend.gemm(transA, false, M, N, K, A, 0, transA ? M : K, B, 0, N, all, 0, N, false);
+      for (let i = 0; i < M; i++) {
+        const row = new Float32Array(K);
+        for (let k = 0; k < K; k++) row[k] = transA ? A[k * M + i] : A[i * K + k];
+        const one = new Float32Array(N);
+        jsBackend.gemm(false, false, 1, N, K, row, 0, K, B, 0, N, one, 0, N, false);
+        expect(Array.from(one)).toEqual(Array.from(all.subarray(i * N, (i + 1) * N)));
+      }
+    }
+  });
+});

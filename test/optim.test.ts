@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Optimizer } from '../src/index.js';
 import {
   adam,
   clipGradients,
@@ -11,7 +12,7 @@ import {
 } from '../src/index.js';
 
 /** Runs `steps` updates of an optimiser on one parameter vector with fixed gradients per step. */
-function run(opt: ReturnType<typeof sgd>, w0: number[], grads: number[][]): number[] {
+function run(opt: Optimizer, w0: number[], grads: number[][]): number[] {
   const w = Float64Array.from(w0);
   for (const g of grads) opt.applyGradients(w, Float64Array.from(g), [{ offset: 0, length: w.length }]);
   return Array.from(w);

@@ -111,13 +111,28 @@ function gemmRowsOfB(
       }
     }
   }
+  // The last row alone, with exactly the arithmetic of a paired row (four k per update of C), so that a
+  // row's result does not depend on its position in the batch.
   for (; i < M; i++) {
     const c0 = cOff + i * ldc;
     const x = aOff + i * ar;
-    for (let k = 0; k < K; k++) {
-      const a = A[x + k * ac];
+    let k = 0;
+    for (; k + 3 < K; k += 4) {
+      const x0 = A[x + k * ac];
+      const x1 = A[x + (k + 1) * ac];
+      const x2 = A[x + (k + 2) * ac];
+      const x3 = A[x + (k + 3) * ac];
       const b0 = bOff + k * ldb;
-      for (let j = 0; j < N; j++) C[c0 + j] += a * B[b0 + j];
+      const b1 = b0 + ldb;
+      const b2 = b1 + ldb;
+      const b3 = b2 + ldb;
+      for (let j = 0; j < N; j++)
+        C[c0 + j] += x0 * B[b0 + j] + x1 * B[b1 + j] + x2 * B[b2 + j] + x3 * B[b3 + j];
+    }
+    for (; k < K; k++) {
+      const xk = A[x + k * ac];
+      const b0 = bOff + k * ldb;
+      for (let j = 0; j < N; j++) C[c0 + j] += xk * B[b0 + j];
     }
   }
 }

@@ -10,9 +10,15 @@ import { SeqcastError } from '../errors.js';
 import { initialize } from '../initializers.js';
 import type { Backend } from '../kernels/backend.js';
 import { jsBackend } from '../kernels/js.js';
-import type { Layer } from '../layers/layer.js';
+import type { BuildContext, Layer } from '../layers/layer.js';
 import { defaultLayerName } from '../layers/layer.js';
 import type { ParamSegment } from '../optim/clip.js';
+import type { CompiledModel, CompileOptions } from './compile.js';
+import { checkCompileOptions } from './compile.js';
+import type { EvaluateOptions, FitOptions, History, PredictOptions } from './fit.js';
+import { evaluate, fit, predict } from './fit.js';
+import type { TensorLike } from './inputs.js';
+import { formatSummary } from './summary.js';
 import { Random } from '../random.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, dtypeOf, firstNonFinite, formatShape, sizeOf, unravelIndex } from '../tensor.js';
@@ -39,31 +45,32 @@ interface WeightEntry {
   readonly layer: number;
   readonly shape: readonly number[];
   readonly offset: number;
+  readonly length: number;
   readonly value: FloatArray;
   readonly grad: FloatArray;
 }
 
 export class Sequential {
-  readonly layers: readonly Layer[];
   readonly inputShape: Shape;
-  readonly outputShape: Shape;
   readonly dtype: DType;
   readonly seed: number;
-  /** Every weight of the model, contiguous, in layer order then Keras weight order. */
-  readonly params: FloatArray;
-  /** Gradients, laid out exactly like `params`. `backward` accumulates into it; `zeroGrad` clears it. */
-  readonly grads: FloatArray;
-  private readonly entries: readonly WeightEntry[];
-  private readonly layerShapes: readonly Shape[];
+  /** Set by a callback (or by you, from one) to end `fit` after the current epoch, as in Keras. */
+  stopTraining = false;
+  private readonly layerList: Layer[] = [];
+  private readonly ctx: BuildContext;
+  private readonly rng: Random;
+  private paramArray: FloatArray;
+  private gradArray: FloatArray;
+  private entries: WeightEntry[] = [];
+  private readonly layerShapes: Shape[];
   private outputs: Tensor[] = [];
+  private compiledWith: CompiledModel | null = null;
   /** Model-dtype copies of an input / output gradient given in the other dtype (never shared: Dense keeps its input). */
   private convertedInput: FloatArray = new Float32Array(0);
   private convertedGradient: FloatArray = new Float32Array(0);
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
-    if (layers.length === 0) throw new SeqcastError('config', 'sequential(): give at least one layer');
     checkInputShapeOption(options.inputShape);
-    this.layers = [...layers];
     this.inputShape = [...options.inputShape];
     this.dtype = options.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
@@ -73,55 +80,138 @@ export class Sequential {
       );
     }
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const ctx = { dtype: this.dtype, backend: options.backend ?? jsBackend };
-    nameLayers(this.layers);
+    this.ctx = { dtype: this.dtype, backend: options.backend ?? jsBackend };
+    this.rng = new Random(this.seed);
+    this.layerShapes = [this.inputShape];
+    this.paramArray = allocate(this.dtype, 0);
+    this.gradArray = allocate(this.dtype, 0);
+    for (const layer of layers) this.add(layer);
+  }
 
-    // Build: each layer checks the shape it receives.
-    const shapes: Shape[] = [this.inputShape];
-    for (const layer of this.layers) {
-      if ('returnState' in layer && layer.returnState === true) {
-        throw new SeqcastError(
-          'config',
-          `layer '${layer.name}' has returnState: true, which makes several outputs; in a sequential stack each ` +
-            `layer passes one tensor on — call the layer's call() directly to get its states`,
-        );
-      }
-      shapes.push(layer.build(shapes[shapes.length - 1], ctx));
+  get layers(): readonly Layer[] {
+    return this.layerList;
+  }
+
+  /** The output shape without the batch axis (the input shape while the model has no layer). */
+  get outputShape(): Shape {
+    return this.layerShapes[this.layerShapes.length - 1];
+  }
+
+  /** Every weight of the model, contiguous, in layer order then Keras weight order. */
+  get params(): FloatArray {
+    return this.paramArray;
+  }
+
+  /** Gradients, laid out exactly like `params`. `backward` accumulates into it; `zeroGrad` clears it. */
+  get grads(): FloatArray {
+    return this.gradArray;
+  }
+
+  /**
+   * Appends a layer: builds it on the current output shape (a mismatch names the layer and both shapes),
+   * initialises its weights from the model's seeded generator, and keeps every existing weight. Building
+   * all layers at once or adding them one by one gives bit-identical weights.
+   */
+  add(layer: Layer): this {
+    if (this.compiledWith !== null) {
+      throw new SeqcastError(
+        'state',
+        `add(): the model is already compiled; add every layer before compile()`,
+      );
     }
-    this.layerShapes = shapes;
-    this.outputShape = shapes[shapes.length - 1];
-
-    // Allocate all weights at once, then hand out views.
-    const specs = this.layers.map((l) => l.weightSpecs());
-    const total = specs.flat().reduce((n, s) => n + sizeOf(s.shape), 0);
-    this.params = allocate(this.dtype, total);
-    this.grads = allocate(this.dtype, total);
-    const entries: WeightEntry[] = [];
-    const rng = new Random(this.seed);
-    let offset = 0;
-    specs.forEach((layerSpecs, i) => {
-      const values: FloatArray[] = [];
-      const grads: FloatArray[] = [];
-      for (const spec of layerSpecs) {
-        const n = sizeOf(spec.shape);
-        const value = this.params.subarray(offset, offset + n);
-        const grad = this.grads.subarray(offset, offset + n);
-        initialize(spec.init, spec.shape, value, rng);
-        entries.push({
-          name: `${this.layers[i].name}/${spec.name}`,
-          layer: i,
-          shape: spec.shape,
-          offset,
-          value,
-          grad,
-        });
-        values.push(value);
-        grads.push(grad);
-        offset += n;
-      }
-      this.layers[i].attach(values, grads);
+    if ('returnState' in layer && layer.returnState === true) {
+      throw new SeqcastError(
+        'config',
+        `layer '${layer.name || layer.className}' has returnState: true, which makes several outputs; in a sequential ` +
+          `stack each layer passes one tensor on — call the layer's call() directly to get its states`,
+      );
+    }
+    nameLayer(layer, this.layerList);
+    const outShape = layer.build(this.outputShape, this.ctx);
+    const specs = layer.weightSpecs();
+    const added = specs.reduce((n, sp) => n + sizeOf(sp.shape), 0);
+    const oldLength = this.paramArray.length;
+    const params = allocate(this.dtype, oldLength + added);
+    const grads = allocate(this.dtype, oldLength + added);
+    params.set(this.paramArray);
+    grads.set(this.gradArray);
+    let offset = oldLength;
+    const index = this.layerList.length;
+    const newEntries: Omit<WeightEntry, 'value' | 'grad'>[] = [];
+    for (const spec of specs) {
+      const n = sizeOf(spec.shape);
+      initialize(spec.init, spec.shape, params.subarray(offset, offset + n), this.rng);
+      newEntries.push({
+        name: `${layer.name}/${spec.name}`,
+        layer: index,
+        shape: spec.shape,
+        offset,
+        length: n,
+      });
+      offset += n;
+    }
+    this.layerList.push(layer);
+    this.layerShapes.push(outShape);
+    this.paramArray = params;
+    this.gradArray = grads;
+    // every layer gets views into the new arrays
+    this.entries = [...this.entries, ...newEntries].map((e) => ({
+      ...e,
+      value: params.subarray(e.offset, e.offset + e.length),
+      grad: grads.subarray(e.offset, e.offset + e.length),
+    }));
+    this.layerList.forEach((l, i) => {
+      const mine = this.entries.filter((e) => e.layer === i);
+      l.attach(
+        mine.map((e) => e.value),
+        mine.map((e) => e.grad),
+      );
     });
-    this.entries = entries;
+    return this;
+  }
+
+  /** Sets the optimiser, the loss and the metrics that `fit` and `evaluate` use. */
+  compile(options: CompileOptions): this {
+    this.compiledWith = checkCompileOptions(options);
+    return this;
+  }
+
+  /**
+   * Trains on (x, y) — tensors or nested arrays, x [N, ...inputShape], y [N, ...outputShape] — and returns
+   * the History. See FitOptions for batching, shuffling, validation and callbacks.
+   */
+  fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+    return fit(this, x, y, options);
+  }
+
+  /** The loss and compiled metrics on (x, y). */
+  evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): Record<string, number> {
+    return evaluate(this, x, y, options);
+  }
+
+  /** The output for every sample of x, in batches (bounded memory for any N); a new tensor. */
+  predict(x: TensorLike, options: PredictOptions = {}): Tensor {
+    return predict(this, x, options);
+  }
+
+  /** A Keras-like table of layers, output shapes and parameter counts; printed with `print` when given. */
+  summary(print?: (text: string) => void): string {
+    const text = formatSummary(
+      'sequential',
+      this.layerList.map((l, i) => ({
+        name: l.name,
+        className: l.className,
+        outputShape: this.layerShapes[i + 1],
+        params: this.entries.filter((e) => e.layer === i).reduce((n, e) => n + e.length, 0),
+      })),
+    );
+    print?.(text);
+    return text;
+  }
+
+  /** What `compile` was given (the optimiser instance keeps its state across `fit` calls). */
+  get compiled(): Readonly<CompiledModel> | null {
+    return this.compiledWith;
   }
 
   /** The output of the last `forward` for each layer (views, valid until the next forward). */
@@ -134,6 +224,8 @@ export class Sequential {
    * call. Input and every layer's output are checked for NaN and ±Infinity.
    */
   forward(x: Tensor): Tensor {
+    if (this.layerList.length === 0)
+      throw new SeqcastError('state', 'forward(): the model has no layers yet; add() some');
     let h = this.checkInput(x);
     this.outputs = [];
     for (const layer of this.layers) {
@@ -336,24 +428,18 @@ function checkInputShapeOption(shape: unknown): void {
   }
 }
 
-/** Gives unnamed layers Keras-style names (`lstm`, `lstm_1`, …) and rejects duplicates. */
-function nameLayers(layers: readonly Layer[]): void {
-  const used = new Set<string>();
-  for (const l of layers) {
-    if (l.name !== '') {
-      if (used.has(l.name))
-        throw new SeqcastError('config', `sequential(): two layers are named '${l.name}'`);
-      used.add(l.name);
-    }
+/** Gives an unnamed layer a Keras-style name (`lstm`, `lstm_1`, …) and rejects a duplicate name. */
+function nameLayer(layer: Layer, existing: readonly Layer[]): void {
+  const used = new Set(existing.map((l) => l.name));
+  if (layer.name !== '') {
+    if (used.has(layer.name))
+      throw new SeqcastError('config', `sequential(): two layers are named '${layer.name}'`);
+    return;
   }
-  for (const l of layers) {
-    if (l.name !== '') continue;
-    const base = defaultLayerName(l.className);
-    let name = base;
-    for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
-    l.name = name;
-    used.add(name);
-  }
+  const base = defaultLayerName(layer.className);
+  let name = base;
+  for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
+  layer.name = name;
 }
 
 function checkWeightValue(
