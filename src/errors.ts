@@ -9,6 +9,7 @@ export type SeqcastErrorCode =
   | 'weights' // a weight is missing, unknown, or of the wrong shape
   | 'non-finite' // NaN or ±Infinity where a finite number is needed
   | 'state' // a call made in the wrong order (backward before forward, …)
+  | 'io' // a file or folder that cannot be read or written, or that would be overwritten
   | 'case'; // a conformance case that cannot be read
 
 export class SeqcastError extends Error {

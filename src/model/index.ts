@@ -16,3 +16,12 @@ export type { Loss, LossName, LossSpec } from './losses.js';
 export { getLoss, huber, meanAbsoluteError, meanSquaredError } from './losses.js';
 export type { NamedTensor, SequentialOptions } from './sequential.js';
 export { Sequential, sequential } from './sequential.js';
+export type {
+  ArtifactsInput,
+  ModelArtifacts,
+  ModelJson,
+  WeightBytes,
+  WeightsManifestEntry,
+  WeightsManifestGroup,
+} from './artifacts.js';
+export { fromArtifacts, readMetadata, SEQCAST_VERSION, toArtifacts } from './artifacts.js';

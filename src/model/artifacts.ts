@@ -1,0 +1,397 @@
+/**
+ * Saving and loading in memory, in the TensorFlow.js Layers format: a `model.json` object (Keras topology,
+ * weights manifest, metadata) and the weight bytes. Browser-safe: no Node imports; `io-node.ts` puts the
+ * same two parts on disk.
+ *
+ *     model.json   { format: "layers-model", generatedBy: "seqcast 0.1.0", convertedBy: null,
+ *                    modelTopology: { class_name: "Sequential", config: { name, layers: [...] }, ... },
+ *                    weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: [{ name, shape, dtype }] }],
+ *                    userDefinedMetadata: { seqcast: { formatVersion: 1, ...caller's metadata } } }
+ *     weight data  every weight in manifest order, little-endian float32, split into files of at most 4 MiB
+ *
+ * A float64 model is written as float32 (each value rounded to the nearest float32) and loads as a float32
+ * model. Loading checks the format, the topology (see topology.ts), every weight's name, shape and dtype,
+ * and the byte count, and fails with one SeqcastError line that names what does not match.
+ */
+import { SeqcastError } from '../errors.js';
+import { compileFromJson, compileToJson, tfjsTrainingConfig } from './training-config.js';
+import { sizeOf } from '../tensor.js';
+import { checkKeys, object } from './keras-config.js';
+import { Sequential } from './sequential.js';
+import { directionNames, fileWeightName, layerToKeras, parseTopology } from './topology.js';
+
+/** The version written in `generatedBy`; a test holds it equal to package.json's. */
+export const SEQCAST_VERSION = '0.1.0';
+/** The version of what seqcast writes in `userDefinedMetadata.seqcast`; a newer one is refused. */
+export const FORMAT_VERSION = 1;
+/** TF.js's shard size: weight files hold at most 4 MiB. */
+export const SHARD_BYTES = 4 * 1024 * 1024;
+
+export interface WeightsManifestEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32';
+}
+
+export interface WeightsManifestGroup {
+  readonly paths: readonly string[];
+  readonly weights: readonly WeightsManifestEntry[];
+}
+
+/** What seqcast writes as `model.json`. */
+export interface ModelJson {
+  readonly format: 'layers-model';
+  readonly generatedBy: string;
+  readonly convertedBy: null;
+  readonly modelTopology: Readonly<Record<string, unknown>>;
+  readonly weightsManifest: readonly WeightsManifestGroup[];
+  /** TF.js's training configuration, written when the model is compiled. */
+  trainingConfig?: Readonly<Record<string, unknown>>;
+  readonly userDefinedMetadata: { readonly seqcast: Record<string, unknown> };
+}
+
+/** A saved model in memory: `weightData` is all weight files concatenated in manifest order. */
+export interface ModelArtifacts {
+  readonly modelJson: ModelJson;
+  readonly weightData: ArrayBuffer;
+}
+
+/** Weight bytes as given to `fromArtifacts`: one buffer, a view, or pieces (TF.js's `WeightData`). */
+export type WeightBytes = ArrayBuffer | ArrayBufferView | readonly (ArrayBuffer | ArrayBufferView)[];
+
+/** What `fromArtifacts` reads: any parsed `model.json` (seqcast's, TF.js's, a converted Keras model's). */
+export interface ArtifactsInput {
+  readonly modelJson: unknown;
+  readonly weightData: WeightBytes;
+}
+
+/** A manifest group, checked, with the number of bytes its files hold together. */
+export interface ManifestGroup {
+  readonly paths: readonly string[];
+  readonly weights: readonly WeightsManifestEntry[];
+  readonly byteLength: number;
+}
+
+const TOP_KEYS = [
+  'format',
+  'generatedBy',
+  'convertedBy',
+  'modelTopology',
+  'weightsManifest',
+  'trainingConfig',
+  'userDefinedMetadata',
+];
+
+/**
+ * The model as `model.json` and weight bytes. `metadata` (JSON values only) is stored under
+ * `userDefinedMetadata.seqcast` beside `formatVersion`, and read back by `readMetadata`. Weights are
+ * written as float32 whatever the model's dtype: a float64 model's weights are rounded.
+ */
+export function toArtifacts(
+  model: Sequential,
+  metadata: Readonly<Record<string, unknown>> = {},
+): ModelArtifacts {
+  checkMetadata(metadata);
+  const weights = model.weights();
+  const total = weights.reduce((n, w) => n + w.data.length, 0);
+  const weightData = new ArrayBuffer(total * 4);
+  const view = new DataView(weightData);
+  let offset = 0;
+  for (const w of weights) {
+    for (let i = 0; i < w.data.length; i++, offset += 4) view.setFloat32(offset, w.data[i], true);
+  }
+  const directions = directionNames(model.layers);
+  const manifest: WeightsManifestGroup = {
+    paths: shardPaths(weightData.byteLength),
+    weights: weights.map((w) => ({
+      name: fileWeightName(w.name, directions),
+      shape: [...w.shape],
+      dtype: 'float32',
+    })),
+  };
+  const layers = model.layers.map((l, i) => layerToKeras(l, i === 0 ? [null, ...model.inputShape] : null));
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: `seqcast ${SEQCAST_VERSION}`,
+    convertedBy: null,
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: 'sequential', layers },
+      keras_version: `seqcast ${SEQCAST_VERSION}`,
+      backend: 'seqcast',
+    },
+    weightsManifest: [manifest],
+    userDefinedMetadata: { seqcast: { formatVersion: FORMAT_VERSION, ...metadata } },
+  };
+  const compiled = model.compiled;
+  if (compiled !== null) {
+    modelJson.trainingConfig = tfjsTrainingConfig(compiled);
+    modelJson.userDefinedMetadata.seqcast.compile = compileToJson(compiled);
+  }
+  return { modelJson, weightData };
+}
+
+/** Builds the model a `model.json` and its weight bytes describe, checking everything on the way. */
+export function fromArtifacts(artifacts: ArtifactsInput): Sequential {
+  if (artifacts === null || typeof artifacts !== 'object') {
+    throw new SeqcastError('config', 'fromArtifacts(): give { modelJson, weightData }');
+  }
+  return modelFromJson(artifacts.modelJson, concatBytes(artifacts.weightData), 'model.json');
+}
+
+/**
+ * The caller's metadata saved with a seqcast model (`formatVersion` removed), or null for a model seqcast
+ * did not write. Refuses a format version newer than this seqcast reads.
+ */
+export function readMetadata(modelJson: unknown): Record<string, unknown> | null {
+  const json = object(modelJson, 'model.json');
+  const seqcast = seqcastMetadata(json, 'model.json');
+  if (seqcast === null) return null;
+  const rest = { ...seqcast };
+  delete rest.formatVersion;
+  delete rest.compile;
+  return rest;
+}
+
+/** The shard file names for `byteLength` bytes: `group1-shard1of2.bin`, `group1-shard2of2.bin`. */
+export function shardPaths(byteLength: number): string[] {
+  const n = Math.max(1, Math.ceil(byteLength / SHARD_BYTES));
+  return Array.from({ length: n }, (_, k) => `group1-shard${k + 1}of${n}.bin`);
+}
+
+/** The model from a parsed model.json and all its weight bytes; `src` names the file in errors. */
+export function modelFromJson(modelJson: unknown, bytes: Uint8Array, src: string): Sequential {
+  const json = object(modelJson, src);
+  checkHeader(json, src);
+  const { layers, inputShape, directions } = parseTopology(json.modelTopology, src);
+  const groups = parseManifest(json.weightsManifest, src);
+  const expected = groups.reduce((n, g) => n + g.byteLength, 0);
+  if (bytes.byteLength !== expected) {
+    const count = groups.reduce((n, g) => n + g.weights.length, 0);
+    throw new SeqcastError(
+      'weights',
+      `${src}: the weight data holds ${bytes.byteLength} bytes but the manifest's ${count} weights need ${expected} ` +
+        `(float32, 4 bytes a value); the weight files are ${bytes.byteLength < expected ? 'truncated' : 'too long'} ` +
+        `or belong to another model`,
+    );
+  }
+  let model: Sequential;
+  try {
+    model = new Sequential(layers, { inputShape, seed: 0 });
+  } catch (e) {
+    if (e instanceof SeqcastError) throw new SeqcastError(e.code, `${src}: ${e.message}`);
+    throw e;
+  }
+  const byFileName = new Map<string, { name: string; shape: readonly number[]; layer: string }>();
+  for (const w of model.weights()) {
+    byFileName.set(fileWeightName(w.name, directions), {
+      name: w.name,
+      shape: w.shape,
+      layer: w.name.split('/')[0],
+    });
+  }
+  const values: { name: string; shape: readonly number[]; data: Float32Array }[] = [];
+  const seen = new Set<string>();
+  let offset = 0;
+  for (const w of groups.flatMap((g) => g.weights)) {
+    // Keras ≥ 2.2 writes layer/cell/weight; like TF.js, drop the cell's segment when the full name is unknown.
+    const parts = w.name.split('/');
+    const short = [...parts.slice(0, -2), parts[parts.length - 1]].join('/');
+    const key = byFileName.has(w.name) ? w.name : short;
+    const target = byFileName.get(key);
+    if (target === undefined) {
+      throw new SeqcastError(
+        'weights',
+        `${src}: the weights manifest lists '${w.name}', which no layer of the topology has; its weights are ` +
+          `${[...byFileName.keys()].map((n) => `'${n}'`).join(', ')}`,
+      );
+    }
+    if (seen.has(key)) throw new SeqcastError('weights', `${src}: the weights manifest lists '${key}' twice`);
+    seen.add(key);
+    if (!sameShape(w.shape, target.shape)) {
+      throw new SeqcastError(
+        'weights',
+        `${src}: weight '${w.name}' has shape [${w.shape.join(', ')}] in the manifest, but layer '${target.layer}' ` +
+          `as the topology builds it needs [${target.shape.join(', ')}]; the topology and the weights do not belong together`,
+      );
+    }
+    const n = sizeOf(w.shape);
+    const data = new Float32Array(n);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, n * 4);
+    for (let i = 0; i < n; i++) data[i] = view.getFloat32(i * 4, true);
+    offset += n * 4;
+    values.push({ name: target.name, shape: target.shape, data });
+  }
+  const missing = [...byFileName.keys()].filter((k) => !seen.has(k));
+  if (missing.length > 0) {
+    throw new SeqcastError(
+      'weights',
+      `${src}: the weights manifest has no ${missing.map((m) => `'${m}'`).join(', ')}, which the topology needs; ` +
+        `the weights are incomplete or belong to another model`,
+    );
+  }
+  try {
+    model.setWeights(values);
+  } catch (e) {
+    if (e instanceof SeqcastError) throw new SeqcastError(e.code, `${src}: ${e.message}`);
+    throw e;
+  }
+  const stored = seqcastMetadata(json, src)?.compile;
+  if (stored !== undefined) model.compile(compileFromJson(stored, src));
+  return model;
+}
+
+/** Checks `weightsManifest` and returns its groups with their byte counts. Shard paths must be plain file names. */
+export function parseManifest(manifest: unknown, src: string): ManifestGroup[] {
+  if (!Array.isArray(manifest) || manifest.length === 0) {
+    throw new SeqcastError(
+      'weights',
+      `${src}: weightsManifest must be a non-empty array of { paths, weights }`,
+    );
+  }
+  return manifest.map((raw: unknown, g: number) => {
+    const at = `${src}: weightsManifest[${g}]`;
+    const group = object(raw, at, 'weights');
+    checkKeys(group, ['paths', 'weights'], at, 'weights');
+    const { paths, weights } = group;
+    const plain = (p: unknown): boolean =>
+      typeof p === 'string' && p !== '' && p !== '.' && p !== '..' && !/[/\\]/.test(p);
+    if (!Array.isArray(paths) || paths.length === 0 || !paths.every(plain)) {
+      throw new SeqcastError(
+        'weights',
+        `${at}.paths must list weight file names without folders (got ${JSON.stringify(paths)})`,
+      );
+    }
+    if (!Array.isArray(weights)) throw new SeqcastError('weights', `${at}.weights must be an array`);
+    const entries = weights.map((w: unknown, k: number) => weightEntry(w, `${at}.weights[${k}]`));
+    const byteLength = entries.reduce((n, w) => n + sizeOf(w.shape) * 4, 0);
+    return { paths: paths as string[], weights: entries, byteLength };
+  });
+}
+
+function weightEntry(raw: unknown, at: string): WeightsManifestEntry {
+  const w = object(raw, at, 'weights');
+  checkKeys(w, ['name', 'shape', 'dtype', 'quantization', 'group'], at, 'weights');
+  if (typeof w.name !== 'string' || w.name === '') throw new SeqcastError('weights', `${at} has no name`);
+  const where = `weight '${w.name}'`;
+  if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+    throw new SeqcastError(
+      'weights',
+      `${at}: ${where} has shape ${JSON.stringify(w.shape)}; expected integers ≥ 0`,
+    );
+  }
+  if (w.quantization !== undefined && w.quantization !== null) {
+    throw new SeqcastError(
+      'weights',
+      `${at}: ${where} is quantized (${JSON.stringify(w.quantization)}); seqcast reads float32 weights only — ` +
+        `convert the model without quantization`,
+    );
+  }
+  if (w.dtype !== 'float32') {
+    throw new SeqcastError(
+      'weights',
+      `${at}: ${where} has dtype ${JSON.stringify(w.dtype)}; seqcast reads float32 weights only`,
+    );
+  }
+  return { name: w.name, shape: w.shape as number[], dtype: 'float32' };
+}
+
+function checkHeader(json: Record<string, unknown>, src: string): void {
+  checkKeys(json, TOP_KEYS, src);
+  if (json.format !== undefined && json.format !== 'layers-model') {
+    throw new SeqcastError(
+      'config',
+      `${src}: format is ${JSON.stringify(json.format)}, but seqcast reads TF.js Layers models ("layers-model"); ` +
+        `a graph model cannot be loaded — convert the Keras model with --output_format=tfjs_layers_model`,
+    );
+  }
+  if (json.modelTopology === undefined)
+    throw new SeqcastError('config', `${src}: there is no modelTopology; this is not a Layers model`);
+  seqcastMetadata(json, src);
+}
+
+/** `userDefinedMetadata.seqcast`, its format version checked; null when absent. */
+function seqcastMetadata(json: Record<string, unknown>, src: string): Record<string, unknown> | null {
+  const user = json.userDefinedMetadata;
+  if (user === undefined || user === null) return null;
+  const seqcast = object(user, `${src}: userDefinedMetadata`).seqcast;
+  if (seqcast === undefined) return null;
+  const meta = object(seqcast, `${src}: userDefinedMetadata.seqcast`);
+  const v = meta.formatVersion;
+  if (!Number.isInteger(v) || (v as number) < 1) {
+    throw new SeqcastError(
+      'config',
+      `${src}: userDefinedMetadata.seqcast.formatVersion must be an integer ≥ 1 (got ${JSON.stringify(v)})`,
+    );
+  }
+  if ((v as number) > FORMAT_VERSION) {
+    throw new SeqcastError(
+      'config',
+      `${src}: the model was saved in seqcast format version ${v}, newer than this seqcast ${SEQCAST_VERSION} reads ` +
+        `(${FORMAT_VERSION}); upgrade seqcast`,
+    );
+  }
+  return meta;
+}
+
+function checkMetadata(metadata: unknown): void {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new SeqcastError('config', 'toArtifacts(): metadata must be a plain object of JSON values');
+  }
+  if ('formatVersion' in metadata) {
+    throw new SeqcastError(
+      'config',
+      `toArtifacts(): metadata key 'formatVersion' is seqcast's own; rename it`,
+    );
+  }
+  const check = (v: unknown, path: string): void => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v))
+        throw new SeqcastError(
+          'non-finite',
+          `toArtifacts(): metadata${path} is ${v}; JSON holds finite numbers only`,
+        );
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => check(x, `${path}[${i}]`));
+      return;
+    }
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, x] of Object.entries(v)) check(x, `${path}.${k}`);
+      return;
+    }
+    throw new SeqcastError(
+      'config',
+      `toArtifacts(): metadata${path} is ${typeof v === 'object' ? 'a class instance' : typeof v}; ` +
+        `metadata must be JSON (plain objects, arrays, strings, finite numbers, booleans, null)`,
+    );
+  };
+  check(metadata, '');
+}
+
+/** One contiguous byte array from a buffer, a view or pieces of them. */
+function concatBytes(data: WeightBytes): Uint8Array {
+  const asBytes = (p: ArrayBuffer | ArrayBufferView): Uint8Array =>
+    ArrayBuffer.isView(p) ? new Uint8Array(p.buffer, p.byteOffset, p.byteLength) : new Uint8Array(p);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return asBytes(data);
+  if (!Array.isArray(data)) {
+    throw new SeqcastError(
+      'weights',
+      'fromArtifacts(): weightData must be an ArrayBuffer, a typed array or an array of them',
+    );
+  }
+  const pieces = (data as readonly (ArrayBuffer | ArrayBufferView)[]).map(asBytes);
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of pieces) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

@@ -1,0 +1,91 @@
+/**
+ * The compiled training setup in a saved model. seqcast stores its exact form under
+ * `userDefinedMetadata.seqcast.compile` (restored on load, so a loaded model can go on training) and the
+ * TF.js `trainingConfig` form beside it, for TF.js and Keras readers:
+ *
+ *     { "loss": "mean_squared_error", "metrics": ["mae"],
+ *       "optimizer_config": { "class_name": "Adam", "config": { "learning_rate": 0.001, … } } }
+ *
+ * The optimiser's moments are not saved: a reloaded model trains on with a fresh optimiser state.
+ */
+import { SeqcastError } from '../errors.js';
+import type { OptimizerName } from '../optim/optimizers.js';
+import { adam, rmsprop, sgd } from '../optim/optimizers.js';
+import { exponentialDecay } from '../optim/schedules.js';
+import type { CompiledModel, CompileOptions, MetricName } from './compile.js';
+import { METRICS } from './compile.js';
+import { huber } from './losses.js';
+
+export interface CompileJson {
+  readonly optimizer: Record<string, unknown>;
+  readonly loss: { readonly name: string; readonly delta?: number };
+  readonly metrics: readonly string[];
+}
+
+export function compileToJson(c: CompiledModel): CompileJson {
+  return {
+    optimizer: c.optimizer.getConfig(),
+    loss: c.loss.delta === undefined ? { name: c.loss.name } : { name: c.loss.name, delta: c.loss.delta },
+    metrics: [...c.metrics],
+  };
+}
+
+const KERAS_LOSS: Record<string, string> = {
+  meanSquaredError: 'mean_squared_error',
+  meanAbsoluteError: 'mean_absolute_error',
+  huber: 'huber',
+};
+const KERAS_OPTIMIZER: Record<OptimizerName, string> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' };
+
+/** TF.js's `trainingConfig` for the compiled model (a schedule is written as its current rate). */
+export function tfjsTrainingConfig(c: CompiledModel): Record<string, unknown> {
+  const cfg = c.optimizer.getConfig();
+  const config: Record<string, unknown> = { learning_rate: c.optimizer.currentLearningRate() };
+  for (const [k, v] of Object.entries(cfg)) {
+    if (k === 'name' || k === 'learningRate' || v === null) continue;
+    config[
+      k
+        .replace(/([A-Z])/g, '_$1')
+        .replace(/([a-z])(\d)/g, '$1_$2')
+        .toLowerCase()
+    ] = v; // beta1 → beta_1
+  }
+  return {
+    loss: KERAS_LOSS[c.loss.name],
+    metrics: [...c.metrics],
+    optimizer_config: { class_name: KERAS_OPTIMIZER[c.optimizer.name], config },
+  };
+}
+
+/** The compile options a stored CompileJson describes; every field is checked. */
+export function compileFromJson(json: unknown, src: string): CompileOptions {
+  const fail = (what: string): never => {
+    throw new SeqcastError('config', `${src}: userDefinedMetadata.seqcast.compile: ${what}`);
+  };
+  if (json === null || typeof json !== 'object') return fail('must be an object');
+  const { optimizer, loss, metrics } = json as Partial<CompileJson>;
+  if (optimizer === null || typeof optimizer !== 'object') return fail('optimizer must be an object');
+  const { name, learningRate, ...rest } = optimizer as Record<string, unknown>;
+  const options: Record<string, unknown> = Object.fromEntries(
+    Object.entries(rest).filter(([, v]) => v !== null),
+  );
+  if (typeof learningRate === 'number') options.learningRate = learningRate;
+  else if (learningRate !== null && typeof learningRate === 'object') {
+    const { kind, ...schedule } = learningRate as Record<string, unknown>;
+    if (kind !== 'exponentialDecay') return fail(`unknown learning-rate schedule ${JSON.stringify(kind)}`);
+    options.learningRate = exponentialDecay(schedule as never);
+  }
+  const make = { adam, sgd, rmsprop }[name as OptimizerName];
+  if (make === undefined) return fail(`unknown optimizer ${JSON.stringify(name)}`);
+  if (loss === null || typeof loss !== 'object') return fail('loss must be an object');
+  const lossSpec =
+    loss.name === 'huber'
+      ? huber(loss.delta ?? 1)
+      : loss.name === 'meanSquaredError' || loss.name === 'meanAbsoluteError'
+        ? loss.name
+        : fail(`unknown loss ${JSON.stringify(loss.name)}`);
+  if (!Array.isArray(metrics) || !metrics.every((m) => METRICS.includes(m as MetricName))) {
+    return fail(`metrics must be a list of ${METRICS.map((m) => `'${m}'`).join(', ')}`);
+  }
+  return { optimizer: make(options as never), loss: lossSpec, metrics: metrics as MetricName[] };
+}

@@ -1,0 +1,7 @@
+/**
+ * seqcast for Node (`seqcast/node`): everything of the main entry, plus saving and loading models in
+ * folders. The main entry stays free of Node imports so that it bundles for the browser.
+ */
+export * from './index.js';
+export type { FolderArtifacts, SaveModelOptions } from './model/io-node.js';
+export { loadModel, readArtifacts, saveModel } from './model/io-node.js';
