@@ -288,7 +288,9 @@ describe('predict, evaluate, summary, add', () => {
 
   it('summary() of SimpleRNN(32) on 1 feature → Dense(1) shows 1,088 + 33 = 1,121 parameters', () => {
     const m = sequential([simpleRNN({ units: 32 }), dense({ units: 1 })], { inputShape: [12, 1], seed: 1 });
-    const text = m.summary();
+    const printed: string[] = [];
+    const text = m.summary((t) => printed.push(t));
+    expect(printed).toEqual([text]);
     expect(text).toMatch(/│ simple_rnn \(SimpleRNN\) │ \(None, 32\)\s+│\s+1,088 │/);
     expect(text).toMatch(/│ dense \(Dense\)\s+│ \(None, 1\)\s+│\s+33 │/);
     expect(text).toMatch(/Total params: 1,121/);

@@ -11,9 +11,9 @@ import { initialize } from '../initializers.js';
 import type { Backend } from '../kernels/backend.js';
 import { jsBackend } from '../kernels/js.js';
 import type { BuildContext, Layer } from '../layers/layer.js';
-import { defaultLayerName } from '../layers/layer.js';
 import type { ParamSegment } from '../optim/clip.js';
 import type { CompiledModel, CompileOptions } from './compile.js';
+import { checkInputShapeOption, checkWeightValue, nameLayer } from './checks.js';
 import { checkCompileOptions } from './compile.js';
 import type { EvaluateOptions, FitOptions, History, PredictOptions } from './fit.js';
 import { evaluate, fit, predict } from './fit.js';
@@ -194,8 +194,11 @@ export class Sequential {
     return predict(this, x, options);
   }
 
-  /** A Keras-like table of layers, output shapes and parameter counts; printed with `print` when given. */
-  summary(print?: (text: string) => void): string {
+  /**
+   * A Keras-like table of layers, output shapes and parameter counts. Printed with console.log, as in
+   * Keras and TF.js, unless another printer is given (`null`: only return the text).
+   */
+  summary(print: ((text: string) => void) | null = console.log): string {
     const text = formatSummary(
       'sequential',
       this.layerList.map((l, i) => ({
@@ -409,62 +412,4 @@ export class Sequential {
 /** Builds a sequential stack: `sequential([lstm({ units: 32 }), dense({ units: 1 })], { inputShape: [12, 1] })`. */
 export function sequential(layers: readonly Layer[], options: SequentialOptions): Sequential {
   return new Sequential(layers, options);
-}
-
-function checkInputShapeOption(shape: unknown): void {
-  const ok =
-    Array.isArray(shape) &&
-    shape.length >= 1 &&
-    shape.length <= 2 &&
-    shape.every(
-      (d, a) => (d === null && a < shape.length - 1) || (Number.isInteger(d) && (d as number) >= 1),
-    );
-  if (!ok) {
-    throw new SeqcastError(
-      'config',
-      `sequential(): inputShape must be [timesteps, features] or [features] with integers ≥ 1 (timesteps may be null) ` +
-        `(got ${JSON.stringify(shape)})`,
-    );
-  }
-}
-
-/** Gives an unnamed layer a Keras-style name (`lstm`, `lstm_1`, …) and rejects a duplicate name. */
-function nameLayer(layer: Layer, existing: readonly Layer[]): void {
-  const used = new Set(existing.map((l) => l.name));
-  if (layer.name !== '') {
-    if (used.has(layer.name))
-      throw new SeqcastError('config', `sequential(): two layers are named '${layer.name}'`);
-    return;
-  }
-  const base = defaultLayerName(layer.className);
-  let name = base;
-  for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
-  layer.name = name;
-}
-
-function checkWeightValue(
-  entry: WeightEntry,
-  w: { name: string; shape: readonly number[]; data: ArrayLike<number> },
-): void {
-  const sameShape = w.shape.length === entry.shape.length && w.shape.every((d, a) => d === entry.shape[a]);
-  if (!sameShape) {
-    throw new SeqcastError(
-      'weights',
-      `weight '${entry.name}' has shape ${formatShape(entry.shape)} but the value given has shape ${formatShape(w.shape)}`,
-    );
-  }
-  if (w.data.length !== entry.value.length) {
-    throw new SeqcastError(
-      'weights',
-      `weight '${entry.name}' needs ${entry.value.length} values for shape ${formatShape(entry.shape)} but ${w.data.length} were given`,
-    );
-  }
-  for (let i = 0; i < w.data.length; i++) {
-    if (!Number.isFinite(w.data[i])) {
-      throw new SeqcastError(
-        'non-finite',
-        `weight '${entry.name}' holds ${w.data[i]} at ${formatShape(unravelIndex(i, entry.shape))}; weights must be finite`,
-      );
-    }
-  }
 }
