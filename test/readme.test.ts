@@ -1,21 +1,44 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
+const dist = (file: string): string => pathToFileURL(join(ROOT, 'dist', file)).href;
 
-it("the README's TypeScript example runs against the built package and prints the gradient names", () => {
+/** The README's TypeScript blocks, pointed at dist/ (they carry no type annotations, so they run as JavaScript). */
+function readmeBlocks(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = /```ts\n([\s\S]*?)```/.exec(readme);
-  expect(block).not.toBeNull();
-  // The example has no type annotations, so it runs as JavaScript once 'seqcast' points at dist/.
-  const code = block![1].replace(
-    /from 'seqcast'/g,
-    `from '${pathToFileURL(join(ROOT, 'dist', 'index.js')).href}'`,
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) =>
+    m[1]
+      .replace(/from 'seqcast\/node'/g, `from '${dist('node.js')}'`)
+      .replace(/from 'seqcast'/g, `from '${dist('index.js')}'`),
   );
-  const r = spawnSync('node', ['--input-type=module', '-e', code], { encoding: 'utf8' });
+}
+
+function run(code: string): { stdout: string; stderr: string; status: number | null } {
+  const cwd = mkdtempSync(join(tmpdir(), 'seqcast-readme-'));
+  return spawnSync('node', ['--input-type=module', '-e', code], { encoding: 'utf8', cwd });
+}
+
+it("the README's training and saving examples run against the built package", () => {
+  const [train, save] = readmeBlocks();
+  const r = run(
+    `${train}\n${save}\nconsole.log('same', again.predict(x.slice(0, 3)).data.join() === model.predict(x.slice(0, 3)).data.join());`,
+  );
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/Total params: 4,385/);
+  const lossLine = r.stdout.split('\n').find((l) => /^\d/.test(l))!;
+  const [loss] = lossLine.split(' ').map(Number);
+  expect(loss).toBeLessThan(0.05);
+  expect(r.stdout).toMatch(/^same true$/m);
+});
+
+it("the README's layers example runs against the built package and prints the gradient names", () => {
+  const r = run(readmeBlocks()[2]);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^bidirectional\/forward\/kernel \[ 1, 128 \]$/m);
