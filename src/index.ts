@@ -11,6 +11,7 @@ export * from './kernels/index.js';
 export * from './layers/index.js';
 export * from './model/index.js';
 export * from './optim/index.js';
+export * from './prep/index.js';
 export { Random } from './random.js';
 export type { DType, FloatArray, Shape, Tensor } from './tensor.js';
 export { allocate, cloneTensor, firstNonFinite, formatShape, sizeOf, tensor, zeros } from './tensor.js';
