@@ -14,21 +14,19 @@ function loadCase(name: string): Record<string, unknown> {
 }
 
 describe('the public conformance cases', () => {
-  it('runConformanceDir(fixtures) passes every layerGrad and trainStep case in float32 and skips workflow cases', () => {
+  it('runConformanceDir(fixtures) passes every layerGrad, trainStep and workflow case in float32', () => {
     const s = runConformanceDir(FIXTURES);
     const failures = s.results.filter((r) => r.status === 'failed' || r.status === 'unreadable');
     expect(failures.map((r) => `${r.name}: ${r.message}`)).toEqual([]);
     expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(25);
     expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(7);
-    expect(s.results.filter((r) => r.status === 'skipped').map((r) => r.kind)).toEqual([
-      'workflow',
-      'workflow',
-    ]);
+    expect(s.results.filter((r) => r.kind === 'workflow' && r.status === 'passed')).toHaveLength(2);
+    expect(s.passed).toBe(34);
   });
 
   it('runConformanceDir(fixtures, { dtype: float64 }) agrees with the float64 references to 1e-13', () => {
     const s = runConformanceDir(FIXTURES, { dtype: 'float64' });
-    for (const r of s.results.filter((x) => x.kind !== 'workflow')) {
+    for (const r of s.results) {
       expect(r.status).toBe('passed');
       for (const c of r.checks) expect(c.relError, `${r.name} ${c.what}`).toBeLessThan(1e-13);
     }
@@ -130,12 +128,40 @@ describe('trainStep cases catch training slips', () => {
   });
 });
 
+describe('workflow cases catch pipeline slips', () => {
+  it('runCase() fails the S&P case when the split is rounded instead of floored', () => {
+    const c = loadCase('workflow_sp500_917pt_w12') as { expected: Record<string, unknown> };
+    c.expected.splitIndex = 734;
+    const r = runCase(c, 'x');
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/splitIndex/);
+  });
+
+  it('runCase() fails the small case when the expected scaler was fitted on the whole series', () => {
+    const c = loadCase('workflow_small_30pt_w4') as {
+      series: number[];
+      expected: { scaler: Record<string, number> };
+    };
+    c.expected.scaler.dataMax = Math.max(...c.series);
+    expect(runCase(c, 'x').message).toMatch(/scaler\.dataMax/);
+  });
+
+  it('runCase() reports an unknown expected field as unreadable', () => {
+    const c = loadCase('workflow_small_30pt_w4') as { expected: Record<string, unknown> };
+    c.expected.splitIdx = 24;
+    expect(runCase(c, 'x')).toMatchObject({
+      status: 'unreadable',
+      message: '"expected" has an unknown field "splitIdx"',
+    });
+  });
+});
+
 describe('seqcast conformance DIR', () => {
   it('seqcast conformance prints a line per case and ends with "N passed, M failed"', () => {
     const out = execFileSync('node', [CLI, 'conformance', FIXTURES], { encoding: 'utf8' });
     const lines = out.trim().split('\n');
-    expect(lines.at(-1)).toBe('32 passed, 0 failed, 2 skipped');
-    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(32);
+    expect(lines.at(-1)).toBe('34 passed, 0 failed');
+    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(34);
   });
 
   it('seqcast conformance exits 1 and counts an unreadable case as failed', () => {

@@ -53,7 +53,7 @@ describe('scalers are fitted on the training rows only', () => {
 
   it('fitScaler(standard) uses the population mean and std of the training rows', () => {
     const s = fitScaler('standard', data, 1, split);
-    const state = s.state() as { mean: number[]; std: number[] };
+    const state = s.state() as { readonly mean: readonly number[]; readonly std: readonly number[] };
     expect(state.mean[0]).toBe(3.5);
     expect(state.std[0]).toBeCloseTo(Math.sqrt(17.5 / 6), 14);
   });

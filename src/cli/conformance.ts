@@ -23,8 +23,8 @@ Examples:
   $ seqcast conformance ../shared/conformance
   $ seqcast conformance cases/ --dtype float64     # agrees with the float64 references to ~1e-12
 
-Each case prints PASS, FAIL (with the comparison that failed), SKIP (a kind this release does not run yet)
-or UNREADABLE (a missing or unknown field, a malformed tensor). Exit status 1 when any case failed or
+Each case prints PASS, FAIL (with the comparison that failed) or UNREADABLE (a missing or unknown field,
+a malformed tensor). Exit status 1 when any case failed or
 could not be read.`,
     )
     .action((dir: string, opts: { dtype: DType; verbose: boolean }) => {
@@ -39,8 +39,7 @@ could not be read.`,
           }
         }
       }
-      const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
-      console.log(`${summary.passed} passed, ${summary.failed} failed${skipped}`);
+      console.log(`${summary.passed} passed, ${summary.failed} failed`);
       process.exitCode = summary.failed > 0 ? 1 : 0;
     });
 }
@@ -53,13 +52,12 @@ function formatResult(r: CaseResult): string {
           0,
           ...r.checks.filter((c) => groupOf(c.what) === group).map((c) => c.relError),
         ).toExponential(1);
+      if (r.kind === 'workflow') return `PASS  ${r.name}  (relative error ${worst('forward')})`;
       const weights = r.kind === 'trainStep' ? `, weights ${worst('weights')}` : '';
       return `PASS  ${r.name}  (relative error: forward ${worst('forward')}, backward ${worst('backward')}${weights})`;
     }
     case 'failed':
       return `FAIL  ${r.name}: ${r.message ?? ''}`;
-    case 'skipped':
-      return `SKIP  ${r.name}: ${r.message ?? ''}`;
     case 'unreadable':
       return `UNREADABLE  ${r.name}: ${r.message ?? ''}`;
   }

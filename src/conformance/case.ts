@@ -4,6 +4,8 @@
  * a silently different test.
  */
 import { SeqcastError } from '../errors.js';
+import type { WorkflowCase } from './workflow.js';
+import { EXPECTED_KEYS } from './workflow.js';
 
 export interface CaseTensor {
   readonly shape: readonly number[];
@@ -60,14 +62,7 @@ export interface TrainStepCase {
   readonly tolerance: { readonly forward: number; readonly backward: number; readonly weights: number };
 }
 
-/** Cases of kinds whose features arrive in later releases: read and checked for shape, not yet run. */
-export interface OtherCase {
-  readonly name: string;
-  readonly kind: 'workflow';
-  readonly description: string;
-}
-
-export type ConformanceCase = LayerGradCase | TrainStepCase | OtherCase;
+export type ConformanceCase = LayerGradCase | TrainStepCase | WorkflowCase;
 
 const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; optional: readonly string[] }> =
   {
@@ -120,7 +115,7 @@ export function parseCase(json: unknown): ConformanceCase {
   const name = asString(c.name, '"name"');
   const description = asString(c.description, '"description"');
   if (kind === 'trainStep') return parseTrainStep(c, name, description);
-  if (kind !== 'layerGrad') return { name, kind, description };
+  if (kind === 'workflow') return parseWorkflow(c, name, description);
 
   const layers = asArray(c.layers, '"layers"').map((l, i) => parseLayer(l, `layers[${i}]`));
   const tol = asObject(c.tolerance, '"tolerance"');
@@ -150,6 +145,36 @@ export function parseCase(json: unknown): ConformanceCase {
       backward: asNumber(tol.backward, 'tolerance.backward'),
     },
   };
+}
+
+function parseWorkflow(c: Record<string, unknown>, name: string, description: string): WorkflowCase {
+  const params = asObject(c.params, '"params"');
+  checkFields(params, ['window', 'trainFraction'], [], '"params"');
+  const tol = asObject(c.tolerance, '"tolerance"');
+  checkFields(tol, ['relative'], [], '"tolerance"');
+  if (c.seriesSource !== undefined) {
+    checkFields(
+      asObject(c.seriesSource, '"seriesSource"'),
+      ['file', 'column', 'from', 'to'],
+      [],
+      '"seriesSource"',
+    );
+  }
+  return {
+    name,
+    kind: 'workflow',
+    description,
+    window: asNumber(params.window, 'params.window'),
+    trainFraction: asNumber(params.trainFraction, 'params.trainFraction'),
+    series: asArray(c.series, '"series"').map((v, i) => asNumber(v, `series[${i}]`)),
+    expected: checkExpected(asObject(c.expected, '"expected"')),
+    tolerance: asNumber(tol.relative, 'tolerance.relative'),
+  };
+}
+
+function checkExpected(expected: Record<string, unknown>): Record<string, unknown> {
+  checkFields(expected, [], EXPECTED_KEYS, '"expected"');
+  return expected;
 }
 
 function parseTrainStep(c: Record<string, unknown>, name: string, description: string): TrainStepCase {

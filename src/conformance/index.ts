@@ -1,4 +1,12 @@
-export type { CaseLayer, CaseTensor, CaseWeight, ConformanceCase, LayerGradCase, OtherCase } from './case.js';
+export type {
+  CaseLayer,
+  CaseTensor,
+  CaseWeight,
+  ConformanceCase,
+  LayerGradCase,
+  TrainStepCase,
+} from './case.js';
+export type { WorkflowCase } from './workflow.js';
 export { parseCase } from './case.js';
 export type { Comparison } from './compare.js';
 export { compareShapes, compareValues } from './compare.js';

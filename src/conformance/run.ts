@@ -1,8 +1,8 @@
 /**
  * Runs conformance cases. `layerGrad`: build the stack from the case's layers and weights, forward the
  * input, compare every layer's output and the loss Σ output ⊙ lossWeights, backpropagate lossWeights and
- * compare the input gradient and every weight gradient. Kinds whose features are not in this release are
- * read (strictly) and reported as skipped.
+ * compare the input gradient and every weight gradient. `trainStep` (train-step.ts) and `workflow`
+ * (workflow.ts) cases have their own runners.
  */
 import { SeqcastError } from '../errors.js';
 import { layerFromConfig } from '../layers/from-config.js';
@@ -15,15 +15,16 @@ import { parseCase } from './case.js';
 import type { Comparison } from './compare.js';
 import { compareShapes, compareValues } from './compare.js';
 import { runTrainStep } from './train-step.js';
+import { runWorkflow } from './workflow.js';
 
-export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'unreadable';
+export type CaseStatus = 'passed' | 'failed' | 'unreadable';
 
 export interface CaseResult {
   readonly name: string;
   readonly kind: string;
   readonly status: CaseStatus;
   readonly checks: readonly Comparison[];
-  /** Why a case failed, was skipped or could not be read. */
+  /** Why a case failed or could not be read. */
   readonly message?: string;
 }
 
@@ -31,10 +32,6 @@ export interface RunOptions {
   /** Compute in float32 (default, what models use) or float64 (agrees with the references to ~1e-12). */
   readonly dtype?: DType;
 }
-
-const LATER: Record<string, string> = {
-  workflow: 'workflow cases need the forecasting pipeline, which arrives with the workflow release',
-};
 
 /** Runs one case given its parsed JSON. Never throws: every problem becomes a result. */
 export function runCase(json: unknown, fallbackName: string, options: RunOptions = {}): CaseResult {
@@ -50,18 +47,14 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
       message: messageOf(e),
     };
   }
-  if (parsed.kind === 'workflow') {
-    return {
-      name: parsed.name,
-      kind: parsed.kind,
-      status: 'skipped',
-      checks: [],
-      message: LATER[parsed.kind],
-    };
-  }
   try {
     const dtype = options.dtype ?? 'float32';
-    const checks = parsed.kind === 'layerGrad' ? runLayerGrad(parsed, dtype) : runTrainStep(parsed, dtype);
+    const checks =
+      parsed.kind === 'layerGrad'
+        ? runLayerGrad(parsed, dtype)
+        : parsed.kind === 'trainStep'
+          ? runTrainStep(parsed, dtype)
+          : runWorkflow(parsed);
     const failed = checks.filter((c) => !c.ok);
     return {
       name: parsed.name,
