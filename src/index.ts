@@ -2,6 +2,7 @@
  * seqcast: recurrent networks (SimpleRNN, LSTM, GRU, Bidirectional, Dense) with Keras semantics and
  * weight layouts, trained by exact backpropagation through time over Float32Array, for Node and the browser.
  */
+export * from './baselines/index.js';
 export * from './conformance/index.js';
 export type { SeqcastErrorCode } from './errors.js';
 export { SeqcastError } from './errors.js';
@@ -9,6 +10,7 @@ export type { Initializer } from './initializers.js';
 export { initialize } from './initializers.js';
 export * from './kernels/index.js';
 export * from './layers/index.js';
+export * from './metrics/index.js';
 export * from './model/index.js';
 export * from './optim/index.js';
 export * from './prep/index.js';
