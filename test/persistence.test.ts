@@ -223,10 +223,17 @@ describe('round trip', () => {
     expect(() => toArtifacts(model, { when: new Date() })).toThrow(/metadata\.when is a class instance/);
   });
 
-  it('the seqcast/node entry holds everything of the main entry plus saveModel, loadModel, readArtifacts', async () => {
+  it('the seqcast/node entry holds everything of the main entry plus the folder functions', async () => {
     const main = await import('../src/index.js');
     expect(Object.keys(node).sort()).toEqual(
-      [...Object.keys(main), 'loadModel', 'readArtifacts', 'saveModel'].sort(),
+      [
+        ...Object.keys(main),
+        'loadForecaster',
+        'loadModel',
+        'readArtifacts',
+        'saveForecaster',
+        'saveModel',
+      ].sort(),
     );
   });
 });

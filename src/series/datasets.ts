@@ -1,0 +1,105 @@
+/**
+ * The datasets bundled in `datasets/` (provenance, licences and caveats in datasets/README.md). Metadata
+ * only, so this module is safe in the browser: reading a file is the caller's job (`fs`, `fetch`), then
+ * `readCsv(text, { source: info.file })`.
+ */
+import { SeqcastError } from '../errors.js';
+import type { Frequency } from './frequency.js';
+
+export type DatasetName =
+  | 'sp500'
+  | 'sp500-full'
+  | 'sunspots'
+  | 'sunspots-long'
+  | 'air-passengers'
+  | 'melbourne-temp'
+  | 'natural-gas'
+  | 'uk-seatbelts';
+
+export interface DatasetInfo {
+  readonly name: DatasetName;
+  /** File name inside `datasets/`. */
+  readonly file: string;
+  readonly frequency: Frequency;
+  readonly description: string;
+  /** The column to forecast when none is named. */
+  readonly valueColumn: string;
+}
+
+const MONTHLY: Frequency = { unit: 'month', step: 1 };
+
+export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
+  sp500: {
+    name: 'sp500',
+    file: 'sp500_monthly.csv',
+    frequency: MONTHLY,
+    description:
+      'S&P 500 index level, monthly mean of daily closes, 1871-01 to 2026-06 (Shiller, extended with FRED; last rows provisional)',
+    valueColumn: 'price',
+  },
+  'sp500-full': {
+    name: 'sp500-full',
+    file: 'sp500_monthly_full.csv',
+    frequency: MONTHLY,
+    description:
+      'S&P 500 with dividend, earnings, CPI, long rate, real values and CAPE (Shiller), monthly, 1871-01 to 2026-06; several columns have missing values',
+    valueColumn: 'price',
+  },
+  sunspots: {
+    name: 'sunspots',
+    file: 'sunspots_monthly.csv',
+    frequency: MONTHLY,
+    description: 'Monthly mean sunspot number (R `sunspots`, version 1 scale), 1749-01 to 1983-12',
+    valueColumn: 'sunspots',
+  },
+  'sunspots-long': {
+    name: 'sunspots-long',
+    file: 'sunspots_monthly_long.csv',
+    frequency: MONTHLY,
+    description: 'Monthly mean sunspot number (R `sunspot.month`, version 1 scale), 1749-01 to 2013-09',
+    valueColumn: 'sunspots',
+  },
+  'air-passengers': {
+    name: 'air-passengers',
+    file: 'air_passengers_monthly.csv',
+    frequency: MONTHLY,
+    description:
+      'International airline passengers in thousands (Box & Jenkins Series G), monthly, 1949-01 to 1960-12',
+    valueColumn: 'passengers',
+  },
+  'melbourne-temp': {
+    name: 'melbourne-temp',
+    file: 'melbourne_min_temp_daily.csv',
+    frequency: { unit: 'day', step: 1 },
+    description:
+      'Daily minimum temperature in Melbourne, °C, 1981-01-01 to 1990-12-31; 2 missing days; no explicit licence',
+    valueColumn: 'temp',
+  },
+  'natural-gas': {
+    name: 'natural-gas',
+    file: 'natural_gas_daily.csv',
+    frequency: { unit: 'businessDay', step: 1 },
+    description:
+      'Henry Hub natural gas spot price, US$/MMBtu, trading days, 1997-01-07 to 2026-08-18 (EIA); 1 missing value',
+    valueColumn: 'price',
+  },
+  'uk-seatbelts': {
+    name: 'uk-seatbelts',
+    file: 'uk_seatbelts_monthly.csv',
+    frequency: MONTHLY,
+    description:
+      'Road casualties in Great Britain with the seat-belt law indicator (R `Seatbelts`), monthly, 1969-01 to 1984-12, 8 columns',
+    valueColumn: 'drivers_killed',
+  },
+};
+
+/** The catalogue entry of a bundled dataset. */
+export function datasetInfo(name: string): DatasetInfo {
+  if (!Object.hasOwn(DATASETS, name)) {
+    throw new SeqcastError(
+      'config',
+      `datasetInfo(): no bundled dataset ${JSON.stringify(name)}; available: ${Object.keys(DATASETS).join(', ')}`,
+    );
+  }
+  return DATASETS[name as DatasetName];
+}

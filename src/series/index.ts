@@ -1,0 +1,11 @@
+export type { ReadCsvOptions } from './csv.js';
+export { readCsv } from './csv.js';
+export type { DatasetInfo, DatasetName } from './datasets.js';
+export { DATASETS, datasetInfo } from './datasets.js';
+export type { Frequency, FrequencyUnit, IndexKind } from './frequency.js';
+export { describeFrequency, inferFrequency, nextLabels } from './frequency.js';
+export type { ResampleHow, ResampleUnit } from './resample.js';
+export type { MissingPolicy, MissingValue } from './series.js';
+export { Series } from './series.js';
+export type { Transform, TransformName } from './transforms.js';
+export { TRANSFORM_NAMES, getTransform, pctChange } from './transforms.js';
