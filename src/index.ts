@@ -8,6 +8,7 @@ export type { SeqcastErrorCode } from './errors.js';
 export { SeqcastError } from './errors.js';
 export type { Initializer } from './initializers.js';
 export { initialize } from './initializers.js';
+export * from './forecast/index.js';
 export * from './kernels/index.js';
 export * from './layers/index.js';
 export * from './metrics/index.js';

@@ -1,0 +1,210 @@
+/**
+ * A forecaster's configuration: every option with its default, checked once. The defaults are the pipeline
+ * seqcast recommends — log-differences, standard scaling, a small SimpleRNN — because on the tutorials'
+ * data it beats the naive baseline where the tutorials' own pipeline (MinMax on levels) does not.
+ */
+import { SeqcastError } from '../errors.js';
+import type { ScalerKind } from '../prep/scalers.js';
+import type { TransformName } from '../series/transforms.js';
+
+export type ModelKind = 'simpleRNN' | 'lstm' | 'gru';
+export const MODEL_KINDS: readonly ModelKind[] = ['simpleRNN', 'lstm', 'gru'];
+export const TRANSFORMS: readonly TransformName[] = ['none', 'log', 'diff', 'logDiff', 'pctChange'];
+
+export interface ForecastConfig {
+  /** The column to forecast. Default: the series' first column. */
+  readonly target?: string;
+  /** Extra input columns besides the target. Default none. */
+  readonly features?: readonly string[];
+  /** Default 'logDiff'. */
+  readonly transform?: TransformName;
+  /** Default 'standard'. */
+  readonly scaler?: ScalerKind | 'none';
+  /** Steps of history per window. Default 12. */
+  readonly window?: number;
+  /** Steps predicted at once (a Dense(horizon) head: direct multi-step). Default 1. */
+  readonly horizon?: number;
+  /** Rows between training windows. Default 1. */
+  readonly stride?: number;
+  /** Default 0.8. Ignored when splitDate is given. */
+  readonly trainFraction?: number;
+  /** The first date (or integer index) of the test part. */
+  readonly splitDate?: string | null;
+  readonly model?: {
+    /** Default 'simpleRNN'. */
+    readonly kind?: ModelKind;
+    /** Default 32. */
+    readonly units?: number;
+    /** Recurrent layers stacked. Default 1. */
+    readonly layers?: number;
+    /** Default false. */
+    readonly bidirectional?: boolean;
+  };
+  readonly training?: {
+    /** Default 40. */
+    readonly epochs?: number;
+    /** Default 32. */
+    readonly batchSize?: number;
+    /** Adam's learning rate. Default 0.001. */
+    readonly learningRate?: number;
+    /** Per-tensor gradient clipping. Default none. */
+    readonly clipnorm?: number | null;
+    /** Early stopping on the validation loss after this many epochs without improvement. Default none. */
+    readonly patience?: number | null;
+    /** The last fraction of the training windows held out to validate on. Default 0 (0.1 with patience). */
+    readonly validationSplit?: number;
+    /** Default 42. */
+    readonly seed?: number;
+  };
+  /** Season length for seasonal naive and MASE. Default from the frequency (12 for monthly data). */
+  readonly seasonalPeriod?: number;
+}
+
+export interface ResolvedConfig {
+  readonly target: string;
+  readonly features: readonly string[];
+  readonly transform: TransformName;
+  readonly scaler: ScalerKind | 'none';
+  readonly window: number;
+  readonly horizon: number;
+  readonly stride: number;
+  readonly trainFraction: number;
+  readonly splitDate: string | null;
+  readonly model: {
+    readonly kind: ModelKind;
+    readonly units: number;
+    readonly layers: number;
+    readonly bidirectional: boolean;
+  };
+  readonly training: {
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly learningRate: number;
+    readonly clipnorm: number | null;
+    readonly patience: number | null;
+    readonly validationSplit: number;
+    readonly seed: number;
+  };
+  readonly seasonalPeriod: number;
+}
+
+export function resolveConfig(
+  c: ForecastConfig,
+  columns: readonly string[],
+  defaultPeriod: number,
+): ResolvedConfig {
+  known('forecaster', c, [
+    'target',
+    'features',
+    'transform',
+    'scaler',
+    'window',
+    'horizon',
+    'stride',
+    'trainFraction',
+    'splitDate',
+    'model',
+    'training',
+    'seasonalPeriod',
+  ]);
+  known('forecaster model', c.model ?? {}, ['kind', 'units', 'layers', 'bidirectional']);
+  known('forecaster training', c.training ?? {}, [
+    'epochs',
+    'batchSize',
+    'learningRate',
+    'clipnorm',
+    'patience',
+    'validationSplit',
+    'seed',
+  ]);
+  const target = c.target ?? columns[0];
+  const column = (name: string, what: string): string => {
+    if (!columns.includes(name)) {
+      throw new SeqcastError(
+        'config',
+        `forecaster: ${what} '${name}' is not a column; the columns are ${columns.map((n) => `'${n}'`).join(', ')}`,
+      );
+    }
+    return name;
+  };
+  column(target, 'target');
+  const features = (c.features ?? []).filter((f) => f !== target).map((f) => column(f, 'feature'));
+  const transform = c.transform ?? 'logDiff';
+  if (!TRANSFORMS.includes(transform)) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: transform must be one of ${TRANSFORMS.map((t) => `'${t}'`).join(', ')} (got ${JSON.stringify(transform)})`,
+    );
+  }
+  const scaler = c.scaler ?? 'standard';
+  if (!['minMax', 'standard', 'none'].includes(scaler)) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: scaler must be 'minMax', 'standard' or 'none' (got ${JSON.stringify(scaler)})`,
+    );
+  }
+  const kind = c.model?.kind ?? 'simpleRNN';
+  if (!MODEL_KINDS.includes(kind)) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: model.kind must be one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')} (got ${JSON.stringify(kind)})`,
+    );
+  }
+  const patience = c.training?.patience ?? null;
+  const trainFraction = c.trainFraction ?? 0.8;
+  if (!(trainFraction > 0 && trainFraction < 1))
+    throw new SeqcastError('config', `forecaster: trainFraction must be in (0, 1) (got ${trainFraction})`);
+  const validationSplit = c.training?.validationSplit ?? (patience !== null ? 0.1 : 0);
+  if (!(validationSplit >= 0 && validationSplit < 1)) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: training.validationSplit must be in [0, 1) (got ${validationSplit})`,
+    );
+  }
+  const lr = c.training?.learningRate ?? 0.001;
+  if (!(lr > 0))
+    throw new SeqcastError('config', `forecaster: training.learningRate must be > 0 (got ${lr})`);
+  const clipnorm = c.training?.clipnorm ?? null;
+  if (clipnorm !== null && !(clipnorm > 0))
+    throw new SeqcastError('config', `forecaster: training.clipnorm must be > 0 (got ${clipnorm})`);
+  return {
+    target,
+    features,
+    transform,
+    scaler,
+    window: positiveInt('window', c.window ?? 12),
+    horizon: positiveInt('horizon', c.horizon ?? 1),
+    stride: positiveInt('stride', c.stride ?? 1),
+    trainFraction,
+    splitDate: c.splitDate ?? null,
+    model: {
+      kind,
+      units: positiveInt('model.units', c.model?.units ?? 32),
+      layers: positiveInt('model.layers', c.model?.layers ?? 1),
+      bidirectional: c.model?.bidirectional ?? false,
+    },
+    training: {
+      epochs: positiveInt('training.epochs', c.training?.epochs ?? 40),
+      batchSize: positiveInt('training.batchSize', c.training?.batchSize ?? 32),
+      learningRate: lr,
+      clipnorm,
+      patience: patience === null ? null : positiveInt('training.patience', patience),
+      validationSplit,
+      seed: c.training?.seed ?? 42,
+    },
+    seasonalPeriod: positiveInt('seasonalPeriod', c.seasonalPeriod ?? defaultPeriod),
+  };
+}
+
+function positiveInt(what: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1)
+    throw new SeqcastError('config', `forecaster: ${what} must be an integer ≥ 1 (got ${v})`);
+  return v;
+}
+
+function known(label: string, o: object, keys: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k))
+      throw new SeqcastError('config', `${label}: unknown option '${k}'; the options are ${keys.join(', ')}`);
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * Forecaster: series → transform → chronological split → scaler (fitted on the training rows) → windows →
+ * recurrent model → inverse scaling → inverse transform → metrics beside the baselines, with warnings.
+ *
+ * Rows: the series has L level rows; a transform with lag 1 (diff, logDiff, pctChange) turns them into L − 1
+ * rows of changes, change row r belonging to level row r + lag. The split is made on LEVEL rows, so the test
+ * targets are the same level rows whatever the transform, and every model is compared with the same
+ * baselines on the same dates. Evaluation scores the level rows after the training period.
+ */
+import type { Baseline } from '../baselines/baselines.js';
+import { defaultBaselines } from '../baselines/baselines.js';
+import { SeqcastError } from '../errors.js';
+import { bidirectional } from '../layers/bidirectional.js';
+import { dense } from '../layers/dense.js';
+import { gru } from '../layers/gru.js';
+import type { Layer } from '../layers/layer.js';
+import { lstm } from '../layers/lstm.js';
+import { simpleRNN } from '../layers/simple-rnn.js';
+import type { ScoreSet } from '../metrics/metrics.js';
+import { rmse, scoreAll } from '../metrics/metrics.js';
+import type { BaselineComparison } from '../metrics/verdict.js';
+import { compareToBaselines } from '../metrics/verdict.js';
+import type { Callback } from '../model/callbacks.js';
+import { earlyStopping } from '../model/callbacks.js';
+import type { History } from '../model/fit.js';
+import type { Sequential } from '../model/sequential.js';
+import { sequential } from '../model/sequential.js';
+import { adam } from '../optim/optimizers.js';
+import type { Scaler, ScalerState } from '../prep/scalers.js';
+import { fitScaler, scalerFromState } from '../prep/scalers.js';
+import { chronologicalSplit, splitIndexAtLabel } from '../prep/split.js';
+import { makeWindows } from '../prep/windows.js';
+import type { Frequency } from '../series/frequency.js';
+import { nextLabels } from '../series/frequency.js';
+import type { Series } from '../series/series.js';
+import type { Transform } from '../series/transforms.js';
+import { getTransform } from '../series/transforms.js';
+import type { ForecastConfig, ResolvedConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import type { Warning } from './guards.js';
+import { extrapolationWarning, lagWarning } from './guards.js';
+
+/** What a saved forecaster keeps beside its model: enough to forecast from new data alone. */
+export interface ForecasterState {
+  readonly formatVersion: 1;
+  readonly config: ResolvedConfig;
+  /** The model's input columns, target first. */
+  readonly columns: readonly string[];
+  readonly scaler: ScalerState | null;
+  readonly frequency: Frequency;
+  /** The label of the last level row used for training. */
+  readonly trainedThrough: string;
+}
+
+export interface Evaluation {
+  /** Labels (dates) of the scored rows. */
+  readonly labels: readonly string[];
+  readonly actual: Float64Array;
+  /** The model's one-step forecasts, in original units. */
+  readonly forecast: Float64Array;
+  /** Each baseline's one-step forecasts. */
+  readonly baselineForecasts: Readonly<Record<string, Float64Array>>;
+  readonly metrics: { readonly model: ScoreSet; readonly baselines: Readonly<Record<string, ScoreSet>> };
+  readonly comparison: BaselineComparison;
+  /** e.g. "beats naive by 5.1 % RMSE". */
+  readonly verdict: string;
+  readonly warnings: readonly Warning[];
+  /** With horizon > 1: RMSE per step ahead, the model's and naive's. */
+  readonly byHorizon: readonly { readonly step: number; readonly rmse: number; readonly naiveRmse: number }[];
+}
+
+export interface FutureForecast {
+  readonly labels: readonly string[];
+  readonly values: Float64Array;
+  /** 'direct' when the model's horizon covers the steps; 'recursive' when forecasts were fed back. */
+  readonly method: 'direct' | 'recursive';
+}
+
+export interface FitForecasterOptions {
+  /** Extra callbacks, e.g. a progress display. */
+  readonly callbacks?: readonly Callback[];
+}
+
+export class Forecaster {
+  readonly model: Sequential;
+  readonly config: ResolvedConfig;
+  readonly columns: readonly string[];
+  readonly history: History | null;
+  private readonly transform: Transform;
+  private readonly scaler: Scaler | null;
+  private readonly frequency: Frequency;
+  private readonly trainedThrough: string;
+
+  private constructor(model: Sequential, state: ForecasterState, history: History | null) {
+    this.model = model;
+    this.config = state.config;
+    this.columns = state.columns;
+    this.transform = getTransform(state.config.transform);
+    this.scaler = state.scaler === null ? null : scalerFromState(state.scaler);
+    this.frequency = state.frequency;
+    this.trainedThrough = state.trainedThrough;
+    this.history = history;
+  }
+
+  /** Builds, fits and returns a forecaster trained on the rows before the split. */
+  static async fit(
+    series: Series,
+    config: ForecastConfig = {},
+    options: FitForecasterOptions = {},
+  ): Promise<Forecaster> {
+    const cfg = resolveConfig(config, series.names, seasonalPeriodOf(series.frequency));
+    const columns = [cfg.target, ...cfg.features];
+    const transform = getTransform(cfg.transform);
+    const levels = columns.map((c) => series.column(c));
+    const z = transformed(levels, transform);
+    const lag = transform.lag;
+    const labels = series.labels();
+    const splitLevel =
+      cfg.splitDate !== null
+        ? splitIndexAtLabel(labels, cfg.splitDate)
+        : Math.floor(cfg.trainFraction * series.length);
+    const split = chronologicalSplit(z.rows, { window: cfg.window, splitIndex: splitLevel - lag });
+    const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, z.data, columns.length, split);
+    const scaled = scaler === null ? z.data : scaler.transform(z.data);
+    const C = columns.length;
+    const train = makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
+      window: cfg.window,
+      horizon: cfg.horizon,
+      stride: cfg.stride,
+    });
+    const model = buildModel(cfg, C);
+    model.compile({
+      optimizer: adam({ learningRate: cfg.training.learningRate, clipnorm: cfg.training.clipnorm }),
+      loss: 'mse',
+    });
+    const callbacks: Callback[] = [...(options.callbacks ?? [])];
+    if (cfg.training.patience !== null) {
+      callbacks.push(earlyStopping({ patience: cfg.training.patience, restoreBestWeights: true }));
+    }
+    const history = await model.fit(train.x, train.y, {
+      epochs: cfg.training.epochs,
+      batchSize: cfg.training.batchSize,
+      seed: cfg.training.seed,
+      validationSplit: cfg.training.validationSplit,
+      callbacks,
+    });
+    const state: ForecasterState = {
+      formatVersion: 1,
+      config: cfg,
+      columns,
+      scaler: scaler === null ? null : scaler.state(),
+      frequency: series.frequency,
+      trainedThrough: labels[splitLevel - 1],
+    };
+    return new Forecaster(model, state, history);
+  }
+
+  /** A forecaster from a model and its saved state (`state()`); the state is checked. */
+  static fromState(model: Sequential, state: ForecasterState): Forecaster {
+    if (state === null || typeof state !== 'object' || state.formatVersion !== 1) {
+      throw new SeqcastError(
+        'config',
+        'forecaster state: formatVersion must be 1; this model was saved by another seqcast version',
+      );
+    }
+    const cfg = resolveConfig(state.config, state.columns, state.config.seasonalPeriod);
+    const expected = [null, cfg.window, state.columns.length];
+    if (
+      model.inputShape.length !== 2 ||
+      model.inputShape[0] !== cfg.window ||
+      model.inputShape[1] !== state.columns.length
+    ) {
+      throw new SeqcastError(
+        'config',
+        `forecaster state: the model takes [${['None', ...model.inputShape].join(', ')}] but the forecaster feeds [${expected.map((d) => d ?? 'None').join(', ')}]`,
+      );
+    }
+    return new Forecaster(model, { ...state, config: cfg }, null);
+  }
+
+  /** The state to save beside the model. */
+  state(): ForecasterState {
+    return {
+      formatVersion: 1,
+      config: this.config,
+      columns: this.columns,
+      scaler: this.scaler === null ? null : this.scaler.state(),
+      frequency: this.frequency,
+      trainedThrough: this.trainedThrough,
+    };
+  }
+
+  /**
+   * Scores one-step forecasts of every row after the training period (on the training series: the test
+   * part), beside the baselines, with a verdict and warnings.
+   */
+  evaluate(series: Series): Evaluation {
+    const { levels, z, scaled, labels } = this.prepare(series);
+    const cfg = this.config;
+    const lag = this.transform.lag;
+    const C = this.columns.length;
+    const testStart = labels.findIndex((l) => l > this.trainedThrough);
+    if (testStart < 0) {
+      throw new SeqcastError(
+        'config',
+        `evaluate(): the series ends at ${labels[labels.length - 1]}, inside the training period (through ${this.trainedThrough}); give data that goes past it`,
+      );
+    }
+    const zStart = testStart - lag - cfg.window;
+    if (zStart < 0) {
+      throw new SeqcastError(
+        'config',
+        `evaluate(): the first scored row ${labels[testStart]} needs ${cfg.window + lag} rows of history before it`,
+      );
+    }
+    const test = makeWindows(scaled.subarray(zStart * C), C, {
+      window: cfg.window,
+      horizon: 1,
+      dtype: 'float32',
+    });
+    const out = this.model.predict(test.x); // [N, horizon]
+    const H = cfg.horizon;
+    const N = test.starts.length;
+    const target = levels[0];
+    const rows = Int32Array.from({ length: N }, (_, i) => testStart + i);
+    const previous = Float64Array.from(rows, (t) => target[t - 1]);
+    const actual = Float64Array.from(rows, (t) => target[t]);
+    const first = this.unscale(Float64Array.from({ length: N }, (_, i) => out.data[i * H]));
+    const forecast = this.transform.inverseEach(first, previous);
+
+    const train = target.subarray(0, testStart);
+    const m = cfg.seasonalPeriod;
+    const baselines = defaultBaselines(m).filter((b) => canPredict(b, testStart, m));
+    const baselineForecasts: Record<string, Float64Array> = {};
+    const baselineScores: Record<string, ScoreSet> = {};
+    for (const b of baselines) {
+      b.fit(train);
+      const p = b.predict(target, rows, 1);
+      baselineForecasts[b.name] = p;
+      baselineScores[b.name] = scoreAll(actual, p, train, m);
+    }
+    const scores = scoreAll(actual, forecast, train, m);
+    const comparison = compareToBaselines(scores, baselineScores);
+
+    const warnings: Warning[] = [];
+    const ex = extrapolationWarning(
+      scaled.subarray(0, (testStart - lag) * C),
+      scaled.subarray((testStart - lag) * C),
+      cfg.transform,
+    );
+    if (ex !== null) warnings.push(ex);
+    const lw = lagWarning(actual, forecast, previous);
+    if (lw !== null) warnings.push(lw);
+
+    const byHorizon: { step: number; rmse: number; naiveRmse: number }[] = [];
+    if (H > 1) {
+      for (let h = 1; h <= H; h++) {
+        const a: number[] = [];
+        const f: number[] = [];
+        const n: number[] = [];
+        for (let i = 0; i + h - 1 < N; i++) {
+          const path = this.transform.inversePath(
+            this.unscale(out.data.subarray(i * H, i * H + H)),
+            target[rows[i] - 1],
+          );
+          a.push(target[rows[i] + h - 1]);
+          f.push(path[h - 1]);
+          n.push(target[rows[i] - 1]);
+        }
+        byHorizon.push({ step: h, rmse: rmse(a, f), naiveRmse: rmse(a, n) });
+      }
+    }
+    void z;
+    return {
+      labels: Array.from(rows, (t) => labels[t]),
+      actual,
+      forecast,
+      baselineForecasts,
+      metrics: { model: scores, baselines: baselineScores },
+      comparison,
+      verdict: comparison.versusNaive,
+      warnings,
+      byHorizon,
+    };
+  }
+
+  /**
+   * Forecasts `steps` values after the series' last row, dated at its frequency. Within the model's horizon
+   * this is direct; beyond it, forecasts are fed back as inputs (recursive), which needs a model whose only
+   * input is the target.
+   */
+  forecast(series: Series, steps: number): FutureForecast {
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new SeqcastError('config', `forecast(): steps must be an integer ≥ 1 (got ${steps})`);
+    const cfg = this.config;
+    const H = cfg.horizon;
+    const C = this.columns.length;
+    if (steps > H && C > 1) {
+      throw new SeqcastError(
+        'config',
+        `forecast(): ${steps} steps exceed the model's horizon of ${H}, and with input columns besides the target ` +
+          `(${this.columns.slice(1).join(', ')}) their future values are unknown; train with horizon ${steps}`,
+      );
+    }
+    const { levels, scaled } = this.prepare(series);
+    const rowsZ = scaled.length / C;
+    if (rowsZ < cfg.window) {
+      throw new SeqcastError(
+        'config',
+        `forecast(): the series has ${series.length} rows; a window of ${cfg.window} needs at least ${cfg.window + this.transform.lag}`,
+      );
+    }
+    const window = Float32Array.from(scaled.subarray((rowsZ - cfg.window) * C));
+    const zPath: number[] = [];
+    while (zPath.length < steps) {
+      const out = this.model.predict({ shape: [1, cfg.window, C], data: window });
+      for (let h = 0; h < H && zPath.length < steps; h++) {
+        zPath.push(out.data[h]);
+        window.copyWithin(0, C); // slide by one row (C === 1 when recursing)
+        window[window.length - 1] = out.data[h];
+      }
+    }
+    const target = levels[0];
+    const values = this.transform.inversePath(
+      this.unscale(Float64Array.from(zPath)),
+      target[target.length - 1],
+    );
+    return { labels: nextLabels(series, steps), values, method: steps > H ? 'recursive' : 'direct' };
+  }
+
+  private prepare(series: Series): {
+    levels: Float64Array[];
+    z: { data: Float64Array; rows: number };
+    scaled: Float64Array;
+    labels: string[];
+  } {
+    for (const c of this.columns) series.column(c); // names the missing column
+    const levels = this.columns.map((c) => series.column(c));
+    const z = transformed(levels, this.transform);
+    const scaled = this.scaler === null ? z.data : this.scaler.transform(z.data);
+    return { levels, z, scaled, labels: series.labels() };
+  }
+
+  /** Scaled target values back to transformed units. */
+  private unscale(values: ArrayLike<number>): Float64Array {
+    return this.scaler === null ? Float64Array.from(values) : this.scaler.inverseColumn(values, 0);
+  }
+}
+
+/** The transformed columns as one [rows, columns] row-major array. */
+function transformed(
+  levels: readonly Float64Array[],
+  transform: Transform,
+): { data: Float64Array; rows: number } {
+  const cols = levels.map((l) => transform.forward(l));
+  const rows = cols[0].length;
+  const data = new Float64Array(rows * cols.length);
+  cols.forEach((col, c) => col.forEach((v, r) => (data[r * cols.length + c] = v)));
+  return { data, rows };
+}
+
+function buildModel(cfg: ResolvedConfig, inputs: number): Sequential {
+  const make = { simpleRNN, lstm, gru }[cfg.model.kind];
+  const layers: Layer[] = [];
+  for (let l = 0; l < cfg.model.layers; l++) {
+    const cell = make({ units: cfg.model.units, returnSequences: l < cfg.model.layers - 1 });
+    layers.push(cfg.model.bidirectional ? bidirectional(cell) : cell);
+  }
+  layers.push(dense({ units: cfg.horizon }));
+  return sequential(layers, { inputShape: [cfg.window, inputs], seed: cfg.training.seed });
+}
+
+/** The usual season length for a frequency: 12 months, 4 quarters, 7 days, 5 business days, 52 weeks. */
+export function seasonalPeriodOf(f: Frequency): number {
+  if (f.step !== 1) return 1;
+  switch (f.unit) {
+    case 'month':
+      return 12;
+    case 'quarter':
+      return 4;
+    case 'week':
+      return 52;
+    case 'day':
+      return 7;
+    case 'businessDay':
+      return 5;
+    default:
+      return 1;
+  }
+}
+
+function canPredict(b: Baseline, firstOrigin: number, m: number): boolean {
+  return !(b.name.startsWith('seasonalNaive') && firstOrigin < m);
+}

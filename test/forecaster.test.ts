@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ForecastConfig } from '../src/index.js';
+import { backtest, Forecaster, readCsv, Series, walkForwardFolds } from '../src/index.js';
+import { loadForecaster, saveForecaster } from '../src/node.js';
+
+const DATA = join(import.meta.dirname, '..', 'datasets');
+const sp500 = readCsv(readFileSync(join(DATA, 'sp500_monthly.csv'), 'utf8'), {
+  source: 'sp500_monthly.csv',
+}).slice({
+  from: '1950-01-01',
+  to: '2026-05-01',
+});
+const quick: ForecastConfig = { window: 12, model: { units: 4 }, training: { epochs: 1, seed: 3 } };
+
+describe('Forecaster.evaluate', () => {
+  it('Forecaster.evaluate scores the 184 rows after the 733-row training part, the same rows for every transform', async () => {
+    for (const transform of ['none', 'logDiff', 'diff'] as const) {
+      const f = await Forecaster.fit(sp500, {
+        ...quick,
+        transform,
+        scaler: transform === 'none' ? 'minMax' : 'standard',
+      });
+      const e = f.evaluate(sp500);
+      expect(e.labels).toHaveLength(184);
+      expect(e.labels[0]).toBe('2011-02-01');
+      expect(e.labels.at(-1)).toBe('2026-05-01');
+      expect(e.metrics.baselines.naive.rmse).toBeCloseTo(126.0121381342941, 9);
+      expect(e.metrics.baselines.naive.mae).toBeCloseTo(85.95674891304351, 9);
+    }
+  });
+
+  it('Forecaster.evaluate of a model that predicts "no change" reproduces the naive forecast exactly', async () => {
+    for (const transform of ['logDiff', 'diff'] as const) {
+      const f = await Forecaster.fit(sp500, { ...quick, transform, scaler: 'standard' });
+      const { mean, std } = f.state().scaler as {
+        readonly mean: readonly number[];
+        readonly std: readonly number[];
+      };
+      // zero weights, and a Dense bias equal to the scaled value of "no change" (z = 0)
+      f.model.setWeights(
+        f.model.getWeights().map((w) => ({
+          ...w,
+          data: w.name === 'dense/bias' ? [-mean[0] / std[0]] : new Array(w.data.length).fill(0),
+        })),
+      );
+      const e = f.evaluate(sp500);
+      // equal up to the float32 rounding of that bias (relative 1e-9)
+      e.forecast.forEach((v, i) => expect(Math.abs(v / e.baselineForecasts.naive[i] - 1)).toBeLessThan(1e-8));
+      expect(e.metrics.model.rmse / e.metrics.baselines.naive.rmse).toBeCloseTo(1, 7);
+      expect(e.verdict).toBe('ties naive on RMSE');
+    }
+  });
+
+  it('Forecaster.fit never lets rows after the split reach the scaler or the weights', async () => {
+    const price = Float64Array.from(sp500.column('price'));
+    for (let i = 733; i < price.length; i++) price[i] *= 3; // rewrite the whole test part
+    const other = Series.fromColumns({ index: sp500.labels(), columns: { price } });
+    const config: ForecastConfig = {
+      ...quick,
+      transform: 'none',
+      scaler: 'minMax',
+      training: { epochs: 2, seed: 5 },
+    };
+    const a = await Forecaster.fit(sp500, config);
+    const b = await Forecaster.fit(other, config);
+    expect(b.state().scaler).toEqual(a.state().scaler);
+    expect(b.model.params).toEqual(a.model.params);
+  });
+
+  it("Forecaster.evaluate warns that the tutorial's pipeline extrapolates (test data reach 4.86 on the 0–1 scale)", async () => {
+    const f = await Forecaster.fit(sp500, { ...quick, transform: 'none', scaler: 'minMax' });
+    const e = f.evaluate(sp500);
+    const w = e.warnings.find((x) => x.kind === 'extrapolation');
+    expect(w?.message).toMatch(
+      /reach 4\.86 while the training data span 0\.00 \.\. 1\.00.*transform 'logDiff' or 'diff'/,
+    );
+  });
+});
+
+describe('Forecaster.forecast', () => {
+  it('Forecaster.forecast(series, 3) with a horizon-3 model is direct; 5 steps of a horizon-1 model are recursive', async () => {
+    const direct = await Forecaster.fit(sp500, { ...quick, horizon: 3 });
+    const d = direct.forecast(sp500, 3);
+    expect(d.method).toBe('direct');
+    expect(d.labels).toEqual(['2026-06-01', '2026-07-01', '2026-08-01']);
+    const one = await Forecaster.fit(sp500, quick);
+    const r = one.forecast(sp500, 5);
+    expect(r.method).toBe('recursive');
+    expect(r.values).toHaveLength(5);
+    for (const v of r.values) expect(v).toBeGreaterThan(1000); // log-differences keep levels positive and near the last value
+  });
+
+  it('Forecaster.forecast beyond the horizon with extra input columns says why it cannot', async () => {
+    const full = readCsv(readFileSync(join(DATA, 'sp500_monthly_full.csv'), 'utf8'), {
+      columns: ['price', 'cpi'],
+      missing: 'drop',
+    }).slice({
+      from: '1950-01-01',
+      to: '2020-12-01',
+    });
+    const f = await Forecaster.fit(full, { ...quick, target: 'price', features: ['cpi'] });
+    expect(() => f.forecast(full, 2)).toThrow(
+      /exceed the model's horizon of 1, and with input columns besides the target \(cpi\)/,
+    );
+  });
+
+  it('saveForecaster / loadForecaster keep the transform, scaler and model: the same forecast and scores', async () => {
+    const f = await Forecaster.fit(sp500, { ...quick, transform: 'logDiff', horizon: 2 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'seqcast-fc-')), 'model');
+    await saveForecaster(f, dir);
+    const g = await loadForecaster(dir);
+    expect(g.config).toEqual(f.config);
+    expect(Array.from(g.forecast(sp500, 2).values)).toEqual(Array.from(f.forecast(sp500, 2).values));
+    expect(g.evaluate(sp500).metrics).toEqual(f.evaluate(sp500).metrics);
+    await expect(saveForecaster(f, dir)).rejects.toThrow(/already holds a model; pass \{ overwrite: true \}/);
+  });
+
+  it('Forecaster.fit rejects an unknown option and an unknown target, naming the columns', async () => {
+    await expect(Forecaster.fit(sp500, { windw: 3 } as never)).rejects.toThrow(
+      /forecaster: unknown option 'windw'/,
+    );
+    await expect(Forecaster.fit(sp500, { target: 'close' })).rejects.toThrow(
+      /target 'close' is not a column; the columns are 'price'/,
+    );
+  });
+});
+
+describe('walk-forward backtests', () => {
+  it('walkForwardFolds(10, …) yields { cutoff, train, test } with expanding and sliding origins', () => {
+    const expanding = [...walkForwardFolds(10, { initialTrain: 6, horizon: 2 })];
+    expect(expanding.map((f) => [f.cutoff, f.train.start, f.train.end, f.test.start, f.test.end])).toEqual([
+      [6, 0, 6, 6, 8],
+      [8, 0, 8, 8, 10],
+    ]);
+    const sliding = [...walkForwardFolds(10, { initialTrain: 6, horizon: 1, stride: 2, mode: 'sliding' })];
+    expect(sliding.map((f) => [f.train.start, f.train.end, f.test.end])).toEqual([
+      [0, 6, 7],
+      [2, 8, 9],
+    ]);
+    expect(() => [...walkForwardFolds(10, { initialTrain: 10 })]).toThrow(/leaves no row to forecast/);
+  });
+
+  it('backtest(series, config, { refitEvery: 2 }) refits on every other fold and scores every fold beside naive', async () => {
+    const air = readCsv(readFileSync(join(DATA, 'air_passengers_monthly.csv'), 'utf8'));
+    const r = await backtest(
+      air,
+      { window: 12, model: { units: 4 }, training: { epochs: 1, seed: 1 } },
+      { horizon: 3, initialTrain: 120, refitEvery: 2, maxFolds: 4 },
+    );
+    expect(r.folds.map((f) => f.cutoffLabel)).toEqual([
+      '1959-01-01',
+      '1959-04-01',
+      '1959-07-01',
+      '1959-10-01',
+    ]);
+    expect(r.folds.map((f) => f.refitted)).toEqual([true, false, true, false]);
+    for (const f of r.folds) {
+      expect(f.forecast).toHaveLength(3);
+      expect(Array.from(f.actual)).toEqual(
+        Array.from(air.column(air.names[0]).slice(f.test.start, f.test.end)),
+      );
+    }
+    expect(r.verdict).toMatch(/naive/);
+  });
+});
