@@ -18,8 +18,10 @@ function readmeBlocks(): string[] {
   );
 }
 
-function run(code: string): { stdout: string; stderr: string; status: number | null } {
-  const cwd = mkdtempSync(join(tmpdir(), 'seqcast-readme-'));
+function run(
+  code: string,
+  cwd = mkdtempSync(join(tmpdir(), 'seqcast-readme-')),
+): { stdout: string; stderr: string; status: number | null } {
   return spawnSync('node', ['--input-type=module', '-e', code], { encoding: 'utf8', cwd });
 }
 
@@ -37,8 +39,16 @@ it("the README's training and saving examples run against the built package", ()
   expect(r.stdout).toMatch(/^same true$/m);
 });
 
+it("the README's forecasting example runs from the repository root and prints a verdict against naive", () => {
+  const r = run(readmeBlocks()[2], ROOT);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^\d+\.\d vs naive 126\.0 → (beats|ties|worse than|[\d.]+× worse than) naive/m);
+  expect(r.stdout).toMatch(/labels: \[ '2026-06-01', '2026-07-01', '2026-08-01' \]/);
+});
+
 it("the README's layers example runs against the built package and prints the gradient names", () => {
-  const r = run(readmeBlocks()[2]);
+  const r = run(readmeBlocks()[3]);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^bidirectional\/forward\/kernel \[ 1, 128 \]$/m);
