@@ -103,7 +103,7 @@ describe('Forecaster.forecast', () => {
     });
     const f = await Forecaster.fit(full, { ...quick, target: 'price', features: ['cpi'] });
     expect(() => f.forecast(full, 2)).toThrow(
-      /exceed the model's horizon of 1, and with input columns besides the target \(cpi\)/,
+      /exceed the model's horizon of 1, and with input columns besides the targets \(cpi\)/,
     );
   });
 
@@ -124,6 +124,33 @@ describe('Forecaster.forecast', () => {
     );
     await expect(Forecaster.fit(sp500, { target: 'close' })).rejects.toThrow(
       /target 'close' is not a column; the columns are 'price'/,
+    );
+  });
+});
+
+describe('several targets', () => {
+  const seatbelts = readCsv(readFileSync(join(DATA, 'uk_seatbelts_monthly.csv'), 'utf8'));
+
+  it('Forecaster with target [drivers, front] predicts both: each is evaluated against its own baselines', async () => {
+    const f = await Forecaster.fit(seatbelts, { ...quick, target: ['drivers', 'front'], horizon: 2 });
+    expect(f.model.outputShape).toEqual([4]); // 2 steps × 2 targets
+    const drivers = f.evaluate(seatbelts);
+    const front = f.evaluate(seatbelts, 'front');
+    const col = (name: string): Float64Array => seatbelts.column(name);
+    const first = seatbelts.labels().indexOf(front.labels[0]);
+    expect(Array.from(front.actual)).toEqual(Array.from(col('front').slice(first)));
+    expect(Array.from(drivers.actual)).toEqual(Array.from(col('drivers').slice(first)));
+    expect(front.metrics.baselines.naive.rmse).not.toBe(drivers.metrics.baselines.naive.rmse);
+    expect(front.byHorizon.map((b) => b.step)).toEqual([1, 2]);
+  });
+
+  it('Forecaster.forecast(series, 5, target) feeds all targets back when every input is a target', async () => {
+    const f = await Forecaster.fit(seatbelts, { ...quick, target: ['drivers', 'front'] });
+    const r = f.forecast(seatbelts, 5, 'front');
+    expect(r.method).toBe('recursive');
+    expect(r.labels).toEqual(['1985-01-01', '1985-02-01', '1985-03-01', '1985-04-01', '1985-05-01']);
+    expect(() => f.forecast(seatbelts, 2, 'rear')).toThrow(
+      /'rear' is not a target of this forecaster; its targets are 'drivers', 'front'/,
     );
   });
 });

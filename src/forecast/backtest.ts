@@ -94,7 +94,13 @@ export async function backtest(
   fitOptions: FitForecasterOptions = {},
 ): Promise<BacktestResult> {
   const refitEvery = int('refitEvery', options.refitEvery ?? 1, 1);
-  const target = config.target ?? series.names[0];
+  // Scored on the first target.
+  const target =
+    config.target === undefined
+      ? series.names[0]
+      : typeof config.target === 'string'
+        ? config.target
+        : config.target[0];
   const levels = series.column(target);
   const labels = series.labels();
   const folds: FoldResult[] = [];

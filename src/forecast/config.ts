@@ -12,9 +12,9 @@ export const MODEL_KINDS: readonly ModelKind[] = ['simpleRNN', 'lstm', 'gru'];
 export const TRANSFORMS: readonly TransformName[] = ['none', 'log', 'diff', 'logDiff', 'pctChange'];
 
 export interface ForecastConfig {
-  /** The column to forecast. Default: the series' first column. */
-  readonly target?: string;
-  /** Extra input columns besides the target. Default none. */
+  /** The column(s) to forecast. Default: the series' first column. */
+  readonly target?: string | readonly string[];
+  /** Extra input columns besides the target(s). Default none. */
   readonly features?: readonly string[];
   /** Default 'logDiff'. */
   readonly transform?: TransformName;
@@ -61,7 +61,8 @@ export interface ForecastConfig {
 }
 
 export interface ResolvedConfig {
-  readonly target: string;
+  /** The columns forecast, in the model's output order. */
+  readonly target: readonly string[];
   readonly features: readonly string[];
   readonly transform: TransformName;
   readonly scaler: ScalerKind | 'none';
@@ -117,7 +118,8 @@ export function resolveConfig(
     'validationSplit',
     'seed',
   ]);
-  const target = c.target ?? columns[0];
+  const target =
+    c.target === undefined ? [columns[0]] : typeof c.target === 'string' ? [c.target] : [...c.target];
   const column = (name: string, what: string): string => {
     if (!columns.includes(name)) {
       throw new SeqcastError(
@@ -127,8 +129,14 @@ export function resolveConfig(
     }
     return name;
   };
-  column(target, 'target');
-  const features = (c.features ?? []).filter((f) => f !== target).map((f) => column(f, 'feature'));
+  if (target.length === 0 || new Set(target).size !== target.length) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: target must name one or more different columns (got [${target.join(', ')}])`,
+    );
+  }
+  for (const t of target) column(t, 'target');
+  const features = (c.features ?? []).filter((f) => !target.includes(f)).map((f) => column(f, 'feature'));
   const transform = c.transform ?? 'logDiff';
   if (!TRANSFORMS.includes(transform)) {
     throw new SeqcastError(

@@ -44,7 +44,7 @@ import { extrapolationWarning, lagWarning } from './guards.js';
 export interface ForecasterState {
   readonly formatVersion: 1;
   readonly config: ResolvedConfig;
-  /** The model's input columns, target first. */
+  /** The model's input columns: the targets first, then the other features. */
   readonly columns: readonly string[];
   readonly scaler: ScalerState | null;
   readonly frequency: Frequency;
@@ -109,7 +109,7 @@ export class Forecaster {
     options: FitForecasterOptions = {},
   ): Promise<Forecaster> {
     const cfg = resolveConfig(config, series.names, seasonalPeriodOf(series.frequency));
-    const columns = [cfg.target, ...cfg.features];
+    const columns = [...cfg.target, ...cfg.features];
     const transform = getTransform(cfg.transform);
     const levels = columns.map((c) => series.column(c));
     const z = transformed(levels, transform);
@@ -127,6 +127,7 @@ export class Forecaster {
       window: cfg.window,
       horizon: cfg.horizon,
       stride: cfg.stride,
+      targets: cfg.target.map((_, k) => k),
     });
     const model = buildModel(cfg, C);
     model.compile({
@@ -192,10 +193,11 @@ export class Forecaster {
 
   /**
    * Scores one-step forecasts of every row after the training period (on the training series: the test
-   * part), beside the baselines, with a verdict and warnings.
+   * part), beside the baselines, with a verdict and warnings — for `target` (default: the first one).
    */
-  evaluate(series: Series): Evaluation {
-    const { levels, z, scaled, labels } = this.prepare(series);
+  evaluate(series: Series, target: string = this.config.target[0]): Evaluation {
+    const k = this.targetIndex(target, 'evaluate()');
+    const { levels, scaled, labels } = this.prepare(series);
     const cfg = this.config;
     const lag = this.transform.lag;
     const C = this.columns.length;
@@ -218,24 +220,29 @@ export class Forecaster {
       horizon: 1,
       dtype: 'float32',
     });
-    const out = this.model.predict(test.x); // [N, horizon]
+    const out = this.model.predict(test.x); // [N, horizon · targets], step-major
     const H = cfg.horizon;
+    const K = cfg.target.length;
     const N = test.starts.length;
-    const target = levels[0];
+    const level = levels[k];
+    const at = (i: number, h: number): number => out.data[(i * H + h) * K + k];
     const rows = Int32Array.from({ length: N }, (_, i) => testStart + i);
-    const previous = Float64Array.from(rows, (t) => target[t - 1]);
-    const actual = Float64Array.from(rows, (t) => target[t]);
-    const first = this.unscale(Float64Array.from({ length: N }, (_, i) => out.data[i * H]));
+    const previous = Float64Array.from(rows, (t) => level[t - 1]);
+    const actual = Float64Array.from(rows, (t) => level[t]);
+    const first = this.unscale(
+      Float64Array.from({ length: N }, (_, i) => at(i, 0)),
+      k,
+    );
     const forecast = this.transform.inverseEach(first, previous);
 
-    const train = target.subarray(0, testStart);
+    const train = level.subarray(0, testStart);
     const m = cfg.seasonalPeriod;
     const baselines = defaultBaselines(m).filter((b) => canPredict(b, testStart, m));
     const baselineForecasts: Record<string, Float64Array> = {};
     const baselineScores: Record<string, ScoreSet> = {};
     for (const b of baselines) {
       b.fit(train);
-      const p = b.predict(target, rows, 1);
+      const p = b.predict(level, rows, 1);
       baselineForecasts[b.name] = p;
       baselineScores[b.name] = scoreAll(actual, p, train, m);
     }
@@ -260,17 +267,19 @@ export class Forecaster {
         const n: number[] = [];
         for (let i = 0; i + h - 1 < N; i++) {
           const path = this.transform.inversePath(
-            this.unscale(out.data.subarray(i * H, i * H + H)),
-            target[rows[i] - 1],
+            this.unscale(
+              Array.from({ length: H }, (_, j) => at(i, j)),
+              k,
+            ),
+            level[rows[i] - 1],
           );
-          a.push(target[rows[i] + h - 1]);
+          a.push(level[rows[i] + h - 1]);
           f.push(path[h - 1]);
-          n.push(target[rows[i] - 1]);
+          n.push(level[rows[i] - 1]);
         }
         byHorizon.push({ step: h, rmse: rmse(a, f), naiveRmse: rmse(a, n) });
       }
     }
-    void z;
     return {
       labels: Array.from(rows, (t) => labels[t]),
       actual,
@@ -285,21 +294,24 @@ export class Forecaster {
   }
 
   /**
-   * Forecasts `steps` values after the series' last row, dated at its frequency. Within the model's horizon
-   * this is direct; beyond it, forecasts are fed back as inputs (recursive), which needs a model whose only
-   * input is the target.
+   * Forecasts `steps` values of `target` (default: the first) after the series' last row, dated at its
+   * frequency. Within the model's horizon this is direct; beyond it, forecasts are fed back as inputs
+   * (recursive), which needs a model whose inputs are all targets (no other features).
    */
-  forecast(series: Series, steps: number): FutureForecast {
-    if (!Number.isInteger(steps) || steps < 1)
+  forecast(series: Series, steps: number, target: string = this.config.target[0]): FutureForecast {
+    if (!Number.isInteger(steps) || steps < 1) {
       throw new SeqcastError('config', `forecast(): steps must be an integer ≥ 1 (got ${steps})`);
+    }
+    const k = this.targetIndex(target, 'forecast()');
     const cfg = this.config;
     const H = cfg.horizon;
+    const K = cfg.target.length;
     const C = this.columns.length;
-    if (steps > H && C > 1) {
+    if (steps > H && C > K) {
       throw new SeqcastError(
         'config',
-        `forecast(): ${steps} steps exceed the model's horizon of ${H}, and with input columns besides the target ` +
-          `(${this.columns.slice(1).join(', ')}) their future values are unknown; train with horizon ${steps}`,
+        `forecast(): ${steps} steps exceed the model's horizon of ${H}, and with input columns besides the targets ` +
+          `(${this.columns.slice(K).join(', ')}) their future values are unknown; train with horizon ${steps}`,
       );
     }
     const { levels, scaled } = this.prepare(series);
@@ -315,35 +327,39 @@ export class Forecaster {
     while (zPath.length < steps) {
       const out = this.model.predict({ shape: [1, cfg.window, C], data: window });
       for (let h = 0; h < H && zPath.length < steps; h++) {
-        zPath.push(out.data[h]);
-        window.copyWithin(0, C); // slide by one row (C === 1 when recursing)
-        window[window.length - 1] = out.data[h];
+        zPath.push(out.data[h * K + k]);
+        // slide the window by one row and append the predicted row (all columns are targets when recursing)
+        window.copyWithin(0, C);
+        for (let j = 0; j < K; j++) window[window.length - C + j] = out.data[h * K + j];
       }
     }
-    const target = levels[0];
-    const values = this.transform.inversePath(
-      this.unscale(Float64Array.from(zPath)),
-      target[target.length - 1],
-    );
+    const level = levels[k];
+    const values = this.transform.inversePath(this.unscale(zPath, k), level[level.length - 1]);
     return { labels: nextLabels(series, steps), values, method: steps > H ? 'recursive' : 'direct' };
   }
 
-  private prepare(series: Series): {
-    levels: Float64Array[];
-    z: { data: Float64Array; rows: number };
-    scaled: Float64Array;
-    labels: string[];
-  } {
+  private targetIndex(target: string, label: string): number {
+    const k = this.config.target.indexOf(target);
+    if (k < 0) {
+      throw new SeqcastError(
+        'config',
+        `${label}: '${target}' is not a target of this forecaster; its targets are ${this.config.target.map((t) => `'${t}'`).join(', ')}`,
+      );
+    }
+    return k;
+  }
+
+  private prepare(series: Series): { levels: Float64Array[]; scaled: Float64Array; labels: string[] } {
     for (const c of this.columns) series.column(c); // names the missing column
     const levels = this.columns.map((c) => series.column(c));
     const z = transformed(levels, this.transform);
     const scaled = this.scaler === null ? z.data : this.scaler.transform(z.data);
-    return { levels, z, scaled, labels: series.labels() };
+    return { levels, scaled, labels: series.labels() };
   }
 
-  /** Scaled target values back to transformed units. */
-  private unscale(values: ArrayLike<number>): Float64Array {
-    return this.scaler === null ? Float64Array.from(values) : this.scaler.inverseColumn(values, 0);
+  /** Scaled values of target k back to transformed units. */
+  private unscale(values: ArrayLike<number>, k: number): Float64Array {
+    return this.scaler === null ? Float64Array.from(values) : this.scaler.inverseColumn(values, k);
   }
 }
 
@@ -366,7 +382,7 @@ function buildModel(cfg: ResolvedConfig, inputs: number): Sequential {
     const cell = make({ units: cfg.model.units, returnSequences: l < cfg.model.layers - 1 });
     layers.push(cfg.model.bidirectional ? bidirectional(cell) : cell);
   }
-  layers.push(dense({ units: cfg.horizon }));
+  layers.push(dense({ units: cfg.horizon * cfg.target.length })); // [step 1: targets…, step 2: targets…, …]
   return sequential(layers, { inputShape: [cfg.window, inputs], seed: cfg.training.seed });
 }
 
