@@ -118,6 +118,27 @@ describe('Forecaster.forecast', () => {
     await expect(saveForecaster(f, dir)).rejects.toThrow(/already holds a model; pass \{ overwrite: true \}/);
   });
 
+  it('Forecaster.fit reports the split and the window shapes in fitInfo', async () => {
+    const f = await Forecaster.fit(sp500, { ...quick, transform: 'none', scaler: 'minMax' });
+    expect(f.fitInfo).toMatchObject({
+      trainRows: 733,
+      testRows: 184,
+      trainFrom: '1950-01-01',
+      trainTo: '2011-01-01',
+      testFrom: '2011-02-01',
+    });
+    expect(f.fitInfo?.trainX).toEqual([721, 12, 1]);
+    expect(f.fitInfo?.testX).toEqual([184, 12, 1]);
+  });
+
+  it('Forecaster.evaluate on data without the columns it was trained on names both', async () => {
+    const f = await Forecaster.fit(sp500, quick);
+    const other = Series.fromColumns({ index: sp500.labels(), columns: { close: sp500.column('price') } });
+    expect(() => f.evaluate(other)).toThrow(
+      "the model was trained on the columns 'price', but the data lacks 'price' (it has 'close'); give data with the same columns",
+    );
+  });
+
   it('Forecaster.fit rejects an unknown option and an unknown target, naming the columns', async () => {
     await expect(Forecaster.fit(sp500, { windw: 3 } as never)).rejects.toThrow(
       /forecaster: unknown option 'windw'/,

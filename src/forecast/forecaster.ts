@@ -76,6 +76,22 @@ export interface FutureForecast {
   readonly method: 'direct' | 'recursive';
 }
 
+/** What fitting did, for summaries: the split and the shapes the model saw. */
+export interface FitInfo {
+  readonly trainRows: number;
+  readonly testRows: number;
+  /** Labels of the first and last training rows, and of the first test row. */
+  readonly trainFrom: string;
+  readonly trainTo: string;
+  readonly testFrom: string;
+  /** [N, window, inputs] and [N, horizon · targets]. */
+  readonly trainX: readonly number[];
+  readonly trainY: readonly number[];
+  /** The windows of the test part, one per scored row: [rows, window, inputs]. */
+  readonly testX: readonly number[];
+  readonly fitSeconds: number;
+}
+
 export interface FitForecasterOptions {
   /** Extra callbacks, e.g. a progress display. */
   readonly callbacks?: readonly Callback[];
@@ -86,12 +102,19 @@ export class Forecaster {
   readonly config: ResolvedConfig;
   readonly columns: readonly string[];
   readonly history: History | null;
+  /** Set by `fit`; null for a loaded forecaster. */
+  readonly fitInfo: FitInfo | null;
   private readonly transform: Transform;
   private readonly scaler: Scaler | null;
   private readonly frequency: Frequency;
   private readonly trainedThrough: string;
 
-  private constructor(model: Sequential, state: ForecasterState, history: History | null) {
+  private constructor(
+    model: Sequential,
+    state: ForecasterState,
+    history: History | null,
+    fitInfo: FitInfo | null = null,
+  ) {
     this.model = model;
     this.config = state.config;
     this.columns = state.columns;
@@ -100,6 +123,7 @@ export class Forecaster {
     this.frequency = state.frequency;
     this.trainedThrough = state.trainedThrough;
     this.history = history;
+    this.fitInfo = fitInfo;
   }
 
   /** Builds, fits and returns a forecaster trained on the rows before the split. */
@@ -138,6 +162,7 @@ export class Forecaster {
     if (cfg.training.patience !== null) {
       callbacks.push(earlyStopping({ patience: cfg.training.patience, restoreBestWeights: true }));
     }
+    const started = performance.now();
     const history = await model.fit(train.x, train.y, {
       epochs: cfg.training.epochs,
       batchSize: cfg.training.batchSize,
@@ -153,7 +178,19 @@ export class Forecaster {
       frequency: series.frequency,
       trainedThrough: labels[splitLevel - 1],
     };
-    return new Forecaster(model, state, history);
+    const testRows = series.length - splitLevel;
+    const fitInfo: FitInfo = {
+      trainRows: splitLevel,
+      testRows,
+      trainFrom: labels[0],
+      trainTo: labels[splitLevel - 1],
+      testFrom: labels[splitLevel],
+      trainX: train.x.shape,
+      trainY: train.y.shape,
+      testX: [testRows, cfg.window, C],
+      fitSeconds: (performance.now() - started) / 1000,
+    };
+    return new Forecaster(model, state, history, fitInfo);
   }
 
   /** A forecaster from a model and its saved state (`state()`); the state is checked. */
@@ -350,7 +387,14 @@ export class Forecaster {
   }
 
   private prepare(series: Series): { levels: Float64Array[]; scaled: Float64Array; labels: string[] } {
-    for (const c of this.columns) series.column(c); // names the missing column
+    const missing = this.columns.filter((c) => !series.names.includes(c));
+    if (missing.length > 0) {
+      throw new SeqcastError(
+        'config',
+        `the model was trained on the columns ${this.columns.map((c) => `'${c}'`).join(', ')}, but the data lacks ` +
+          `${missing.map((c) => `'${c}'`).join(', ')} (it has ${series.names.map((c) => `'${c}'`).join(', ')}); give data with the same columns`,
+      );
+    }
     const levels = this.columns.map((c) => series.column(c));
     const z = transformed(levels, this.transform);
     const scaled = this.scaler === null ? z.data : this.scaler.transform(z.data);

@@ -1,7 +1,13 @@
 export { forecasterFromArtifacts, forecasterToArtifacts } from './artifacts.js';
 export type { ForecastConfig, ModelKind, ResolvedConfig } from './config.js';
 export { MODEL_KINDS } from './config.js';
-export type { Evaluation, FitForecasterOptions, ForecasterState, FutureForecast } from './forecaster.js';
+export type {
+  Evaluation,
+  FitForecasterOptions,
+  FitInfo,
+  ForecasterState,
+  FutureForecast,
+} from './forecaster.js';
 export { Forecaster, seasonalPeriodOf } from './forecaster.js';
 export type { Warning } from './guards.js';
 export { extrapolationWarning, lagWarning } from './guards.js';
