@@ -1,0 +1,12 @@
+export { formatNumber } from './format.js';
+export type { ReportData } from './markdown.js';
+export { reportJson, reportMarkdown } from './markdown.js';
+export type { ForecastPlotInput, SeriesPlotInput, VegaLiteSpec } from './plots.js';
+export {
+  forecastPlotSpec,
+  lossPlotSpec,
+  residualPlotSpec,
+  seriesPlotSpec,
+  spansOrdersOfMagnitude,
+} from './plots.js';
+export { metricsTable, sparkline } from './terminal.js';

@@ -1,0 +1,89 @@
+/** report.md and report.json: what was forecast, how, how well beside the baselines, and what to watch. */
+import type { ScoreSet } from '../metrics/metrics.js';
+import { formatNumber as fmt } from './format.js';
+
+export interface ReportData {
+  readonly title: string;
+  readonly data: {
+    readonly source: string;
+    readonly rows: number;
+    readonly from: string;
+    readonly to: string;
+    readonly column: string;
+    readonly min: number;
+    readonly max: number;
+    readonly frequency: string;
+  };
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly split?: Readonly<Record<string, unknown>>;
+  readonly metrics: { readonly model: ScoreSet; readonly baselines: Readonly<Record<string, ScoreSet>> };
+  readonly verdict: string;
+  readonly warnings: readonly string[];
+  readonly timings: Readonly<Record<string, number>>;
+  /** SVG file names in the report folder (a PNG of the same name sits beside each). */
+  readonly plots: readonly string[];
+}
+
+export function reportMarkdown(r: ReportData): string {
+  const lines: string[] = [`# ${r.title}`, ''];
+  const d = r.data;
+  lines.push('## Data', '');
+  lines.push(
+    `${d.source}: ${d.rows} rows, ${d.from} .. ${d.to} (${d.frequency}); \`${d.column}\` from ${fmt(d.min)} to ${fmt(d.max)}.`,
+    '',
+  );
+  if (r.split !== undefined) {
+    const s = r.split as {
+      trainRows?: number;
+      testRows?: number;
+      trainFrom?: string;
+      trainTo?: string;
+      testFrom?: string;
+      trainX?: number[];
+      trainY?: number[];
+      testX?: number[];
+    };
+    lines.push(
+      `Training part: ${s.trainRows} rows (${s.trainFrom} .. ${s.trainTo}); test part: ${s.testRows} rows from ${s.testFrom}. ` +
+        `Training windows: x [${(s.trainX ?? []).join(', ')}], y [${(s.trainY ?? []).join(', ')}]; test windows: x [${(s.testX ?? []).join(', ')}].`,
+      '',
+    );
+  }
+  lines.push('## Configuration', '', '```json', JSON.stringify(r.config, null, 2), '```', '');
+  lines.push('## Scores on the test part (original units)', '');
+  lines.push('| | RMSE | MAE | MAPE | sMAPE | MASE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  const row = (name: string, s: ScoreSet): string =>
+    `| ${name} | ${fmt(s.rmse)} | ${fmt(s.mae)} | ${s.mape === null ? 'n/a' : `${fmt(s.mape)} %`} | ${fmt(s.smape)} % | ${fmt(s.mase)} |`;
+  lines.push(row('**model**', r.metrics.model));
+  for (const [name, s] of Object.entries(r.metrics.baselines)) lines.push(row(name, s));
+  lines.push('');
+  const skipped = r.metrics.model.mapeSkipped;
+  if (r.metrics.model.mape === null)
+    lines.push(
+      'MAPE is n/a: every actual value in the test part is 0, where a percentage error is undefined.',
+      '',
+    );
+  else if (skipped > 0) lines.push(`MAPE leaves out ${skipped} test point(s) whose actual value is 0.`, '');
+  lines.push(
+    'MASE divides MAE by the in-sample error of the seasonal naive forecast on the training part.',
+    '',
+  );
+  lines.push(`**Verdict: ${r.verdict}**`, '');
+  if (r.warnings.length > 0) {
+    lines.push('## Warnings', '');
+    for (const w of r.warnings) lines.push(`- ${w}`);
+    lines.push('');
+  }
+  if (r.plots.length > 0) {
+    lines.push('## Plots', '');
+    for (const p of r.plots) lines.push(`![${p.replace(/\.svg$/, '')}](${p})`, '');
+  }
+  lines.push('## Timings', '');
+  for (const [k, v] of Object.entries(r.timings)) lines.push(`- ${k}: ${v.toFixed(2)}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function reportJson(r: ReportData): string {
+  return `${JSON.stringify(r, null, 2)}\n`;
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { History, ScoreSet } from '../src/index.js';
+import {
+  forecastPlotSpec,
+  lossPlotSpec,
+  metricsTable,
+  reportMarkdown,
+  residualPlotSpec,
+  seriesPlotSpec,
+  sparkline,
+  spansOrdersOfMagnitude,
+} from '../src/index.js';
+import { renderSvg, svgToPng } from '../src/node.js';
+
+const labels = Array.from({ length: 24 }, (_, m) =>
+  `2020-${String((m % 12) + 1).padStart(2, '0')}-01`.replace('2020', String(2020 + Math.floor(m / 12))),
+);
+const actual = labels.map((_, i) => 100 + 10 * Math.sin(i / 3));
+const forecast = actual.map((v, i) => v + (i % 3) - 1);
+const history: History = {
+  epoch: [0, 1, 2],
+  history: { loss: [1, 0.1, 0.001], val_loss: [1.2, 0.2, 0.01] },
+  gradientNorm: [],
+  clippedFraction: [],
+  stop: null,
+};
+
+describe('plots render headlessly', () => {
+  it('forecastPlotSpec renders to an SVG with its title and the split label', async () => {
+    const svg = await renderSvg(
+      forecastPlotSpec({
+        labels: labels.slice(12),
+        actual: actual.slice(12),
+        forecast: forecast.slice(12),
+        splitLabel: labels[12],
+        trainLabels: labels.slice(0, 12),
+        trainActual: actual.slice(0, 12),
+        title: 'Next month, forecast and actual',
+      }),
+    );
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Next month, forecast and actual');
+    expect(svg).toContain('test from 2021-01-01');
+  });
+
+  it('lossPlotSpec uses a log axis when the loss spans more than two orders of magnitude', async () => {
+    const spec = lossPlotSpec(history) as { title: string; encoding: { y: { scale: { type?: string } } } };
+    expect(spec.title).toMatch(/log scale/);
+    expect(spec.encoding.y.scale.type).toBe('log');
+    expect(await renderSvg(spec)).toContain('Training loss per epoch');
+  });
+
+  it('seriesPlotSpec and residualPlotSpec render, with integer labels on a numeric axis', async () => {
+    const steps = Array.from({ length: 10 }, (_, i) => String(i));
+    expect(
+      await renderSvg(seriesPlotSpec({ labels: steps, values: steps.map(Number), title: 'steps' })),
+    ).toContain('steps');
+    expect(await renderSvg(residualPlotSpec({ labels, actual, forecast }))).toContain('forecast − actual');
+  });
+
+  it('svgToPng returns a PNG with the fonts shipped in the package', async () => {
+    const png = svgToPng(await renderSvg(seriesPlotSpec({ labels, values: actual, title: 'A title' })));
+    expect(Array.from(png.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(png.length).toBeGreaterThan(10_000);
+  });
+
+  it('spansOrdersOfMagnitude(values, 2) is true for 16.9 .. 7412 and false for data with zeros', () => {
+    expect(spansOrdersOfMagnitude([16.9, 7412], 2)).toBe(true);
+    expect(spansOrdersOfMagnitude([100, 7412], 2)).toBe(false);
+    expect(spansOrdersOfMagnitude([0, 7412], 2)).toBe(false);
+  });
+});
+
+const score = (rmse: number, mape: number | null): ScoreSet => ({
+  rmse,
+  mae: rmse / 2,
+  mape,
+  mapeSkipped: mape === null ? 3 : 0,
+  smape: 5,
+  mase: rmse / 100,
+});
+
+describe('text reports', () => {
+  const metrics = { model: score(120, 2.4), baselines: { naive: score(126, 2.6), mean: score(3206, null) } };
+
+  it('reportMarkdown has the data, the metrics table with n/a for an undefined MAPE, the verdict and the plots', () => {
+    const md = reportMarkdown({
+      title: 'seqcast: sp500',
+      data: {
+        source: 'sp500',
+        rows: 917,
+        from: '1950-01-01',
+        to: '2026-05-01',
+        column: 'price',
+        min: 16.88,
+        max: 7412.55,
+        frequency: 'monthly',
+      },
+      config: { window: 12 },
+      metrics: { ...metrics, model: score(120, null) },
+      verdict: 'beats naive by 4.5 % RMSE',
+      warnings: ['the scaled test data reach 4.86'],
+      timings: { fitSeconds: 1.2 },
+      plots: ['forecast.svg'],
+    });
+    expect(md).toContain('917 rows, 1950-01-01 .. 2026-05-01 (monthly); `price` from 16.88 to 7,412.55');
+    expect(md).toContain('| **model** | 120.00 | 60.00 | n/a | 5.00 % | 1.20 |');
+    expect(md).toContain('| naive | 126.00 | 63.00 | 2.60 % | 5.00 % | 1.26 |');
+    expect(md).toContain('**Verdict: beats naive by 4.5 % RMSE**');
+    expect(md).toContain('- the scaled test data reach 4.86');
+    expect(md).toContain('![forecast](forecast.svg)');
+  });
+
+  it('metricsTable marks the best value of each column', () => {
+    const lines = metricsTable(metrics).split('\n');
+    expect(lines[0]).toMatch(/RMSE +MAE +MAPE % +sMAPE % +MASE/);
+    expect(lines[1]).toMatch(/^model +120\.0\* +60\.0\* +2\.40\*/);
+    expect(lines[3]).toMatch(/^mean .* n\/a/);
+  });
+
+  it('sparkline(values, width) averages into width cells from ▁ to █', () => {
+    expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8)).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([1, 1, 9, 9], 2)).toBe('▁█');
+    expect(sparkline([5, 5, 5], 10)).toBe('▄▄▄');
+    expect(sparkline([], 10)).toBe('');
+  });
+});
