@@ -16,6 +16,7 @@ export * from './model/index.js';
 export * from './optim/index.js';
 export * from './prep/index.js';
 export { Random } from './random.js';
+export * from './report/index.js';
 export * from './series/index.js';
 export type { DType, FloatArray, Shape, Tensor } from './tensor.js';
 export { allocate, cloneTensor, firstNonFinite, formatShape, sizeOf, tensor, zeros } from './tensor.js';

@@ -231,8 +231,11 @@ describe('round trip', () => {
         'loadForecaster',
         'loadModel',
         'readArtifacts',
+        'renderSvg',
         'saveForecaster',
         'saveModel',
+        'svgToPng',
+        'writePlot',
       ].sort(),
     );
   });

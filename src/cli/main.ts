@@ -6,7 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SeqcastError } from '../errors.js';
+import { registerBacktest } from './backtest.js';
 import { registerConformance } from './conformance.js';
+import { registerDatasets } from './datasets.js';
+import { registerDemo } from './demo.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerForecast } from './forecast.js';
+import { registerTrain } from './train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -17,14 +23,25 @@ program
   .name('seqcast')
   .description('Recurrent networks and honest time-series forecasting')
   .version(pkg.version)
+  .option('--debug', 'show the stack trace of an error')
   .exitOverride()
   .showHelpAfterError()
   .addHelpText(
     'after',
     `
 Examples:
-  $ seqcast conformance ../shared/conformance`,
+  $ seqcast demo                                   # the S&P 500 tutorial, done honestly
+  $ seqcast datasets                               # the bundled data
+  $ seqcast train air-passengers --out report      # train, score beside baselines, write a report
+  $ seqcast forecast report/model air-passengers --steps 12
+  $ seqcast conformance ../shared/conformance      # the reference cases`,
   );
+registerDemo(program);
+registerDatasets(program);
+registerTrain(program);
+registerEvaluate(program);
+registerForecast(program);
+registerBacktest(program);
 registerConformance(program);
 
 try {
@@ -35,8 +52,15 @@ try {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else if (e instanceof SeqcastError) {
     console.error(`seqcast: ${e.message}`);
+    if (program.opts<{ debug?: boolean }>().debug === true) console.error(e.stack);
     process.exitCode = 1;
   } else {
-    throw e;
+    // Not a user error: a bug. Still one line, the stack only when asked for.
+    const debug = program.opts<{ debug?: boolean }>().debug === true;
+    console.error(
+      `seqcast: internal error: ${e instanceof Error ? e.message : String(e)}${debug ? '' : ' (rerun with --debug for the stack trace, and please report it)'}`,
+    );
+    if (debug && e instanceof Error) console.error(e.stack);
+    process.exitCode = 1;
   }
 }

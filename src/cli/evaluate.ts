@@ -1,0 +1,51 @@
+/** `seqcast evaluate <model-dir> <csv|dataset>`: score a saved forecaster on data past its training period. */
+import type { Command } from 'commander';
+import { loadForecaster } from '../forecast/io-node.js';
+import { dataSummary, resultDocument } from './document.js';
+import { readSeries } from './inputs.js';
+import { printResult } from './print.js';
+
+interface Flags {
+  dateColumn?: string;
+  missing: string;
+  target?: string;
+  json?: boolean;
+}
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('score a saved model on the rows after its training period, beside the baselines')
+    .argument('<model-dir>', 'a model folder written by seqcast train (its model/ folder)')
+    .argument('<data>', 'a CSV file or a bundled dataset with the columns the model was trained on')
+    .option('--date-column <name>', 'the column holding dates (default: the first)')
+    .option('--target <name>', 'which target to score, for a model with several (default: the first)')
+    .option('--missing <policy>', 'error, drop, ffill or interpolate', 'error')
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast evaluate seqcast-report/2026-11-22T10-00-00/model sp500
+  $ seqcast evaluate my-model prices-2026.csv --json`,
+    )
+    .action(async (modelDir: string, data: string, flags: Flags) => {
+      const started = performance.now();
+      const f = await loadForecaster(modelDir);
+      const source = readSeries(data, {
+        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+        missing: flags.missing as 'error',
+      });
+      const target = flags.target ?? f.config.target[0];
+      const e = f.evaluate(source.series, target);
+      const doc = resultDocument({
+        data: dataSummary(source.name, source.series, target),
+        forecaster: f,
+        evaluation: e,
+        timings: { totalSeconds: (performance.now() - started) / 1000 },
+        outDir: null,
+      });
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      else printResult(doc, e);
+    });
+}

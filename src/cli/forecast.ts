@@ -1,0 +1,68 @@
+/** `seqcast forecast <model-dir> <csv|dataset> --steps N`: dated forecasts after the data's last row. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { SeqcastError } from '../errors.js';
+import { loadForecaster } from '../forecast/io-node.js';
+import { checkOutputFile, readSeries } from './inputs.js';
+
+interface Flags {
+  steps: string;
+  dateColumn?: string;
+  missing: string;
+  target?: string;
+  output?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function registerForecast(program: Command): void {
+  program
+    .command('forecast')
+    .description(
+      'forecast the next steps after the last row of the data, with a saved model; print and write CSV',
+    )
+    .argument('<model-dir>', 'a model folder written by seqcast train (its model/ folder)')
+    .argument('<data>', 'a CSV file or a bundled dataset with the columns the model was trained on')
+    .option('--steps <n>', 'how many steps ahead', '1')
+    .option('--date-column <name>', 'the column holding dates (default: the first)')
+    .option('--target <name>', 'which target, for a model with several (default: the first)')
+    .option('--missing <policy>', 'error, drop, ffill or interpolate', 'error')
+    .option('--output <file>', 'CSV file to write (default seqcast-forecast.csv)')
+    .option('--force', 'replace an existing --output file')
+    .option('--json', 'print JSON instead of the table')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast forecast seqcast-report/2026-11-22T10-00-00/model sp500 --steps 6
+  $ seqcast forecast my-model prices.csv --steps 12 --output next-year.csv`,
+    )
+    .action(async (modelDir: string, data: string, flags: Flags) => {
+      const steps = Number(flags.steps);
+      if (!Number.isInteger(steps) || steps < 1) {
+        throw new SeqcastError('config', `--steps must be an integer ≥ 1 (got '${flags.steps}')`);
+      }
+      const output = flags.output ?? 'seqcast-forecast.csv';
+      checkOutputFile(output, flags.force ?? false);
+      const f = await loadForecaster(modelDir);
+      const source = readSeries(data, {
+        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+        missing: flags.missing as 'error',
+      });
+      const target = flags.target ?? f.config.target[0];
+      const r = f.forecast(source.series, steps, target);
+      writeFileSync(output, `date,${target}\n${r.labels.map((l, i) => `${l},${r.values[i]}`).join('\n')}\n`);
+      if (flags.json === true) {
+        process.stdout.write(
+          `${JSON.stringify({ target, method: r.method, output, forecasts: r.labels.map((date, i) => ({ date, value: r.values[i] })) }, null, 2)}\n`,
+        );
+        return;
+      }
+      const last = source.series.label(source.series.length - 1);
+      process.stdout.write(
+        `${target} after ${last} (${r.method} forecast, ${steps} step${steps > 1 ? 's' : ''}):\n`,
+      );
+      for (let i = 0; i < steps; i++) process.stdout.write(`  ${r.labels[i]}  ${r.values[i].toFixed(2)}\n`);
+      process.stdout.write(`Written to ${output}\n`);
+    });
+}

@@ -1,0 +1,98 @@
+/** Reading what a command is given: a bundled dataset's name or a CSV path; output folders and files. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { SeqcastError } from '../errors.js';
+import type { DatasetName } from '../series/datasets.js';
+import { DATASETS } from '../series/datasets.js';
+import { readCsv } from '../series/csv.js';
+import type { MissingPolicy, Series } from '../series/series.js';
+
+export interface SeriesSource {
+  readonly series: Series;
+  /** The dataset name or the file's base name, for reports. */
+  readonly name: string;
+  /** The bundled dataset's default value column, if it is one. */
+  readonly valueColumn: string | null;
+}
+
+export interface ReadOptions {
+  readonly dateColumn?: string;
+  readonly columns?: readonly string[];
+  readonly missing?: 'error' | 'keep' | MissingPolicy;
+}
+
+/** The folder holding the bundled CSVs (shipped with the package). */
+export function datasetsDir(): URL {
+  return new URL('../../datasets/', import.meta.url);
+}
+
+/** A bundled dataset by name (`sp500`, `air-passengers`, …) or a CSV file by path. */
+export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource {
+  const isName = Object.hasOwn(DATASETS, arg);
+  let text: string;
+  let source: string;
+  if (isName) {
+    const info = DATASETS[arg as DatasetName];
+    source = info.file;
+    text = readFileSync(new URL(info.file, datasetsDir()), 'utf8');
+  } else {
+    if (!existsSync(arg)) {
+      const looksLikeName = !arg.includes('/') && !arg.includes('.');
+      throw new SeqcastError(
+        'io',
+        looksLikeName
+          ? `no dataset named '${arg}'; the bundled datasets are ${Object.keys(DATASETS).join(', ')} (or give a CSV file's path)`
+          : `cannot read '${arg}': no such file; give a CSV file's path or a bundled dataset (${Object.keys(DATASETS).join(', ')})`,
+      );
+    }
+    if (statSync(arg).isDirectory())
+      throw new SeqcastError('io', `'${arg}' is a folder; give a CSV file or a bundled dataset's name`);
+    source = basename(arg);
+    try {
+      text = readFileSync(arg, 'utf8');
+    } catch (e) {
+      throw new SeqcastError('io', `cannot read '${arg}': ${(e as Error).message}`);
+    }
+  }
+  const series = readCsv(text, {
+    source,
+    ...(options.dateColumn !== undefined ? { dateColumn: options.dateColumn } : {}),
+    ...(options.columns !== undefined ? { columns: [...options.columns] } : {}),
+    ...(options.missing !== undefined ? { missing: options.missing } : {}),
+  });
+  return {
+    series,
+    name: isName ? arg : source,
+    valueColumn: isName ? DATASETS[arg as DatasetName].valueColumn : null,
+  };
+}
+
+/** `./seqcast-report/2026-11-22T00-25-03` style: a new folder name for this run. */
+export function defaultReportDir(): string {
+  return `seqcast-report/${new Date()
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, '')}`;
+}
+
+/** Refuses an output folder that exists and is not empty, unless forced: nothing a user saved is lost. */
+export function checkOutputDir(dir: string, force: boolean): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory())
+    throw new SeqcastError('io', `'${dir}' exists and is a file; give a folder path for --out`);
+  if (readdirSync(dir).length > 0 && !force) {
+    throw new SeqcastError(
+      'io',
+      `'${dir}' already exists and is not empty; choose another --out or pass --force to write into it`,
+    );
+  }
+}
+
+/** Refuses to overwrite a file unless forced. */
+export function checkOutputFile(path: string, force: boolean): void {
+  if (existsSync(path) && !force)
+    throw new SeqcastError(
+      'io',
+      `'${path}' already exists; choose another --output or pass --force to replace it`,
+    );
+}

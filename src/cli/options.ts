@@ -1,0 +1,154 @@
+/** The training options shared by `train` and `backtest`, and their mapping to a ForecastConfig. */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { SeqcastError } from '../errors.js';
+import type { ForecastConfig, ModelKind } from '../forecast/config.js';
+import type { ScalerKind } from '../prep/scalers.js';
+import type { TransformName } from '../series/transforms.js';
+
+export interface TrainFlags {
+  dateColumn?: string;
+  target?: string;
+  features?: string;
+  model: string;
+  units?: string;
+  layers?: string;
+  bidirectional?: boolean;
+  window?: string;
+  horizon?: string;
+  stride?: string;
+  split?: string;
+  scaler: string;
+  transform: string;
+  epochs?: string;
+  batchSize?: string;
+  learningRate?: string;
+  clipnorm?: string;
+  patience?: string;
+  validationSplit?: string;
+  seed?: string;
+  missing: string;
+}
+
+const MODELS: Record<string, ModelKind> = { 'simple-rnn': 'simpleRNN', lstm: 'lstm', gru: 'gru' };
+const TRANSFORMS: Record<string, TransformName> = {
+  none: 'none',
+  log: 'log',
+  diff: 'diff',
+  'log-diff': 'logDiff',
+  'pct-change': 'pctChange',
+};
+const SCALERS: Record<string, ScalerKind | 'none'> = { minmax: 'minMax', standard: 'standard', none: 'none' };
+
+export function addTrainOptions(cmd: Command): Command {
+  return cmd
+    .option('--date-column <name>', 'the column holding dates or integer indices (default: the first)')
+    .option('--target <names>', 'column(s) to forecast, comma-separated (default: the first value column)')
+    .option('--features <names>', 'extra input columns, comma-separated')
+    .addOption(
+      new Option('--model <kind>', 'recurrent layer').choices(Object.keys(MODELS)).default('simple-rnn'),
+    )
+    .option('--units <n>', 'units per recurrent layer (default 32)')
+    .option('--layers <n>', 'recurrent layers stacked (default 1)')
+    .option('--bidirectional', 'wrap each recurrent layer in Bidirectional')
+    .option('--window <n>', 'steps of history per window (default 12)')
+    .option('--horizon <n>', 'steps predicted at once (default 1)')
+    .option('--stride <n>', 'rows between training windows (default 1)')
+    .option('--split <fraction|date>', 'training fraction (0.8) or the first test date (2011-01-01)')
+    .addOption(
+      new Option('--scaler <kind>', 'scaler fitted on the training part')
+        .choices(Object.keys(SCALERS))
+        .default('standard'),
+    )
+    .addOption(
+      new Option('--transform <kind>', 'reversible transform')
+        .choices(Object.keys(TRANSFORMS))
+        .default('log-diff'),
+    )
+    .option('--epochs <n>', 'training epochs (default 40)')
+    .option('--batch-size <n>', 'samples per batch (default 32)')
+    .option('--learning-rate <x>', "Adam's learning rate (default 0.001)")
+    .option('--clipnorm <x>', 'clip each gradient tensor to this L2 norm')
+    .option(
+      '--patience <n>',
+      'stop after n epochs without validation improvement (restores the best weights)',
+    )
+    .option(
+      '--validation-split <x>',
+      'last fraction of the training windows to validate on (default 0, or 0.1 with --patience)',
+    )
+    .option('--seed <n>', 'seed of weights and shuffles (default 42)')
+    .addOption(
+      new Option('--missing <policy>', 'what to do with empty values')
+        .choices(['error', 'drop', 'ffill', 'interpolate'])
+        .default('error'),
+    );
+}
+
+export function configFromFlags(f: TrainFlags): ForecastConfig {
+  const num = (flag: string, v: string | undefined, integer: boolean): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      throw new SeqcastError(
+        'config',
+        `--${flag} must be ${integer ? 'an integer' : 'a number'} (got '${v}')`,
+      );
+    }
+    return n;
+  };
+  const list = (v: string | undefined): string[] | undefined =>
+    v === undefined
+      ? undefined
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+  const patience = num('patience', f.patience, true);
+  const validationSplit = num('validation-split', f.validationSplit, false);
+  if (patience !== undefined && validationSplit === 0) {
+    throw new SeqcastError(
+      'config',
+      '--patience needs validation data to watch, but --validation-split 0 leaves none; drop one of them',
+    );
+  }
+  let trainFraction: number | undefined;
+  let splitDate: string | undefined;
+  if (f.split !== undefined) {
+    if (/^\d{4}-\d{2}-\d{2}/.test(f.split) || /^-?\d+$/.test(f.split)) splitDate = f.split;
+    else trainFraction = num('split', f.split, false);
+  }
+  const target = list(f.target);
+  const training = {
+    epochs: num('epochs', f.epochs, true),
+    batchSize: num('batch-size', f.batchSize, true),
+    learningRate: num('learning-rate', f.learningRate, false),
+    clipnorm: num('clipnorm', f.clipnorm, false),
+    patience,
+    validationSplit,
+    seed: num('seed', f.seed, true),
+  };
+  const model = {
+    kind: MODELS[f.model],
+    units: num('units', f.units, true),
+    layers: num('layers', f.layers, true),
+    bidirectional: f.bidirectional ?? false,
+  };
+  return dropUndefined({
+    target: target === undefined ? undefined : target.length === 1 ? target[0] : target,
+    features: list(f.features),
+    transform: TRANSFORMS[f.transform],
+    scaler: SCALERS[f.scaler],
+    window: num('window', f.window, true),
+    horizon: num('horizon', f.horizon, true),
+    stride: num('stride', f.stride, true),
+    trainFraction,
+    splitDate,
+    model: dropUndefined(model),
+    training: dropUndefined(training),
+  }) as ForecastConfig;
+}
+
+function dropUndefined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

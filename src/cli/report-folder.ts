@@ -1,0 +1,103 @@
+/**
+ * The report folder: report.md and report.json, the plots (SVG and PNG) and, under model/, the saved
+ * forecaster that `seqcast forecast` and `seqcast evaluate` load.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Evaluation, Forecaster } from '../forecast/forecaster.js';
+import { saveForecaster } from '../forecast/io-node.js';
+import { reportJson, reportMarkdown } from '../report/markdown.js';
+import {
+  forecastPlotSpec,
+  lossPlotSpec,
+  residualPlotSpec,
+  seriesPlotSpec,
+  spansOrdersOfMagnitude,
+} from '../report/plots.js';
+import type { VegaLiteSpec } from '../report/plots.js';
+import { writePlot } from '../report/render.js';
+import type { Series } from '../series/series.js';
+import type { ResultDocument } from './document.js';
+
+export interface ReportInput {
+  readonly title: string;
+  readonly document: ResultDocument;
+  readonly series: Series;
+  readonly forecaster: Forecaster;
+  readonly evaluation: Evaluation;
+}
+
+export async function writeReportFolder(dir: string, r: ReportInput, force: boolean): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const e = r.evaluation;
+  const target = r.forecaster.config.target[0];
+  const labels = r.series.labels();
+  const values = r.series.column(target);
+  const testStart = labels.indexOf(e.labels[0]);
+  const plots: string[] = [];
+  const plot = async (spec: VegaLiteSpec, name: string): Promise<void> => {
+    await writePlot(spec, dir, name);
+    plots.push(`${name}.svg`);
+  };
+  await plot(
+    forecastPlotSpec({
+      labels: e.labels,
+      actual: e.actual,
+      forecast: e.forecast,
+      splitLabel: e.labels[0],
+      trainLabels: labels.slice(Math.max(0, testStart - 3 * e.labels.length), testStart),
+      trainActual: values.slice(Math.max(0, testStart - 3 * e.labels.length), testStart),
+      title: `${target}: one-step forecasts of the test part, and the actual values`,
+    }),
+    'forecast',
+  );
+  if (r.forecaster.history !== null && r.forecaster.history.epoch.length > 0)
+    await plot(lossPlotSpec(r.forecaster.history), 'loss');
+  const log = spansOrdersOfMagnitude(values, 2);
+  await plot(
+    seriesPlotSpec({ labels, values, title: `${target}${log ? ' (log scale)' : ''}`, log }),
+    'series',
+  );
+  await plot(residualPlotSpec({ labels: e.labels, actual: e.actual, forecast: e.forecast }), 'residuals');
+  const report = {
+    title: r.title,
+    data: r.document.data,
+    config: r.document.config,
+    ...(r.document.split !== null ? { split: r.document.split } : {}),
+    metrics: e.metrics,
+    verdict: e.comparison.summary,
+    warnings: r.document.warnings,
+    timings: r.document.timings,
+    plots,
+  };
+  writeFileSync(join(dir, 'report.md'), reportMarkdown(report));
+  writeFileSync(join(dir, 'report.json'), reportJson(report));
+  await saveForecaster(r.forecaster, join(dir, 'model'), { overwrite: force });
+}
+
+/** The demo's top-level report.md: both pipelines side by side, with links to their folders. */
+export async function writeDemoIndex(
+  dir: string,
+  docs: readonly ResultDocument[],
+  closing: string,
+): Promise<void> {
+  const rows = docs.map(
+    (d) =>
+      `| [${d.pipeline}](${d.pipeline}/report.md) | ${d.metrics.model.rmse.toFixed(1)} | ${d.metrics.model.mae.toFixed(1)} | ` +
+      `${d.metrics.baselines.naive.rmse.toFixed(1)} | ${d.verdict} |`,
+  );
+  const text = [
+    '# seqcast demo: the S&P 500, monthly',
+    '',
+    `${docs[0].data.rows} months, ${docs[0].data.from} .. ${docs[0].data.to}; next month from the previous 12; the last 20 % is the test part.`,
+    '',
+    '| pipeline | RMSE | MAE | naive RMSE | verdict |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows,
+    '',
+    closing,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'report.md'), text);
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(docs, null, 2)}\n`);
+}

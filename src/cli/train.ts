@@ -1,0 +1,80 @@
+/** `seqcast train <csv|dataset>`: fit the recommended pipeline (or the one the flags describe) and report. */
+import type { Command } from 'commander';
+import type { ForecastConfig } from '../forecast/config.js';
+import { Forecaster } from '../forecast/forecaster.js';
+import { dataSummary, resultDocument } from './document.js';
+import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
+import type { TrainFlags } from './options.js';
+import { addTrainOptions, configFromFlags } from './options.js';
+import { printResult } from './print.js';
+import { progressCallback, progressMode } from './progress.js';
+import { writeReportFolder } from './report-folder.js';
+
+interface Flags extends TrainFlags {
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description(
+      'train a forecaster on a CSV file or a bundled dataset, score it beside the baselines, write a report',
+    )
+    .argument(
+      '<data>',
+      'a CSV file (date column first) or a bundled dataset: sp500, sunspots, air-passengers, …',
+    );
+  addTrainOptions(cmd)
+    .option('--out <dir>', 'report folder (default ./seqcast-report/<timestamp>)')
+    .option('--force', 'write into an existing, non-empty --out folder')
+    .option('--json', 'print one JSON document on stdout instead of the summary')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast train air-passengers                        # the recommended pipeline, defaults everywhere
+  $ seqcast train sunspots --model lstm --window 24 --transform none --scaler minmax
+  $ seqcast train prices.csv --target close --features volume --epochs 100 --patience 10
+  $ seqcast train sp500 --split 2015-01-01 --horizon 3 --json > result.json`,
+    )
+    .action(async (data: string, flags: Flags) => {
+      const started = performance.now();
+      const config = configFromFlags(flags);
+      const outDir = flags.out ?? defaultReportDir();
+      checkOutputDir(outDir, flags.force ?? false);
+      const source = readSeries(data, {
+        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+        missing: flags.missing as 'error',
+      });
+      const full: ForecastConfig =
+        config.target === undefined && source.valueColumn !== null
+          ? { ...config, target: source.valueColumn }
+          : config;
+      const f = await Forecaster.fit(source.series, full, {
+        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+      });
+      const evaluation = f.evaluate(source.series);
+      const target = f.config.target[0];
+      const doc = resultDocument({
+        data: dataSummary(source.name, source.series, target),
+        forecaster: f,
+        evaluation,
+        timings: {
+          fitSeconds: f.fitInfo?.fitSeconds ?? 0,
+          totalSeconds: (performance.now() - started) / 1000,
+        },
+        outDir,
+      });
+      await writeReportFolder(
+        outDir,
+        { title: `seqcast: ${source.name}`, document: doc, series: source.series, forecaster: f, evaluation },
+        flags.force ?? false,
+      );
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      else printResult(doc, evaluation);
+    });
+}

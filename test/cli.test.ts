@@ -1,0 +1,242 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+function seqcast(args: string[], cwd = ROOT): { stdout: string; stderr: string; status: number | null } {
+  return spawnSync('node', [CLI, ...args], {
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+}
+
+/** One line on stderr, exit 1, no stack trace. */
+function expectOneLineError(r: ReturnType<typeof seqcast>, pattern: RegExp): void {
+  expect(r.status).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^seqcast: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'seqcast-cli-'));
+
+describe('seqcast demo', () => {
+  it('seqcast demo --epochs 2 tells the S&P story, writes the report folder, and exits 0', () => {
+    const out = join(tmp(), 'report');
+    const r = seqcast(['demo', '--epochs', '2', '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/917 rows, price 16\.88 \.\. 7,412\.55/);
+    expect(r.stdout).toMatch(
+      /split at row 733 \(2011-02-01\).*windows x \[721, 12, 1\] → y \[721, 1\], test x \[184, 12, 1\]/,
+    );
+    expect(r.stdout).toMatch(/warning {2}the scaled test data reach 4\.86/);
+    expect(r.stdout).toMatch(/against 126\.01 for repeating last month's value/);
+    for (const f of [
+      'report.md',
+      'report.json',
+      'tutorial/report.md',
+      'tutorial/forecast.svg',
+      'tutorial/forecast.png',
+      'recommended/model/model.json',
+    ]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+  });
+
+  it('seqcast demo --json prints one JSON document per pipeline', () => {
+    const r = seqcast(['demo', '--epochs', '1', '--out', join(tmp(), 'r'), '--json']);
+    expect(r.status).toBe(0);
+    const docs = JSON.parse(r.stdout) as {
+      pipeline: string;
+      metrics: { baselines: Record<string, { rmse: number }> };
+      verdict: string;
+    }[];
+    expect(docs.map((d) => d.pipeline)).toEqual(['tutorial', 'recommended']);
+    expect(Object.keys(docs[0].metrics.baselines).sort()).toEqual([
+      'drift',
+      'mean',
+      'naive',
+      'seasonalNaive',
+    ]);
+    expect(docs[0].metrics.baselines.naive.rmse).toBeCloseTo(126.0121, 3);
+  });
+});
+
+describe('train, evaluate, forecast, backtest, datasets', () => {
+  let out = '';
+  beforeAll(() => {
+    out = join(tmp(), 'air');
+    const r = seqcast(['train', 'air-passengers', '--epochs', '3', '--units', '8', '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('seqcast train --json prints data, config, metrics beside baselines, verdict, warnings, timings and outDir', () => {
+    const doc = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(
+      expect.arrayContaining(['data', 'config', 'metrics', 'verdict', 'warnings', 'timings']),
+    );
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+  });
+
+  it('seqcast evaluate <model-dir> <dataset> scores the saved model', () => {
+    const r = seqcast(['evaluate', join(out, 'model'), 'air-passengers', '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { metrics: { model: { rmse: number } } };
+    expect(doc.metrics.model.rmse).toBeGreaterThan(0);
+  });
+
+  it('seqcast forecast <model-dir> <dataset> --steps 3 prints dated forecasts and writes them as CSV', () => {
+    const dir = tmp();
+    const r = seqcast(
+      ['forecast', join(out, 'model'), 'air-passengers', '--steps', '3', '--output', 'next.csv'],
+      dir,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/1961-01-01 {2}\d+\.\d\d\n {2}1961-02-01/);
+    expect(readFileSync(join(dir, 'next.csv'), 'utf8').split('\n')[0]).toBe('date,passengers');
+    expectOneLineError(
+      seqcast(['forecast', join(out, 'model'), 'air-passengers', '--output', 'next.csv'], dir),
+      /'next\.csv' already exists; .*--force/,
+    );
+  });
+
+  it('seqcast backtest runs folds and gives a verdict against naive', () => {
+    const r = seqcast([
+      'backtest',
+      'air-passengers',
+      '--epochs',
+      '1',
+      '--units',
+      '4',
+      '--folds',
+      '2',
+      '--horizon',
+      '2',
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { folds: unknown[]; verdict: string };
+    expect(doc.folds).toHaveLength(2);
+    expect(doc.verdict).toMatch(/naive/);
+  });
+
+  it('seqcast datasets lists every bundled dataset with frequency, rows, dates and columns', () => {
+    const r = seqcast(['datasets']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^sp500 +monthly +1866 rows {2}1871-01-01 \.\. 2026-06-01 {2}columns: price$/m);
+    expect(r.stdout).toMatch(/^natural-gas .*1 empty values$/m);
+  });
+
+  it('every command has --help with examples', () => {
+    for (const c of ['demo', 'datasets', 'train', 'evaluate', 'forecast', 'backtest', 'conformance']) {
+      const r = seqcast([c, '--help']);
+      expect(r.status, c).toBe(0);
+      expect(r.stdout, c).toMatch(/Examples:\n {2}\$ seqcast /);
+    }
+  });
+});
+
+describe('bad input: one clear line, exit 1 (2 for usage), no stack trace', () => {
+  const dir = tmp();
+  const csv = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('a missing file', () =>
+    expectOneLineError(seqcast(['train', join(dir, 'nope.csv')]), /cannot read '.*nope\.csv': no such file/));
+  it('an unknown dataset lists the known ones', () =>
+    expectOneLineError(
+      seqcast(['train', 'sp5000']),
+      /no dataset named 'sp5000'; the bundled datasets are sp500, sp500-full, sunspots/,
+    ));
+  it('an unknown column lists the available ones', () =>
+    expectOneLineError(
+      seqcast(['train', 'sp500', '--target', 'close', '--out', join(dir, 'o1')]),
+      /'close' is not a column; the columns are 'price'/,
+    ));
+  it('a non-numeric value names row and column', () =>
+    expectOneLineError(
+      seqcast(['train', csv('bad.csv', 'date,v\n2020-01-01,1\n2020-02-01,n/a\n'), '--out', join(dir, 'o2')]),
+      /row 3.*column 'v'.*n\/a/,
+    ));
+  it('duplicate dates', () =>
+    expectOneLineError(
+      seqcast(['train', csv('dup.csv', 'date,v\n2020-01-01,1\n2020-01-01,2\n'), '--out', join(dir, 'o3')]),
+      /dup\.csv: row 2 and row 3 both/,
+    ));
+  it('unsorted dates are sorted, not an error; a series too short for window and split is', () =>
+    expectOneLineError(
+      seqcast([
+        'train',
+        csv('short.csv', 'date,v\n2020-03-01,3\n2020-01-01,1\n2020-02-01,2\n2020-04-01,4\n2020-05-01,5\n'),
+        '--out',
+        join(dir, 'o4'),
+      ]),
+      /window of 12 needs at least 13/,
+    ));
+  it('contradictory flags', () =>
+    expectOneLineError(
+      seqcast(['train', 'sp500', '--patience', '3', '--validation-split', '0', '--out', join(dir, 'o5')]),
+      /--patience needs validation data/,
+    ));
+  it('an output folder that exists is refused without --force', () => {
+    const o = join(dir, 'taken');
+    mkdirSync(o);
+    writeFileSync(join(o, 'keep.txt'), 'mine');
+    expectOneLineError(
+      seqcast(['train', 'sp500', '--out', o]),
+      /already exists and is not empty; choose another --out or pass --force/,
+    );
+    expect(readFileSync(join(o, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+  it('a model folder from a newer format version', () => {
+    const m = join(dir, 'newer');
+    const trained = join(tmp(), 't');
+    expect(
+      seqcast(['train', 'air-passengers', '--epochs', '1', '--units', '2', '--out', trained, '--quiet'])
+        .status,
+    ).toBe(0);
+    cpSync(join(trained, 'model'), m, { recursive: true });
+    const json = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as {
+      userDefinedMetadata: { seqcast: { formatVersion: number } };
+    };
+    json.userDefinedMetadata.seqcast.formatVersion = 99;
+    writeFileSync(join(m, 'model.json'), JSON.stringify(json));
+    expectOneLineError(seqcast(['evaluate', m, 'air-passengers']), /format version 99, newer than/);
+    // a model trained on other columns than the data given
+    expectOneLineError(
+      seqcast(['evaluate', join(trained, 'model'), 'sunspots']),
+      /the model was trained on the columns 'passengers', but the data lacks 'passengers'/,
+    );
+  });
+  it('usage errors exit 2', () => {
+    expect(seqcast(['trian']).status).toBe(2);
+    expect(seqcast(['train', 'sp500', '--model', 'transformer']).status).toBe(2);
+  });
+});
+
+describe('the README', () => {
+  it("the README's two commands are exactly the ones that install and run the demo and the tests", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /## Two commands[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1];
+    const commands = block.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    expect(commands).toEqual(['npm ci && npm run build && npx seqcast demo', 'npm ci && npm test']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.bin.seqcast).toBe('dist/cli/main.js');
+    expect(pkg.scripts.test).toBeDefined();
+  });
+});
