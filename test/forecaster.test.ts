@@ -118,6 +118,17 @@ describe('Forecaster.forecast', () => {
     await expect(saveForecaster(f, dir)).rejects.toThrow(/already holds a model; pass \{ overwrite: true \}/);
   });
 
+  it('Forecaster.fit defaults to log-differences for positive data and to differences for data that reaches 0', async () => {
+    expect((await Forecaster.fit(sp500, quick)).config.transform).toBe('logDiff');
+    const sunspots = readCsv(readFileSync(join(DATA, 'sunspots_monthly.csv'), 'utf8')).slice({
+      from: '1900-01-01',
+    });
+    expect((await Forecaster.fit(sunspots, quick)).config.transform).toBe('diff');
+    await expect(Forecaster.fit(sunspots, { ...quick, transform: 'logDiff' })).rejects.toThrow(
+      /needs positive levels/,
+    );
+  });
+
   it('Forecaster.fit reports the split and the window shapes in fitInfo', async () => {
     const f = await Forecaster.fit(sp500, { ...quick, transform: 'none', scaler: 'minMax' });
     expect(f.fitInfo).toMatchObject({

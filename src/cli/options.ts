@@ -19,7 +19,7 @@ export interface TrainFlags {
   stride?: string;
   split?: string;
   scaler: string;
-  transform: string;
+  transform?: string;
   epochs?: string;
   batchSize?: string;
   learningRate?: string;
@@ -61,9 +61,10 @@ export function addTrainOptions(cmd: Command): Command {
         .default('standard'),
     )
     .addOption(
-      new Option('--transform <kind>', 'reversible transform')
-        .choices(Object.keys(TRANSFORMS))
-        .default('log-diff'),
+      new Option(
+        '--transform <kind>',
+        'reversible transform (default: log-diff for positive data, else diff)',
+      ).choices(Object.keys(TRANSFORMS)),
     )
     .option('--epochs <n>', 'training epochs (default 40)')
     .option('--batch-size <n>', 'samples per batch (default 32)')
@@ -137,7 +138,7 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
   return dropUndefined({
     target: target === undefined ? undefined : target.length === 1 ? target[0] : target,
     features: list(f.features),
-    transform: TRANSFORMS[f.transform],
+    transform: f.transform === undefined ? undefined : TRANSFORMS[f.transform],
     scaler: SCALERS[f.scaler],
     window: num('window', f.window, true),
     horizon: num('horizon', f.horizon, true),

@@ -1,7 +1,9 @@
 /**
- * Training progress for the terminal: a Keras-like bar per epoch (epoch, step, loss, val_loss, ETA) when
- * stderr is a terminal, one plain line per epoch otherwise, nothing when quiet. It is a fit() callback.
+ * Training progress for the terminal: a Keras-like bar per epoch (epoch, step, loss, ETA; val_loss when the
+ * epoch ends) drawn by cli-progress when stderr is a terminal, one plain line per epoch otherwise, nothing
+ * when quiet. It is a fit() callback.
  */
+import cliProgress from 'cli-progress';
 import type { Callback, EpochLogs, TrainingInfo } from '../model/callbacks.js';
 
 export type ProgressMode = 'bar' | 'lines' | 'quiet';
@@ -14,6 +16,7 @@ export function progressMode(quiet: boolean): ProgressMode {
 export function progressCallback(mode: ProgressMode, label = ''): Callback {
   if (mode === 'quiet') return {};
   let info: TrainingInfo | null = null;
+  let bar: cliProgress.SingleBar | null = null;
   let epochStart = 0;
   let lossSum = 0;
   let seen = 0;
@@ -23,31 +26,38 @@ export function progressCallback(mode: ProgressMode, label = ''): Callback {
     onTrainBegin(i) {
       info = i;
     },
-    onEpochBegin() {
+    onEpochBegin(epoch) {
       epochStart = performance.now();
       lossSum = 0;
       seen = 0;
+      if (mode === 'bar' && info !== null) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${prefix}Epoch ${epoch + 1}/${info.epochs} {bar} {value}/{total} loss {loss} ETA {eta}s`,
+            stream: process.stderr,
+            barsize: 24,
+            clearOnComplete: true,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(info.stepsPerEpoch, 0, { loss: '-' });
+      }
     },
-    onBatchEnd(epoch, batch, logs) {
-      if (mode !== 'bar' || info === null) return;
+    onBatchEnd(_epoch, batch, logs) {
       lossSum += logs.loss * logs.size;
       seen += logs.size;
-      const steps = info.stepsPerEpoch;
-      const done = batch + 1;
-      const width = 24;
-      const filled = Math.round((done / steps) * width);
-      const elapsed = (performance.now() - epochStart) / 1000;
-      const eta = done < steps ? ` ETA ${((elapsed / done) * (steps - done)).toFixed(1)}s` : '';
-      process.stderr.write(
-        `\r${prefix}Epoch ${epoch + 1}/${info.epochs} ${'━'.repeat(filled)}${'─'.repeat(width - filled)} ${done}/${steps} loss ${fmt(lossSum / seen)}${eta}   `,
-      );
+      bar?.update(batch + 1, { loss: fmt(lossSum / seen) });
     },
     onEpochEnd(epoch, logs: EpochLogs) {
+      bar?.stop();
+      bar = null;
       if (info === null) return;
       const secs = ((performance.now() - epochStart) / 1000).toFixed(2);
       const val = logs.val_loss === undefined ? '' : ` val_loss ${fmt(logs.val_loss)}`;
-      const line = `${prefix}Epoch ${epoch + 1}/${info.epochs} ${info.stepsPerEpoch}/${info.stepsPerEpoch} loss ${fmt(logs.loss)}${val} (${secs}s)`;
-      process.stderr.write(mode === 'bar' ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
+      process.stderr.write(
+        `${prefix}Epoch ${epoch + 1}/${info.epochs} ${info.stepsPerEpoch}/${info.stepsPerEpoch} loss ${fmt(logs.loss)}${val} (${secs}s)\n`,
+      );
     },
   };
 }

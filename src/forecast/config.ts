@@ -16,7 +16,7 @@ export interface ForecastConfig {
   readonly target?: string | readonly string[];
   /** Extra input columns besides the target(s). Default none. */
   readonly features?: readonly string[];
-  /** Default 'logDiff'. */
+  /** Default: 'logDiff' when every modelled column is positive, else 'diff' (log needs positive values). */
   readonly transform?: TransformName;
   /** Default 'standard'. */
   readonly scaler?: ScalerKind | 'none';

@@ -132,7 +132,11 @@ export class Forecaster {
     config: ForecastConfig = {},
     options: FitForecasterOptions = {},
   ): Promise<Forecaster> {
-    const cfg = resolveConfig(config, series.names, seasonalPeriodOf(series.frequency));
+    const cfg = resolveConfig(
+      { ...config, transform: config.transform ?? defaultTransform(series, config) },
+      series.names,
+      seasonalPeriodOf(series.frequency),
+    );
     const columns = [...cfg.target, ...cfg.features];
     const transform = getTransform(cfg.transform);
     const levels = columns.map((c) => series.column(c));
@@ -405,6 +409,18 @@ export class Forecaster {
   private unscale(values: ArrayLike<number>, k: number): Float64Array {
     return this.scaler === null ? Float64Array.from(values) : this.scaler.inverseColumn(values, k);
   }
+}
+
+/** log-differences when every column the model will read is positive; plain differences otherwise. */
+function defaultTransform(series: Series, config: ForecastConfig): 'logDiff' | 'diff' {
+  const target =
+    config.target === undefined
+      ? [series.names[0]]
+      : typeof config.target === 'string'
+        ? [config.target]
+        : config.target;
+  const names = [...target, ...(config.features ?? [])].filter((n) => series.names.includes(n));
+  return names.every((n) => series.column(n).every((v) => v > 0)) ? 'logDiff' : 'diff';
 }
 
 /** The transformed columns as one [rows, columns] row-major array. */
