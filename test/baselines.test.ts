@@ -8,21 +8,8 @@ import {
   naive,
   seasonalNaive,
 } from '../src/baselines/index.js';
-import { SeqcastError } from '../src/errors.js';
-import type { SeqcastErrorCode } from '../src/errors.js';
+import { expectSeqcastError as thrown } from './helpers/errors.js';
 import { mae, rmse, verdict } from '../src/metrics/index.js';
-
-function thrown(f: () => unknown, code: SeqcastErrorCode, pattern: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SeqcastError);
-    expect((e as SeqcastError).code).toBe(code);
-    expect((e as SeqcastError).message).toMatch(pattern);
-    return;
-  }
-  throw new Error('expected a SeqcastError, nothing was thrown');
-}
 
 //          y_0 y_1 y_2 y_3 y_4 y_5
 const Y = [1, 3, 2, 6, 4, 8];

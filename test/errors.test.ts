@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './helpers/errors.js';
 import {
   bidirectional,
   dense,
   gru,
   layerFromConfig,
   lstm,
-  SeqcastError,
   sequential,
   simpleRNN,
   tensor,
   zeros,
 } from '../src/index.js';
-
-function thrown(f: () => unknown): SeqcastError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SeqcastError);
-    return e as SeqcastError;
-  }
-  throw new Error('expected a SeqcastError, nothing was thrown');
-}
 
 describe('building a stack checks every shape and names the layer', () => {
   it('sequential() rejects a recurrent layer after one without returnSequences, naming it and the shapes', () => {

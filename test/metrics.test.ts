@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeqcastError } from '../src/errors.js';
-import type { SeqcastErrorCode } from '../src/errors.js';
+import { expectSeqcastError as thrown } from './helpers/errors.js';
 import {
   compareToBaselines,
   mae,
@@ -13,18 +12,6 @@ import {
   smape,
   verdict,
 } from '../src/metrics/index.js';
-
-function thrown(f: () => unknown, code: SeqcastErrorCode, pattern: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SeqcastError);
-    expect((e as SeqcastError).code).toBe(code);
-    expect((e as SeqcastError).message).toMatch(pattern);
-    return;
-  }
-  throw new Error('expected a SeqcastError, nothing was thrown');
-}
 
 // errors a − f: −1, 0, 2, −1
 const A = [1, 2, 3, 4];

@@ -2,12 +2,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SeqcastError } from '../errors.js';
-import type { ForecastConfig } from '../forecast/config.js';
 import { backtest } from '../forecast/backtest.js';
 import { num } from './document.js';
-import { readSeries } from './inputs.js';
 import type { TrainFlags } from './options.js';
-import { addTrainOptions, configFromFlags } from './options.js';
+import { addTrainOptions, trainingInput } from './options.js';
 import { progressCallback } from './progress.js';
 
 interface Flags extends TrainFlags {
@@ -44,7 +42,6 @@ Examples:
     )
     .action(async (data: string, flags: Flags) => {
       const started = performance.now();
-      const config = configFromFlags(flags);
       const int = (flag: string, v: string | undefined): number | undefined => {
         if (v === undefined) return undefined;
         const n = Number(v);
@@ -52,14 +49,7 @@ Examples:
           throw new SeqcastError('config', `--${flag} must be an integer (got '${v}')`);
         return n;
       };
-      const source = readSeries(data, {
-        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
-        missing: flags.missing as 'error',
-      });
-      const full: ForecastConfig =
-        config.target === undefined && source.valueColumn !== null
-          ? { ...config, target: source.valueColumn }
-          : config;
+      const { source, config: full } = trainingInput(data, flags);
       const options = Object.fromEntries(
         Object.entries({
           horizon: full.horizon ?? 1,

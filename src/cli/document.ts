@@ -1,21 +1,11 @@
 /** The JSON document `--json` prints and report.json holds, and the human summary beside it. */
 import type { Evaluation, Forecaster } from '../forecast/forecaster.js';
+import type { DataSummary } from '../report/markdown.js';
 import type { ScoreSet } from '../metrics/metrics.js';
 import { describeFrequency } from '../series/frequency.js';
 import type { Series } from '../series/series.js';
 
 export { formatNumber as num } from '../report/format.js';
-
-export interface DataSummary {
-  readonly source: string;
-  readonly rows: number;
-  readonly from: string;
-  readonly to: string;
-  readonly column: string;
-  readonly min: number;
-  readonly max: number;
-  readonly frequency: string;
-}
 
 export function dataSummary(source: string, series: Series, column: string): DataSummary {
   const v = series.column(column);

@@ -4,7 +4,10 @@ import { Option } from 'commander';
 import { SeqcastError } from '../errors.js';
 import type { ForecastConfig, ModelKind } from '../forecast/config.js';
 import type { ScalerKind } from '../prep/scalers.js';
+import type { MissingPolicy } from '../series/series.js';
 import type { TransformName } from '../series/transforms.js';
+import type { SeriesSource } from './inputs.js';
+import { readSeries } from './inputs.js';
 
 export interface TrainFlags {
   dateColumn?: string;
@@ -148,6 +151,28 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
     model: dropUndefined(model),
     training: dropUndefined(training),
   }) as ForecastConfig;
+}
+
+/**
+ * What a training command works on: the series (a bundled dataset or a CSV file) and the configuration from
+ * the flags, with a bundled dataset's value column as the default target.
+ */
+export function trainingInput(
+  data: string,
+  flags: TrainFlags,
+): { source: SeriesSource; config: ForecastConfig } {
+  const config = configFromFlags(flags);
+  const source = readSeries(data, {
+    ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+    missing: flags.missing as MissingPolicy | 'error',
+  });
+  return {
+    source,
+    config:
+      config.target === undefined && source.valueColumn !== null
+        ? { ...config, target: source.valueColumn }
+        : config,
+  };
 }
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {

@@ -1,11 +1,10 @@
 /** `seqcast train <csv|dataset>`: fit the recommended pipeline (or the one the flags describe) and report. */
 import type { Command } from 'commander';
-import type { ForecastConfig } from '../forecast/config.js';
 import { Forecaster } from '../forecast/forecaster.js';
 import { dataSummary, resultDocument } from './document.js';
-import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
+import { checkOutputDir, defaultReportDir } from './inputs.js';
 import type { TrainFlags } from './options.js';
-import { addTrainOptions, configFromFlags } from './options.js';
+import { addTrainOptions, trainingInput } from './options.js';
 import { printResult } from './print.js';
 import { progressCallback, progressMode } from './progress.js';
 import { writeReportFolder } from './report-folder.js';
@@ -43,17 +42,9 @@ Examples:
     )
     .action(async (data: string, flags: Flags) => {
       const started = performance.now();
-      const config = configFromFlags(flags);
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);
-      const source = readSeries(data, {
-        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
-        missing: flags.missing as 'error',
-      });
-      const full: ForecastConfig =
-        config.target === undefined && source.valueColumn !== null
-          ? { ...config, target: source.valueColumn }
-          : config;
+      const { source, config: full } = trainingInput(data, flags);
       const f = await Forecaster.fit(source.series, full, {
         callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
       });

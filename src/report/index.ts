@@ -1,5 +1,5 @@
 export { formatNumber } from './format.js';
-export type { ReportData } from './markdown.js';
+export type { DataSummary, ReportData } from './markdown.js';
 export { reportJson, reportMarkdown } from './markdown.js';
 export type { ForecastPlotInput, SeriesPlotInput, VegaLiteSpec } from './plots.js';
 export {

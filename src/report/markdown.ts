@@ -2,18 +2,21 @@
 import type { ScoreSet } from '../metrics/metrics.js';
 import { formatNumber as fmt } from './format.js';
 
+/** What was forecast: the data's source, size, dates and the value column's range. */
+export interface DataSummary {
+  readonly source: string;
+  readonly rows: number;
+  readonly from: string;
+  readonly to: string;
+  readonly column: string;
+  readonly min: number;
+  readonly max: number;
+  readonly frequency: string;
+}
+
 export interface ReportData {
   readonly title: string;
-  readonly data: {
-    readonly source: string;
-    readonly rows: number;
-    readonly from: string;
-    readonly to: string;
-    readonly column: string;
-    readonly min: number;
-    readonly max: number;
-    readonly frequency: string;
-  };
+  readonly data: DataSummary;
   readonly config: Readonly<Record<string, unknown>>;
   readonly split?: Readonly<Record<string, unknown>>;
   readonly metrics: { readonly model: ScoreSet; readonly baselines: Readonly<Record<string, ScoreSet>> };
