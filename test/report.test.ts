@@ -58,6 +58,16 @@ describe('plots render headlessly', () => {
     expect(await renderSvg(residualPlotSpec({ labels, actual, forecast }))).toContain('forecast − actual');
   });
 
+  it('svgToPng draws text with the fonts shipped in the package (resvg silently drops text it has no font for)', () => {
+    const frame = (text: string): string =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60"><rect width="300" height="60" fill="white"/>${text}</svg>`;
+    const blank = svgToPng(frame(''));
+    const withText = svgToPng(
+      frame('<text x="10" y="40" font-family="sans-serif" font-size="28">Forecast 2026</text>'),
+    );
+    expect(withText.length).toBeGreaterThan(blank.length + 1000);
+  });
+
   it('svgToPng returns a PNG with the fonts shipped in the package', async () => {
     const png = svgToPng(await renderSvg(seriesPlotSpec({ labels, values: actual, title: 'A title' })));
     expect(Array.from(png.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -108,7 +118,9 @@ describe('text reports', () => {
     expect(md).toContain('| naive | 126.00 | 63.00 | 2.60 % | 5.00 % | 1.26 |');
     expect(md).toContain('**Verdict: beats naive by 4.5 % RMSE**');
     expect(md).toContain('- the scaled test data reach 4.86');
-    expect(md).toContain('![forecast](forecast.svg)');
+    expect(md).toContain('![forecast](forecast.png) ([SVG](forecast.svg))');
+    expect(md).toContain('- fit: 1.20 s');
+    expect(md).toMatch(/MAPE leaves out the 3 test point\(s\) whose actual value is 0/);
   });
 
   it('metricsTable marks the best value of each column', () => {
@@ -123,5 +135,6 @@ describe('text reports', () => {
     expect(sparkline([1, 1, 9, 9], 2)).toBe('▁█');
     expect(sparkline([5, 5, 5], 10)).toBe('▄▄▄');
     expect(sparkline([], 10)).toBe('');
+    expect(sparkline([1, NaN, 3], 3)).toBe('▁ █');
   });
 });

@@ -61,12 +61,13 @@ export function reportMarkdown(r: ReportData): string {
   for (const [name, s] of Object.entries(r.metrics.baselines)) lines.push(row(name, s));
   lines.push('');
   const skipped = r.metrics.model.mapeSkipped;
-  if (r.metrics.model.mape === null)
+  if (skipped > 0) {
     lines.push(
-      'MAPE is n/a: every actual value in the test part is 0, where a percentage error is undefined.',
+      `MAPE leaves out the ${skipped} test point(s) whose actual value is 0, where a percentage error is undefined ` +
+        '(n/a when every point is such a point).',
       '',
     );
-  else if (skipped > 0) lines.push(`MAPE leaves out ${skipped} test point(s) whose actual value is 0.`, '');
+  }
   lines.push(
     'MASE divides MAE by the in-sample error of the seasonal naive forecast on the training part.',
     '',
@@ -79,10 +80,14 @@ export function reportMarkdown(r: ReportData): string {
   }
   if (r.plots.length > 0) {
     lines.push('## Plots', '');
-    for (const p of r.plots) lines.push(`![${p.replace(/\.svg$/, '')}](${p})`, '');
+    for (const p of r.plots) {
+      const name = p.replace(/\.svg$/, '');
+      lines.push(`![${name}](${name}.png) ([SVG](${p}))`, '');
+    }
   }
   lines.push('## Timings', '');
-  for (const [k, v] of Object.entries(r.timings)) lines.push(`- ${k}: ${v.toFixed(2)}`);
+  for (const [k, v] of Object.entries(r.timings))
+    lines.push(`- ${k.replace(/Seconds$/, '')}: ${v.toFixed(2)} s`);
   lines.push('');
   return lines.join('\n');
 }

@@ -105,7 +105,7 @@ export function lossPlotSpec(history: History): VegaLiteSpec {
     data: { values: rows },
     mark: { type: 'line', point: rows.length <= 60 },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
       y: {
         field: 'value',
         type: 'quantitative',

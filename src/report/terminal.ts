@@ -30,7 +30,7 @@ export function metricsTable(metrics: {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** A one-line chart of `values`, averaged into `width` cells. */
+/** A one-line chart of `values`, averaged into `width` cells; a cell with a non-finite value is a space. */
 export function sparkline(values: ArrayLike<number>, width: number): string {
   const n = values.length;
   if (n === 0 || width < 1) return '';
@@ -43,10 +43,15 @@ export function sparkline(values: ArrayLike<number>, width: number): string {
     for (let i = from; i < to; i++) s += values[i];
     means.push(s / (to - from));
   }
-  const lo = Math.min(...means);
-  const hi = Math.max(...means);
+  const finite = means.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
   return means
-    .map((m) => BARS[hi === lo ? 3 : Math.round(((m - lo) / (hi - lo)) * (BARS.length - 1))])
+    .map((m) =>
+      !Number.isFinite(m)
+        ? ' '
+        : BARS[hi === lo ? 3 : Math.round(((m - lo) / (hi - lo)) * (BARS.length - 1))],
+    )
     .join('');
 }
 
