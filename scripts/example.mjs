@@ -9,7 +9,9 @@ const n = process.argv[2];
 const files = readdirSync(new URL('../examples/', import.meta.url)).filter((f) => /^\d+-.*\.ts$/.test(f));
 const file = files.find((f) => f.startsWith(`${n}-`));
 if (n === undefined || file === undefined) {
-  console.error(`usage: npm run --silent example -- N, with N one of ${files.map((f) => f.split('-')[0]).join(', ')}`);
+  console.error(
+    `usage: npm run --silent example -- N, with N one of ${files.map((f) => f.split('-')[0]).join(', ')}`,
+  );
   process.exit(2);
 }
 if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
@@ -17,5 +19,8 @@ if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
   process.exit(1);
 }
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
-const r = spawnSync(process.execPath, [tsx, `examples/${file}`, ...process.argv.slice(3)], { stdio: 'inherit', cwd: root });
+const r = spawnSync(process.execPath, [tsx, `examples/${file}`, ...process.argv.slice(3)], {
+  stdio: 'inherit',
+  cwd: root,
+});
 process.exit(r.status ?? 1);
