@@ -5,6 +5,7 @@
 export * from './baselines/index.js';
 export * from './conformance/index.js';
 export type { SeqcastErrorCode } from './errors.js';
+export * from './explain/index.js';
 export { SeqcastError } from './errors.js';
 export type { Initializer } from './initializers.js';
 export { initialize } from './initializers.js';

@@ -11,6 +11,7 @@ import { registerConformance } from './conformance.js';
 import { registerDatasets } from './datasets.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerExplain } from './explain.js';
 import { registerForecast } from './forecast.js';
 import { registerTrain } from './train.js';
 
@@ -34,6 +35,7 @@ Examples:
   $ seqcast datasets                               # the bundled data
   $ seqcast train air-passengers --out report      # train, score beside baselines, write a report
   $ seqcast forecast report/model air-passengers --steps 12
+  $ seqcast explain vanishing                      # how far gradients reach back, per cell
   $ seqcast conformance ../shared/conformance      # the reference cases`,
   );
 registerDemo(program);
@@ -42,6 +44,7 @@ registerTrain(program);
 registerEvaluate(program);
 registerForecast(program);
 registerBacktest(program);
+registerExplain(program);
 registerConformance(program);
 
 try {

@@ -31,6 +31,26 @@ export interface RecurrentCell {
     dState0: readonly FloatArray[],
   ): void;
   getConfig(): Readonly<Record<string, unknown>>;
+  /**
+   * Set to a [T, B, U] buffer to have `backward` store dL/dh_t — the whole gradient reaching h_t, from the
+   * outputs and from later steps — for every step (gradient flow through time). null (the default) skips it.
+   */
+  gradientProbe: FloatArray | null;
+  /** Copies of the last forward's states and post-activation gates, each [T, B, U] time-major, by name. */
+  internals(): Readonly<Record<string, Float64Array>>;
+}
+
+/** Columns [block·U, (block+1)·U) of each [rows, width] row of `src`, as a new [rows, U] array. */
+export function columnBlock(
+  src: FloatArray,
+  rows: number,
+  width: number,
+  block: number,
+  U: number,
+): Float64Array {
+  const out = new Float64Array(rows * U);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < U; j++) out[r * U + j] = src[r * width + block * U + j];
+  return out;
 }
 
 /**
@@ -47,6 +67,11 @@ export class Workspace {
   constructor(dtype: BuildContext['dtype'], sizes: Record<string, (T: number, B: number) => number>) {
     this.dtype = dtype;
     this.sizes = sizes;
+  }
+
+  /** capT · capB: enough for one [T, B] plane of any call so far. */
+  capacity(): number {
+    return this.capT * this.capB;
   }
 
   /** Returns true when the buffers were (re)allocated. */

@@ -32,7 +32,7 @@ import { SeqcastError } from '../errors.js';
 import type { Activation, Backend } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
-import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
+import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
 import type { RecurrentOptions } from './recurrent.js';
@@ -65,6 +65,7 @@ export class GRUCell implements RecurrentCell {
   private dRecurrentKernel!: FloatArray;
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
+  gradientProbe: FloatArray | null = null;
 
   constructor(options: GRUCellOptions) {
     this.units = options.units;
@@ -202,6 +203,7 @@ export class GRUCell implements RecurrentCell {
     const I = this.inputDim;
     const { T, B } = this;
     if (T === 0) throw new SeqcastError('state', 'GRU: backward() called before forward()');
+    const probe = this.gradientProbe;
     const be = this.backend;
     const { h, gates, dMX, dhNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
@@ -214,6 +216,7 @@ export class GRUCell implements RecurrentCell {
         for (let j = 0; j < U; j++) {
           const k = b * U + j;
           const dht = dh[hp + k] + dhNext[k];
+          if (probe !== null) probe[hp + k] = dht;
           const z = gates[o + j];
           dMX[o + j] = dht * (h[hp + k] - gates[o + 2 * U + j]);
           dMX[o + 2 * U + j] = dht * (1 - z);
@@ -284,6 +287,19 @@ export class GRUCell implements RecurrentCell {
       be.activateBackward(this.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
     }
     be.gemm(false, true, B, U, 2 * U, dMX, g, U3, this.recurrentKernel, 0, U3, dhNext, 0, U, true);
+  }
+
+  internals(): Readonly<Record<string, Float64Array>> {
+    const U = this.units;
+    const n = this.B * U;
+    const rows = this.T * this.B;
+    const { h, gates } = this.ws.buf;
+    return {
+      h: Float64Array.from(h.subarray(n, (this.T + 1) * n)),
+      z: columnBlock(gates, rows, 3 * U, 0, U),
+      r: columnBlock(gates, rows, 3 * U, 1, U),
+      candidate: columnBlock(gates, rows, 3 * U, 2, U),
+    };
   }
 
   getConfig(): Readonly<Record<string, unknown>> {

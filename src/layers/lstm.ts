@@ -26,7 +26,7 @@ import type { Initializer } from '../initializers.js';
 import type { Activation, Backend } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
-import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
+import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
 import type { RecurrentOptions } from './recurrent.js';
@@ -59,6 +59,7 @@ export class LSTMCell implements RecurrentCell {
   private dRecurrentKernel!: FloatArray;
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
+  gradientProbe: FloatArray | null = null;
 
   constructor(options: LSTMCellOptions) {
     this.units = options.units;
@@ -176,6 +177,7 @@ export class LSTMCell implements RecurrentCell {
     const I = this.inputDim;
     const { T, B } = this;
     if (T === 0) throw new SeqcastError('state', 'LSTM: backward() called before forward()');
+    const probe = this.gradientProbe;
     const be = this.backend;
     const act = this.activation;
     const ract = this.recurrentActivation;
@@ -193,6 +195,7 @@ export class LSTMCell implements RecurrentCell {
         for (let j = 0; j < U; j++) {
           const k = b * U + j;
           const dhTotal = dh[o + k] + dhNext[k];
+          if (probe !== null) probe[o + k] = dhTotal;
           dz[row + 3 * U + j] = dhTotal * cAct[o + k];
           dh[o + k] = dhTotal * gates[row + 3 * U + j];
         }
@@ -227,6 +230,21 @@ export class LSTMCell implements RecurrentCell {
     be.gemm(true, false, U, G, T * B, h, 0, U, dz, 0, G, this.dRecurrentKernel, 0, G, true);
     if (this.dBias !== null) accumulateColumnSums(dz, 0, T * B, G, G, this.dBias, 0);
     be.gemm(false, true, T * B, I, G, dz, 0, G, this.kernel, 0, G, dx, 0, I, false);
+  }
+
+  internals(): Readonly<Record<string, Float64Array>> {
+    const U = this.units;
+    const n = this.B * U;
+    const rows = this.T * this.B;
+    const { h, c, gates } = this.ws.buf;
+    return {
+      h: Float64Array.from(h.subarray(n, (this.T + 1) * n)),
+      c: Float64Array.from(c.subarray(n, (this.T + 1) * n)),
+      i: columnBlock(gates, rows, 4 * U, 0, U),
+      f: columnBlock(gates, rows, 4 * U, 1, U),
+      g: columnBlock(gates, rows, 4 * U, 2, U),
+      o: columnBlock(gates, rows, 4 * U, 3, U),
+    };
   }
 
   getConfig(): Readonly<Record<string, unknown>> {

@@ -6,7 +6,7 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
-import { formatShape } from '../tensor.js';
+import { allocate, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
@@ -194,6 +194,8 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
     const dState0: FloatArray[] = [];
     for (let k = 0; k < this.cell.stateCount; k++)
       dState0.push(buf.dState0.subarray(k * B * U, (k + 1) * B * U));
+    const probe = this.cell.gradientProbe;
+    if (probe !== null && probe.length < T * B * U) this.cell.gradientProbe = allocate(this.dtype, T * B * U);
     this.cell.backward(dh, dStateT, buf.dx, dState0);
     // time-major [T, B, I] → batch-major [B, T, I], undoing the goBackwards reversal
     for (let t = 0; t < T; t++) {
@@ -207,6 +209,38 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
       dx: { shape: [B, T, I], data: buf.dxOut.subarray(0, B * T * I) },
       dInitialState: dState0.map((d) => ({ shape: [B, U], data: d })),
     };
+  }
+
+  /**
+   * What the last forward (and backward) computed, step by step in processing order (time-major [T, B, ·]):
+   * the inputs, the cell's states and gates, and — after a backward with `probeGradients(true)` — dL/dh_t
+   * and dL/dx_t. For `trace` and `gradientFlow`; copies, safe to keep.
+   */
+  inspect(): {
+    readonly steps: number;
+    readonly batch: number;
+    readonly input: Float64Array;
+    readonly internals: Readonly<Record<string, Float64Array>>;
+    readonly dh: Float64Array | null;
+    readonly dx: Float64Array | null;
+  } {
+    const { T, B } = this;
+    if (T === 0) throw new SeqcastError('state', `layer '${this.name}': inspect() before forward()`);
+    const I = this.inputShape![1] as number;
+    const probe = this.cell.gradientProbe;
+    return {
+      steps: T,
+      batch: B,
+      input: Float64Array.from(this.ws.buf.x.subarray(0, T * B * I)),
+      internals: this.cell.internals(),
+      dh: probe === null ? null : Float64Array.from(probe.subarray(0, T * B * this.cell.units)),
+      dx: probe === null ? null : Float64Array.from(this.ws.buf.dx.subarray(0, T * B * I)),
+    };
+  }
+
+  /** Record dL/dh_t of every step in the following backward passes (true), or stop (false). */
+  probeGradients(on: boolean): void {
+    this.cell.gradientProbe = on ? allocate(this.dtype, Math.max(1, this.ws.capacity())) : null;
   }
 
   /** A new, unbuilt layer with the same options except `overrides` (Bidirectional makes its backward copy so). */

@@ -44,6 +44,7 @@ export class SimpleRNNCell implements RecurrentCell {
   private dRecurrentKernel!: FloatArray;
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
+  gradientProbe: FloatArray | null = null;
 
   constructor(options: SimpleRNNCellOptions) {
     this.units = options.units;
@@ -137,6 +138,7 @@ export class SimpleRNNCell implements RecurrentCell {
     for (let t = T; t >= 1; t--) {
       const o = (t - 1) * B * U; // block t-1 of dh holds step t
       for (let k = 0; k < B * U; k++) dh[o + k] += dhNext[k];
+      this.gradientProbe?.set(dh.subarray(o, o + B * U), o); // dL/dh_t, before act' turns it into dz_t
       be.activateBackward(this.activation, h, t * B * U, dh, o, B * U); // dh block is now dz_t
       be.gemm(false, true, B, U, U, dh, o, U, this.recurrentKernel, 0, U, dhNext, 0, U, false);
     }
@@ -150,6 +152,11 @@ export class SimpleRNNCell implements RecurrentCell {
 
   getConfig(): Readonly<Record<string, unknown>> {
     return { units: this.units, activation: this.activation, useBias: this.useBias };
+  }
+
+  internals(): Readonly<Record<string, Float64Array>> {
+    const n = this.B * this.units;
+    return { h: Float64Array.from(this.ws.buf.h.subarray(n, (this.T + 1) * n)) };
   }
 }
 
