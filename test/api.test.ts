@@ -65,6 +65,7 @@ it('the public export list changes only deliberately', () => {
       "getOptimizer",
       "getTransform",
       "gradientFlow",
+      "gradientFlowPlotSpec",
       "gru",
       "gruStepNaive",
       "huber",

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ForecastConfig } from '../src/index.js';
-import { backtest, Forecaster, readCsv, Series, walkForwardFolds } from '../src/index.js';
+import {
+  backtest,
+  extrapolationWarning,
+  Forecaster,
+  readCsv,
+  Series,
+  walkForwardFolds,
+} from '../src/index.js';
 import { loadForecaster, saveForecaster } from '../src/node.js';
 
 const DATA = join(import.meta.dirname, '..', 'datasets');
@@ -126,6 +133,21 @@ describe('Forecaster.forecast', () => {
     expect((await Forecaster.fit(sunspots, quick)).config.transform).toBe('diff');
     await expect(Forecaster.fit(sunspots, { ...quick, transform: 'logDiff' })).rejects.toThrow(
       /needs positive levels/,
+    );
+  });
+
+  it('Forecaster.fit records gradient flow through the window after the first epoch and at the end', async () => {
+    const f = await Forecaster.fit(sp500, { ...quick, training: { epochs: 3, seed: 3 } });
+    const flows = f.fitInfo!.gradientFlow;
+    expect(flows.map((x) => x.label)).toEqual(['after epoch 1', 'after epoch 3']);
+    expect(flows[0].layers[0].gradH).toHaveLength(12);
+    expect(flows[1].layers[0].gradH.every((v) => v > 0)).toBe(true);
+  });
+
+  it('extrapolationWarning ignores test data a little outside the training range and flags data far outside', () => {
+    expect(extrapolationWarning([0, 1], [0.1, 1.2], 'none')).toBeNull();
+    expect(extrapolationWarning([0, 1], [0.1, 1.5], 'none')?.message).toMatch(
+      /reach 1\.50 while the training data span 0\.0+ \.\. 1\.00/,
     );
   });
 

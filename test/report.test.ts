@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { History, ScoreSet } from '../src/index.js';
 import {
   forecastPlotSpec,
+  gradientFlowPlotSpec,
   lossPlotSpec,
   metricsTable,
   reportMarkdown,
@@ -74,6 +75,18 @@ describe('plots render headlessly', () => {
     expect(png.length).toBeGreaterThan(10_000);
   });
 
+  it('gradientFlowPlotSpec draws ‖∂L/∂h_t‖ per step on a log axis, one line per moment', async () => {
+    const spec = gradientFlowPlotSpec([
+      { label: 'after epoch 1', layers: [{ layer: 'lstm', gradH: [0.01, 0.1, 1] }] },
+      { label: 'after epoch 9', layers: [{ layer: 'lstm', gradH: [0.2, 0.5, 1] }] },
+    ]) as { encoding: { y: { scale: { type: string } } }; data: { values: unknown[] } };
+    expect(spec.encoding.y.scale.type).toBe('log');
+    expect(spec.data.values).toHaveLength(6);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('Gradient flow through time');
+    expect(svg).toContain('after epoch 9');
+  });
+
   it('spansOrdersOfMagnitude(values, 2) is true for 16.9 .. 7412 and false for data with zeros', () => {
     expect(spansOrdersOfMagnitude([16.9, 7412], 2)).toBe(true);
     expect(spansOrdersOfMagnitude([100, 7412], 2)).toBe(false);
@@ -111,6 +124,12 @@ describe('text reports', () => {
       verdict: 'beats naive by 4.5 % RMSE',
       warnings: ['the scaled test data reach 4.86'],
       timings: { fitSeconds: 1.2 },
+      training: {
+        epochs: [
+          { epoch: 1, loss: 0.5, valLoss: 0.6, gradMin: 0.1, gradMedian: 0.2, gradMax: 0.3, clipped: 0.25 },
+        ],
+        stop: null,
+      },
       plots: ['forecast.svg'],
     });
     expect(md).toContain('917 rows, 1950-01-01 .. 2026-05-01 (monthly); `price` from 16.88 to 7,412.55');
@@ -120,6 +139,7 @@ describe('text reports', () => {
     expect(md).toContain('- the scaled test data reach 4.86');
     expect(md).toContain('![forecast](forecast.png) ([SVG](forecast.svg))');
     expect(md).toContain('- fit: 1.20 s');
+    expect(md).toContain('| 1 | 0.5000 | 0.6000 | 0.100 / 0.200 / 0.300 | 25 % |');
     expect(md).toMatch(/MAPE leaves out the 3 test point\(s\) whose actual value is 0/);
   });
 

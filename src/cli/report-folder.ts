@@ -9,6 +9,7 @@ import { saveForecaster } from '../forecast/io-node.js';
 import { reportJson, reportMarkdown } from '../report/markdown.js';
 import {
   forecastPlotSpec,
+  gradientFlowPlotSpec,
   lossPlotSpec,
   residualPlotSpec,
   seriesPlotSpec,
@@ -51,8 +52,10 @@ export async function writeReportFolder(dir: string, r: ReportInput, force: bool
     }),
     'forecast',
   );
-  if (r.forecaster.history !== null && r.forecaster.history.epoch.length > 0)
-    await plot(lossPlotSpec(r.forecaster.history), 'loss');
+  const history = r.forecaster.history;
+  if (history !== null && history.epoch.length > 0) await plot(lossPlotSpec(history), 'loss');
+  const flows = r.forecaster.fitInfo?.gradientFlow ?? [];
+  if (flows.length > 0) await plot(gradientFlowPlotSpec(flows), 'gradient-flow');
   const log = spansOrdersOfMagnitude(values, 2);
   await plot(
     seriesPlotSpec({ labels, values, title: `${target}${log ? ' (log scale)' : ''}`, log }),
@@ -68,6 +71,22 @@ export async function writeReportFolder(dir: string, r: ReportInput, force: bool
     verdict: e.comparison.summary,
     warnings: r.document.warnings,
     timings: r.document.timings,
+    ...(history !== null && history.epoch.length > 0
+      ? {
+          training: {
+            epochs: history.epoch.map((epoch, i) => ({
+              epoch: epoch + 1,
+              loss: history.history.loss[i],
+              valLoss: history.history.val_loss?.[i] ?? null,
+              gradMin: history.gradientNorm[i].min,
+              gradMedian: history.gradientNorm[i].median,
+              gradMax: history.gradientNorm[i].max,
+              clipped: history.clippedFraction[i],
+            })),
+            stop: history.stop?.message ?? null,
+          },
+        }
+      : {}),
     plots,
   };
   writeFileSync(join(dir, 'report.md'), reportMarkdown(report));

@@ -39,6 +39,9 @@ import type { ForecastConfig, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Warning } from './guards.js';
 import { extrapolationWarning, lagWarning } from './guards.js';
+import type { LayerGradientFlow } from '../explain/gradient-flow.js';
+import { gradientFlow } from '../explain/gradient-flow.js';
+import type { FloatArray } from '../tensor.js';
 
 /** What a saved forecaster keeps beside its model: enough to forecast from new data alone. */
 export interface ForecasterState {
@@ -90,6 +93,11 @@ export interface FitInfo {
   /** The windows of the test part, one per scored row: [rows, window, inputs]. */
   readonly testX: readonly number[];
   readonly fitSeconds: number;
+  /**
+   * ‖∂L/∂h_t‖ per step on the last (up to) 64 training windows, after the first epoch and at the end of
+   * training: how far back the training signal reached, and how that changed.
+   */
+  readonly gradientFlow: readonly { readonly label: string; readonly layers: readonly LayerGradientFlow[] }[];
 }
 
 export interface FitForecasterOptions {
@@ -166,6 +174,34 @@ export class Forecaster {
     if (cfg.training.patience !== null) {
       callbacks.push(earlyStopping({ patience: cfg.training.patience, restoreBestWeights: true }));
     }
+    // Gradient flow through time on a sample of training windows, after epoch 1 and at the end.
+    const flows: { label: string; layers: readonly LayerGradientFlow[] }[] = [];
+    const n = Math.min(64, train.starts.length);
+    const sample = (t: {
+      shape: readonly number[];
+      data: FloatArray;
+    }): { shape: number[]; data: FloatArray } => {
+      const per = t.data.length / t.shape[0];
+      return { shape: [n, ...t.shape.slice(1)], data: t.data.subarray((t.shape[0] - n) * per) };
+    };
+    let epochsRun = 0;
+    callbacks.push({
+      onEpochEnd(epoch) {
+        epochsRun = epoch + 1;
+        if (epoch === 0)
+          flows.push({
+            label: 'after epoch 1',
+            layers: gradientFlow(model, sample(train.x), sample(train.y)).layers,
+          });
+      },
+      onTrainEnd() {
+        if (epochsRun > 1)
+          flows.push({
+            label: `after epoch ${epochsRun}`,
+            layers: gradientFlow(model, sample(train.x), sample(train.y)).layers,
+          });
+      },
+    });
     const started = performance.now();
     const history = await model.fit(train.x, train.y, {
       epochs: cfg.training.epochs,
@@ -193,6 +229,7 @@ export class Forecaster {
       trainY: train.y.shape,
       testX: [testRows, cfg.window, C],
       fitSeconds: (performance.now() - started) / 1000,
+      gradientFlow: flows,
     };
     return new Forecaster(model, state, history, fitInfo);
   }

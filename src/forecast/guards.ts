@@ -16,7 +16,7 @@ export interface Warning {
   readonly message: string;
 }
 
-/** Warns when test inputs leave the training range by more than 10 % of its width. */
+/** Warns when test inputs leave the training range by more than 25 % of its width. */
 export function extrapolationWarning(
   trainScaled: ArrayLike<number>,
   testScaled: ArrayLike<number>,
@@ -37,7 +37,7 @@ export function extrapolationWarning(
   const width = hi - lo || 1;
   const above = (thi - hi) / width;
   const below = (lo - tlo) / width;
-  if (above <= 0.1 && below <= 0.1) return null;
+  if (above <= 0.25 && below <= 0.25) return null;
   const far = above >= below ? `reach ${fmt(thi)}` : `fall to ${fmt(tlo)}`;
   const advice =
     transform === 'none' || transform === 'log'

@@ -4,6 +4,7 @@ export { reportJson, reportMarkdown } from './markdown.js';
 export type { ForecastPlotInput, SeriesPlotInput, VegaLiteSpec } from './plots.js';
 export {
   forecastPlotSpec,
+  gradientFlowPlotSpec,
   lossPlotSpec,
   residualPlotSpec,
   seriesPlotSpec,

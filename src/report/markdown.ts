@@ -23,6 +23,20 @@ export interface ReportData {
   readonly verdict: string;
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
+  /** Per epoch: the losses, the spread of the gradient norm over batches, how often clipping engaged. */
+  readonly training?: {
+    readonly epochs: readonly {
+      readonly epoch: number;
+      readonly loss: number;
+      readonly valLoss: number | null;
+      readonly gradMin: number;
+      readonly gradMedian: number;
+      readonly gradMax: number;
+      readonly clipped: number;
+    }[];
+    /** Why training ended early, or null. */
+    readonly stop: string | null;
+  };
   /** SVG file names in the report folder (a PNG of the same name sits beside each). */
   readonly plots: readonly string[];
 }
@@ -76,6 +90,27 @@ export function reportMarkdown(r: ReportData): string {
   if (r.warnings.length > 0) {
     lines.push('## Warnings', '');
     for (const w of r.warnings) lines.push(`- ${w}`);
+    lines.push('');
+  }
+  if (r.training !== undefined && r.training.epochs.length > 0) {
+    const e = r.training.epochs;
+    lines.push('## Training', '');
+    lines.push(
+      `${e.length} epochs${r.training.stop !== null ? `; stopped early: ${r.training.stop}` : ''}.`,
+      '',
+    );
+    lines.push('| epoch | loss | val_loss | gradient norm: min / median / max | batches clipped |');
+    lines.push('| ---: | ---: | ---: | ---: | ---: |');
+    const shown = e.length <= 40 ? e : [...e.slice(0, 5), null, ...e.slice(-5)];
+    for (const x of shown) {
+      if (x === null) lines.push('| … | | | | |');
+      else {
+        lines.push(
+          `| ${x.epoch} | ${x.loss.toPrecision(4)} | ${x.valLoss === null ? '' : x.valLoss.toPrecision(4)} | ` +
+            `${x.gradMin.toPrecision(3)} / ${x.gradMedian.toPrecision(3)} / ${x.gradMax.toPrecision(3)} | ${(100 * x.clipped).toFixed(0)} % |`,
+        );
+      }
+    }
     lines.push('');
   }
   if (r.plots.length > 0) {

@@ -183,3 +183,39 @@ export function spansOrdersOfMagnitude(values: ArrayLike<number>, orders: number
   }
   return values.length > 0 && hi / lo > 10 ** orders;
 }
+
+/** ‖∂L/∂h_t‖ against the step t, one line per recorded moment (and per recurrent layer), log scale. */
+export function gradientFlowPlotSpec(
+  records: readonly {
+    readonly label: string;
+    readonly layers: readonly { readonly layer: string; readonly gradH: readonly number[] }[];
+  }[],
+): VegaLiteSpec {
+  const rows: { step: number; norm: number; series: string }[] = [];
+  const multi = (records[0]?.layers.length ?? 0) > 1;
+  for (const r of records) {
+    for (const l of r.layers) {
+      l.gradH.forEach((v, t) => {
+        if (v > 0) rows.push({ step: t + 1, norm: v, series: multi ? `${r.label} · ${l.layer}` : r.label });
+      });
+    }
+  }
+  return {
+    $schema: SCHEMA,
+    title: 'Gradient flow through time: ‖∂L/∂h_t‖ (log scale)',
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: rows },
+    mark: { type: 'line', point: rows.length <= 200 },
+    encoding: {
+      x: {
+        field: 'step',
+        type: 'quantitative',
+        title: 'step t of the window',
+        axis: { tickMinStep: 1, format: 'd' },
+      },
+      y: { field: 'norm', type: 'quantitative', title: '‖∂L/∂h_t‖', scale: { type: 'log' } },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  };
+}
