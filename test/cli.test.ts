@@ -137,7 +137,16 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
   });
 
   it('every command has --help with examples', () => {
-    for (const c of ['demo', 'datasets', 'train', 'evaluate', 'forecast', 'backtest', 'conformance']) {
+    for (const c of [
+      'demo',
+      'datasets',
+      'train',
+      'evaluate',
+      'forecast',
+      'backtest',
+      'trace',
+      'conformance',
+    ]) {
       const r = seqcast([c, '--help']);
       expect(r.status, c).toBe(0);
       expect(r.stdout, c).toMatch(/Examples:\n {2}\$ seqcast /);

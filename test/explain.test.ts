@@ -180,3 +180,43 @@ describe('seqcast explain vanishing', () => {
     );
   });
 });
+
+describe('seqcast trace', () => {
+  it('seqcast trace prints every step of a window and, for a small SimpleRNN, arithmetic that checks out', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'seqcast-trace-')), 'air');
+    expect(
+      spawnSync(
+        'node',
+        [CLI, 'train', 'air-passengers', '--units', '2', '--epochs', '1', '--out', out, '--quiet'],
+        { encoding: 'utf8' },
+      ).status,
+    ).toBe(0);
+    const r = spawnSync('node', [CLI, 'trace', join(out, 'model'), 'air-passengers'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^window -1 of air-passengers: 1960-01-01 \.\. 1960-12-01 \(12 steps\)/);
+    expect(r.stdout).toMatch(/^ {2}t=12 {2}1960-12-01 {2}x \[/m);
+    const lines = r.stdout.split('\n').filter((l) => /^ {4}h\d+\[\d\] = tanh\(/.test(l));
+    expect(lines).toHaveLength(24); // 12 steps × 2 units
+    for (const l of lines) {
+      const [, z, h] = /= tanh\((-?[\d.]+)\) = (-?[\d.]+)$/.exec(l)!;
+      expect(Math.tanh(Number(z))).toBeCloseTo(Number(h), 3);
+    }
+    const json = JSON.parse(
+      spawnSync('node', [CLI, 'trace', join(out, 'model'), 'air-passengers', '--window', '0', '--json'], {
+        encoding: 'utf8',
+      }).stdout,
+    ) as {
+      labels: string[];
+      layers: { kind: string; steps?: unknown[] }[];
+    };
+    expect(json.labels[0]).toBe('1949-02-01'); // log-differences start one month in
+    expect(json.layers.map((l) => l.kind)).toEqual(['recurrent', 'dense']);
+    const bad = spawnSync('node', [CLI, 'trace', join(out, 'model'), 'air-passengers', '--window', '500'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^seqcast: window 500 does not exist: the data holds windows 0 \.\. 131/);
+  });
+});

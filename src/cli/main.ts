@@ -13,6 +13,7 @@ import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExplain } from './explain.js';
 import { registerForecast } from './forecast.js';
+import { registerTrace } from './trace.js';
 import { registerTrain } from './train.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -45,6 +46,7 @@ registerEvaluate(program);
 registerForecast(program);
 registerBacktest(program);
 registerExplain(program);
+registerTrace(program);
 registerConformance(program);
 
 try {

@@ -416,6 +416,33 @@ export class Forecaster {
     return { labels: nextLabels(series, steps), values, method: steps > H ? 'recursive' : 'direct' };
   }
 
+  /**
+   * The model's input for one window of `series`, scaled and transformed exactly as the model reads it:
+   * window `index` of all windows (negative counts from the end; -1, the default, is the window a forecast
+   * reads), with the labels of the rows that feed it.
+   */
+  inputWindow(
+    series: Series,
+    index = -1,
+  ): { readonly x: { shape: number[]; data: Float32Array }; readonly labels: readonly string[] } {
+    const { scaled, labels } = this.prepare(series);
+    const C = this.columns.length;
+    const W = this.config.window;
+    const lag = this.transform.lag;
+    const count = scaled.length / C - W + 1;
+    const i = index < 0 ? count + index : index;
+    if (!Number.isInteger(i) || i < 0 || i >= count) {
+      throw new SeqcastError(
+        'config',
+        `window ${index} does not exist: the data holds windows 0 .. ${count - 1} (or -1 .. -${count})`,
+      );
+    }
+    return {
+      x: { shape: [1, W, C], data: Float32Array.from(scaled.subarray(i * C, (i + W) * C)) },
+      labels: labels.slice(i + lag, i + lag + W),
+    };
+  }
+
   private targetIndex(target: string, label: string): number {
     const k = this.config.target.indexOf(target);
     if (k < 0) {

@@ -1,0 +1,123 @@
+/** `seqcast trace <model-dir> <data>`: one window through a saved model, step by step. */
+import type { Command } from 'commander';
+import { SeqcastError } from '../errors.js';
+import type { RecurrentTrace } from '../explain/trace.js';
+import { trace } from '../explain/trace.js';
+import { loadForecaster } from '../forecast/io-node.js';
+import { readSeries } from './inputs.js';
+
+interface Flags {
+  window: string;
+  dateColumn?: string;
+  missing: string;
+  json?: boolean;
+}
+
+const fmt = (v: number): string => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2));
+const vec = (v: readonly number[], max = 4): string =>
+  `[${v.slice(0, max).map(fmt).join(', ')}${v.length > max ? `, … (${v.length})` : ''}]`;
+
+export function registerTrace(program: Command): void {
+  program
+    .command('trace')
+    .description('show one window going through a saved model: every step’s input, state and gates')
+    .argument('<model-dir>', 'a model folder written by seqcast train (its model/ folder)')
+    .argument('<data>', 'a CSV file or a bundled dataset with the columns the model was trained on')
+    .option(
+      '--window <n>',
+      'which window: 0 is the first, -1 (default) the last, the one a forecast reads',
+      '-1',
+    )
+    .option('--date-column <name>', 'the column holding dates (default: the first)')
+    .option('--missing <policy>', 'error, drop, ffill or interpolate', 'error')
+    .option('--json', 'print the trace as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast trace seqcast-report/2026-11-22T10-00-00/recommended/model sp500
+  $ seqcast trace air/model air-passengers --window 0 --json
+
+The inputs are shown as the model reads them: transformed and scaled. For a SimpleRNN of at most 4 units
+each state is also written out as the arithmetic that computes it.`,
+    )
+    .action(async (modelDir: string, data: string, flags: Flags) => {
+      const index = Number(flags.window);
+      if (!Number.isInteger(index))
+        throw new SeqcastError('config', `--window must be an integer (got '${flags.window}')`);
+      const f = await loadForecaster(modelDir);
+      const source = readSeries(data, {
+        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+        missing: flags.missing as 'error',
+      });
+      const w = f.inputWindow(source.series, index);
+      const tr = trace(f.model, w.x);
+      if (flags.json === true) {
+        process.stdout.write(
+          `${JSON.stringify({ window: index, labels: w.labels, columns: f.columns, ...tr }, null, 2)}\n`,
+        );
+        return;
+      }
+      const out: string[] = [
+        `window ${index} of ${source.name}: ${w.labels[0]} .. ${w.labels[w.labels.length - 1]} (${w.labels.length} steps), ` +
+          `inputs ${f.columns.join(', ')} after transform ${f.config.transform} and scaler ${f.config.scaler}`,
+      ];
+      const weights = Object.fromEntries(f.model.getWeights().map((x) => [x.name, Array.from(x.data)]));
+      for (const layer of tr.layers) {
+        out.push('');
+        if (layer.kind === 'dense') {
+          out.push(`${layer.layer} (Dense): output ${vec(layer.output, 8)}`);
+          continue;
+        }
+        const units = layer.steps[0].values.h.length;
+        out.push(
+          `${layer.layer} (${layer.className}, ${units} units${layer.direction === 'backward' ? ', reading the window backwards' : ''})`,
+        );
+        const names = Object.keys(layer.steps[0].values);
+        for (const s of layer.steps) {
+          const label = layer.direction === 'backward' ? w.labels[w.labels.length - s.t] : w.labels[s.t - 1];
+          out.push(
+            `  t=${String(s.t).padStart(2)}  ${label}  x ${vec(s.x)}  ${names.map((n) => `${n} ${vec(s.values[n])}`).join('  ')}`,
+          );
+        }
+        if (layer.className === 'SimpleRNN' && units <= 4)
+          out.push(
+            ...arithmetic(layer, weights, f.model.layers.find((l) => layer.layer === l.name)?.getConfig()),
+          );
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}
+
+/** h_t[j] = act(Σ_i x_t[i]·W[i,j] + Σ_k h_{t−1}[k]·U[k,j] + b[j]), written out with the numbers. */
+function arithmetic(
+  layer: RecurrentTrace,
+  weights: Record<string, number[]>,
+  config: Readonly<Record<string, unknown>> | undefined,
+): string[] {
+  const act = String(config?.activation ?? 'tanh');
+  const W = weights[`${layer.layer}/kernel`];
+  const U = weights[`${layer.layer}/recurrent_kernel`];
+  const b = weights[`${layer.layer}/bias`];
+  if (W === undefined || U === undefined) return [];
+  const units = layer.steps[0].values.h.length;
+  const lines = ['  the arithmetic of each state:'];
+  let prev = new Array<number>(units).fill(0);
+  for (const s of layer.steps) {
+    for (let j = 0; j < units; j++) {
+      const terms = [
+        ...s.x.map((x, i) => `${fmt(x)}·${fmt(W[i * units + j])}`),
+        ...prev.map((h, k) => `${fmt(h)}·${fmt(U[k * units + j])}`),
+        fmt(b === undefined ? 0 : b[j]),
+      ];
+      let z = b === undefined ? 0 : b[j];
+      s.x.forEach((x, i) => (z += x * W[i * units + j]));
+      prev.forEach((h, k) => (z += h * U[k * units + j]));
+      lines.push(
+        `    h${s.t}[${j}] = ${act}(${terms.join(' + ')}) = ${act}(${fmt(z)}) = ${fmt(s.values.h[j])}`,
+      );
+    }
+    prev = [...s.values.h];
+  }
+  return lines;
+}
