@@ -181,6 +181,24 @@ describe('seqcast explain vanishing', () => {
   });
 });
 
+describe('seqcast explain vanishing --trained', () => {
+  it('seqcast explain vanishing --trained --json adds the curves after training, which differ from the untrained ones', () => {
+    const r = spawnSync('node', [CLI, 'explain', 'vanishing', '--steps', '20', '--trained', '--json'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      models: { gradNorm: number[] }[];
+      trainedModels: { layer: string; gradNorm: number[] }[];
+    };
+    expect(doc.trainedModels.map((m) => m.layer)).toEqual(['SimpleRNN', 'LSTM', 'GRU']);
+    doc.trainedModels.forEach((m, k) => {
+      expect(m.gradNorm).toHaveLength(20);
+      expect(m.gradNorm).not.toEqual(doc.models[k].gradNorm);
+    });
+  });
+});
+
 describe('seqcast trace', () => {
   it('seqcast trace prints every step of a window and, for a small SimpleRNN, arithmetic that checks out', async () => {
     const { mkdtempSync } = await import('node:fs');

@@ -1,6 +1,7 @@
 /** `seqcast explain vanishing`: how far the gradient reaches back through 100 steps, per cell, measured. */
 import type { Command } from 'commander';
 import { SeqcastError } from '../errors.js';
+import type { VanishingResult } from '../explain/vanishing.js';
 import { measureVanishing } from '../explain/vanishing.js';
 import { sparkline } from '../report/terminal.js';
 
@@ -15,28 +16,36 @@ export function registerExplain(program: Command): void {
     )
     .option('--steps <n>', 'sequence length', '100')
     .option('--seed <n>', 'seed of the weights and the random sequence', '42')
-    .option('--json', 'print { steps, models: [{ layer, gradNorm: [t = 1 … T] }] }')
+    .option('--trained', 'also measure after training each network on next-step prediction of a sine wave')
+    .option(
+      '--json',
+      'print { steps, models: [{ layer, gradNorm: [t = 1 … T] }] } (with --trained, also trainedModels)',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ seqcast explain vanishing
   $ seqcast explain vanishing --steps 200 --json
+  $ seqcast explain vanishing --trained
 
 Each network reads one random sequence (values uniform in [-1, 1]); the loss depends on the last step only,
-so ‖∂L/∂h_t‖ shows how much of the training signal reaches step t. Nothing is trained.`,
+so ‖∂L/∂h_t‖ shows how much of the training signal reaches step t. Nothing is trained unless --trained.`,
     )
-    .action((flags: { steps: string; seed: string; json?: boolean }) => {
+    .action(async (flags: { steps: string; seed: string; trained?: boolean; json?: boolean }) => {
       const steps = Number(flags.steps);
       const seed = Number(flags.seed);
       if (!Number.isInteger(steps) || steps < 2)
         throw new SeqcastError('config', `--steps must be an integer ≥ 2 (got '${flags.steps}')`);
       if (!Number.isInteger(seed))
         throw new SeqcastError('config', `--seed must be an integer (got '${flags.seed}')`);
-      const r = measureVanishing(steps, seed);
+      const r = await measureVanishing(steps, seed);
+      const t = flags.trained === true ? await measureVanishing(steps, seed, 32, true) : null;
       if (flags.json === true) {
+        const models = (v: VanishingResult): { layer: string; gradNorm: readonly number[] }[] =>
+          v.models.map((m) => ({ layer: m.layer, gradNorm: m.gradNorm }));
         process.stdout.write(
-          `${JSON.stringify({ steps: r.steps, models: r.models.map((m) => ({ layer: m.layer, gradNorm: m.gradNorm })) })}\n`,
+          `${JSON.stringify({ steps: r.steps, models: models(r), ...(t !== null ? { trainedModels: models(t) } : {}) })}\n`,
         );
         return;
       }
@@ -50,8 +59,21 @@ so ‖∂L/∂h_t‖ shows how much of the training signal reaches step t. Nothi
             `  ${''.padEnd(9)} the gradient falls ${m.ordersOfMagnitude.toFixed(1)} orders of magnitude from the last step to the first\n\n`,
         );
       }
+      if (t !== null) {
+        process.stdout.write(
+          'After 5 epochs of next-step prediction on a sine wave (Adam 0.01), measured the same way:\n\n',
+        );
+        t.models.forEach((m, k) => {
+          const logs = m.gradNorm.map((g) => Math.log10(g));
+          process.stdout.write(
+            `  ${m.layer.padEnd(9)} ${sparkline(logs, 50)}  falls ${m.ordersOfMagnitude.toFixed(1)} orders ` +
+              `(untrained: ${r.models[k].ordersOfMagnitude.toFixed(1)})\n`,
+          );
+        });
+        process.stdout.write('\n');
+      }
       process.stdout.write(
-        'These are measurements of untrained networks on one random sequence, not a law: the fall depends on the\n' +
+        'These are measurements on one random sequence, not a law: the fall depends on the\n' +
           'weights, the inputs and the gates (an LSTM forget gate near σ(1) ≈ 0.73 and a GRU update gate near 0.5\n' +
           'shrink the carried gradient each step). Rerun with another --seed or --steps to see how much it varies.\n',
       );
