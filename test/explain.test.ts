@@ -236,5 +236,18 @@ describe('seqcast trace', () => {
     });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^seqcast: window 500 does not exist: the data holds windows 0 \.\. 131/);
+    const input = spawnSync(
+      'node',
+      [CLI, 'trace', join(out, 'model'), '--input', '340,318,362,348,363,435,491,505,404,359,310,337,360'],
+      { encoding: 'utf8' },
+    );
+    expect(input.status).toBe(0);
+    expect(input.stdout).toMatch(/^window -1 of --input: 1 \.\. 12 \(12 steps\)/);
+    const short = spawnSync('node', [CLI, 'trace', join(out, 'model'), '--input', '1,2,3'], {
+      encoding: 'utf8',
+    });
+    expect(short.stderr.trim()).toBe(
+      'seqcast: the data has 3 rows, but a window of 12 needs at least 13 (transform logDiff)',
+    );
   });
 });

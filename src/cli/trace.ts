@@ -4,10 +4,12 @@ import { SeqcastError } from '../errors.js';
 import type { RecurrentTrace } from '../explain/trace.js';
 import { trace } from '../explain/trace.js';
 import { loadForecaster } from '../forecast/io-node.js';
+import { Series } from '../series/series.js';
 import { readSeries } from './inputs.js';
 
 interface Flags {
   window: string;
+  input?: string;
   dateColumn?: string;
   missing: string;
   json?: boolean;
@@ -22,7 +24,11 @@ export function registerTrace(program: Command): void {
     .command('trace')
     .description('show one window going through a saved model: every step’s input, state and gates')
     .argument('<model-dir>', 'a model folder written by seqcast train (its model/ folder)')
-    .argument('<data>', 'a CSV file or a bundled dataset with the columns the model was trained on')
+    .argument('[data]', 'a CSV file or a bundled dataset with the columns the model was trained on')
+    .option(
+      '--input <values>',
+      'instead of data: the values themselves, comma-separated, oldest first (one-column models)',
+    )
     .option(
       '--window <n>',
       'which window: 0 is the first, -1 (default) the last, the one a forecast reads',
@@ -37,19 +43,29 @@ export function registerTrace(program: Command): void {
 Examples:
   $ seqcast trace seqcast-report/2026-11-22T10-00-00/recommended/model sp500
   $ seqcast trace air/model air-passengers --window 0 --json
+  $ seqcast trace air/model --input "340,318,362,348,363,435,491,505,404,359,310,337,360"
 
 The inputs are shown as the model reads them: transformed and scaled. For a SimpleRNN of at most 4 units
 each state is also written out as the arithmetic that computes it.`,
     )
-    .action(async (modelDir: string, data: string, flags: Flags) => {
+    .action(async (modelDir: string, data: string | undefined, flags: Flags) => {
       const index = Number(flags.window);
       if (!Number.isInteger(index))
         throw new SeqcastError('config', `--window must be an integer (got '${flags.window}')`);
+      if ((data === undefined) === (flags.input === undefined)) {
+        throw new SeqcastError(
+          'config',
+          'give either the data (a CSV file or a dataset name) or --input "v1,v2,…", not both or neither',
+        );
+      }
       const f = await loadForecaster(modelDir);
-      const source = readSeries(data, {
-        ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
-        missing: flags.missing as 'error',
-      });
+      const source =
+        data === undefined
+          ? inputSeries(flags.input!, f.columns)
+          : readSeries(data, {
+              ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+              missing: flags.missing as 'error',
+            });
       const w = f.inputWindow(source.series, index);
       const tr = trace(f.model, w.x);
       if (flags.json === true) {
@@ -120,4 +136,24 @@ function arithmetic(
     prev = [...s.values.h];
   }
   return lines;
+}
+
+/** --input values as a series with integer steps 0, 1, … (the model's single column). */
+function inputSeries(text: string, columns: readonly string[]): { series: Series; name: string } {
+  if (columns.length !== 1) {
+    throw new SeqcastError(
+      'config',
+      `--input gives one column, but this model reads ${columns.join(', ')}; give a CSV file instead`,
+    );
+  }
+  const values = text.split(',').map((v, i) => {
+    const n = Number(v.trim());
+    if (v.trim() === '' || !Number.isFinite(n))
+      throw new SeqcastError('config', `--input value ${i + 1} is '${v.trim()}', not a number`);
+    return n;
+  });
+  return {
+    series: Series.fromColumns({ index: values.map((_, i) => i), columns: { [columns[0]]: values } }),
+    name: '--input',
+  };
 }

@@ -430,6 +430,12 @@ export class Forecaster {
     const W = this.config.window;
     const lag = this.transform.lag;
     const count = scaled.length / C - W + 1;
+    if (count < 1) {
+      throw new SeqcastError(
+        'config',
+        `the data has ${series.length} rows, but a window of ${W} needs at least ${W + lag} (transform ${this.config.transform})`,
+      );
+    }
     const i = index < 0 ? count + index : index;
     if (!Number.isInteger(i) || i < 0 || i >= count) {
       throw new SeqcastError(
