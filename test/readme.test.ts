@@ -25,8 +25,24 @@ function run(
   return spawnSync('node', ['--input-type=module', '-e', code], { encoding: 'utf8', cwd });
 }
 
+/** The README block that contains `marker`. */
+function block(marker: string): string {
+  const found = readmeBlocks().filter((b) => b.includes(marker));
+  expect(found, marker).toHaveLength(1);
+  return found[0];
+}
+
+it("the README's seeing-inside example runs and prints a trace and a gradient per step", () => {
+  const r = run(block('gradientFlow(model'));
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/kind: 'recurrent'/);
+  expect(r.stdout).toMatch(/^\[ [\d.e-]+, [\d.e-]+, [\d.e-]+ \]$/m);
+});
+
 it("the README's training and saving examples run against the built package", () => {
-  const [train, save] = readmeBlocks();
+  const train = block('await model.fit(x, y');
+  const save = block('await saveModel(model');
   const r = run(
     `${train}\n${save}\nconsole.log('same', again.predict(x.slice(0, 3)).data.join() === model.predict(x.slice(0, 3)).data.join());`,
   );
@@ -40,7 +56,7 @@ it("the README's training and saving examples run against the built package", ()
 });
 
 it("the README's forecasting example runs from the repository root and prints a verdict against naive", () => {
-  const r = run(readmeBlocks()[2], ROOT);
+  const r = run(block('Forecaster.fit(series'), ROOT);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^\d+\.\d vs naive 126\.0 → (beats|ties|worse than|[\d.]+× worse than) naive/m);
@@ -48,7 +64,7 @@ it("the README's forecasting example runs from the repository root and prints a 
 });
 
 it("the README's layers example runs against the built package and prints the gradient names", () => {
-  const r = run(readmeBlocks()[3]);
+  const r = run(block('model.zeroGrad()'));
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^bidirectional\/forward\/kernel \[ 1, 128 \]$/m);
