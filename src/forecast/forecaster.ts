@@ -7,15 +7,8 @@
  * targets are the same level rows whatever the transform, and every model is compared with the same
  * baselines on the same dates. Evaluation scores the level rows after the training period.
  */
-import type { Baseline } from '../baselines/baselines.js';
 import { defaultBaselines } from '../baselines/baselines.js';
 import { SeqcastError } from '../errors.js';
-import { bidirectional } from '../layers/bidirectional.js';
-import { dense } from '../layers/dense.js';
-import { gru } from '../layers/gru.js';
-import type { Layer } from '../layers/layer.js';
-import { lstm } from '../layers/lstm.js';
-import { simpleRNN } from '../layers/simple-rnn.js';
 import type { ScoreSet } from '../metrics/metrics.js';
 import { rmse, scoreAll } from '../metrics/metrics.js';
 import type { BaselineComparison } from '../metrics/verdict.js';
@@ -24,7 +17,6 @@ import type { Callback } from '../model/callbacks.js';
 import { earlyStopping } from '../model/callbacks.js';
 import type { History } from '../model/fit.js';
 import type { Sequential } from '../model/sequential.js';
-import { sequential } from '../model/sequential.js';
 import { adam } from '../optim/optimizers.js';
 import type { Scaler, ScalerState } from '../prep/scalers.js';
 import { fitScaler, scalerFromState } from '../prep/scalers.js';
@@ -36,6 +28,7 @@ import type { Series } from '../series/series.js';
 import type { Transform } from '../series/transforms.js';
 import { getTransform } from '../series/transforms.js';
 import type { ForecastConfig, ResolvedConfig } from './config.js';
+import { buildModel, canPredict, defaultTransform, seasonalPeriodOf, transformed } from './pipeline.js';
 import { resolveConfig } from './config.js';
 import type { Warning } from './guards.js';
 import { extrapolationWarning, lagWarning } from './guards.js';
@@ -479,62 +472,4 @@ export class Forecaster {
   private unscale(values: ArrayLike<number>, k: number): Float64Array {
     return this.scaler === null ? Float64Array.from(values) : this.scaler.inverseColumn(values, k);
   }
-}
-
-/** log-differences when every column the model will read is positive; plain differences otherwise. */
-function defaultTransform(series: Series, config: ForecastConfig): 'logDiff' | 'diff' {
-  const target =
-    config.target === undefined
-      ? [series.names[0]]
-      : typeof config.target === 'string'
-        ? [config.target]
-        : config.target;
-  const names = [...target, ...(config.features ?? [])].filter((n) => series.names.includes(n));
-  return names.every((n) => series.column(n).every((v) => v > 0)) ? 'logDiff' : 'diff';
-}
-
-/** The transformed columns as one [rows, columns] row-major array. */
-function transformed(
-  levels: readonly Float64Array[],
-  transform: Transform,
-): { data: Float64Array; rows: number } {
-  const cols = levels.map((l) => transform.forward(l));
-  const rows = cols[0].length;
-  const data = new Float64Array(rows * cols.length);
-  cols.forEach((col, c) => col.forEach((v, r) => (data[r * cols.length + c] = v)));
-  return { data, rows };
-}
-
-function buildModel(cfg: ResolvedConfig, inputs: number): Sequential {
-  const make = { simpleRNN, lstm, gru }[cfg.model.kind];
-  const layers: Layer[] = [];
-  for (let l = 0; l < cfg.model.layers; l++) {
-    const cell = make({ units: cfg.model.units, returnSequences: l < cfg.model.layers - 1 });
-    layers.push(cfg.model.bidirectional ? bidirectional(cell) : cell);
-  }
-  layers.push(dense({ units: cfg.horizon * cfg.target.length })); // [step 1: targets…, step 2: targets…, …]
-  return sequential(layers, { inputShape: [cfg.window, inputs], seed: cfg.training.seed });
-}
-
-/** The usual season length for a frequency: 12 months, 4 quarters, 7 days, 5 business days, 52 weeks. */
-export function seasonalPeriodOf(f: Frequency): number {
-  if (f.step !== 1) return 1;
-  switch (f.unit) {
-    case 'month':
-      return 12;
-    case 'quarter':
-      return 4;
-    case 'week':
-      return 52;
-    case 'day':
-      return 7;
-    case 'businessDay':
-      return 5;
-    default:
-      return 1;
-  }
-}
-
-function canPredict(b: Baseline, firstOrigin: number, m: number): boolean {
-  return !(b.name.startsWith('seasonalNaive') && firstOrigin < m);
 }

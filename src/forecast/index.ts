@@ -8,7 +8,8 @@ export type {
   ForecasterState,
   FutureForecast,
 } from './forecaster.js';
-export { Forecaster, seasonalPeriodOf } from './forecaster.js';
+export { Forecaster } from './forecaster.js';
+export { seasonalPeriodOf } from './pipeline.js';
 export type { Warning } from './guards.js';
 export { extrapolationWarning, lagWarning } from './guards.js';
 export type { BacktestOptions, BacktestResult, Fold, FoldResult } from './backtest.js';
