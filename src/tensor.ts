@@ -94,3 +94,8 @@ export function unravelIndex(flat: number, shape: readonly number[]): number[] {
   }
   return out;
 }
+
+/** dst[to .. to+n) ← src[from .. from+n): a plain loop, with no view object made (for per-row copies in hot loops). */
+export function copyRows(src: FloatArray, from: number, dst: FloatArray, to: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+}

@@ -6,7 +6,7 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
-import { allocate, formatShape } from '../tensor.js';
+import { allocate, copyRows, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
@@ -127,7 +127,7 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
       const src = this.goBackwards ? T - 1 - t : t;
       for (let b = 0; b < B; b++) {
         const from = (b * T + src) * I;
-        buf.x.set(xs.subarray(from, from + I), (t * B + b) * I);
+        copyRows(xs, from, buf.x, (t * B + b) * I, I);
       }
     }
     this.cell.forward(buf.x, T, B, state0);
@@ -139,7 +139,7 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < B; b++) {
           const from = ((t + 1) * B + b) * U;
-          buf.out.set(h.subarray(from, from + U), (b * T + t) * U);
+          copyRows(h, from, buf.out, (b * T + t) * U, U);
         }
       }
       output = { shape: [B, T, U], data: buf.out.subarray(0, B * T * U) };
@@ -178,7 +178,7 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
         for (let t = 0; t < T; t++) {
           for (let b = 0; b < B; b++) {
             const from = (b * T + t) * U;
-            dh.set(d.subarray(from, from + U), (t * B + b) * U);
+            copyRows(d, from, dh, (t * B + b) * U, U);
           }
         }
       } else {
@@ -202,7 +202,7 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
       const dst = this.goBackwards ? T - 1 - t : t;
       for (let b = 0; b < B; b++) {
         const from = (t * B + b) * I;
-        buf.dxOut.set(buf.dx.subarray(from, from + I), (b * T + dst) * I);
+        copyRows(buf.dx, from, buf.dxOut, (b * T + dst) * I, I);
       }
     }
     return {

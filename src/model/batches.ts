@@ -5,7 +5,7 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
-import { allocate, firstNonFinite, formatShape, sizeOf, unravelIndex } from '../tensor.js';
+import { allocate, copyRows, firstNonFinite, formatShape, sizeOf, unravelIndex } from '../tensor.js';
 import type { TensorLike } from './inputs.js';
 import { toTensor } from './inputs.js';
 import type { Sequential } from './sequential.js';
@@ -94,7 +94,7 @@ export class Batcher {
     const s = this.sample;
     for (let r = 0; r < n; r++) {
       const from = order[start + r] * s;
-      this.buf.set(this.t.data.subarray(from, from + s), r * s);
+      copyRows(this.t.data, from, this.buf, r * s, s);
     }
     return { shape: [n, ...this.t.shape.slice(1)], data: this.buf.subarray(0, n * s) };
   }
