@@ -22,6 +22,7 @@ export function registerConformance(program: Command): void {
 Examples:
   $ seqcast conformance ../shared/conformance
   $ seqcast conformance cases/ --dtype float64     # agrees with the float64 references to ~1e-12
+  $ seqcast conformance cases/ --backend wasm      # one backend (every backend passes every case)
 
 Each case prints PASS, FAIL (with the comparison that failed) or UNREADABLE (a missing or unknown field,
 a malformed tensor). Exit status 1 when any case failed or

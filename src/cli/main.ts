@@ -4,8 +4,10 @@
  * Exit status: 0 success, 1 failure, 2 usage error. A SeqcastError prints its one-line message, no stack.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { SeqcastError } from '../errors.js';
+import type { BackendName } from '../kernels/select.js';
+import { resolveBackend, setDefaultBackend } from '../kernels/select.js';
 import { registerBacktest } from './backtest.js';
 import { registerConformance } from './conformance.js';
 import { registerDatasets } from './datasets.js';
@@ -26,6 +28,18 @@ program
   .description('Recurrent networks and honest time-series forecasting')
   .version(pkg.version)
   .option('--debug', 'show the stack trace of an error')
+  .addOption(
+    new Option('--backend <name>', 'what computes the products (auto: native, else wasm, else js)')
+      .choices(['auto', 'native', 'wasm', 'js'])
+      .env('SEQCAST_BACKEND'),
+  )
+  .hook('preAction', (cmd) => {
+    const { backend } = cmd.opts<{ backend?: BackendName | 'auto' }>();
+    if (backend !== undefined) {
+      setDefaultBackend(backend);
+      resolveBackend(backend, 'float32', '--backend'); // an unavailable backend fails here, in one line
+    }
+  })
   .exitOverride()
   .showHelpAfterError()
   .addHelpText(
@@ -37,7 +51,8 @@ Examples:
   $ seqcast train air-passengers --out report      # train, score beside baselines, write a report
   $ seqcast forecast report/model air-passengers --steps 12
   $ seqcast explain vanishing                      # how far gradients reach back, per cell
-  $ seqcast conformance ../shared/conformance      # the reference cases`,
+  $ seqcast conformance ../shared/conformance      # the reference cases
+  $ seqcast --backend js demo                      # force the plain JavaScript kernels`,
   );
 registerDemo(program);
 registerDatasets(program);

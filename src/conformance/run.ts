@@ -8,6 +8,7 @@ import { SeqcastError } from '../errors.js';
 import { layerFromConfig } from '../layers/from-config.js';
 import type { NamedTensor } from '../model/sequential.js';
 import { Sequential } from '../model/sequential.js';
+import type { BackendChoice } from '../kernels/select.js';
 import type { DType } from '../tensor.js';
 import { tensor } from '../tensor.js';
 import type { CaseLayer, CaseWeight, LayerGradCase } from './case.js';
@@ -31,6 +32,8 @@ export interface CaseResult {
 export interface RunOptions {
   /** Compute in float32 (default, what models use) or float64 (agrees with the references to ~1e-12). */
   readonly dtype?: DType;
+  /** The backend to compute with (default: what models pick, `'auto'`). */
+  readonly backend?: BackendChoice;
 }
 
 /** Runs one case given its parsed JSON. Never throws: every problem becomes a result. */
@@ -51,9 +54,9 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
     const dtype = options.dtype ?? 'float32';
     const checks =
       parsed.kind === 'layerGrad'
-        ? runLayerGrad(parsed, dtype)
+        ? runLayerGrad(parsed, dtype, options.backend)
         : parsed.kind === 'trainStep'
-          ? runTrainStep(parsed, dtype)
+          ? runTrainStep(parsed, dtype, options.backend)
           : runWorkflow(parsed);
     const failed = checks.filter((c) => !c.ok);
     return {
@@ -69,14 +72,9 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
   }
 }
 
-function runLayerGrad(c: LayerGradCase, dtype: DType): Comparison[] {
-  const layers = c.layers.map((l) => layerFromConfig(l.type, l.config));
-  const model = new Sequential(layers, { inputShape: c.input.shape.slice(1), dtype, seed: 0 });
-  model.setWeights(
-    c.layers.flatMap((l, i) =>
-      l.weights.map((w) => ({ name: `${layers[i].name}/${w.name}`, shape: w.shape, data: w.data })),
-    ),
-  );
+function runLayerGrad(c: LayerGradCase, dtype: DType, backend: BackendChoice | undefined): Comparison[] {
+  const model = buildCaseModel(c.layers, c.input.shape, dtype, backend);
+  const layers = model.layers;
   const checks: Comparison[] = [];
   const tol = c.tolerance;
 
@@ -111,9 +109,10 @@ export function buildCaseModel(
   caseLayers: readonly CaseLayer[],
   inputShape: readonly number[],
   dtype: DType,
+  backend?: BackendChoice,
 ): Sequential {
   const layers = caseLayers.map((l) => layerFromConfig(l.type, l.config));
-  const model = new Sequential(layers, { inputShape: inputShape.slice(1), dtype, seed: 0 });
+  const model = new Sequential(layers, { inputShape: inputShape.slice(1), dtype, seed: 0, backend });
   model.setWeights(
     caseLayers.flatMap((l, i) =>
       l.weights.map((w) => ({ name: `${layers[i].name}/${w.name}`, shape: w.shape, data: w.data })),

@@ -7,6 +7,7 @@ import { SeqcastError } from '../errors.js';
 import { getLoss } from '../model/losses.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import { Adam, RMSprop, SGD } from '../optim/optimizers.js';
+import type { BackendChoice } from '../kernels/select.js';
 import type { DType } from '../tensor.js';
 import { allocate, tensor } from '../tensor.js';
 import type { CaseOptimizer, TrainStepCase } from './case.js';
@@ -14,8 +15,8 @@ import type { Comparison } from './compare.js';
 import { compareValues } from './compare.js';
 import { buildCaseModel, compareNamed } from './run.js';
 
-export function runTrainStep(c: TrainStepCase, dtype: DType): Comparison[] {
-  const model = buildCaseModel(c.layers, c.input.shape, dtype);
+export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendChoice): Comparison[] {
+  const model = buildCaseModel(c.layers, c.input.shape, dtype, backend);
   const loss = getLoss(c.loss as never);
   const optimizer = makeOptimizer(c.optimizer);
   const x = tensor(c.input.data, c.input.shape, dtype);

@@ -8,8 +8,8 @@
  */
 import { SeqcastError } from '../errors.js';
 import { initialize } from '../initializers.js';
-import type { Backend } from '../kernels/backend.js';
-import { jsBackend } from '../kernels/js.js';
+import type { BackendChoice } from '../kernels/select.js';
+import { resolveBackend } from '../kernels/select.js';
 import type { BuildContext, Layer } from '../layers/layer.js';
 import type { ParamSegment } from '../optim/clip.js';
 import type { CompiledModel, CompileOptions } from './compile.js';
@@ -30,7 +30,11 @@ export interface SequentialOptions {
   readonly seed?: number;
   /** Default 'float32'. 'float64' runs the same code in double precision (gradient checks, references). */
   readonly dtype?: DType;
-  readonly backend?: Backend;
+  /**
+   * What computes the products: 'auto' (default: the native kernel where built, else WebAssembly SIMD, else
+   * JavaScript; always JavaScript for float64), a name to force one, or a Backend object.
+   */
+  readonly backend?: BackendChoice;
 }
 
 /** A weight or gradient with its full name, e.g. `lstm/recurrent_kernel`. */
@@ -80,12 +84,17 @@ export class Sequential {
       );
     }
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.ctx = { dtype: this.dtype, backend: options.backend ?? jsBackend };
+    this.ctx = { dtype: this.dtype, backend: resolveBackend(options.backend, this.dtype) };
     this.rng = new Random(this.seed);
     this.layerShapes = [this.inputShape];
     this.paramArray = allocate(this.dtype, 0);
     this.gradArray = allocate(this.dtype, 0);
     for (const layer of layers) this.add(layer);
+  }
+
+  /** The backend computing this model's products: 'native', 'wasm', 'js' or a custom backend's name. */
+  get backendName(): string {
+    return this.ctx.backend.name;
   }
 
   get layers(): readonly Layer[] {

@@ -1,0 +1,190 @@
+/**
+ * The WebAssembly SIMD backend: matrix products in 128-bit SIMD (assembly/kernels.ts), for Node and the
+ * browser alike; the activations stay in JavaScript, where `Math.tanh` is already as fast.
+ *
+ * Operands are copied into the module's memory for each product, packed (B and C contiguous, a transposed B
+ * transposed once there). A product costs M·N·K multiply-adds against about M·K + K·N + 2·M·N copied values,
+ * so the copies are a few per cent of the work even for the 32 × 32 recurrences of a small SimpleRNN
+ * (bench/NOTES.md has the measurements).
+ *
+ * Float32 only: a call with any Float64Array operand is computed by the JavaScript backend, so the backend is
+ * always correct, and `resolveBackend` never picks it for a float64 model.
+ */
+import type { Backend } from './backend.js';
+import { jsBackend } from './js.js';
+import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
+
+/** The part of the WebAssembly API used here (the project's type libraries are ES2022 without DOM). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+interface KernelExports {
+  readonly memory: WasmMemory;
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    rs: number,
+    cs: number,
+    b: number,
+    c: number,
+    accumulate: boolean,
+  ): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+}
+
+const PAGE = 65536;
+
+class WasmKernels {
+  private heap: Float32Array;
+
+  constructor(private readonly k: KernelExports) {
+    this.heap = new Float32Array(k.memory.buffer);
+  }
+
+  /** The memory as floats, at least `floats` long; re-viewed after a grow (which detaches old views). */
+  view(floats: number): Float32Array {
+    const bytes = floats * 4;
+    const have = this.k.memory.buffer.byteLength;
+    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.heap.buffer !== this.k.memory.buffer) this.heap = new Float32Array(this.k.memory.buffer);
+    return this.heap;
+  }
+
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: Float32Array,
+    aOff: number,
+    lda: number,
+    B: Float32Array,
+    bOff: number,
+    ldb: number,
+    C: Float32Array,
+    cOff: number,
+    ldc: number,
+    accumulate: boolean,
+  ): void {
+    // Layout in floats: [A packed | B packed K×N | C M×N | B raw N×K when transposed]. All 16-byte aligned.
+    const aRows = transA ? K : M;
+    const aCols = transA ? M : K;
+    const aLen = align4(aRows * aCols);
+    const bLen = align4(K * N);
+    const cLen = align4(M * N);
+    const pa = 0;
+    const pb = pa + aLen;
+    const pc = pb + bLen;
+    const pt = pc + cLen;
+    const heap = this.view(pt + (transB ? bLen : 0));
+    copyIn(heap, pa, A, aOff, lda, aRows, aCols);
+    if (transB) {
+      copyIn(heap, pt, B, bOff, ldb, N, K);
+      this.k.transpose(pt * 4, N, K, pb * 4);
+    } else {
+      copyIn(heap, pb, B, bOff, ldb, K, N);
+    }
+    if (accumulate) copyIn(heap, pc, C, cOff, ldc, M, N);
+    this.k.gemm(M, N, K, pa * 4, transA ? 1 : K, transA ? M : 1, pb * 4, pc * 4, accumulate);
+    copyOut(heap, pc, C, cOff, ldc, M, N);
+  }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** heap[at …] ← the rows × cols block of src at off with leading dimension ld, packed. */
+function copyIn(
+  heap: Float32Array,
+  at: number,
+  src: Float32Array,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+): void {
+  if (ld === cols || rows === 1) {
+    heap.set(src.subarray(off, off + rows * cols), at);
+    return;
+  }
+  for (let r = 0; r < rows; r++) heap.set(src.subarray(off + r * ld, off + r * ld + cols), at + r * cols);
+}
+
+function copyOut(
+  heap: Float32Array,
+  at: number,
+  dst: Float32Array,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+): void {
+  if (ld === cols || rows === 1) {
+    dst.set(heap.subarray(at, at + rows * cols), off);
+    return;
+  }
+  for (let r = 0; r < rows; r++) dst.set(heap.subarray(at + r * cols, at + (r + 1) * cols), off + r * ld);
+}
+
+let cached: Backend | null | undefined;
+let loadError = '';
+
+/**
+ * The WebAssembly backend, or null where WebAssembly or its SIMD instructions are unavailable (the reason is
+ * in `wasmUnavailableReason()`). Compiled once, synchronously (the module is under 2 KB).
+ */
+export function loadWasmBackend(): Backend | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  try {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wasm === undefined) throw new Error('this runtime has no WebAssembly');
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    if (!wasm.validate(bytes)) throw new Error('this runtime does not support WebAssembly SIMD');
+    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
+    cached = {
+      name: 'wasm',
+      gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate) {
+        if (
+          M === 0 ||
+          N === 0 ||
+          K === 0 ||
+          !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)
+        ) {
+          jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+          return;
+        }
+        kernels.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+      },
+      activate: jsBackend.activate,
+      activateBackward: jsBackend.activateBackward,
+    };
+  } catch (e) {
+    loadError = e instanceof Error ? e.message : String(e);
+  }
+  return cached;
+}
+
+/** Why `loadWasmBackend()` returned null ('' when it did not). */
+export function wasmUnavailableReason(): string {
+  return loadError;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
