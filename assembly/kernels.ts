@@ -146,3 +146,234 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Activations in f32x4, after Cephes' expf and tanhf (about 1–2 ulp; the tests sweep them against
+// Math.exp / Math.tanh). Every lane and every scalar tail goes through these same functions.
+
+function expv(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  // n = round(x / ln 2); r = x − n·ln 2 in two parts (Cody–Waite)
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
+  const z = f32x4.mul(r, r);
+  let p = f32x4.splat(1.98756915e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1));
+  // 2^n, built in the exponent bits (n ∈ [−126, 128] after the clamp; 2^128 is split in two)
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const half = i32x4.shr_s(ni, 1);
+  const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, half), i32x4.splat(127)), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+function sigmoidv(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));
+}
+
+function tanhv(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  // |x| < 0.625: odd polynomial
+  const s = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, s), x), x);
+  // otherwise: 1 − 2 / (e^{2|x|} + 1), with the sign of x
+  const e = expv(f32x4.add(ax, ax));
+  const large = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const signed = v128.or(large, v128.and(x, f32x4.splat(-0.0)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** Activates n floats in place: kind 1 tanh, 2 sigmoid. */
+export function activate(kind: i32, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const p = x + ((<usize>i) << 2);
+    const v = v128.load(p);
+    v128.store(p, kind == 1 ? tanhv(v) : sigmoidv(v));
+  }
+  for (; i < n; i++) {
+    const p = x + ((<usize>i) << 2);
+    const v = f32x4.splat(load<f32>(p));
+    store<f32>(p, f32x4.extract_lane(kind == 1 ? tanhv(v) : sigmoidv(v), 0));
+  }
+}
+
+/**
+ * One LSTM step after the products (Keras' default activations: sigmoid gates, tanh cell):
+ * z [B, 4U] holds the pre-activations i | f | g | o and is activated in place;
+ * c = f ⊙ cPrev + i ⊙ g; cAct = tanh(c); h = o ⊙ cAct. All blocks contiguous.
+ */
+export function lstm_forward(B: i32, U: i32, z: usize, cPrev: usize, c: usize, cAct: usize, h: usize): void {
+  const rowZ = (<usize>U) << 4; // 4U floats
+  const rowS = (<usize>U) << 2;
+  const gate = (<usize>U) << 2; // bytes between gate blocks in a row
+  for (let b = 0; b < B; b++) {
+    const zr = z + <usize>b * rowZ;
+    const sr = <usize>b * rowS;
+    let j = 0;
+    for (; j + 3 < U; j += 4) lstmForward4(zr, gate, sr, (<usize>j) << 2, cPrev, c, cAct, h);
+    for (; j < U; j++) lstmForward1(zr, gate, sr, (<usize>j) << 2, cPrev, c, cAct, h);
+  }
+}
+
+function lstmForward4(
+  zr: usize,
+  gate: usize,
+  sr: usize,
+  o: usize,
+  cPrev: usize,
+  c: usize,
+  cAct: usize,
+  h: usize,
+): void {
+  const i = sigmoidv(v128.load(zr + o));
+  const f = sigmoidv(v128.load(zr + gate + o));
+  const g = tanhv(v128.load(zr + 2 * gate + o));
+  const og = sigmoidv(v128.load(zr + 3 * gate + o));
+  v128.store(zr + o, i);
+  v128.store(zr + gate + o, f);
+  v128.store(zr + 2 * gate + o, g);
+  v128.store(zr + 3 * gate + o, og);
+  const ct = f32x4.add(f32x4.mul(f, v128.load(cPrev + sr + o)), f32x4.mul(i, g));
+  const ca = tanhv(ct);
+  v128.store(c + sr + o, ct);
+  v128.store(cAct + sr + o, ca);
+  v128.store(h + sr + o, f32x4.mul(og, ca));
+}
+
+function lstmForward1(
+  zr: usize,
+  gate: usize,
+  sr: usize,
+  o: usize,
+  cPrev: usize,
+  c: usize,
+  cAct: usize,
+  h: usize,
+): void {
+  const i = sigmoidv(f32x4.splat(load<f32>(zr + o)));
+  const f = sigmoidv(f32x4.splat(load<f32>(zr + gate + o)));
+  const g = tanhv(f32x4.splat(load<f32>(zr + 2 * gate + o)));
+  const og = sigmoidv(f32x4.splat(load<f32>(zr + 3 * gate + o)));
+  store<f32>(zr + o, f32x4.extract_lane(i, 0));
+  store<f32>(zr + gate + o, f32x4.extract_lane(f, 0));
+  store<f32>(zr + 2 * gate + o, f32x4.extract_lane(g, 0));
+  store<f32>(zr + 3 * gate + o, f32x4.extract_lane(og, 0));
+  const ct = f32x4.add(f32x4.mul(f, f32x4.splat(load<f32>(cPrev + sr + o))), f32x4.mul(i, g));
+  const ca = tanhv(ct);
+  store<f32>(c + sr + o, f32x4.extract_lane(ct, 0));
+  store<f32>(cAct + sr + o, f32x4.extract_lane(ca, 0));
+  store<f32>(h + sr + o, f32x4.extract_lane(f32x4.mul(og, ca), 0));
+}
+
+/**
+ * One LSTM step backward, through the elementwise part (the layer then forms dhNext = dz · Uᵀ):
+ * gates [B, 4U] activated (i | f | g | o), cAct = tanh(c_t), cPrev = c_{t−1}, dh = ∂L/∂h_t from the outputs,
+ * dhNext and dcNext the gradients carried back from step t+1 (dcNext is updated to ∂L/∂c_{t−1});
+ * writes dz [B, 4U], the gradient at the pre-activations.
+ */
+export function lstm_backward(
+  B: i32,
+  U: i32,
+  gates: usize,
+  cAct: usize,
+  cPrev: usize,
+  dh: usize,
+  dhNext: usize,
+  dcNext: usize,
+  dz: usize,
+): void {
+  const rowZ = (<usize>U) << 4;
+  const rowS = (<usize>U) << 2;
+  const gate = (<usize>U) << 2;
+  for (let b = 0; b < B; b++) {
+    const gr = gates + <usize>b * rowZ;
+    const dr = dz + <usize>b * rowZ;
+    const sr = <usize>b * rowS;
+    let j = 0;
+    for (; j + 3 < U; j += 4) {
+      const o = (<usize>j) << 2;
+      const r = lstmBackwardV(
+        v128.load(gr + o),
+        v128.load(gr + gate + o),
+        v128.load(gr + 2 * gate + o),
+        v128.load(gr + 3 * gate + o),
+        v128.load(cAct + sr + o),
+        v128.load(cPrev + sr + o),
+        f32x4.add(v128.load(dh + sr + o), v128.load(dhNext + sr + o)),
+        v128.load(dcNext + sr + o),
+        dr,
+        gate,
+        o,
+        false,
+      );
+      v128.store(dcNext + sr + o, r);
+    }
+    for (; j < U; j++) {
+      const o = (<usize>j) << 2;
+      const r = lstmBackwardV(
+        f32x4.splat(load<f32>(gr + o)),
+        f32x4.splat(load<f32>(gr + gate + o)),
+        f32x4.splat(load<f32>(gr + 2 * gate + o)),
+        f32x4.splat(load<f32>(gr + 3 * gate + o)),
+        f32x4.splat(load<f32>(cAct + sr + o)),
+        f32x4.splat(load<f32>(cPrev + sr + o)),
+        f32x4.add(f32x4.splat(load<f32>(dh + sr + o)), f32x4.splat(load<f32>(dhNext + sr + o))),
+        f32x4.splat(load<f32>(dcNext + sr + o)),
+        dr,
+        gate,
+        o,
+        true,
+      );
+      store<f32>(dcNext + sr + o, f32x4.extract_lane(r, 0));
+    }
+  }
+}
+
+/** The elementwise LSTM backward for 4 lanes (or lane 0 only when `one`); returns the new dcNext. */
+function lstmBackwardV(
+  i: v128,
+  f: v128,
+  g: v128,
+  og: v128,
+  ca: v128,
+  cp: v128,
+  dhTotal: v128,
+  dcNext: v128,
+  dr: usize,
+  gate: usize,
+  o: usize,
+  one: bool,
+): v128 {
+  const unit = f32x4.splat(1);
+  // dz_o = dhTotal ⊙ tanh(c_t) ⊙ o(1 − o); the path into c_t: dhTotal ⊙ o ⊙ (1 − tanh²(c_t))
+  const dzo = f32x4.mul(f32x4.mul(dhTotal, ca), f32x4.mul(og, f32x4.sub(unit, og)));
+  const dc = f32x4.add(dcNext, f32x4.mul(f32x4.mul(dhTotal, og), f32x4.sub(unit, f32x4.mul(ca, ca))));
+  const di = f32x4.mul(f32x4.mul(dc, g), f32x4.mul(i, f32x4.sub(unit, i)));
+  const df = f32x4.mul(f32x4.mul(dc, cp), f32x4.mul(f, f32x4.sub(unit, f)));
+  const dg = f32x4.mul(f32x4.mul(dc, i), f32x4.sub(unit, f32x4.mul(g, g)));
+  if (one) {
+    store<f32>(dr + o, f32x4.extract_lane(di, 0));
+    store<f32>(dr + gate + o, f32x4.extract_lane(df, 0));
+    store<f32>(dr + 2 * gate + o, f32x4.extract_lane(dg, 0));
+    store<f32>(dr + 3 * gate + o, f32x4.extract_lane(dzo, 0));
+  } else {
+    v128.store(dr + o, di);
+    v128.store(dr + gate + o, df);
+    v128.store(dr + 2 * gate + o, dg);
+    v128.store(dr + 3 * gate + o, dzo);
+  }
+  return f32x4.mul(dc, f);
+}

@@ -164,6 +164,37 @@ describe.each(FAST)('the %s backend', (name) => {
     expect(Array.from(C1)).toEqual(Array.from(C2));
   });
 
+  it('activate(tanh | sigmoid) is within 4 float32 ulp of Math.tanh and the logistic function, down to float32 normal numbers', () => {
+    const xs: number[] = [
+      0, -0, 1e-30, -1e-7, 1e-3, 0.3, 0.6249, 0.625, 0.626, 1, 2.5, 9, 15, 40, 88, 100, 1e4,
+    ];
+    for (let v = -20; v <= 20; v += 0.0137) xs.push(v);
+    const all = xs.flatMap((v) => [v, -v]);
+    const ulp = (v: number): number => {
+      const a = Math.abs(Math.fround(v));
+      if (a < 2 ** -126) return 2 ** -149;
+      return 2 ** (Math.floor(Math.log2(a)) - 23);
+    };
+    for (const [act, exact] of [
+      ['tanh', Math.tanh],
+      ['sigmoid', (v: number) => 1 / (1 + Math.exp(-v))],
+    ] as const) {
+      const x = Float32Array.from(all);
+      backend.activate(act, x, 0, x.length);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const e = exact(Math.fround(all[i]));
+        // below float32's normal range (sigmoid(x) for x < −87) any value under 2^−126 will do
+        if (Math.abs(e) < 2 ** -126 && Math.abs(x[i]) < 2 ** -126) continue;
+        worst = Math.max(worst, Math.abs(x[i] - e) / ulp(e));
+      }
+      expect(worst, act).toBeLessThanOrEqual(4);
+    }
+    const odd = Float32Array.from([NaN, Infinity, -Infinity]);
+    backend.activate('tanh', odd, 0, 3);
+    expect([...odd]).toEqual([NaN, 1, -1]);
+  });
+
   it('gemm stays right after a product too large for its memory so far (the memory grows)', () => {
     const rng = new Random(8);
     const small = () => {

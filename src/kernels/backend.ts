@@ -53,4 +53,45 @@ export interface Backend {
     dxOff: number,
     n: number,
   ): void;
+
+  /**
+   * Optional: one LSTM step after its products, for Keras' default activations (sigmoid gates, tanh cell).
+   * gates[zOff …] is a [B, 4U] block of pre-activations i | f | g | o, activated in place; then
+   * c_t = f ⊙ c_{t−1} + i ⊙ g, cAct = tanh(c_t), h_t = o ⊙ cAct, each a contiguous [B, U] block
+   * (c_{t−1} at c[sPrev], c_t at c[sOff], cAct at cAct[aOff], h_t at h[sOff]). A layer without it, or with
+   * other activations, runs the same arithmetic in its own loops.
+   */
+  lstmForwardStep?(
+    B: number,
+    U: number,
+    gates: FloatArray,
+    zOff: number,
+    c: FloatArray,
+    sPrev: number,
+    sOff: number,
+    cAct: FloatArray,
+    aOff: number,
+    h: FloatArray,
+  ): void;
+
+  /**
+   * Optional: the elementwise part of one LSTM step backward. With dhTotal = dh[dhOff …] + dhNext:
+   * dz_o = dhTotal ⊙ cAct ⊙ o(1−o); dc = dcNext + dhTotal ⊙ o ⊙ (1 − cAct²); dz_i = dc ⊙ g ⊙ i(1−i);
+   * dz_f = dc ⊙ c_{t−1} ⊙ f(1−f); dz_g = dc ⊙ i ⊙ (1 − g²); dcNext ← dc ⊙ f. Writes dz[zOff …] ([B, 4U]).
+   */
+  lstmBackwardStep?(
+    B: number,
+    U: number,
+    gates: FloatArray,
+    zOff: number,
+    cAct: FloatArray,
+    aOff: number,
+    c: FloatArray,
+    sPrev: number,
+    dh: FloatArray,
+    dhOff: number,
+    dhNext: FloatArray,
+    dcNext: FloatArray,
+    dz: FloatArray,
+  ): void;
 }

@@ -10,6 +10,7 @@
  * Float32 only: a call with any Float64Array operand is computed by the JavaScript backend, so the backend is
  * always correct, and `resolveBackend` never picks it for a float64 model.
  */
+import type { FloatArray } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
@@ -39,6 +40,19 @@ interface KernelExports {
     accumulate: boolean,
   ): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  activate(kind: number, x: number, n: number): void;
+  lstm_forward(B: number, U: number, z: number, cPrev: number, c: number, cAct: number, h: number): void;
+  lstm_backward(
+    B: number,
+    U: number,
+    gates: number,
+    cAct: number,
+    cPrev: number,
+    dh: number,
+    dhNext: number,
+    dcNext: number,
+    dz: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -98,6 +112,73 @@ class WasmKernels {
     this.k.gemm(M, N, K, pa * 4, transA ? 1 : K, transA ? M : 1, pb * 4, pc * 4, accumulate);
     copyOut(heap, pc, C, cOff, ldc, M, N);
   }
+
+  /** tanh (kind 1) or sigmoid (kind 2) of x[off … off+n), in place. */
+  activate(kind: number, x: Float32Array, off: number, n: number): void {
+    const heap = this.view(n);
+    heap.set(x.subarray(off, off + n), 0);
+    this.k.activate(kind, 0, n);
+    x.set(heap.subarray(0, n), off);
+  }
+
+  lstmForward(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    zOff: number,
+    c: Float32Array,
+    sPrev: number,
+    sOff: number,
+    cAct: Float32Array,
+    aOff: number,
+    h: Float32Array,
+  ): void {
+    const n = B * U;
+    const [pz, pcp, pc, pa, ph] = [0, 4 * n, 5 * n, 6 * n, 7 * n];
+    const heap = this.view(8 * n);
+    heap.set(gates.subarray(zOff, zOff + 4 * n), pz);
+    heap.set(c.subarray(sPrev, sPrev + n), pcp);
+    this.k.lstm_forward(B, U, pz * 4, pcp * 4, pc * 4, pa * 4, ph * 4);
+    gates.set(heap.subarray(pz, pz + 4 * n), zOff);
+    c.set(heap.subarray(pc, pc + n), sOff);
+    cAct.set(heap.subarray(pa, pa + n), aOff);
+    h.set(heap.subarray(ph, ph + n), sOff);
+  }
+
+  lstmBackward(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    zOff: number,
+    cAct: Float32Array,
+    aOff: number,
+    c: Float32Array,
+    sPrev: number,
+    dh: Float32Array,
+    dhOff: number,
+    dhNext: Float32Array,
+    dcNext: Float32Array,
+    dz: Float32Array,
+  ): void {
+    const n = B * U;
+    const [pg, pa, pcp, pdh, pdn, pdc, pdz] = [0, 4 * n, 5 * n, 6 * n, 7 * n, 8 * n, 9 * n];
+    const heap = this.view(13 * n);
+    heap.set(gates.subarray(zOff, zOff + 4 * n), pg);
+    heap.set(cAct.subarray(aOff, aOff + n), pa);
+    heap.set(c.subarray(sPrev, sPrev + n), pcp);
+    heap.set(dh.subarray(dhOff, dhOff + n), pdh);
+    heap.set(dhNext.subarray(0, n), pdn);
+    heap.set(dcNext.subarray(0, n), pdc);
+    this.k.lstm_backward(B, U, pg * 4, pa * 4, pcp * 4, pdh * 4, pdn * 4, pdc * 4, pdz * 4);
+    dz.set(heap.subarray(pdz, pdz + 4 * n), zOff);
+    dcNext.set(heap.subarray(pdc, pdc + n), 0);
+  }
+}
+
+/** The fused steps are offered to float32 models only (resolveBackend never gives this backend a float64 one). */
+function f32(a: FloatArray): Float32Array {
+  if (!(a instanceof Float32Array)) throw new TypeError('the wasm backend computes float32 arrays only');
+  return a;
 }
 
 function align4(n: number): number {
@@ -168,8 +249,34 @@ export function loadWasmBackend(): Backend | null {
         }
         kernels.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
       },
-      activate: jsBackend.activate,
+      activate(act, x, off, n) {
+        if ((act === 'tanh' || act === 'sigmoid') && x instanceof Float32Array) {
+          kernels.activate(act === 'tanh' ? 1 : 2, x, off, n);
+        } else {
+          jsBackend.activate(act, x, off, n);
+        }
+      },
       activateBackward: jsBackend.activateBackward,
+      lstmForwardStep(B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h) {
+        kernels.lstmForward(B, U, f32(gates), zOff, f32(c), sPrev, sOff, f32(cAct), aOff, f32(h));
+      },
+      lstmBackwardStep(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz) {
+        kernels.lstmBackward(
+          B,
+          U,
+          f32(gates),
+          zOff,
+          f32(cAct),
+          aOff,
+          f32(c),
+          sPrev,
+          f32(dh),
+          dhOff,
+          f32(dhNext),
+          f32(dcNext),
+          f32(dz),
+        );
+      },
     };
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);

@@ -126,6 +126,7 @@ export class LSTMCell implements RecurrentCell {
     this.x = x;
     loadInitialState(h, state0[0] ?? null, B * U);
     loadInitialState(c, state0[1] ?? null, B * U);
+    const fused = act === 'tanh' && ract === 'sigmoid' ? be.lstmForwardStep : undefined;
     // 1. input projection of every step at once: z = x · W + b
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, G);
     be.gemm(false, false, T * B, G, I, x, 0, I, this.kernel, 0, G, gates, 0, G, true);
@@ -137,6 +138,10 @@ export class LSTMCell implements RecurrentCell {
       const aOff = (t - 1) * B * U; // act(c_t)
       // z_t += h_{t-1} · U, then the gate activations in place: ract on i, f, o; act on c
       be.gemm(false, false, B, G, U, h, sPrev, U, this.recurrentKernel, 0, G, gates, zOff, G, true);
+      if (fused !== undefined) {
+        fused.call(be, B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h);
+        continue;
+      }
       for (let b = 0; b < B; b++) {
         const row = zOff + b * G;
         be.activate(ract, gates, row, 2 * U);
@@ -184,10 +189,17 @@ export class LSTMCell implements RecurrentCell {
     const { h, c, gates, cAct, dz, dhNext, dcNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
     loadInitialState(dcNext, dStateT[1] ?? null, B * U);
+    // the fused step has no probe output: with a gradient probe on, the plain loops run
+    const fused = act === 'tanh' && ract === 'sigmoid' && probe === null ? be.lstmBackwardStep : undefined;
     for (let t = T; t >= 1; t--) {
       const zOff = (t - 1) * B * G; // block t-1 of gates and dz holds step t
       const o = (t - 1) * B * U; // block t-1 of dh and cAct holds step t
       const sPrev = (t - 1) * B * U; // c_{t-1}
+      if (fused !== undefined) {
+        fused.call(be, B, U, gates, zOff, cAct, o, c, sPrev, dh, o, dhNext, dcNext, dz);
+        be.gemm(false, true, B, U, G, dz, zOff, G, this.recurrentKernel, 0, G, dhNext, 0, U, false);
+        continue;
+      }
       // dhTotal = dh_t + dhNext; dz_o (before ract') = dhTotal ⊙ act(c_t);
       // dh block ← dhTotal ⊙ o ⊙ act'(c_t), the path into c_t
       for (let b = 0; b < B; b++) {
