@@ -377,3 +377,88 @@ function lstmBackwardV(
   }
   return f32x4.mul(dc, f);
 }
+
+/**
+ * C[M, N] (+)= A[M, K] · B[N, K]ᵀ, A and B rows contiguous (dot products of rows, no transpose needed).
+ * Each element: four lane sums over k ≡ 0, 1, 2, 3 (mod 4) in order, added as (l0 + l1) + (l2 + l3),
+ * then the K mod 4 remaining products in order, then added to C: the same sequence wherever the element sits.
+ */
+export function gemm_nt(M: i32, N: i32, K: i32, a: usize, b: usize, c: usize, accumulate: bool): void {
+  const rowA = (<usize>K) << 2;
+  const K4 = K & ~3;
+  let i = 0;
+  for (; i + 1 < M; i += 2) {
+    const a0 = a + <usize>i * rowA;
+    const a1 = a0 + rowA;
+    const c0 = c + ((<usize>(i * N)) << 2);
+    const c1 = c0 + ((<usize>N) << 2);
+    let j = 0;
+    for (; j + 3 < N; j += 4) {
+      const b0 = b + <usize>j * rowA;
+      const b1 = b0 + rowA;
+      const b2 = b1 + rowA;
+      const b3 = b2 + rowA;
+      let s00 = f32x4.splat(0);
+      let s01 = f32x4.splat(0);
+      let s02 = f32x4.splat(0);
+      let s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0);
+      let s11 = f32x4.splat(0);
+      let s12 = f32x4.splat(0);
+      let s13 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const o = (<usize>k) << 2;
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        let y = v128.load(b0 + o);
+        s00 = f32x4.add(s00, f32x4.mul(x0, y));
+        s10 = f32x4.add(s10, f32x4.mul(x1, y));
+        y = v128.load(b1 + o);
+        s01 = f32x4.add(s01, f32x4.mul(x0, y));
+        s11 = f32x4.add(s11, f32x4.mul(x1, y));
+        y = v128.load(b2 + o);
+        s02 = f32x4.add(s02, f32x4.mul(x0, y));
+        s12 = f32x4.add(s12, f32x4.mul(x1, y));
+        y = v128.load(b3 + o);
+        s03 = f32x4.add(s03, f32x4.mul(x0, y));
+        s13 = f32x4.add(s13, f32x4.mul(x1, y));
+      }
+      finishDot(s00, a0, b0, K4, K, c0 + ((<usize>j) << 2), accumulate);
+      finishDot(s01, a0, b1, K4, K, c0 + ((<usize>(j + 1)) << 2), accumulate);
+      finishDot(s02, a0, b2, K4, K, c0 + ((<usize>(j + 2)) << 2), accumulate);
+      finishDot(s03, a0, b3, K4, K, c0 + ((<usize>(j + 3)) << 2), accumulate);
+      finishDot(s10, a1, b0, K4, K, c1 + ((<usize>j) << 2), accumulate);
+      finishDot(s11, a1, b1, K4, K, c1 + ((<usize>(j + 1)) << 2), accumulate);
+      finishDot(s12, a1, b2, K4, K, c1 + ((<usize>(j + 2)) << 2), accumulate);
+      finishDot(s13, a1, b3, K4, K, c1 + ((<usize>(j + 3)) << 2), accumulate);
+    }
+    for (; j < N; j++) {
+      const bj = b + <usize>j * rowA;
+      dot1(a0, bj, K4, K, c0 + ((<usize>j) << 2), accumulate);
+      dot1(a1, bj, K4, K, c1 + ((<usize>j) << 2), accumulate);
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = a + <usize>i * rowA;
+    const c0 = c + ((<usize>(i * N)) << 2);
+    for (let j = 0; j < N; j++) dot1(a0, b + <usize>j * rowA, K4, K, c0 + ((<usize>j) << 2), accumulate);
+  }
+}
+
+function dot1(a: usize, b: usize, K4: i32, K: i32, pc: usize, accumulate: bool): void {
+  let s = f32x4.splat(0);
+  for (let k = 0; k < K4; k += 4) {
+    const o = (<usize>k) << 2;
+    s = f32x4.add(s, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  finishDot(s, a, b, K4, K, pc, accumulate);
+}
+
+function finishDot(s: v128, a: usize, b: usize, K4: i32, K: i32, pc: usize, accumulate: bool): void {
+  let t: f32 =
+    f32x4.extract_lane(s, 0) +
+    f32x4.extract_lane(s, 1) +
+    (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (let k = K4; k < K; k++) t += load<f32>(a + ((<usize>k) << 2)) * load<f32>(b + ((<usize>k) << 2));
+  store<f32>(pc, accumulate ? load<f32>(pc) + t : t);
+}

@@ -132,6 +132,7 @@ describe.each(FAST)('the %s backend', (name) => {
       [false, false, 9, 19, 13],
       [true, false, 6, 33, 40],
       [false, true, 5, 12, 7],
+      [false, true, 7, 9, 70],
       [true, true, 11, 8, 3],
     ] as const) {
       const A = random32(M * K, rng);
