@@ -462,3 +462,141 @@ function finishDot(s: v128, a: usize, b: usize, K4: i32, K: i32, pc: usize, accu
   for (let k = K4; k < K; k++) t += load<f32>(a + ((<usize>k) << 2)) * load<f32>(b + ((<usize>k) << 2));
   store<f32>(pc, accumulate ? load<f32>(pc) + t : t);
 }
+
+/**
+ * One GRU step (resetAfter, Keras' default activations) after the recurrent product:
+ * gates [B, 3U] hold mx = x·W + b[0] (z | r | h blocks), mh [B, 3U] holds h_{t−1}·U + b[1];
+ * gates become z = σ(mx_z + mh_z), r = σ(mx_r + mh_r), hh = tanh(mx_h + r ⊙ mh_h);
+ * h = z ⊙ hPrev + (1 − z) ⊙ hh. hPrev and h are contiguous [B, U] blocks.
+ */
+export function gru_forward(B: i32, U: i32, gates: usize, mh: usize, hPrev: usize, h: usize): void {
+  const row3 = (<usize>U * 3) << 2;
+  const gate = (<usize>U) << 2;
+  for (let b = 0; b < B; b++) {
+    const gr = gates + <usize>b * row3;
+    const mr = mh + <usize>b * row3;
+    const sr = <usize>b * gate;
+    let j = 0;
+    for (; j + 3 < U; j += 4) {
+      const o = (<usize>j) << 2;
+      const z = sigmoidv(f32x4.add(v128.load(gr + o), v128.load(mr + o)));
+      const r = sigmoidv(f32x4.add(v128.load(gr + gate + o), v128.load(mr + gate + o)));
+      const hh = tanhv(f32x4.add(v128.load(gr + 2 * gate + o), f32x4.mul(r, v128.load(mr + 2 * gate + o))));
+      v128.store(gr + o, z);
+      v128.store(gr + gate + o, r);
+      v128.store(gr + 2 * gate + o, hh);
+      const hp = v128.load(hPrev + sr + o);
+      v128.store(h + sr + o, f32x4.add(f32x4.mul(z, hp), f32x4.mul(f32x4.sub(f32x4.splat(1), z), hh)));
+    }
+    for (; j < U; j++) {
+      const o = (<usize>j) << 2;
+      const z = sigmoidv(f32x4.splat(load<f32>(gr + o) + load<f32>(mr + o)));
+      const r = sigmoidv(f32x4.splat(load<f32>(gr + gate + o) + load<f32>(mr + gate + o)));
+      const hh = tanhv(
+        f32x4.add(
+          f32x4.splat(load<f32>(gr + 2 * gate + o)),
+          f32x4.mul(r, f32x4.splat(load<f32>(mr + 2 * gate + o))),
+        ),
+      );
+      store<f32>(gr + o, f32x4.extract_lane(z, 0));
+      store<f32>(gr + gate + o, f32x4.extract_lane(r, 0));
+      store<f32>(gr + 2 * gate + o, f32x4.extract_lane(hh, 0));
+      const hp = f32x4.splat(load<f32>(hPrev + sr + o));
+      const ht = f32x4.add(f32x4.mul(z, hp), f32x4.mul(f32x4.sub(f32x4.splat(1), z), hh));
+      store<f32>(h + sr + o, f32x4.extract_lane(ht, 0));
+    }
+  }
+}
+
+/**
+ * One GRU step backward (resetAfter), the elementwise part: with dht = dh + dhNext,
+ * dzPre = dht ⊙ (hPrev − hh) ⊙ z(1−z), dhhPre = dht ⊙ (1−z) ⊙ (1−hh²), drPre = dhhPre ⊙ mh_h ⊙ r(1−r);
+ * writes dMX = [dzPre, drPre, dhhPre], dMH = [dzPre, drPre, dhhPre ⊙ r] and dhNext = dht ⊙ z
+ * (the layer then adds dMH · Uᵀ to dhNext).
+ */
+export function gru_backward(
+  B: i32,
+  U: i32,
+  gates: usize,
+  mh: usize,
+  hPrev: usize,
+  dh: usize,
+  dhNext: usize,
+  dMX: usize,
+  dMH: usize,
+): void {
+  const row3 = (<usize>U * 3) << 2;
+  const gate = (<usize>U) << 2;
+  for (let b = 0; b < B; b++) {
+    const off = <usize>b * row3;
+    const sr = <usize>b * gate;
+    let j = 0;
+    for (; j + 3 < U; j += 4) {
+      const o = (<usize>j) << 2;
+      const r = gruBackwardV(
+        v128.load(gates + off + o),
+        v128.load(gates + off + gate + o),
+        v128.load(gates + off + 2 * gate + o),
+        v128.load(mh + off + 2 * gate + o),
+        v128.load(hPrev + sr + o),
+        f32x4.add(v128.load(dh + sr + o), v128.load(dhNext + sr + o)),
+        dMX + off + o,
+        dMH + off + o,
+        gate,
+        false,
+      );
+      v128.store(dhNext + sr + o, r);
+    }
+    for (; j < U; j++) {
+      const o = (<usize>j) << 2;
+      const r = gruBackwardV(
+        f32x4.splat(load<f32>(gates + off + o)),
+        f32x4.splat(load<f32>(gates + off + gate + o)),
+        f32x4.splat(load<f32>(gates + off + 2 * gate + o)),
+        f32x4.splat(load<f32>(mh + off + 2 * gate + o)),
+        f32x4.splat(load<f32>(hPrev + sr + o)),
+        f32x4.splat(load<f32>(dh + sr + o) + load<f32>(dhNext + sr + o)),
+        dMX + off + o,
+        dMH + off + o,
+        gate,
+        true,
+      );
+      store<f32>(dhNext + sr + o, f32x4.extract_lane(r, 0));
+    }
+  }
+}
+
+function gruBackwardV(
+  z: v128,
+  r: v128,
+  hh: v128,
+  mhh: v128,
+  hp: v128,
+  dht: v128,
+  px: usize,
+  pm: usize,
+  gate: usize,
+  one: bool,
+): v128 {
+  const unit = f32x4.splat(1);
+  const dz = f32x4.mul(f32x4.mul(dht, f32x4.sub(hp, hh)), f32x4.mul(z, f32x4.sub(unit, z)));
+  const dhh = f32x4.mul(f32x4.mul(dht, f32x4.sub(unit, z)), f32x4.sub(unit, f32x4.mul(hh, hh)));
+  const dr = f32x4.mul(f32x4.mul(dhh, mhh), f32x4.mul(r, f32x4.sub(unit, r)));
+  const dhr = f32x4.mul(dhh, r);
+  if (one) {
+    store<f32>(px, f32x4.extract_lane(dz, 0));
+    store<f32>(px + gate, f32x4.extract_lane(dr, 0));
+    store<f32>(px + 2 * gate, f32x4.extract_lane(dhh, 0));
+    store<f32>(pm, f32x4.extract_lane(dz, 0));
+    store<f32>(pm + gate, f32x4.extract_lane(dr, 0));
+    store<f32>(pm + 2 * gate, f32x4.extract_lane(dhr, 0));
+  } else {
+    v128.store(px, dz);
+    v128.store(px + gate, dr);
+    v128.store(px + 2 * gate, dhh);
+    v128.store(pm, dz);
+    v128.store(pm + gate, dr);
+    v128.store(pm + 2 * gate, dhr);
+  }
+  return f32x4.mul(dht, z);
+}

@@ -94,4 +94,40 @@ export interface Backend {
     dcNext: FloatArray,
     dz: FloatArray,
   ): void;
+
+  /**
+   * Optional: one GRU step (resetAfter, sigmoid gates, tanh candidate) after the recurrent product.
+   * gates[g …] ([B, 3U]) holds mx = x·W + b[0], mh[g …] holds h_{t−1}·U + b[1]; gates become
+   * z = σ(mx_z + mh_z), r = σ(mx_r + mh_r), hh = tanh(mx_h + r ⊙ mh_h), and
+   * h[ht …] = z ⊙ h[hp …] + (1 − z) ⊙ hh ([B, U] blocks).
+   */
+  gruForwardStep?(
+    B: number,
+    U: number,
+    gates: FloatArray,
+    mh: FloatArray,
+    g: number,
+    h: FloatArray,
+    hp: number,
+    ht: number,
+  ): void;
+
+  /**
+   * Optional: the elementwise part of one GRU step backward (resetAfter). With dht = dh[hp …] + dhNext:
+   * dzPre = dht ⊙ (h_{t−1} − hh) ⊙ z(1−z), dhhPre = dht ⊙ (1−z) ⊙ (1−hh²), drPre = dhhPre ⊙ mh_h ⊙ r(1−r);
+   * writes dMX[g …] = [dzPre, drPre, dhhPre], dMH[g …] = [dzPre, drPre, dhhPre ⊙ r], dhNext = dht ⊙ z.
+   */
+  gruBackwardStep?(
+    B: number,
+    U: number,
+    gates: FloatArray,
+    mh: FloatArray,
+    g: number,
+    h: FloatArray,
+    hp: number,
+    dh: FloatArray,
+    dhNext: FloatArray,
+    dMX: FloatArray,
+    dMH: FloatArray,
+  ): void;
 }

@@ -42,6 +42,18 @@ interface KernelExports {
   gemm_nt(M: number, N: number, K: number, a: number, b: number, c: number, accumulate: boolean): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   activate(kind: number, x: number, n: number): void;
+  gru_forward(B: number, U: number, gates: number, mh: number, hPrev: number, h: number): void;
+  gru_backward(
+    B: number,
+    U: number,
+    gates: number,
+    mh: number,
+    hPrev: number,
+    dh: number,
+    dhNext: number,
+    dMX: number,
+    dMH: number,
+  ): void;
   lstm_forward(B: number, U: number, z: number, cPrev: number, c: number, cAct: number, h: number): void;
   lstm_backward(
     B: number,
@@ -160,6 +172,54 @@ class WasmKernels {
     h.set(heap.subarray(ph, ph + n), sOff);
   }
 
+  gruForward(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    mh: Float32Array,
+    g: number,
+    h: Float32Array,
+    hp: number,
+    ht: number,
+  ): void {
+    const n = B * U;
+    const [pg, pm, php, ph] = [0, 3 * n, 6 * n, 7 * n];
+    const heap = this.view(8 * n);
+    heap.set(gates.subarray(g, g + 3 * n), pg);
+    heap.set(mh.subarray(g, g + 3 * n), pm);
+    heap.set(h.subarray(hp, hp + n), php);
+    this.k.gru_forward(B, U, pg * 4, pm * 4, php * 4, ph * 4);
+    gates.set(heap.subarray(pg, pg + 3 * n), g);
+    h.set(heap.subarray(ph, ph + n), ht);
+  }
+
+  gruBackward(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    mh: Float32Array,
+    g: number,
+    h: Float32Array,
+    hp: number,
+    dh: Float32Array,
+    dhNext: Float32Array,
+    dMX: Float32Array,
+    dMH: Float32Array,
+  ): void {
+    const n = B * U;
+    const [pg, pm, php, pdh, pdn, px, pmh] = [0, 3 * n, 6 * n, 7 * n, 8 * n, 9 * n, 12 * n];
+    const heap = this.view(15 * n);
+    heap.set(gates.subarray(g, g + 3 * n), pg);
+    heap.set(mh.subarray(g, g + 3 * n), pm);
+    heap.set(h.subarray(hp, hp + n), php);
+    heap.set(dh.subarray(hp, hp + n), pdh);
+    heap.set(dhNext.subarray(0, n), pdn);
+    this.k.gru_backward(B, U, pg * 4, pm * 4, php * 4, pdh * 4, pdn * 4, px * 4, pmh * 4);
+    dMX.set(heap.subarray(px, px + 3 * n), g);
+    dMH.set(heap.subarray(pmh, pmh + 3 * n), g);
+    dhNext.set(heap.subarray(pdn, pdn + n), 0);
+  }
+
   lstmBackward(
     B: number,
     U: number,
@@ -272,6 +332,24 @@ export function loadWasmBackend(): Backend | null {
         }
       },
       activateBackward: jsBackend.activateBackward,
+      gruForwardStep(B, U, gates, mh, g, h, hp, ht) {
+        kernels.gruForward(B, U, f32(gates), f32(mh), g, f32(h), hp, ht);
+      },
+      gruBackwardStep(B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH) {
+        kernels.gruBackward(
+          B,
+          U,
+          f32(gates),
+          f32(mh),
+          g,
+          f32(h),
+          hp,
+          f32(dh),
+          f32(dhNext),
+          f32(dMX),
+          f32(dMH),
+        );
+      },
       lstmForwardStep(B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h) {
         kernels.lstmForward(B, U, f32(gates), zOff, f32(c), sPrev, sOff, f32(cAct), aOff, f32(h));
       },

@@ -65,6 +65,8 @@ export class GRUCell implements RecurrentCell {
   private dRecurrentKernel!: FloatArray;
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
+  /** Keras' default activations: the backend's fused steps (when it has them) compute exactly these. */
+  private fusedSteps = false;
   gradientProbe: FloatArray | null = null;
 
   constructor(options: GRUCellOptions) {
@@ -73,6 +75,7 @@ export class GRUCell implements RecurrentCell {
     this.recurrentActivation = options.recurrentActivation;
     this.useBias = options.useBias;
     this.resetAfter = options.resetAfter;
+    this.fusedSteps = this.activation === 'tanh' && this.recurrentActivation === 'sigmoid';
   }
 
   get states(): readonly FloatArray[] {
@@ -139,8 +142,11 @@ export class GRUCell implements RecurrentCell {
     if (this.resetAfter) fillRowsWithBias(this.ws.buf.mh, 0, T * B, this.bias, U3, U3);
     // 2. the recurrence
     for (let t = 1; t <= T; t++) {
-      if (this.resetAfter) this.forwardStepResetAfter(t, B);
-      else this.forwardStepResetBefore(t, B);
+      if (this.resetAfter) {
+        if (this.forwardStepResetAfter(t, B)) continue; // the fused step also formed h_t
+      } else {
+        this.forwardStepResetBefore(t, B);
+      }
       const g = (t - 1) * B * U3;
       const hp = (t - 1) * B * U;
       const ht = t * B * U;
@@ -155,13 +161,17 @@ export class GRUCell implements RecurrentCell {
 
   // one step t, resetAfter true: mh_t [B, 3U] accumulates h_{t-1} · U (it holds b[1] already); gates of step t
   // become z = ract(mx_z + mh_z), r = ract(mx_r + mh_r), hh = act(mx_h + r ⊙ mh_h)
-  private forwardStepResetAfter(t: number, B: number): void {
+  private forwardStepResetAfter(t: number, B: number): boolean {
     const U = this.units;
     const U3 = 3 * U; // the three gate blocks
     const be = this.backend;
     const { h, gates, mh } = this.ws.buf;
     const g = (t - 1) * B * U3;
     be.gemm(false, false, B, U3, U, h, (t - 1) * B * U, U, this.recurrentKernel, 0, U3, mh, g, U3, true);
+    if (this.fusedSteps && be.gruForwardStep !== undefined) {
+      be.gruForwardStep(B, U, gates, mh, g, h, (t - 1) * B * U, t * B * U);
+      return true;
+    }
     for (let b = 0; b < B; b++) {
       const o = g + b * U3;
       for (let k = 0; k < 2 * U; k++) gates[o + k] += mh[o + k];
@@ -169,6 +179,7 @@ export class GRUCell implements RecurrentCell {
       for (let j = 0; j < U; j++) gates[o + 2 * U + j] += gates[o + U + j] * mh[o + 2 * U + j];
       be.activate(this.activation, gates, o + 2 * U, U);
     }
+    return false;
   }
 
   // one step t, resetAfter false: [mx_z, mx_r] accumulates h_{t-1} · U_{zr}; rh_t = r ⊙ h_{t-1} [B, U];
@@ -207,9 +218,16 @@ export class GRUCell implements RecurrentCell {
     const be = this.backend;
     const { h, gates, dMX, dhNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
+    const fused = this.resetAfter && this.fusedSteps && probe === null ? be.gruBackwardStep : undefined;
     for (let t = T; t >= 1; t--) {
       const g = (t - 1) * B * U3;
       const hp = (t - 1) * B * U; // h_{t-1} in h; step t in dh
+      if (fused !== undefined) {
+        const { mh, dMH } = this.ws.buf;
+        fused.call(be, B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH);
+        be.gemm(false, true, B, U, U3, dMH, g, U3, this.recurrentKernel, 0, U3, dhNext, 0, U, true);
+        continue;
+      }
       // the update h_t = z ⊙ h_{t-1} + (1 − z) ⊙ hh; dhNext keeps its direct part dht ⊙ z
       for (let b = 0; b < B; b++) {
         const o = g + b * U3;
