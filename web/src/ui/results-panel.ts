@@ -1,0 +1,161 @@
+/**
+ * 4 · Results: one-step forecasts of the test part against the actual values (the split marked), the
+ * metrics beside the baselines with seqcast's verdict and warnings, and a forecast into the future.
+ */
+import type { ScoreSet } from 'seqcast';
+import { forecastPlotSpec, formatNumber } from 'seqcast';
+import { clearChart, futureSpec, renderChart } from '../charts';
+import type { FutureResult, ResultPayload } from '../protocol';
+import { byId, h, nextTask, showError } from './dom';
+
+export class ResultsPanel {
+  private readonly panel = byId('results-panel');
+  private readonly origin = byId('results-origin');
+  private readonly forecastChart = byId('forecast-chart');
+  private readonly metrics = byId('metrics');
+  private readonly verdict = byId('verdict');
+  private readonly warnings = byId('warnings');
+  private readonly byHorizon = byId('by-horizon');
+  readonly steps = byId<HTMLInputElement>('future-steps');
+  readonly forecastButton = byId<HTMLButtonElement>('forecast-again');
+  private readonly method = byId('future-method');
+  private readonly error = byId('results-error');
+  private readonly futureChart = byId('future-chart');
+  private readonly futureTable = byId('future-table');
+  private target = '';
+
+  /** Shows a result, one chart per task so that no single task blocks the page for long. */
+  async show(r: ResultPayload, futureSteps: number): Promise<void> {
+    this.panel.hidden = false;
+    this.target = r.target;
+    showError(this.error, null);
+    this.steps.value = String(futureSteps);
+    const stop = r.history?.stop?.message;
+    this.origin.textContent =
+      (r.origin === 'trained'
+        ? `Trained on ${r.name} in ${r.seconds.toFixed(1)} s: ${r.summary}.`
+        : `Loaded ${r.modelFile ?? 'a saved model'} (${r.summary}) and applied it to ${r.name}.`) +
+      (stop !== undefined ? ` Training ended early: ${stop}.` : '');
+    const e = r.evaluation;
+    this.metrics.replaceChildren();
+    this.warnings.replaceChildren();
+    this.byHorizon.replaceChildren();
+    if (e === null) {
+      clearChart(this.forecastChart);
+      this.verdict.textContent = `No scores: ${r.evaluationNote ?? 'the data has no rows after the training period'}`;
+    } else {
+      this.metrics.append(metricsTable(e.metrics.model, e.metrics.baselines));
+      this.verdict.textContent = `Verdict: ${e.comparison.summary}.`;
+      for (const w of e.warnings) this.warnings.append(h('li', { class: 'warning' }, `⚠ ${w.message}`));
+      if (e.byHorizon.length > 0) this.byHorizon.append(horizonTable(e.byHorizon));
+      await nextTask();
+      await renderChart(
+        this.forecastChart,
+        forecastPlotSpec({
+          labels: e.labels,
+          actual: e.actual,
+          forecast: e.forecast,
+          splitLabel: e.labels[0],
+          trainLabels: r.context.labels,
+          trainActual: r.context.values,
+          title: `${r.target}: one-step forecasts of the test part, and the actual values`,
+        }),
+      );
+    }
+    await nextTask();
+    if (r.future !== null) await this.showFuture(r.future);
+    else this.failFuture(r.futureError ?? 'no forecast');
+  }
+
+  async showFuture(f: FutureResult): Promise<void> {
+    showError(this.error, null);
+    this.method.textContent =
+      f.method === 'direct'
+        ? `direct: the model predicts all ${f.labels.length} steps at once`
+        : 'recursive: beyond the model’s horizon, its forecasts are fed back as inputs';
+    this.futureTable.replaceChildren(
+      h(
+        'table',
+        { class: 'future' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'date'), h('th', {}, `${this.target} (forecast)`))),
+        h(
+          'tbody',
+          {},
+          ...f.labels.map((l, i) => h('tr', {}, h('td', {}, l), h('td', {}, formatNumber(f.values[i])))),
+        ),
+      ),
+    );
+    await renderChart(
+      this.futureChart,
+      futureSpec({
+        title: `${this.target}: the next ${f.labels.length} steps`,
+        historyLabels: f.historyLabels,
+        historyValues: f.historyValues,
+        labels: f.labels,
+        values: f.values,
+      }),
+    );
+  }
+
+  failFuture(message: string): void {
+    showError(this.error, message);
+    clearChart(this.futureChart);
+    this.futureTable.replaceChildren();
+    this.method.textContent = '';
+  }
+}
+
+function metricsTable(model: ScoreSet, baselines: Readonly<Record<string, ScoreSet>>): HTMLTableElement {
+  const rows: [string, ScoreSet][] = [['model', model], ...Object.entries(baselines)];
+  const best = Math.min(...rows.map(([, s]) => s.rmse));
+  const cell = (v: number | null, suffix = ''): HTMLTableCellElement =>
+    h('td', {}, v === null ? 'n/a' : `${formatNumber(v)}${suffix}`);
+  return h(
+    'table',
+    { class: 'metrics', 'data-testid': 'metrics-table' },
+    h('caption', {}, 'Scores on the test part, in original units (lowest RMSE in bold)'),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['', 'RMSE', 'MAE', 'MAPE', 'sMAPE', 'MASE'].map((t) => h('th', { scope: 'col' }, t))),
+    ),
+    h(
+      'tbody',
+      {},
+      ...rows.map(([name, s]) =>
+        h(
+          'tr',
+          { class: `${name === 'model' ? 'model' : 'baseline'}${s.rmse === best ? ' best' : ''}` },
+          h('th', { scope: 'row' }, name),
+          cell(s.rmse),
+          cell(s.mae),
+          cell(s.mape, ' %'),
+          cell(s.smape, ' %'),
+          cell(s.mase),
+        ),
+      ),
+    ),
+  );
+}
+
+function horizonTable(rows: readonly { step: number; rmse: number; naiveRmse: number }[]): HTMLTableElement {
+  return h(
+    'table',
+    { class: 'metrics' },
+    h('caption', {}, 'RMSE by step ahead'),
+    h('thead', {}, h('tr', {}, h('th', {}, 'step'), h('th', {}, 'model'), h('th', {}, 'naive'))),
+    h(
+      'tbody',
+      {},
+      ...rows.map((r) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, String(r.step)),
+          h('td', {}, formatNumber(r.rmse)),
+          h('td', {}, formatNumber(r.naiveRmse)),
+        ),
+      ),
+    ),
+  );
+}

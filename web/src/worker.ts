@@ -1,0 +1,322 @@
+/**
+ * The training worker. It holds the current forecaster and its data; the page sends it work (train, stop,
+ * load, inspect, forecast) and it answers with progress, results and errors. All of seqcast's computing
+ * happens here, so the page stays responsive while a model trains.
+ */
+import type { Callback, ForecastConfig, ReportData, Sequential, Series, TrainingInfo } from 'seqcast';
+import {
+  Forecaster,
+  describeFrequency,
+  forecasterFromArtifacts,
+  forecasterToArtifacts,
+  getTransform,
+  gradientFlow,
+  reportJson,
+  reportMarkdown,
+  trace,
+} from 'seqcast';
+import { messageOf, readSpec } from './data';
+import type { DataSpec, FromWorker, FutureResult, InsidePayload, ResultPayload, ToWorker } from './protocol';
+
+interface WorkerScope {
+  onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+}
+const scope = self as unknown as WorkerScope;
+
+/** Batch progress is posted at most this often (ms), and the worker yields to its message queue as often. */
+const PROGRESS_EVERY = 100;
+const YIELD_EVERY = 50;
+
+let session: { forecaster: Forecaster; series: Series; spec: DataSpec; windowCount: number } | null = null;
+let training = false;
+let stopRequested = false;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+scope.onmessage = (ev) => {
+  const msg = ev.data;
+  switch (msg.type) {
+    case 'train':
+      void run('train', () => train(msg.data, msg));
+      break;
+    case 'stop':
+      if (training) {
+        stopRequested = true;
+        post({ type: 'stopping' });
+      }
+      break;
+    case 'load':
+      void run('load', () => load(msg));
+      break;
+    case 'inspect':
+      void run('inspect', () => inspect(msg.window));
+      break;
+    case 'forecast':
+      void run('forecast', () => {
+        const s = current();
+        post({ type: 'future', future: future(s.forecaster, s.series, msg.steps) });
+      });
+      break;
+  }
+};
+
+async function run(during: 'train' | 'load' | 'inspect' | 'forecast', work: () => unknown): Promise<void> {
+  try {
+    await work();
+  } catch (e) {
+    post({ type: 'error', during, message: messageOf(e) });
+  }
+}
+
+function current(): NonNullable<typeof session> {
+  if (session === null) throw new Error('there is no model yet: train one or load a saved one');
+  if (training) throw new Error('a model is training; wait for it to finish or stop it');
+  return session;
+}
+
+async function train(
+  data: DataSpec,
+  msg: { readonly config: ForecastConfig; readonly futureSteps: number },
+): Promise<void> {
+  if (training) throw new Error('a model is already training');
+  training = true;
+  stopRequested = false;
+  try {
+    const started = performance.now();
+    const series = readSpec(data);
+    let model: Sequential | null = null;
+    let lastPost = 0;
+    let lastYield = performance.now();
+    const progress: Callback = {
+      onTrainBegin(info: TrainingInfo) {
+        model = info.model;
+        post({
+          type: 'begin',
+          epochs: info.epochs,
+          stepsPerEpoch: info.stepsPerEpoch,
+          samples: info.samples,
+          validationSamples: info.validationSamples,
+        });
+      },
+      async onBatchEnd(epoch, batch, logs) {
+        const now = performance.now();
+        if (now - lastPost >= PROGRESS_EVERY) {
+          lastPost = now;
+          post({ type: 'batch', epoch, batch, loss: logs.loss });
+        }
+        if (now - lastYield >= YIELD_EVERY) {
+          // let a 'stop' message in; training stops after the current epoch
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+          if (stopRequested && model !== null) model.stopTraining = true;
+        }
+      },
+      onEpochEnd(epoch, logs) {
+        post({
+          type: 'epoch',
+          epoch,
+          loss: logs.loss,
+          valLoss: logs.val_loss ?? null,
+          seconds: (performance.now() - started) / 1000,
+        });
+        if (stopRequested && model !== null) model.stopTraining = true;
+      },
+    };
+    const f = await Forecaster.fit(
+      series,
+      { ...msg.config, target: data.valueColumn },
+      { callbacks: [progress] },
+    );
+    training = false;
+    publish('trained', f, series, data, null, msg.futureSteps, started);
+  } finally {
+    training = false;
+  }
+}
+
+function load(msg: Extract<ToWorker, { type: 'load' }>): void {
+  if (training) throw new Error('a model is training; wait for it to finish or stop it');
+  const started = performance.now();
+  const f = forecasterFromArtifacts({ modelJson: msg.modelJson, weightData: msg.weightData });
+  const series = readSpec(msg.data);
+  publish('loaded', f, series, msg.data, msg.fileName, msg.futureSteps, started);
+}
+
+/** Scores, forecasts and packs the model, keeps it for later requests, and posts the result. */
+function publish(
+  origin: 'trained' | 'loaded',
+  f: Forecaster,
+  series: Series,
+  data: DataSpec,
+  modelFile: string | null,
+  futureSteps: number,
+  started: number,
+): void {
+  const cfg = f.config;
+  const target = cfg.target[0];
+  const lag = getTransform(cfg.transform).lag;
+  const windowCount = Math.max(0, series.length - lag - cfg.window + 1);
+  session = { forecaster: f, series, spec: data, windowCount };
+
+  let evaluation: ResultPayload['evaluation'] = null;
+  let evaluationNote: string | null = null;
+  try {
+    evaluation = f.evaluate(series);
+  } catch (e) {
+    evaluationNote = messageOf(e);
+  }
+  const labels = series.labels();
+  const values = series.column(target);
+  let context = { labels: [] as string[], values: new Float64Array(0) };
+  if (evaluation !== null) {
+    const testStart = labels.indexOf(evaluation.labels[0]);
+    const from = Math.max(0, testStart - 3 * evaluation.labels.length);
+    context = { labels: labels.slice(from, testStart), values: values.slice(from, testStart) };
+  }
+  let fut: FutureResult | null = null;
+  let futureError: string | null = null;
+  try {
+    fut = future(f, series, futureSteps);
+  } catch (e) {
+    futureError = messageOf(e);
+  }
+  const { modelJson, weightData } = forecasterToArtifacts(f);
+  const seconds = (performance.now() - started) / 1000;
+  const report = evaluation === null ? null : reportData(f, series, data, evaluation, seconds);
+  const result: ResultPayload = {
+    origin,
+    name: data.name,
+    modelFile,
+    config: cfg,
+    summary: summaryOf(f),
+    target,
+    evaluation,
+    evaluationNote,
+    context,
+    future: fut,
+    futureError,
+    history: f.history,
+    fitInfo: f.fitInfo,
+    windowCount,
+    modelJson,
+    weightData,
+    reportMarkdown: report === null ? '' : reportMarkdown(report),
+    reportJson: report === null ? '' : reportJson(report),
+    seconds,
+  };
+  post({ type: 'result', result }, [weightData]);
+}
+
+function future(f: Forecaster, series: Series, steps: number): FutureResult {
+  const target = f.config.target[0];
+  const out = f.forecast(series, steps, target);
+  const n = Math.min(series.length, Math.max(36, 3 * steps));
+  const labels = series.labels();
+  return {
+    labels: out.labels,
+    values: out.values,
+    method: out.method,
+    historyLabels: labels.slice(series.length - n),
+    historyValues: series.column(target).slice(series.length - n),
+  };
+}
+
+/** One window through the model (trace), and the gradient of its loss back through time (gradientFlow). */
+function inspect(window: number): void {
+  const { forecaster: f, series, windowCount } = current();
+  const i = window < 0 ? windowCount + window : window;
+  const { x, labels } = f.inputWindow(series, i);
+  const t = trace(f.model, x);
+  const W = f.config.window;
+  const H = f.config.horizon;
+  const K = f.config.target.length;
+  const C = f.columns.length;
+  let gradient: InsidePayload['gradient'] = null;
+  let targetLabel: string | null = null;
+  if (i + H <= windowCount - 1) {
+    // the targets of window i are the rows that end windows i + 1 … i + H, scaled as the model reads them
+    const y = new Float32Array(H * K);
+    for (let h = 0; h < H; h++) {
+      const next = f.inputWindow(series, i + 1 + h);
+      if (h === 0) targetLabel = next.labels[W - 1];
+      for (let k = 0; k < K; k++) y[h * K + k] = next.x.data[(W - 1) * C + k];
+    }
+    gradient = gradientFlow(f.model, x, { shape: [1, H * K], data: y });
+  }
+  const inside: InsidePayload = {
+    window: i,
+    labels,
+    targetLabel,
+    trace: t,
+    gradient,
+    trainingFlow: f.fitInfo?.gradientFlow ?? null,
+  };
+  post({ type: 'inside', inside });
+}
+
+function summaryOf(f: Forecaster): string {
+  const m = f.config.model;
+  const layer = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[m.kind];
+  const stack = `${m.layers > 1 ? `${m.layers} × ` : ''}${m.bidirectional ? 'Bidirectional ' : ''}${layer}(${m.units})`;
+  return (
+    `${stack} → Dense(${f.config.horizon * f.config.target.length}), ${f.model.countParams().toLocaleString('en-US')} parameters; ` +
+    `window ${f.config.window}, horizon ${f.config.horizon}, transform ${f.config.transform}, scaler ${f.config.scaler}`
+  );
+}
+
+function reportData(
+  f: Forecaster,
+  series: Series,
+  data: DataSpec,
+  e: NonNullable<ResultPayload['evaluation']>,
+  seconds: number,
+): ReportData {
+  const target = f.config.target[0];
+  const v = series.column(target);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of v) {
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  const h = f.history;
+  return {
+    title: `seqcast playground: ${data.name}`,
+    data: {
+      source: data.name,
+      rows: series.length,
+      from: series.label(0),
+      to: series.label(series.length - 1),
+      column: target,
+      min,
+      max,
+      frequency: describeFrequency(series.frequency),
+    },
+    config: { ...f.config, columns: f.columns },
+    ...(f.fitInfo !== null ? { split: { ...f.fitInfo } } : {}),
+    metrics: e.metrics,
+    verdict: e.verdict,
+    warnings: e.warnings.map((w) => w.message),
+    timings: { ...(f.fitInfo !== null ? { fitSeconds: f.fitInfo.fitSeconds } : {}), totalSeconds: seconds },
+    ...(h !== null
+      ? {
+          training: {
+            epochs: h.epoch.map((ep, k) => ({
+              epoch: ep + 1,
+              loss: h.history.loss[k],
+              valLoss: h.history.val_loss?.[k] ?? null,
+              gradMin: h.gradientNorm[k].min,
+              gradMedian: h.gradientNorm[k].median,
+              gradMax: h.gradientNorm[k].max,
+              clipped: h.clippedFraction[k],
+            })),
+            stop: h.stop?.message ?? null,
+          },
+        }
+      : {}),
+    plots: [],
+  };
+}
