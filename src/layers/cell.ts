@@ -11,6 +11,7 @@
  *   outputs (the cell may overwrite it); dStateT[k] [B, U] is extra gradient on the final state (or null).
  *   Writes dx [T, B, I] and dState0[k] [B, U]; ACCUMULATES weight gradients.
  */
+import type { Backend } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { BuildContext, WeightSpec } from './layer.js';
@@ -105,14 +106,21 @@ export function fillRowsWithBias(
     out.fill(0, off, off + rows * n);
     return;
   }
-  for (let r = 0; r < rows; r++) {
-    const o = off + r * n;
-    for (let j = 0; j < n; j++) out[o + j] = bias[bOff + j];
+  if (rows === 0) return;
+  for (let j = 0; j < n; j++) out[off + j] = bias[bOff + j];
+  // then double the filled rows with memmove-speed copies (measured 3-4x faster than a per-row loop)
+  for (let done = 1; done < rows; done *= 2) {
+    const m = Math.min(done, rows - done);
+    out.copyWithin(off + done * n, off, off + m * n);
   }
 }
 
-/** dBias[bOff + j] += Σ_r dz[off + r·ld + j] for j < n: the bias gradient, column sums. Accumulates. */
+/**
+ * dBias[bOff + j] += Σ_r dz[off + r·ld + j] for j < n: the bias gradient, column sums. Accumulates.
+ * Computed as the product onesᵀ · dz by the backend, so it runs as fast as the weight gradients.
+ */
 export function accumulateColumnSums(
+  be: Backend,
   dz: FloatArray,
   off: number,
   rows: number,
@@ -121,8 +129,21 @@ export function accumulateColumnSums(
   dBias: FloatArray,
   bOff: number,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    const o = off + r * ld;
-    for (let j = 0; j < n; j++) dBias[bOff + j] += dz[o + j];
+  if (rows === 0 || n === 0) return;
+  const ones = onesOf(dz instanceof Float64Array ? 'float64' : 'float32', rows);
+  be.gemm(false, false, 1, n, rows, ones, 0, rows, dz, off, ld, dBias, bOff, n, true);
+}
+
+const onesCache: { float32: FloatArray; float64: FloatArray } = {
+  float32: new Float32Array(0),
+  float64: new Float64Array(0),
+};
+
+/** A shared array of at least `n` ones (grown as needed, never written by its users). */
+function onesOf(dtype: 'float32' | 'float64', n: number): FloatArray {
+  if (onesCache[dtype].length < n) {
+    const size = Math.max(n, 2 * onesCache[dtype].length);
+    onesCache[dtype] = (dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)).fill(1);
   }
+  return onesCache[dtype];
 }

@@ -121,7 +121,7 @@ export class Dense implements Layer {
     dz.set(dy.data.length === R * U ? dy.data : dy.data.subarray(0, R * U));
     this.backend.activateBackward(this.activation, this.y, 0, dz, 0, R * U);
     this.backend.gemm(true, false, F, U, R, this.x, 0, F, dz, 0, U, this.dKernel, 0, U, true);
-    if (this.dBias !== null) accumulateColumnSums(dz, 0, R, U, U, this.dBias, 0);
+    if (this.dBias !== null) accumulateColumnSums(this.backend, dz, 0, R, U, U, this.dBias, 0);
     this.backend.gemm(false, true, R, F, U, dz, 0, U, this.kernel, 0, U, this.dx, 0, F, false);
     return { shape: [...this.outShape.slice(0, -1), F], data: this.dx.subarray(0, R * F) };
   }

@@ -255,14 +255,14 @@ export class GRUCell implements RecurrentCell {
       const dMH = this.ws.buf.dMH;
       be.gemm(true, false, U, U3, T * B, h, 0, U, dMH, 0, U3, dRK, 0, U3, true);
       if (this.dBias !== null) {
-        accumulateColumnSums(dMX, 0, T * B, U3, U3, this.dBias, 0);
-        accumulateColumnSums(dMH, 0, T * B, U3, U3, this.dBias, U3);
+        accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
+        accumulateColumnSums(be, dMH, 0, T * B, U3, U3, this.dBias, U3);
       }
     } else {
       const rh = this.ws.buf.rh;
       be.gemm(true, false, U, 2 * U, T * B, h, 0, U, dMX, 0, U3, dRK, 0, U3, true);
       be.gemm(true, false, U, U, T * B, rh, 0, U, dMX, 2 * U, U3, dRK, 2 * U, U3, true);
-      if (this.dBias !== null) accumulateColumnSums(dMX, 0, T * B, U3, U3, this.dBias, 0);
+      if (this.dBias !== null) accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
     }
     be.gemm(false, true, T * B, I, U3, dMX, 0, U3, this.kernel, 0, U3, dx, 0, I, false);
   }

@@ -240,7 +240,7 @@ export class LSTMCell implements RecurrentCell {
     // weight gradients: one product each over all steps (accumulates)
     be.gemm(true, false, I, G, T * B, this.x, 0, I, dz, 0, G, this.dKernel, 0, G, true);
     be.gemm(true, false, U, G, T * B, h, 0, U, dz, 0, G, this.dRecurrentKernel, 0, G, true);
-    if (this.dBias !== null) accumulateColumnSums(dz, 0, T * B, G, G, this.dBias, 0);
+    if (this.dBias !== null) accumulateColumnSums(be, dz, 0, T * B, G, G, this.dBias, 0);
     be.gemm(false, true, T * B, I, G, dz, 0, G, this.kernel, 0, G, dx, 0, I, false);
   }
 

@@ -146,7 +146,7 @@ export class SimpleRNNCell implements RecurrentCell {
     // weight gradients: one product each over all steps (accumulates)
     be.gemm(true, false, I, U, T * B, this.x, 0, I, dh, 0, U, this.dKernel, 0, U, true);
     be.gemm(true, false, U, U, T * B, h, 0, U, dh, 0, U, this.dRecurrentKernel, 0, U, true);
-    if (this.dBias !== null) accumulateColumnSums(dh, 0, T * B, U, U, this.dBias, 0);
+    if (this.dBias !== null) accumulateColumnSums(be, dh, 0, T * B, U, U, this.dBias, 0);
     be.gemm(false, true, T * B, I, U, dh, 0, U, this.kernel, 0, U, dx, 0, I, false);
   }
 
