@@ -152,7 +152,8 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
 // Math.exp / Math.tanh). Every lane and every scalar tail goes through these same functions.
 
 function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  // pmax/pmin (plain maxps/minps) keep a NaN in x: it is the first operand
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
   // n = round(x / ln 2); r = x − n·ln 2 in two parts (Cody–Waite)
   const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
