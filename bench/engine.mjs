@@ -9,8 +9,8 @@
  *   node bench/engine.mjs                     all workloads, seqcast and the plain reference
  *   node bench/engine.mjs --workload E1,E2    some of them
  *   node bench/engine.mjs --quick             a short run (fewer, shorter repeats)
- *   node bench/engine.mjs --peer tfjs         also TensorFlow.js (CPU backend, pure JS), after
- *                                             `npm install --prefix bench/peers`
+ *   node bench/engine.mjs --peer tfjs         also TensorFlow.js (CPU backend, pure JS), from the root
+ *                                             install (@tensorflow/tfjs is a devDependency)
  *
  * Run `npm run build` first: the library is imported from dist/. One JSON line per workload and peer on
  * stdout; progress and diagnostics on stderr. See bench/README.md for the fields.
