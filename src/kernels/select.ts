@@ -12,15 +12,13 @@ import { SeqcastError } from '../errors.js';
 import type { DType } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
+import { loadNativeBackend } from './native.js';
 import { loadWasmBackend, wasmUnavailableReason } from './wasm.js';
 
 export type BackendName = 'js' | 'wasm' | 'native';
 export type BackendChoice = BackendName | 'auto' | Backend;
 
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'js'];
-
-// TEMP until native.ts lands
-const loadNativeBackend = (): Backend | null => null;
 
 let programDefault: BackendChoice | undefined;
 
@@ -73,8 +71,32 @@ function load(name: BackendName): Backend | null {
     case 'wasm':
       return loadWasmBackend();
     case 'native':
-      return loadNativeBackend();
+      return nativeWithFusedSteps();
   }
+}
+
+let composite: Backend | null | undefined;
+
+/**
+ * The native products and activations, with the fused recurrent steps the native addon lacks taken from the
+ * WebAssembly kernels (they are elementwise and cheap to hand over; measured in bench/NOTES.md).
+ */
+function nativeWithFusedSteps(): Backend | null {
+  if (composite === undefined) {
+    const native = loadNativeBackend();
+    const wasm = loadWasmBackend();
+    composite =
+      native === null || wasm === null
+        ? native
+        : {
+            ...native,
+            ...(native.lstmForwardStep === undefined ? { lstmForwardStep: wasm.lstmForwardStep } : {}),
+            ...(native.lstmBackwardStep === undefined ? { lstmBackwardStep: wasm.lstmBackwardStep } : {}),
+            ...(native.gruForwardStep === undefined ? { gruForwardStep: wasm.gruForwardStep } : {}),
+            ...(native.gruBackwardStep === undefined ? { gruBackwardStep: wasm.gruBackwardStep } : {}),
+          };
+  }
+  return composite;
 }
 
 function checkChoice(c: unknown, where: string): void {

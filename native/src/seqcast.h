@@ -1,0 +1,73 @@
+// seqcast native kernel: shared declarations.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define SEQCAST_X86 1
+#else
+#define SEQCAST_X86 0
+#endif
+
+namespace seqcast {
+
+// The instruction-set paths, from the portable one up. Every path is compiled on x86-64 with per-function
+// target attributes; only the portable one elsewhere.
+enum Isa { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
+
+const char* isaName(int isa);
+int bestIsa();               // the best path this CPU (and OS) supports
+int currentIsa();            // the path in use
+int setIsa(int isa);         // clamps to bestIsa(); returns the path in use (for tests)
+
+// C[M, N] = op(A) · op(B) (+ C when accumulate), row-major, offsets already applied to the pointers.
+struct Gemm {
+  bool transA, transB, accumulate;
+  int64_t M, N, K;
+  const float* A;
+  int64_t lda;
+  const float* B;
+  int64_t ldb;
+  float* C;
+  int64_t ldc;
+};
+
+void gemm(const Gemm& g);
+
+// Products with fewer multiply-adds (M·N·K) than this run on the calling thread alone.
+constexpr double kParallelWork = 1 << 20;
+
+// The worker pool: maxThreads() threads with the caller: min(2, cores) by default, SEQCAST_THREADS=n
+// (at most the number of cores) when set.
+int maxThreads();
+int threadCount();
+int setThreads(int n);  // clamps to [1, maxThreads()]; returns the count in use (for tests)
+// Runs fn(ctx, t) for t = 0 .. n-1 on the calling thread and up to threadCount() - 1 pool threads (each
+// part on whichever thread claims it first), and returns when all have finished. Runs the parts one after
+// another on the caller when the pool is busy (another Node.js worker thread is using it) or could not
+// be started.
+void parallelFor(int n, void (*fn)(void* ctx, int t), void* ctx);
+
+enum Act { kLinear = 0, kTanh = 1, kSigmoid = 2, kRelu = 3 };
+
+void activate(int act, float* x, int64_t n);
+void activateBackward(int act, const float* y, float* dx, int64_t n);
+
+// Per-path entry points (defined in gemm.cc / activate.cc).
+namespace scalar {
+void activate(int act, float* x, int64_t n);
+void activateBackward(int act, const float* y, float* dx, int64_t n);
+}  // namespace scalar
+#if SEQCAST_X86
+namespace avx2 {
+void activate(int act, float* x, int64_t n);
+void activateBackward(int act, const float* y, float* dx, int64_t n);
+}  // namespace avx2
+namespace avx512 {
+void activate(int act, float* x, int64_t n);
+void activateBackward(int act, const float* y, float* dx, int64_t n);
+}  // namespace avx512
+#endif
+
+}  // namespace seqcast

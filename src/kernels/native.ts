@@ -1,0 +1,177 @@
+/**
+ * The optional native backend: the C++ Node-API addon built from native/ (`node scripts/build-native.mjs`),
+ * with an AVX-512 / AVX2 / portable GEMM and vectorised activations, for Float32Array data. Any call with
+ * another array type (Float64Array) goes to the plain JavaScript backend, so the backend is always correct.
+ *
+ * This file is bundled for the browser too: it has no static `node:` import, reaches `createRequire`
+ * through `process.getBuiltinModule` (Node ≥ 20.16) and returns null wherever that, the addon file or its
+ * loading is missing. `SEQCAST_NATIVE=0` in the environment disables it.
+ */
+import type { FloatArray } from '../tensor.js';
+import type { Activation, Backend } from './backend.js';
+import { jsBackend } from './js.js';
+
+/** The addon's instruction-set paths, from the portable one up. */
+export type NativeIsa = 'scalar' | 'avx2' | 'avx512';
+
+export interface NativeInfo {
+  /** The path in use. */
+  readonly isa: NativeIsa;
+  /** The best path this CPU supports. */
+  readonly bestIsa: NativeIsa;
+  /** Threads used for large products. */
+  readonly threads: number;
+  /** The most threads it may use: min(2, cores), or SEQCAST_THREADS (at most the cores) when set. */
+  readonly maxThreads: number;
+  /** Products with fewer multiply-adds (M·N·K) than this run on one thread. */
+  readonly parallelWork: number;
+}
+
+/** The addon's own exports (Float32Array only; anything else throws a TypeError). */
+export interface NativeAddon {
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: Float32Array,
+    aOff: number,
+    lda: number,
+    B: Float32Array,
+    bOff: number,
+    ldb: number,
+    C: Float32Array,
+    cOff: number,
+    ldc: number,
+    accumulate: boolean,
+  ): void;
+  /** `act` is the activation's name or its code (linear 0, tanh 1, sigmoid 2, relu 3). */
+  activate(act: Activation | number, x: Float32Array, off: number, n: number): void;
+  activateBackward(
+    act: Activation | number,
+    y: Float32Array,
+    yOff: number,
+    dx: Float32Array,
+    dxOff: number,
+    n: number,
+  ): void;
+  info(): NativeInfo;
+  /** Uses n threads from now on (clamped to 1 … maxThreads); returns the count in use. For tests. */
+  setThreads(n: number): number;
+  /** Uses this path from now on (clamped to the best supported); returns the path in use. For tests. */
+  setIsa(isa: NativeIsa): NativeIsa;
+}
+
+export interface NativeBackend extends Backend {
+  readonly name: 'native';
+  /** The loaded addon, for diagnostics, tests and benchmarks. */
+  readonly addon: NativeAddon;
+}
+
+/** Where the addon lies relative to this module: dist/kernels/ or src/kernels/, or a bundle at dist/. */
+const ADDON_PATHS = [
+  '../../native/build/Release/seqcast_native.node',
+  '../native/build/Release/seqcast_native.node',
+];
+
+const ACT_CODE: Readonly<Record<Activation, number>> = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 };
+
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+interface ModuleLike {
+  createRequire(url: string | URL): (id: string) => unknown;
+}
+
+let cachedAddon: NativeAddon | null | undefined;
+let cachedBackend: NativeBackend | null | undefined;
+
+/**
+ * The raw addon, or null when it is not built, cannot be loaded here (a browser, an old Node.js, another
+ * platform's binary) or is disabled with SEQCAST_NATIVE=0. Looked up once; the result is kept.
+ */
+export function loadNativeAddon(): NativeAddon | null {
+  if (cachedAddon === undefined) cachedAddon = findAddon();
+  return cachedAddon;
+}
+
+/** The native backend, or null when the addon is unavailable (see loadNativeAddon). */
+export function loadNativeBackend(): NativeBackend | null {
+  if (cachedBackend === undefined) {
+    const addon = loadNativeAddon();
+    cachedBackend = addon === null ? null : makeBackend(addon);
+  }
+  return cachedBackend;
+}
+
+function findAddon(): NativeAddon | null {
+  try {
+    const proc = (globalThis as { process?: ProcessLike }).process;
+    if (proc === undefined || proc.env?.SEQCAST_NATIVE === '0') return null;
+    const mod = proc.getBuiltinModule?.('node:module') as ModuleLike | undefined;
+    if (typeof mod?.createRequire !== 'function') return null;
+    const require = mod.createRequire(import.meta.url);
+    for (const path of ADDON_PATHS) {
+      try {
+        const addon = require(path) as NativeAddon;
+        if (typeof addon?.gemm === 'function' && typeof addon.activate === 'function') return addon;
+      } catch {
+        // not there, or not loadable here: try the next place
+      }
+    }
+  } catch {
+    // no module system at all
+  }
+  return null;
+}
+
+function makeBackend(addon: NativeAddon): NativeBackend {
+  return {
+    name: 'native',
+    addon,
+    gemm(
+      transA: boolean,
+      transB: boolean,
+      M: number,
+      N: number,
+      K: number,
+      A: FloatArray,
+      aOff: number,
+      lda: number,
+      B: FloatArray,
+      bOff: number,
+      ldb: number,
+      C: FloatArray,
+      cOff: number,
+      ldc: number,
+      accumulate: boolean,
+    ): void {
+      if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
+        addon.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+      } else {
+        jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+      }
+    },
+    activate(act: Activation, x: FloatArray, off: number, n: number): void {
+      if (x instanceof Float32Array) addon.activate(ACT_CODE[act] ?? act, x, off, n);
+      else jsBackend.activate(act, x, off, n);
+    },
+    activateBackward(
+      act: Activation,
+      y: FloatArray,
+      yOff: number,
+      dx: FloatArray,
+      dxOff: number,
+      n: number,
+    ): void {
+      if (y instanceof Float32Array && dx instanceof Float32Array) {
+        addon.activateBackward(ACT_CODE[act] ?? act, y, yOff, dx, dxOff, n);
+      } else {
+        jsBackend.activateBackward(act, y, yOff, dx, dxOff, n);
+      }
+    },
+  };
+}
