@@ -57,33 +57,56 @@ export function columnBlock(
 /**
  * Grows-only buffers: `ensure(T, B)` reallocates only when a call needs more room than any before it, so
  * repeated calls (training batches, a last partial batch, prediction) reuse the same memory.
+ *
+ * Buffers named in `backwardOnly` are grown by `ensureBackward(T, B)` instead, at the start of a backward
+ * pass: prediction in large batches (say 1024 windows) then never allocates gradient buffers of that size.
  */
 export class Workspace {
   private capT = 0;
   private capB = 0;
+  private backT = 0;
+  private backB = 0;
   private readonly sizes: Record<string, (T: number, B: number) => number>;
+  private readonly backwardOnly: ReadonlySet<string>;
   private readonly dtype: BuildContext['dtype'];
   readonly buf: Record<string, FloatArray> = {};
 
-  constructor(dtype: BuildContext['dtype'], sizes: Record<string, (T: number, B: number) => number>) {
+  constructor(
+    dtype: BuildContext['dtype'],
+    sizes: Record<string, (T: number, B: number) => number>,
+    backwardOnly: readonly string[] = [],
+  ) {
     this.dtype = dtype;
     this.sizes = sizes;
+    this.backwardOnly = new Set(backwardOnly);
   }
 
-  /** capT · capB: enough for one [T, B] plane of any call so far. */
+  /** capT · capB: enough for one [T, B] plane of any forward call so far. */
   capacity(): number {
     return this.capT * this.capB;
   }
 
-  /** Returns true when the buffers were (re)allocated. */
+  /** Grows the forward buffers; returns true when they were (re)allocated. */
   ensure(T: number, B: number): boolean {
     if (T <= this.capT && B <= this.capB) return false;
     this.capT = Math.max(T, this.capT);
     this.capB = Math.max(B, this.capB);
-    for (const [name, size] of Object.entries(this.sizes)) {
-      this.buf[name] = allocate(this.dtype, size(this.capT, this.capB));
-    }
+    this.allocate(false, this.capT, this.capB);
     return true;
+  }
+
+  /** Grows the backward-only buffers. */
+  ensureBackward(T: number, B: number): void {
+    if (T <= this.backT && B <= this.backB) return;
+    this.backT = Math.max(T, this.backT);
+    this.backB = Math.max(B, this.backB);
+    this.allocate(true, this.backT, this.backB);
+  }
+
+  private allocate(backward: boolean, T: number, B: number): void {
+    for (const [name, size] of Object.entries(this.sizes)) {
+      if (this.backwardOnly.has(name) === backward) this.buf[name] = allocate(this.dtype, size(T, B));
+    }
   }
 }
 

@@ -100,7 +100,7 @@ export class GRUCell implements RecurrentCell {
       sizes.rh = (T, B) => T * B * U; // [T, B, U]: r ⊙ h_{t-1}
       sizes.drh = (_T, B) => B * U; // [B, U]: d(r ⊙ h_{t-1}) of one step
     }
-    this.ws = new Workspace(ctx.dtype, sizes);
+    this.ws = new Workspace(ctx.dtype, sizes, ['dMX', 'dhNext', 'dMH', 'drh']);
   }
 
   weightSpecs(): readonly WeightSpec[] {
@@ -216,6 +216,7 @@ export class GRUCell implements RecurrentCell {
     if (T === 0) throw new SeqcastError('state', 'GRU: backward() called before forward()');
     const probe = this.gradientProbe;
     const be = this.backend;
+    this.ws.ensureBackward(T, B);
     const { h, gates, dMX, dhNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
     const fused = this.resetAfter && this.fusedSteps && probe === null ? be.gruBackwardStep : undefined;

@@ -77,15 +77,19 @@ export class LSTMCell implements RecurrentCell {
     const U = this.units;
     this.inputDim = inputDim;
     this.backend = ctx.backend;
-    this.ws = new Workspace(ctx.dtype, {
-      h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
-      c: (T, B) => (T + 1) * B * U, // [T+1, B, U]: c_0 .. c_T
-      gates: (T, B) => T * B * 4 * U, // [T, B, 4U]: i, f, g, o after their activations
-      cAct: (T, B) => T * B * U, // [T, B, U]: act(c_1) .. act(c_T)
-      dz: (T, B) => T * B * 4 * U, // [T, B, 4U]: gradients of the pre-activation gates
-      dhNext: (_T, B) => B * U, // [B, U]
-      dcNext: (_T, B) => B * U, // [B, U]
-    });
+    this.ws = new Workspace(
+      ctx.dtype,
+      {
+        h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
+        c: (T, B) => (T + 1) * B * U, // [T+1, B, U]: c_0 .. c_T
+        gates: (T, B) => T * B * 4 * U, // [T, B, 4U]: i, f, g, o after their activations
+        cAct: (T, B) => T * B * U, // [T, B, U]: act(c_1) .. act(c_T)
+        dz: (T, B) => T * B * 4 * U, // [T, B, 4U]: gradients of the pre-activation gates
+        dhNext: (_T, B) => B * U, // [B, U]
+        dcNext: (_T, B) => B * U, // [B, U]
+      },
+      ['dz', 'dhNext', 'dcNext'],
+    );
   }
 
   weightSpecs(): readonly WeightSpec[] {
@@ -186,6 +190,7 @@ export class LSTMCell implements RecurrentCell {
     const be = this.backend;
     const act = this.activation;
     const ract = this.recurrentActivation;
+    this.ws.ensureBackward(T, B);
     const { h, c, gates, cAct, dz, dhNext, dcNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
     loadInitialState(dcNext, dStateT[1] ?? null, B * U);

@@ -77,15 +77,19 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
     this.dtype = ctx.dtype;
     this.cell.build(I, ctx);
     const U = this.cell.units;
-    this.ws = new Workspace(ctx.dtype, {
-      x: (t, b) => t * b * I, // [T, B, I] time-major input
-      dx: (t, b) => t * b * I, // [T, B, I] time-major input gradient
-      dxOut: (t, b) => b * t * I, // [B, T, I]
-      out: (t, b) => b * t * U, // [B, T, U] or [B, U]
-      dh: (t, b) => t * b * U, // [T, B, U]
-      state: (_t, b) => this.cell.stateCount * b * U, // final states, [B, U] each
-      dState0: (_t, b) => this.cell.stateCount * b * U,
-    });
+    this.ws = new Workspace(
+      ctx.dtype,
+      {
+        x: (t, b) => t * b * I, // [T, B, I] time-major input
+        dx: (t, b) => t * b * I, // [T, B, I] time-major input gradient
+        dxOut: (t, b) => b * t * I, // [B, T, I]
+        out: (t, b) => b * t * U, // [B, T, U] or [B, U]
+        dh: (t, b) => t * b * U, // [T, B, U]
+        state: (_t, b) => this.cell.stateCount * b * U, // final states, [B, U] each
+        dState0: (_t, b) => this.cell.stateCount * b * U,
+      },
+      ['dx', 'dxOut', 'dh', 'dState0'],
+    );
     return this.returnSequences ? [T, U] : [U];
   }
 
@@ -167,6 +171,7 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
     if (T === 0) throw new SeqcastError('state', `layer '${this.name}': backward() called before forward()`);
     const U = this.cell.units;
     const I = this.inputShape![1] as number;
+    this.ws.ensureBackward(T, B);
     const { buf } = this.ws;
     const outShape = this.returnSequences ? [B, T, U] : [B, U];
     const dh = buf.dh;
@@ -228,13 +233,14 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
     if (T === 0) throw new SeqcastError('state', `layer '${this.name}': inspect() before forward()`);
     const I = this.inputShape![1] as number;
     const probe = this.cell.gradientProbe;
+    const dx = this.ws.buf.dx as FloatArray | undefined; // allocated by the first backward pass
     return {
       steps: T,
       batch: B,
       input: Float64Array.from(this.ws.buf.x.subarray(0, T * B * I)),
       internals: this.cell.internals(),
       dh: probe === null ? null : Float64Array.from(probe.subarray(0, T * B * this.cell.units)),
-      dx: probe === null ? null : Float64Array.from(this.ws.buf.dx.subarray(0, T * B * I)),
+      dx: probe === null || dx === undefined ? null : Float64Array.from(dx.subarray(0, T * B * I)),
     };
   }
 

@@ -60,10 +60,14 @@ export class SimpleRNNCell implements RecurrentCell {
     const U = this.units;
     this.inputDim = inputDim;
     this.backend = ctx.backend;
-    this.ws = new Workspace(ctx.dtype, {
-      h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
-      dhNext: (_T, B) => B * U, // [B, U]
-    });
+    this.ws = new Workspace(
+      ctx.dtype,
+      {
+        h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
+        dhNext: (_T, B) => B * U, // [B, U]
+      },
+      ['dhNext'],
+    );
   }
 
   weightSpecs(): readonly WeightSpec[] {
@@ -132,6 +136,7 @@ export class SimpleRNNCell implements RecurrentCell {
     const { T, B } = this;
     if (T === 0) throw new SeqcastError('state', 'SimpleRNN: backward() called before forward()');
     const be = this.backend;
+    this.ws.ensureBackward(T, B);
     const h = this.ws.buf.h;
     const dhNext = this.ws.buf.dhNext;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
