@@ -18,6 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { makeSeries } from './data.mjs';
 import {
   activationFunction,
   dense,
@@ -123,30 +124,7 @@ function parseArgs(argv) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Data: the BENCH.md formula, min-max scaled per feature, float32; B windows spread evenly over the dataset.
-
-function makeSeries(rows, F) {
-  const v = new Float64Array(rows * F);
-  for (let t = 0; t < rows; t++) {
-    for (let j = 0; j < F; j++) {
-      v[t * F + j] =
-        F === 1
-          ? Math.sin(0.1 * t) + 0.1 * Math.sin(0.37 * t)
-          : Math.sin((0.1 + 0.01 * j) * t + 0.7 * j) + 0.1 * Math.sin(0.37 * t + 1.3 * j);
-    }
-  }
-  const out = new Float32Array(rows * F);
-  for (let j = 0; j < F; j++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let t = 0; t < rows; t++) {
-      lo = Math.min(lo, v[t * F + j]);
-      hi = Math.max(hi, v[t * F + j]);
-    }
-    for (let t = 0; t < rows; t++) out[t * F + j] = (v[t * F + j] - lo) / (hi - lo);
-  }
-  return out;
-}
+// Data: the BENCH.md formula (bench/data.mjs), float32; B windows spread evenly over the dataset.
 
 /** x [B, T, F] and y [B, 1]: windows floor(b·N/B) of the dataset [N, T, F]. */
 function makeBatch([N, T, F], B) {

@@ -29,6 +29,7 @@ import time
 FORMAT = "seqcast-bench/1"
 SEED = 1234
 PREDICT_BATCH = 1024
+EVAL_WINDOWS_AFTER_BUDGET = 512
 
 DATASETS = {
     "d721_12_1": (721, 12, 1),
@@ -351,11 +352,14 @@ def run_workload(wid, data_dir, budget):
         "threads": torch.get_num_threads(),
     }
     if "train" not in w:
-        pred = predict(model, x, PREDICT_BATCH)
+        # as bench/workloads.mjs: the workload's batch size; a budget-stopped run on its first windows only
+        n_eval = min(len(y), EVAL_WINDOWS_AFTER_BUDGET) if fit["extrapolated"] else len(y)
+        pred = predict(model, x[:n_eval], w["batch"])
         extra = {k: v for k, v in fit.items() if k not in ("samples_done", "measured_fit_s")}
         line.update(extra)
         line.update(
-            eval_mse=rnd(mse(pred, y)),
+            eval_mse=rnd(mse(pred, y[:n_eval])),
+            eval_windows=n_eval,
             windows_per_s=None,
             gflop=rnd(train_gflop),
             gflops=rnd(train_gflop / fit["fit_s"]),
