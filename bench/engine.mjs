@@ -15,10 +15,9 @@
  * Run `npm run build` first: the library is imported from dist/. One JSON line per workload and peer on
  * stdout; progress and diagnostics on stderr. See bench/README.md for the fields.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { makeSeries } from './data.mjs';
+import { commitOf, distBuilt } from './provenance.mjs';
 import {
   activationFunction,
   dense,
@@ -34,35 +33,7 @@ import {
 
 const FORMAT = 'seqcast-bench/1';
 const SEED = 1234;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-
-/** The commit the measured code comes from, with `+dirty` when src/ differs from it; null outside git. */
-function commitOf() {
-  const git = (args) =>
-    execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  try {
-    const head = git(['rev-parse', '--short', 'HEAD']);
-    const dirty = git(['status', '--porcelain', '--untracked-files=all', '--', 'src']) !== '';
-    return dirty ? `${head}+dirty` : head;
-  } catch {
-    return null;
-  }
-}
-
-/** When dist/ was built; warns on stderr when a source file is newer (run `npm run build`). */
-function distBuilt() {
-  const built = statSync(new URL('../dist/index.js', import.meta.url)).mtimeMs;
-  const newer = readdirSync(new URL('../src', import.meta.url), { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.ts'))
-    .filter((f) => statSync(new URL(`../src/${f}`, import.meta.url)).mtimeMs > built);
-  if (newer.length > 0)
-    log(`warning: dist/ is older than src/${newer[0]} (and ${newer.length - 1} more): run npm run build`);
-  return new Date(built).toISOString();
-}
 
 /**
  * The workloads. `dataset` names the BENCH.md dataset whose windows the batch is taken from;
@@ -380,7 +351,7 @@ async function main() {
   }
   const p = { ...PROTOCOLS[opts.quick ? 'quick' : 'full'] };
   opts.commit = commitOf();
-  opts.distBuilt = distBuilt();
+  opts.distBuilt = distBuilt(log);
   if (opts.repeats !== null) p.repeats = opts.repeats;
   let failed = false;
   for (const id of opts.workloads) {

@@ -15,11 +15,12 @@
  *
  * Run `npm run build` first: the library is imported from dist/. See bench/README.md for the fields.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataError } from './data.mjs';
+import { commitOf, distBuilt } from './provenance.mjs';
 import { WORKLOAD_IDS, checkWorkload, errorLine, parseFlags, runWorkload, SEED } from './workloads.mjs';
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -27,34 +28,6 @@ const USAGE = 'usage: npm run --silent bench -- [--workload ID] [--data DIR] [--
 
 function log(message) {
   process.stderr.write(`${message}\n`);
-}
-
-/** Warns on stderr when a source file is newer than dist/ (run `npm run build`). */
-function checkDist() {
-  const built = statSync(new URL('../dist/index.js', import.meta.url)).mtimeMs;
-  const newer = readdirSync(new URL('../src', import.meta.url), { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.ts'))
-    .filter((f) => statSync(new URL(`../src/${f}`, import.meta.url)).mtimeMs > built);
-  if (newer.length > 0)
-    log(`warning: dist/ is older than src/${newer[0]} (and ${newer.length - 1} more): run npm run build`);
-  return new Date(built).toISOString();
-}
-
-/** The commit the measured code comes from, with `+dirty` when src/ differs from it; null outside git. */
-function commitOf() {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const git = (args) =>
-    execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  try {
-    const head = git(['rev-parse', '--short', 'HEAD']);
-    const dirty = git(['status', '--porcelain', '--untracked-files=all', '--', 'src']) !== '';
-    return dirty ? `${head}+dirty` : head;
-  } catch {
-    return null;
-  }
 }
 
 /** dist/ may be rebuilt by someone else while we start: retry a failed import a few times. */
@@ -218,11 +191,11 @@ async function main() {
   const id = opts.workload;
   let line;
   try {
-    const distBuilt = checkDist();
+    const built = distBuilt(log);
     const lib = await importLibrary();
     const adapter = seqcastAdapter(lib, opts.backend);
     line = await runWorkload(adapter, id, { data: opts.data, budget: opts.budget, log });
-    line.dist_built = distBuilt;
+    line.dist_built = built;
     line.commit = commitOf();
     if (opts.backend !== null) line.backend_option = opts.backend;
     if (adapter.backendInfo !== undefined) line.backend_info = adapter.backendInfo;
