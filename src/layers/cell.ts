@@ -131,7 +131,8 @@ export function fillRowsWithBias(
   }
   if (rows === 0) return;
   for (let j = 0; j < n; j++) out[off + j] = bias[bOff + j];
-  // then double the filled rows with memmove-speed copies (measured 3-4x faster than a per-row loop)
+  // then double the filled rows with memmove-speed copies (W3's 1536 rows × 192: 25 µs against 275 µs for
+  // a per-row loop, medians of 5 in one process)
   for (let done = 1; done < rows; done *= 2) {
     const m = Math.min(done, rows - done);
     out.copyWithin(off + done * n, off, off + m * n);
