@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Backend, Layer } from '../src/index.js';
 import {
   adam,
@@ -290,6 +290,41 @@ describe('choosing a backend', () => {
     const m = sequential([simpleRNN({ units: 4 })], { inputShape: [3, 1], seed: 1 });
     expect(m.backendName).toBe(availableBackends()[0]);
   });
+
+  it.skipIf(!availableBackends().includes('native'))(
+    'the native backend compiles the WebAssembly kernels only when an LSTM or GRU first asks for a fused step',
+    async () => {
+      // a fresh copy of the library, whose WebAssembly module is not loaded yet
+      vi.resetModules();
+      const api = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
+        .WebAssembly;
+      const compile = vi.spyOn(api, 'Module');
+      try {
+        const lib = await import('../src/index.js');
+        const data = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i / 3));
+        const train = async (layer: Layer) => {
+          const m = lib.sequential([layer, lib.dense({ units: 1 })], {
+            inputShape: [5, 1],
+            seed: 1,
+            backend: 'native',
+          });
+          m.compile({ optimizer: lib.adam(), loss: 'mse' });
+          await m.fit({ shape: [8, 5, 1], data: data(40) }, { shape: [8, 1], data: data(8) }, { epochs: 1 });
+          return m;
+        };
+        await train(lib.simpleRNN({ units: 4 }));
+        expect(compile).not.toHaveBeenCalled();
+        const m = await train(lib.lstm({ units: 4 }));
+        expect(compile).toHaveBeenCalledTimes(1);
+        expect(m.backendName).toBe('native');
+        await train(lib.gru({ units: 4 }));
+        expect(compile).toHaveBeenCalledTimes(1);
+        expect(typeof lib.resolveBackend('native', 'float32').lstmForwardStep).toBe('function');
+      } finally {
+        compile.mockRestore();
+      }
+    },
+  );
 
   it('float64 models compute in JavaScript, and forcing a float32-only backend on one is an error naming both', () => {
     const m = sequential([simpleRNN({ units: 4 })], { inputShape: [3, 1], seed: 1, dtype: 'float64' });

@@ -77,24 +77,34 @@ function load(name: BackendName): Backend | null {
 
 let composite: Backend | null | undefined;
 
+/** The optional fused recurrent steps of a Backend. */
+const FUSED_STEPS = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
+
 /**
  * The native products and activations, with the fused recurrent steps the native addon lacks taken from the
  * WebAssembly kernels (they are elementwise and cheap to hand over; measured in bench/NOTES.md).
+ *
+ * The WebAssembly module is loaded when a layer first asks for a fused step (the steps are getters), not
+ * here: a model without LSTM or GRU layers never needs it, and decoding and compiling it pages in V8's
+ * WebAssembly compiler, about 5 MB of resident memory (bench/NOTES.md). Where it cannot load, the getters
+ * answer undefined and the layers take their unfused path, as with any backend without fused steps.
  */
 function nativeWithFusedSteps(): Backend | null {
   if (composite === undefined) {
     const native = loadNativeBackend();
-    const wasm = loadWasmBackend();
-    composite =
-      native === null || wasm === null
-        ? native
-        : {
-            ...native,
-            ...(native.lstmForwardStep === undefined ? { lstmForwardStep: wasm.lstmForwardStep } : {}),
-            ...(native.lstmBackwardStep === undefined ? { lstmBackwardStep: wasm.lstmBackwardStep } : {}),
-            ...(native.gruForwardStep === undefined ? { gruForwardStep: wasm.gruForwardStep } : {}),
-            ...(native.gruBackwardStep === undefined ? { gruBackwardStep: wasm.gruBackwardStep } : {}),
-          };
+    if (native === null) {
+      composite = null;
+    } else {
+      const backend: Backend = { ...native };
+      for (const step of FUSED_STEPS) {
+        if (native[step] !== undefined) continue;
+        Object.defineProperty(backend, step, {
+          get: () => loadWasmBackend()?.[step],
+          enumerable: true,
+        });
+      }
+      composite = backend;
+    }
   }
   return composite;
 }
