@@ -5,6 +5,7 @@ import { SeqcastError } from '../errors.js';
 import type { DatasetName } from '../series/datasets.js';
 import { DATASETS } from '../series/datasets.js';
 import { readCsv } from '../series/csv.js';
+import { packageRoot } from './package-root.js';
 import type { MissingPolicy, Series } from '../series/series.js';
 
 export interface SeriesSource {
@@ -23,7 +24,7 @@ export interface ReadOptions {
 
 /** The folder holding the bundled CSVs (shipped with the package). */
 export function datasetsDir(): URL {
-  return new URL('../../datasets/', import.meta.url);
+  return new URL('datasets/', packageRoot());
 }
 
 /** A bundled dataset by name (`sp500`, `air-passengers`, …) or a CSV file by path. */

@@ -3,7 +3,6 @@
  * The `seqcast` command. Each command is a thin shell around library calls: parse, call, print.
  * Exit status: 0 success, 1 failure, 2 usage error. A SeqcastError prints its one-line message, no stack.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SeqcastError } from '../errors.js';
 import type { BackendName } from '../kernels/select.js';
@@ -15,18 +14,15 @@ import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExplain } from './explain.js';
 import { registerForecast } from './forecast.js';
+import { packageVersion } from './package-root.js';
 import { registerTrace } from './trace.js';
 import { registerTrain } from './train.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 const program = new Command();
 program
   .name('seqcast')
   .description('Recurrent networks and honest time-series forecasting')
-  .version(pkg.version)
+  .version(packageVersion())
   .option('--debug', 'show the stack trace of an error')
   .addOption(
     new Option('--backend <name>', 'what computes the products (auto: native, else wasm, else js)')
