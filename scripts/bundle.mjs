@@ -10,11 +10,12 @@
 // tsc (tsconfig.build.json) writes only the declarations beside them.
 //
 // Why a bundle: Node's ES-module loader costs memory per module file, and importing a CommonJS package from
-// an ES module costs more again. Measured on the tutorial workload's process (/usr/bin/time -v, peak RSS):
-// importing the 78 files tsc wrote took 57 MB against 42 MB for bare Node; the bundle takes 44 MB. See
-// bench/NOTES.md. papaparse is bundled for the same reason; every other runtime dependency stays external
+// an ES module costs more again. Measured with /usr/bin/time -v on a script that only imports the entry:
+// the 78 files tsc wrote peaked at 57 MB against 42 MB for bare Node; the bundle peaks at 44 MB, and the
+// tutorial workload W1 at 60 MB instead of 68. See bench/NOTES.md. papaparse is bundled for the same reason; every other runtime dependency stays external
 // (vega, vega-lite, resvg and commander are loaded by seqcast/node and the command only).
 import { chmodSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -32,7 +33,7 @@ const external = [
 removeJavaScript(new URL('dist/', root));
 
 const result = await build({
-  absWorkingDir: new URL('.', root).pathname,
+  absWorkingDir: fileURLToPath(root),
   entryPoints: { index: 'src/index.ts', node: 'src/node.ts', 'cli/main': 'src/cli/main.ts' },
   outdir: 'dist',
   bundle: true,

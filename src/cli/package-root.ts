@@ -5,19 +5,24 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 
-let root: URL | undefined;
+interface Found {
+  readonly root: URL;
+  readonly version: string;
+}
 
-export function packageRoot(): URL {
-  if (root !== undefined) return root;
+let found: Found | undefined;
+
+function find(): Found {
+  if (found !== undefined) return found;
   let dir = new URL('./', import.meta.url);
   for (;;) {
     const file = new URL('package.json', dir);
-    if (
-      existsSync(file) &&
-      (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'seqcast'
-    ) {
-      root = dir;
-      return dir;
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'seqcast') {
+        found = { root: dir, version: String(pkg.version) };
+        return found;
+      }
     }
     const parent = new URL('../', dir);
     if (parent.href === dir.href)
@@ -28,8 +33,11 @@ export function packageRoot(): URL {
   }
 }
 
+export function packageRoot(): URL {
+  return find().root;
+}
+
 /** The package's version, from its package.json. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('package.json', packageRoot()), 'utf8')) as { version: string };
-  return pkg.version;
+  return find().version;
 }

@@ -69,10 +69,10 @@ export interface NativeBackend extends Backend {
   readonly addon: NativeAddon;
 }
 
-/** Where the addon lies relative to this module: dist/kernels/ or src/kernels/, or a bundle at dist/. */
+/** Where the addon lies relative to this module: a bundle chunk in dist/, or src/kernels/ (tests). */
 const ADDON_PATHS = [
-  '../../native/build/Release/seqcast_native.node',
   '../native/build/Release/seqcast_native.node',
+  '../../native/build/Release/seqcast_native.node',
 ];
 
 const ACT_CODE: Readonly<Record<Activation, number>> = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 };
