@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "seqcast_native",
-      "sources": ["src/addon.cc", "src/gemm.cc", "src/activate.cc", "src/runtime.cc"],
+      "sources": ["src/addon.cc", "src/gemm.cc", "src/activate.cc", "src/fused.cc", "src/runtime.cc"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags!": ["-O2", "-fno-exceptions"],
       "cflags_cc!": ["-O2", "-fno-exceptions"],

@@ -292,7 +292,7 @@ describe('choosing a backend', () => {
   });
 
   it.skipIf(!availableBackends().includes('native'))(
-    'the native backend compiles the WebAssembly kernels only when an LSTM or GRU first asks for a fused step',
+    'the native backend runs its own fused steps: training SimpleRNN, LSTM and GRU models on it never compiles WebAssembly',
     async () => {
       // a fresh copy of the library, whose WebAssembly module is not loaded yet
       vi.resetModules();
@@ -301,6 +301,15 @@ describe('choosing a backend', () => {
       const compile = vi.spyOn(api, 'Module');
       try {
         const lib = await import('../src/index.js');
+        const native = lib.resolveBackend('native', 'float32');
+        const steps = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
+        const spies = steps.map((step) => {
+          // the addon's own functions: plain properties, not getters that would fetch WebAssembly's
+          const own = Object.getOwnPropertyDescriptor(native, step);
+          expect(own?.get, step).toBeUndefined();
+          expect(typeof own?.value, step).toBe('function');
+          return vi.spyOn(native as Required<Backend>, step);
+        });
         const data = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i / 3));
         const train = async (layer: Layer) => {
           const m = lib.sequential([layer, lib.dense({ units: 1 })], {
@@ -308,20 +317,55 @@ describe('choosing a backend', () => {
             seed: 1,
             backend: 'native',
           });
+          expect(m.backendName).toBe('native');
           m.compile({ optimizer: lib.adam(), loss: 'mse' });
           await m.fit({ shape: [8, 5, 1], data: data(40) }, { shape: [8, 1], data: data(8) }, { epochs: 1 });
           return m;
         };
         await train(lib.simpleRNN({ units: 4 }));
-        expect(compile).not.toHaveBeenCalled();
-        const m = await train(lib.lstm({ units: 4 }));
-        expect(compile).toHaveBeenCalledTimes(1);
-        expect(m.backendName).toBe('native');
+        expect(spies.map((s) => s.mock.calls.length)).toEqual([0, 0, 0, 0]);
+        await train(lib.lstm({ units: 4 }));
         await train(lib.gru({ units: 4 }));
-        expect(compile).toHaveBeenCalledTimes(1);
-        expect(typeof lib.resolveBackend('native', 'float32').lstmForwardStep).toBe('function');
+        // one epoch of one batch of 5 steps each way
+        expect(spies.map((s) => s.mock.calls.length)).toEqual([5, 5, 5, 5]);
+        expect(compile).not.toHaveBeenCalled();
       } finally {
         compile.mockRestore();
+        vi.restoreAllMocks();
+      }
+    },
+  );
+
+  it.skipIf(!availableBackends().includes('native'))(
+    'with an addon built before the fused steps, the native backend borrows them from WebAssembly when first asked',
+    async () => {
+      vi.resetModules();
+      const real = await import('../src/kernels/native.js');
+      const current = real.loadNativeBackend()!;
+      const older = {
+        ...current,
+        lstmForwardStep: undefined,
+        lstmBackwardStep: undefined,
+        gruForwardStep: undefined,
+        gruBackwardStep: undefined,
+      };
+      vi.doMock('../src/kernels/native.js', () => ({ ...real, loadNativeBackend: () => older }));
+      const api = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
+        .WebAssembly;
+      const compile = vi.spyOn(api, 'Module');
+      try {
+        const select = await import('../src/kernels/select.js');
+        const wasm = await import('../src/kernels/wasm.js');
+        const backend = select.resolveBackend('native', 'float32');
+        expect(backend.gemm).toBe(current.gemm);
+        expect(compile).not.toHaveBeenCalled();
+        expect(backend.lstmForwardStep).toBe(wasm.loadWasmBackend()!.lstmForwardStep);
+        expect(backend.gruBackwardStep).toBe(wasm.loadWasmBackend()!.gruBackwardStep);
+        expect(compile).toHaveBeenCalledTimes(1);
+      } finally {
+        compile.mockRestore();
+        vi.doUnmock('../src/kernels/native.js');
+        vi.resetModules();
       }
     },
   );

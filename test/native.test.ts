@@ -10,9 +10,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { Backend } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js.js';
-import type { NativeBackend, NativeIsa } from '../src/kernels/native.js';
+import type { NativeAddon, NativeBackend, NativeIsa } from '../src/kernels/native.js';
 import { loadNativeBackend } from '../src/kernels/native.js';
+import { loadWasmBackend } from '../src/kernels/wasm.js';
+import { adam, dense, gru, lstm, sequential } from '../src/index.js';
+import type { Layer } from '../src/index.js';
 import { Random } from '../src/random.js';
 
 const native = loadNativeBackend();
@@ -680,5 +684,797 @@ function nativeSuite(be: NativeBackend): void {
       addon.activate(3, g, 0, 2); // the code of relu
       expect(Array.from(g)).toEqual([0.5, 0]);
     });
+  });
+
+  for (const isa of isas) {
+    describe(`native fused steps (${isa} path)`, () => {
+      fusedStepTests(be, isa, LSTM_FORWARD, 61);
+      fusedStepTests(be, isa, LSTM_BACKWARD, 67);
+      fusedStepTests(be, isa, GRU_FORWARD, 71);
+      fusedStepTests(be, isa, GRU_BACKWARD, 73);
+    });
+  }
+
+  describe('native fused steps: models and arguments', () => {
+    it('LSTM and GRU models train bit-identically with the fused steps and with the layers’ own loops', async () => {
+      expect(typeof be.lstmForwardStep).toBe('function');
+      const unfused: Backend = {
+        ...be,
+        name: 'native-unfused',
+        lstmForwardStep: undefined,
+        lstmBackwardStep: undefined,
+        gruForwardStep: undefined,
+        gruBackwardStep: undefined,
+      };
+      const rng = new Random(77);
+      const [n, T, F] = [24, 6, 2];
+      const x = { shape: [n, T, F], data: Float32Array.from({ length: n * T * F }, () => rng.normal()) };
+      const y = { shape: [n, 1], data: Float32Array.from({ length: n }, () => rng.normal()) };
+      const train = async (backend: Backend) => {
+        const layers: Layer[] = [
+          lstm({ units: 17, returnSequences: true }),
+          gru({ units: 5 }),
+          dense({ units: 1 }),
+        ];
+        const m = sequential(layers, { inputShape: [T, F], seed: 5, backend });
+        m.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'mse' });
+        const h = await m.fit(x, y, { epochs: 3, batchSize: 8, seed: 2 });
+        return { loss: h.history.loss, prediction: m.predict(x).data, weights: m.getWeights() };
+      };
+      const fused = await train(be);
+      const loops = await train(unfused);
+      expect(fused.loss).toEqual(loops.loss);
+      expectSameBits(
+        Float32Array.from(fused.prediction),
+        Float32Array.from(loops.prediction),
+        'predictions after training',
+      );
+      for (let i = 0; i < fused.weights.length; i++) {
+        expectSameBits(
+          Float32Array.from(fused.weights[i].data),
+          Float32Array.from(loops.weights[i].data),
+          fused.weights[i].name,
+        );
+      }
+    });
+
+    /** Each step's argument names, and a valid case for it (B = 2, U = 3). */
+    const steps: {
+      name: StepSpec<StepCase>['name'];
+      args: string[];
+      make: () => StepCase;
+      /** Where each array's blocks end: the shortest length it may have. */
+      ends: (p: StepCase) => Record<string, number>;
+    }[] = [
+      {
+        name: 'lstmForwardStep',
+        args: ['B', 'U', 'gates', 'zOff', 'c', 'sPrev', 'sOff', 'cAct', 'aOff', 'h'],
+        make: () => LSTM_FORWARD.make(new Random(1), 2, 3),
+        ends: (p) => ({
+          gates: +p.zOff + 24,
+          c: Math.max(+p.sPrev, +p.sOff) + 6,
+          cAct: +p.aOff + 6,
+          h: +p.sOff + 6,
+        }),
+      },
+      {
+        name: 'lstmBackwardStep',
+        args: [
+          'B',
+          'U',
+          'gates',
+          'zOff',
+          'cAct',
+          'aOff',
+          'c',
+          'sPrev',
+          'dh',
+          'dhOff',
+          'dhNext',
+          'dcNext',
+          'dz',
+        ],
+        make: () => LSTM_BACKWARD.make(new Random(2), 2, 3),
+        ends: (p) => ({
+          gates: +p.zOff + 24,
+          cAct: +p.aOff + 6,
+          c: +p.sPrev + 6,
+          dh: +p.dhOff + 6,
+          dhNext: 6,
+          dcNext: 6,
+          dz: +p.zOff + 24,
+        }),
+      },
+      {
+        name: 'gruForwardStep',
+        args: ['B', 'U', 'gates', 'mh', 'g', 'h', 'hp', 'ht'],
+        make: () => GRU_FORWARD.make(new Random(3), 2, 3),
+        ends: (p) => ({ gates: +p.g + 18, mh: +p.g + 18, h: Math.max(+p.hp, +p.ht) + 6 }),
+      },
+      {
+        name: 'gruBackwardStep',
+        args: ['B', 'U', 'gates', 'mh', 'g', 'h', 'hp', 'dh', 'dhNext', 'dMX', 'dMH'],
+        make: () => GRU_BACKWARD.make(new Random(4), 2, 3),
+        ends: (p) => ({
+          gates: +p.g + 18,
+          mh: +p.g + 18,
+          h: +p.hp + 6,
+          dh: +p.hp + 6,
+          dhNext: 6,
+          dMX: +p.g + 18,
+          dMH: +p.g + 18,
+        }),
+      },
+    ];
+
+    /** Calls the addon's step with the case's arguments, `replace` substituting some. */
+    const call = (name: string, args: string[], p: StepCase, replace: Record<string, unknown> = {}) => {
+      const fn = addon[name as keyof NativeAddon] as (...a: unknown[]) => void;
+      return () => fn(...args.map((a) => (a in replace ? replace[a] : p[a])));
+    };
+
+    it.each(steps)(
+      'the addon’s $name checks its arguments: one-line TypeError or RangeError naming the argument, nothing written',
+      ({ name, args, make, ends }) => {
+        expect(typeof addon[name as keyof NativeAddon]).toBe('function');
+        const p = make();
+        expect(call(name, args, copyCase(p))).not.toThrow();
+        const arrays = args.filter((a) => p[a] instanceof Float32Array);
+        const numbers = args.filter((a) => typeof p[a] === 'number');
+        for (const a of arrays) {
+          for (const bad of [Float64Array.from(p[a] as Float32Array), new Int32Array(40), [0, 1, 2], null]) {
+            expect(call(name, args, p, { [a]: bad })).toThrow(
+              new RegExp(`^seqcast_native: ${a} must be a Float32Array$`),
+            );
+            expect(call(name, args, p, { [a]: bad })).toThrow(TypeError);
+          }
+        }
+        for (const a of numbers) {
+          for (const bad of [-1, 0.5, NaN, Infinity]) {
+            expect(call(name, args, p, { [a]: bad })).toThrow(
+              new RegExp(`^seqcast_native: ${a} must be a non-negative integer`),
+            );
+            expect(call(name, args, p, { [a]: bad })).toThrow(RangeError);
+          }
+          expect(call(name, args, p, { [a]: '1' })).toThrow(
+            new RegExp(`^seqcast_native: ${a} must be a number$`),
+          );
+        }
+        // each array exactly as long as its blocks need, then one element shorter: nothing is written
+        const end = ends(p);
+        expect(Object.keys(end).sort()).toEqual([...arrays].sort());
+        const tight = copyCase(p);
+        for (const a of arrays) tight[a] = (p[a] as Float32Array).slice(0, end[a]);
+        expect(call(name, args, copyCase(tight))).not.toThrow();
+        for (const a of arrays) {
+          const q = copyCase(tight);
+          q[a] = (tight[a] as Float32Array).slice(0, end[a] - 1);
+          const before = copyCase(q);
+          expect(call(name, args, q)).toThrow(new RegExp(`^seqcast_native: ${a} is out of range: [^\n]*$`));
+          expect(call(name, args, q)).toThrow(RangeError);
+          expectSameCase(q, before, `${name} with a short ${a}`);
+        }
+        expect(call(name, args, p, { U: 1000 })).toThrow(RangeError);
+        expect(call(name, args.slice(0, -1), p)).toThrow(
+          new RegExp(`^seqcast_native: ${name} takes ${args.length} arguments$`),
+        );
+        // B = 0 or U = 0: nothing to touch, nothing checked beyond the types
+        const empty = Object.fromEntries(arrays.map((a) => [a, new Float32Array(0)]));
+        expect(call(name, args, p, { ...empty, B: 0 })).not.toThrow();
+        expect(call(name, args, p, { ...empty, U: 0 })).not.toThrow();
+      },
+    );
+
+    it('a block the step writes may not overlap another of its blocks (same array or shared memory)', () => {
+      const p = LSTM_FORWARD.make(new Random(5), 2, 3);
+      const lstmF = ['B', 'U', 'gates', 'zOff', 'c', 'sPrev', 'sOff', 'cAct', 'aOff', 'h'];
+      const before = copyCase(p);
+      expect(call('lstmForwardStep', lstmF, p, { sOff: +p.sPrev + 5 })).toThrow(
+        /^seqcast_native: the blocks of c at sOff and c at sPrev overlap/,
+      );
+      expect(call('lstmForwardStep', lstmF, p, { sOff: +p.sPrev + 5 })).toThrow(RangeError);
+      expect(call('lstmForwardStep', lstmF, p, { cAct: p.h, aOff: p.sOff })).toThrow(
+        /cAct at aOff and h at sOff overlap/,
+      );
+      // cAct a view into gates' memory, over its last elements
+      const gates = p.gates as Float32Array;
+      const view = new Float32Array(gates.buffer, gates.byteOffset + 4 * (gates.length - 8), 8);
+      expect(call('lstmForwardStep', lstmF, p, { cAct: view, aOff: 0 })).toThrow(
+        /gates at zOff and cAct at aOff overlap/,
+      );
+      expectSameCase(p, before, 'lstmForwardStep after the rejected calls');
+      // adjacent blocks are fine
+      expect(call('lstmForwardStep', lstmF, copyCase(p), { sOff: +p.sPrev + 6 })).not.toThrow();
+      const q = GRU_BACKWARD.make(new Random(6), 2, 3);
+      const gruB = ['B', 'U', 'gates', 'mh', 'g', 'h', 'hp', 'dh', 'dhNext', 'dMX', 'dMH'];
+      expect(call('gruBackwardStep', gruB, q, { dMH: q.dMX })).toThrow(/dMX at g and dMH at g overlap/);
+      expect(call('gruBackwardStep', gruB, q, { dhNext: q.dh })).toThrow(/dhNext and dh at hp overlap/);
+    });
+
+    it('the backend’s steps take Float32Arrays only: anything else is a TypeError from the addon', () => {
+      const p = GRU_FORWARD.make(new Random(7), 2, 3);
+      const mh = Float64Array.from(p.mh as Float32Array);
+      expect(() =>
+        be.gruForwardStep!(2, 3, p.gates as Float32Array, mh, +p.g, p.h as Float32Array, +p.hp, +p.ht),
+      ).toThrow(/^seqcast_native: mh must be a Float32Array$/);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fused recurrent steps. Reference: the step in float64 from the same float32 inputs, each value
+// carrying the magnitude m that its float32 rounding errors scale with (a sum of |terms|, a product of
+// magnitudes, an activation's |value| plus |slope|·m of its input), so that a computation rounded to
+// float32 a handful of times lies within a few 2⁻²⁴·m of it.
+
+/** A float64 value and the scale of its float32 error. */
+interface V {
+  v: number;
+  m: number;
+}
+
+const EPS32 = 2 ** -24;
+const ONE: V = { v: 1, m: 1 };
+const inp = (x: number): V => ({ v: x, m: Math.abs(x) });
+const add = (a: V, b: V): V => ({ v: a.v + b.v, m: a.m + b.m });
+const sub = (a: V, b: V): V => ({ v: a.v - b.v, m: a.m + b.m });
+const mul = (a: V, b: V): V => ({ v: a.v * b.v, m: a.m * b.m });
+
+function sig(a: V): V {
+  const s = a.v >= 0 ? 1 / (1 + Math.exp(-a.v)) : Math.exp(a.v) / (1 + Math.exp(a.v));
+  return { v: s, m: s + s * (1 - s) * a.m };
+}
+
+function th(a: V): V {
+  const t = Math.tanh(a.v);
+  return { v: t, m: Math.abs(t) + (1 - t * t) * a.m };
+}
+
+/** σ' = y(1 − y) and tanh' = 1 − y² from a stored activation output y. */
+const dsig = (y: V): V => mul(y, sub(ONE, y));
+const dth = (y: V): V => sub(ONE, mul(y, y));
+
+/**
+ * |a − b| in units of 2⁻²⁴·m, with `floor` absolute allowed on top: 2⁻¹⁴⁰ by default (float32's subnormal
+ * spacing is 2⁻¹⁴⁹); the WebAssembly steps get 2⁻¹²⁶, float32's smallest normal number, because their
+ * sigmoid clamps its exponent and stays at about 3e-39 below x = −87.3, where the value is smaller still.
+ */
+function epsUnits(a: number, b: number, m: number, floor = 2 ** -140): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
+  return Math.abs(a - b) / (EPS32 * m + floor);
+}
+
+/** B and U covering the vector tails of every path (8 and 16 lanes; 4 and 8 doubles). */
+const STEP_SHAPES: [number, number][] = [1, 5].flatMap((B) =>
+  [1, 3, 8, 17, 64].map((U): [number, number] => [B, U]),
+);
+
+/** How far the steps may lie from the float64 reference, and from each other, in units of 2⁻²⁴·m. */
+const STEP_LIMIT = 4;
+
+/** A pre-activation: mostly moderate, some far into saturation, a few special values. */
+function preActivation(rng: Random): number {
+  const u = rng.uniform();
+  if (u < 0.6) return rng.normal() * 3;
+  if (u < 0.85) return rng.uniformRange(-25, 25);
+  if (u < 0.95) return rng.uniformRange(-120, 120);
+  return [0, -0, 1e-30, 0.0625, -0.0624, 90, -90, 200, -200][rng.int(9)];
+}
+
+const sigmoidOf = (x: number) =>
+  Math.fround(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const tanhOf = (x: number) => Math.fround(Math.tanh(x));
+
+/** A Float32Array of `length` sentinel values (what the step must leave alone). */
+function sentinels(length: number, rng: Random): Float32Array {
+  return Float32Array.from({ length }, () => rng.uniformRange(-7, 7));
+}
+
+function fillBlock(a: Float32Array, off: number, n: number, value: () => number): void {
+  for (let i = 0; i < n; i++) a[off + i] = value();
+}
+
+/** One output element the step writes and its reference. */
+interface Expected {
+  array: string;
+  index: number;
+  ref: V;
+  what: string;
+}
+
+/** A case of one step: its arrays (and numbers) by argument name. */
+type StepCase = Record<string, Float32Array | number>;
+
+interface StepSpec<T extends StepCase> {
+  name: 'lstmForwardStep' | 'lstmBackwardStep' | 'gruForwardStep' | 'gruBackwardStep';
+  /** Inputs at nonzero offsets, every array padded with sentinels. */
+  make(rng: Random, B: number, U: number): T;
+  /** The step on a copy of the case. */
+  run(be: Backend, p: T): T;
+  /** The layer's own loops for the same step (src/layers/lstm.ts, gru.ts), on a copy. */
+  unfused(be: Backend, p: T): T;
+  /** The outputs' references, and the [off, n) blocks written per array (any other array is read only). */
+  reference(p: T): { expected: Expected[]; written: Record<string, [number, number]> };
+}
+
+function copyCase<T extends StepCase>(p: T): T {
+  const out: StepCase = { ...p };
+  for (const [k, v] of Object.entries(out)) if (v instanceof Float32Array) out[k] = v.slice();
+  return out as T;
+}
+
+function arrayOf(p: StepCase, name: string): Float32Array {
+  const a = p[name];
+  if (!(a instanceof Float32Array)) throw new Error(`no array ${name}`);
+  return a;
+}
+
+/**
+ * q = the step's result on p: every expected output within STEP_LIMIT ε·m of float64, every other element
+ * of every array bit-identical to p's. Returns the worst distance in ε·m.
+ */
+function checkStep<T extends StepCase>(spec: StepSpec<T>, p: T, q: T, what: string, floor?: number): number {
+  const { expected, written } = spec.reference(p);
+  let worst = 0;
+  for (const e of expected) {
+    const got = arrayOf(q, e.array)[e.index];
+    const units = epsUnits(got, e.ref.v, e.ref.m, floor);
+    if (!(units <= STEP_LIMIT)) {
+      expect.fail(`${what}: ${e.what} = ${got}, float64 ${e.ref.v}: ${units} ε·m (m = ${e.ref.m})`);
+    }
+    worst = Math.max(worst, units);
+  }
+  for (const [name, value] of Object.entries(p)) {
+    if (!(value instanceof Float32Array)) continue;
+    const after = arrayOf(q, name);
+    const block = written[name];
+    for (let i = 0; i < value.length; i++) {
+      if (block !== undefined && i >= block[0] && i < block[0] + block[1]) continue;
+      if (!Object.is(after[i], value[i]))
+        expect.fail(`${what}: ${name}[${i}] outside the step's output was written`);
+    }
+  }
+  return worst;
+}
+
+/** Every output of a and b within STEP_LIMIT ε·m of each other; returns the worst distance. */
+function compareSteps<T extends StepCase>(spec: StepSpec<T>, p: T, a: T, b: T, what: string): number {
+  let worst = 0;
+  for (const e of spec.reference(p).expected) {
+    const [x, y] = [arrayOf(a, e.array)[e.index], arrayOf(b, e.array)[e.index]];
+    const units = epsUnits(x, y, e.ref.m, 2 ** -126);
+    if (!(units <= STEP_LIMIT))
+      expect.fail(`${what}: ${e.what} = ${x} and ${y}: ${units} ε·m (m = ${e.ref.m})`);
+    worst = Math.max(worst, units);
+  }
+  return worst;
+}
+
+interface LstmForwardCase extends StepCase {
+  B: number;
+  U: number;
+  gates: Float32Array;
+  zOff: number;
+  c: Float32Array;
+  sPrev: number;
+  sOff: number;
+  cAct: Float32Array;
+  aOff: number;
+  h: Float32Array;
+}
+
+const LSTM_FORWARD: StepSpec<LstmForwardCase> = {
+  name: 'lstmForwardStep',
+  make(rng, B, U) {
+    const n = B * U;
+    const [zOff, sPrev, aOff] = [5, 3, 6];
+    const sOff = sPrev + n + 2;
+    const gates = sentinels(zOff + 4 * n + 3, rng);
+    fillBlock(gates, zOff, 4 * n, () => preActivation(rng));
+    const c = sentinels(sOff + n + 4, rng);
+    fillBlock(c, sPrev, n, () => rng.normal() * 2);
+    const cAct = sentinels(aOff + n + 2, rng);
+    return { B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h: sentinels(sOff + n + 3, rng) };
+  },
+  run(be, p) {
+    const q = copyCase(p);
+    be.lstmForwardStep!(q.B, q.U, q.gates, q.zOff, q.c, q.sPrev, q.sOff, q.cAct, q.aOff, q.h);
+    return q;
+  },
+  unfused(be, p) {
+    const q = copyCase(p);
+    const { B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h } = q;
+    for (let b = 0; b < B; b++) {
+      const row = zOff + b * 4 * U;
+      be.activate('sigmoid', gates, row, 2 * U);
+      be.activate('tanh', gates, row + 2 * U, U);
+      be.activate('sigmoid', gates, row + 3 * U, U);
+    }
+    for (let b = 0; b < B; b++) {
+      const row = zOff + b * 4 * U;
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        const ct = gates[row + U + j] * c[sPrev + k] + gates[row + j] * gates[row + 2 * U + j];
+        c[sOff + k] = ct;
+        cAct[aOff + k] = ct;
+      }
+    }
+    be.activate('tanh', cAct, aOff, B * U);
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < U; j++) {
+        h[sOff + b * U + j] = gates[zOff + b * 4 * U + 3 * U + j] * cAct[aOff + b * U + j];
+      }
+    }
+    return q;
+  },
+  reference(p) {
+    const { B, U, gates, zOff, c, sPrev, sOff, aOff } = p;
+    const expected: Expected[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        const row = zOff + b * 4 * U;
+        const pre = [0, 1, 2, 3].map((t) => inp(gates[row + t * U + j]));
+        const gate = [sig(pre[0]), sig(pre[1]), th(pre[2]), sig(pre[3])];
+        gate.forEach((ref, t) =>
+          expected.push({
+            array: 'gates',
+            index: row + t * U + j,
+            ref,
+            what: `gate ${'ifgo'[t]}[${b}, ${j}]`,
+          }),
+        );
+        const ct = add(mul(gate[1], inp(c[sPrev + k])), mul(gate[0], gate[2]));
+        const ca = th(ct);
+        expected.push(
+          { array: 'c', index: sOff + k, ref: ct, what: `c[${b}, ${j}]` },
+          { array: 'cAct', index: aOff + k, ref: ca, what: `cAct[${b}, ${j}]` },
+          { array: 'h', index: sOff + k, ref: mul(gate[3], ca), what: `h[${b}, ${j}]` },
+        );
+      }
+    }
+    const n = B * U;
+    return { expected, written: { gates: [zOff, 4 * n], c: [sOff, n], cAct: [aOff, n], h: [sOff, n] } };
+  },
+};
+
+interface LstmBackwardCase extends StepCase {
+  B: number;
+  U: number;
+  gates: Float32Array;
+  zOff: number;
+  cAct: Float32Array;
+  aOff: number;
+  c: Float32Array;
+  sPrev: number;
+  dh: Float32Array;
+  dhOff: number;
+  dhNext: Float32Array;
+  dcNext: Float32Array;
+  dz: Float32Array;
+}
+
+const LSTM_BACKWARD: StepSpec<LstmBackwardCase> = {
+  name: 'lstmBackwardStep',
+  make(rng, B, U) {
+    const n = B * U;
+    const [zOff, aOff, sPrev, dhOff] = [3, 7, 2, 9];
+    const gates = sentinels(zOff + 4 * n + 2, rng);
+    for (let b = 0; b < B; b++) {
+      const row = zOff + b * 4 * U;
+      fillBlock(gates, row, 2 * U, () => sigmoidOf(preActivation(rng)));
+      fillBlock(gates, row + 2 * U, U, () => tanhOf(preActivation(rng)));
+      fillBlock(gates, row + 3 * U, U, () => sigmoidOf(preActivation(rng)));
+    }
+    const cAct = sentinels(aOff + n + 3, rng);
+    fillBlock(cAct, aOff, n, () => tanhOf(preActivation(rng)));
+    const c = sentinels(sPrev + n + 4, rng);
+    fillBlock(c, sPrev, n, () => rng.normal() * 2);
+    const dh = sentinels(dhOff + n + 1, rng);
+    fillBlock(dh, dhOff, n, () => rng.normal());
+    const dhNext = sentinels(n + 3, rng);
+    fillBlock(dhNext, 0, n, () => rng.normal());
+    const dcNext = sentinels(n + 2, rng);
+    fillBlock(dcNext, 0, n, () => rng.normal());
+    const dz = sentinels(zOff + 4 * n + 5, rng);
+    return { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz };
+  },
+  run(be, p) {
+    const q = copyCase(p);
+    const { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz } = q;
+    be.lstmBackwardStep!(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz);
+    return q;
+  },
+  unfused(be, p) {
+    const q = copyCase(p);
+    const { B, U, gates, zOff, cAct, aOff, c, sPrev, dhOff, dhNext, dcNext, dz } = q;
+    const dh = q.dh.slice(); // the layer's loops overwrite dh; the fused step leaves it alone
+    for (let b = 0; b < B; b++) {
+      const row = zOff + b * 4 * U;
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        const dhTotal = dh[dhOff + k] + dhNext[k];
+        dz[row + 3 * U + j] = dhTotal * cAct[aOff + k];
+        dh[dhOff + k] = dhTotal * gates[row + 3 * U + j];
+      }
+    }
+    be.activateBackward('tanh', cAct, aOff, dh, dhOff, B * U);
+    for (let b = 0; b < B; b++) {
+      const row = zOff + b * 4 * U;
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        const dc = dcNext[k] + dh[dhOff + k];
+        dz[row + j] = dc * gates[row + 2 * U + j];
+        dz[row + U + j] = dc * c[sPrev + k];
+        dz[row + 2 * U + j] = dc * gates[row + j];
+        dcNext[k] = dc * gates[row + U + j];
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      const row = zOff + b * 4 * U;
+      be.activateBackward('sigmoid', gates, row, dz, row, 2 * U);
+      be.activateBackward('tanh', gates, row + 2 * U, dz, row + 2 * U, U);
+      be.activateBackward('sigmoid', gates, row + 3 * U, dz, row + 3 * U, U);
+    }
+    return q;
+  },
+  reference(p) {
+    const { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext } = p;
+    const expected: Expected[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        const row = zOff + b * 4 * U;
+        const [i, f, g, o] = [0, 1, 2, 3].map((t) => inp(gates[row + t * U + j]));
+        const ca = inp(cAct[aOff + k]);
+        const dhTotal = add(inp(dh[dhOff + k]), inp(dhNext[k]));
+        const dc = add(inp(dcNext[k]), mul(mul(dhTotal, o), dth(ca)));
+        expected.push(
+          { array: 'dz', index: row + j, ref: mul(mul(dc, g), dsig(i)), what: `dz_i[${b}, ${j}]` },
+          {
+            array: 'dz',
+            index: row + U + j,
+            ref: mul(mul(dc, inp(c[sPrev + k])), dsig(f)),
+            what: `dz_f[${b}, ${j}]`,
+          },
+          { array: 'dz', index: row + 2 * U + j, ref: mul(mul(dc, i), dth(g)), what: `dz_g[${b}, ${j}]` },
+          {
+            array: 'dz',
+            index: row + 3 * U + j,
+            ref: mul(mul(dhTotal, ca), dsig(o)),
+            what: `dz_o[${b}, ${j}]`,
+          },
+          { array: 'dcNext', index: k, ref: mul(dc, f), what: `dcNext[${b}, ${j}]` },
+        );
+      }
+    }
+    return { expected, written: { dz: [zOff, 4 * B * U], dcNext: [0, B * U] } };
+  },
+};
+
+interface GruForwardCase extends StepCase {
+  B: number;
+  U: number;
+  gates: Float32Array;
+  mh: Float32Array;
+  g: number;
+  h: Float32Array;
+  hp: number;
+  ht: number;
+}
+
+const GRU_FORWARD: StepSpec<GruForwardCase> = {
+  name: 'gruForwardStep',
+  make(rng, B, U) {
+    const n = B * U;
+    const [g, hp] = [4, 3];
+    const ht = hp + n + 1;
+    const gates = sentinels(g + 3 * n + 3, rng);
+    fillBlock(gates, g, 3 * n, () => preActivation(rng) / 2);
+    const mh = sentinels(g + 3 * n + 2, rng);
+    fillBlock(mh, g, 3 * n, () => preActivation(rng) / 2);
+    const h = sentinels(ht + n + 2, rng);
+    fillBlock(h, hp, n, () => tanhOf(rng.normal()));
+    return { B, U, gates, mh, g, h, hp, ht };
+  },
+  run(be, p) {
+    const q = copyCase(p);
+    be.gruForwardStep!(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.ht);
+    return q;
+  },
+  unfused(be, p) {
+    const q = copyCase(p);
+    const { B, U, gates, mh, g, h, hp, ht } = q;
+    for (let b = 0; b < B; b++) {
+      const o = g + b * 3 * U;
+      for (let k = 0; k < 2 * U; k++) gates[o + k] += mh[o + k];
+      be.activate('sigmoid', gates, o, 2 * U);
+      for (let j = 0; j < U; j++) gates[o + 2 * U + j] += gates[o + U + j] * mh[o + 2 * U + j];
+      be.activate('tanh', gates, o + 2 * U, U);
+    }
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < U; j++) {
+        const z = gates[g + b * 3 * U + j];
+        h[ht + b * U + j] = z * h[hp + b * U + j] + (1 - z) * gates[g + b * 3 * U + 2 * U + j];
+      }
+    }
+    return q;
+  },
+  reference(p) {
+    const { B, U, gates, mh, g, h, hp, ht } = p;
+    const expected: Expected[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < U; j++) {
+        const o = g + b * 3 * U;
+        const [mx, mm] = [gates, mh].map((a) => [0, 1, 2].map((t) => inp(a[o + t * U + j])));
+        const z = sig(add(mx[0], mm[0]));
+        const r = sig(add(mx[1], mm[1]));
+        const hh = th(add(mx[2], mul(r, mm[2])));
+        const hNew = add(mul(z, inp(h[hp + b * U + j])), mul(sub(ONE, z), hh));
+        expected.push(
+          { array: 'gates', index: o + j, ref: z, what: `z[${b}, ${j}]` },
+          { array: 'gates', index: o + U + j, ref: r, what: `r[${b}, ${j}]` },
+          { array: 'gates', index: o + 2 * U + j, ref: hh, what: `hh[${b}, ${j}]` },
+          { array: 'h', index: ht + b * U + j, ref: hNew, what: `h[${b}, ${j}]` },
+        );
+      }
+    }
+    return { expected, written: { gates: [g, 3 * B * U], h: [ht, B * U] } };
+  },
+};
+
+interface GruBackwardCase extends StepCase {
+  B: number;
+  U: number;
+  gates: Float32Array;
+  mh: Float32Array;
+  g: number;
+  h: Float32Array;
+  hp: number;
+  dh: Float32Array;
+  dhNext: Float32Array;
+  dMX: Float32Array;
+  dMH: Float32Array;
+}
+
+const GRU_BACKWARD: StepSpec<GruBackwardCase> = {
+  name: 'gruBackwardStep',
+  make(rng, B, U) {
+    const n = B * U;
+    const [g, hp] = [6, 5];
+    const gates = sentinels(g + 3 * n + 2, rng);
+    for (let b = 0; b < B; b++) {
+      const o = g + b * 3 * U;
+      fillBlock(gates, o, 2 * U, () => sigmoidOf(preActivation(rng)));
+      fillBlock(gates, o + 2 * U, U, () => tanhOf(preActivation(rng)));
+    }
+    const mh = sentinels(g + 3 * n + 1, rng);
+    fillBlock(mh, g, 3 * n, () => rng.normal() * 2);
+    const h = sentinels(hp + n + 3, rng);
+    fillBlock(h, hp, n, () => tanhOf(rng.normal()));
+    const dh = sentinels(hp + n + 2, rng);
+    fillBlock(dh, hp, n, () => rng.normal());
+    const dhNext = sentinels(n + 4, rng);
+    fillBlock(dhNext, 0, n, () => rng.normal());
+    const dMX = sentinels(g + 3 * n + 3, rng);
+    return { B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH: sentinels(g + 3 * n + 2, rng) };
+  },
+  run(be, p) {
+    const q = copyCase(p);
+    be.gruBackwardStep!(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.dh, q.dhNext, q.dMX, q.dMH);
+    return q;
+  },
+  unfused(be, p) {
+    const q = copyCase(p);
+    const { B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH } = q;
+    for (let b = 0; b < B; b++) {
+      const o = g + b * 3 * U;
+      for (let j = 0; j < U; j++) {
+        const k = b * U + j;
+        const dht = dh[hp + k] + dhNext[k];
+        const z = gates[o + j];
+        dMX[o + j] = dht * (h[hp + k] - gates[o + 2 * U + j]);
+        dMX[o + 2 * U + j] = dht * (1 - z);
+        dhNext[k] = dht * z;
+      }
+      be.activateBackward('sigmoid', gates, o, dMX, o, U);
+      be.activateBackward('tanh', gates, o + 2 * U, dMX, o + 2 * U, U);
+    }
+    for (let b = 0; b < B; b++) {
+      const o = g + b * 3 * U;
+      for (let j = 0; j < U; j++) dMX[o + U + j] = dMX[o + 2 * U + j] * mh[o + 2 * U + j];
+      be.activateBackward('sigmoid', gates, o + U, dMX, o + U, U);
+      for (let k = 0; k < 2 * U; k++) dMH[o + k] = dMX[o + k];
+      for (let j = 0; j < U; j++) dMH[o + 2 * U + j] = dMX[o + 2 * U + j] * gates[o + U + j];
+    }
+    return q;
+  },
+  reference(p) {
+    const { B, U, gates, mh, g, h, hp, dh, dhNext } = p;
+    const expected: Expected[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < U; j++) {
+        const o = g + b * 3 * U;
+        const k = b * U + j;
+        const [z, r, hh] = [0, 1, 2].map((t) => inp(gates[o + t * U + j]));
+        const dht = add(inp(dh[hp + k]), inp(dhNext[k]));
+        const dzPre = mul(mul(dht, sub(inp(h[hp + k]), hh)), dsig(z));
+        const dhhPre = mul(mul(dht, sub(ONE, z)), dth(hh));
+        const drPre = mul(mul(dhhPre, inp(mh[o + 2 * U + j])), dsig(r));
+        for (const array of ['dMX', 'dMH']) {
+          expected.push(
+            { array, index: o + j, ref: dzPre, what: `${array} z[${b}, ${j}]` },
+            { array, index: o + U + j, ref: drPre, what: `${array} r[${b}, ${j}]` },
+          );
+        }
+        expected.push(
+          { array: 'dMX', index: o + 2 * U + j, ref: dhhPre, what: `dMX h[${b}, ${j}]` },
+          { array: 'dMH', index: o + 2 * U + j, ref: mul(dhhPre, r), what: `dMH h[${b}, ${j}]` },
+          { array: 'dhNext', index: k, ref: mul(dht, z), what: `dhNext[${b}, ${j}]` },
+        );
+      }
+    }
+    const n = B * U;
+    return { expected, written: { dMX: [g, 3 * n], dMH: [g, 3 * n], dhNext: [0, n] } };
+  },
+};
+
+/** Every Float32Array of two cases bit-identical. */
+function expectSameCase(actual: StepCase, expected: StepCase, what: string): void {
+  for (const [k, v] of Object.entries(actual)) {
+    if (v instanceof Float32Array) expectSameBits(v, arrayOf(expected, k), `${what}: ${k}`);
+  }
+}
+
+/** The tests of one fused step on one instruction-set path. */
+function fusedStepTests<T extends StepCase>(
+  be: NativeBackend,
+  isa: NativeIsa,
+  spec: StepSpec<T>,
+  seed: number,
+): void {
+  it(`${spec.name} is within ${STEP_LIMIT} ε·m of float64 on tail shapes, writes only its output blocks, and equals the layer's own loops bit for bit`, () => {
+    be.addon.setIsa(isa);
+    const rng = new Random(seed);
+    let worst = 0;
+    for (const [B, U] of STEP_SHAPES) {
+      const what = `${isa} ${spec.name} B=${B} U=${U}`;
+      const p = spec.make(rng, B, U);
+      const q = spec.run(be, p);
+      worst = Math.max(worst, checkStep(spec, p, q, what));
+      expectSameCase(q, spec.unfused(be, p), `${what} against the unfused loops`);
+    }
+    expect(worst).toBeGreaterThan(0); // the tolerance is not vacuous: roundings are seen
+  });
+
+  it.skipIf(be.addon.info().maxThreads < 2)(
+    `${spec.name} split over 2 threads gives the bits of 1 thread (and of the layer's loops), within ${STEP_LIMIT} ε·m of float64`,
+    () => {
+      be.addon.setIsa(isa);
+      // B·U = 16512: over 8192 units per thread, so every step is split (fused.cc), into 64 + 65 rows
+      const p = spec.make(new Random(seed + 2), 129, 128);
+      expect(be.addon.setThreads(1)).toBe(1);
+      const one = spec.run(be, p);
+      expect(be.addon.setThreads(2)).toBe(2);
+      const two = spec.run(be, p);
+      const what = `${isa} ${spec.name} B=129 U=128`;
+      expectSameCase(two, one, `${what}, 2 threads against 1`);
+      checkStep(spec, p, two, what);
+      expectSameCase(two, spec.unfused(be, p), `${what} against the unfused loops`);
+    },
+  );
+
+  it(`${spec.name} agrees with the WebAssembly backend's within ${STEP_LIMIT} ε·m`, () => {
+    be.addon.setIsa(isa);
+    const wasm = loadWasmBackend();
+    expect(wasm).not.toBeNull();
+    const rng = new Random(seed + 1);
+    for (const [B, U] of STEP_SHAPES) {
+      const what = `${isa} ${spec.name} B=${B} U=${U} against wasm`;
+      const p = spec.make(rng, B, U);
+      const w = spec.run(wasm!, p);
+      checkStep(spec, p, w, `${what} (the wasm step itself)`, 2 ** -126);
+      compareSteps(spec, p, spec.run(be, p), w, what);
+    }
   });
 }

@@ -1,12 +1,14 @@
 // seqcast native kernel: the Node-API binding (plain C API, no node-addon-api).
 //
-// Exports gemm, activate and activateBackward with the semantics of the Backend interface
+// Exports gemm, activate, activateBackward and the fused recurrent steps lstmForwardStep,
+// lstmBackwardStep, gruForwardStep and gruBackwardStep with the semantics of the Backend interface
 // (src/kernels/backend.ts), for Float32Array operands only, working on the arrays' memory in place;
 // plus info(), setThreads(n) and setIsa(name) for tests and benchmarks.
 #define NAPI_VERSION 8
 #include <node_api.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -226,6 +228,187 @@ napi_value ActivateBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The fused recurrent steps (fused.cc), with the arguments of the Backend methods of the same names.
+
+// One block a step reads or writes: `count` elements of `array` from `off` (the argument `at`, or 0).
+struct Block {
+  const char* array;
+  const char* at;  // nullptr: the block starts at 0
+  float* data;
+  int64_t length;
+  int64_t off;
+  double count;
+  bool written;
+};
+
+std::uintptr_t blockBegin(const Block& b) { return reinterpret_cast<std::uintptr_t>(b.data + b.off); }
+std::uintptr_t blockEnd(const Block& b) { return blockBegin(b) + static_cast<std::uintptr_t>(b.count) * 4; }
+
+// Checks, before anything is written, that every block lies inside its array and that no block written
+// shares memory with another block of the call (the kernels read their inputs through __restrict
+// pointers); one-line RangeError naming the argument otherwise.
+bool checkBlocks(napi_env env, const Block* blocks, int n) {
+  char msg[300];
+  for (int i = 0; i < n; ++i) {
+    const Block& b = blocks[i];
+    // off < 2^53 and length far below: a sum rounded in double still compares right with length (and once
+    // it passes, every index of the block fits easily in int64)
+    const double end = static_cast<double>(b.off) + b.count;
+    if (end > static_cast<double>(b.length)) {
+      if (b.at != nullptr) {
+        std::snprintf(msg, sizeof msg,
+                      "seqcast_native: %s is out of range: the step uses elements %lld .. %.0f (%s = %lld), but %s "
+                      "has %lld elements",
+                      b.array, static_cast<long long>(b.off), end - 1, b.at, static_cast<long long>(b.off), b.array,
+                      static_cast<long long>(b.length));
+      } else {
+        std::snprintf(msg, sizeof msg,
+                      "seqcast_native: %s is out of range: the step uses elements 0 .. %.0f, but %s has %lld "
+                      "elements",
+                      b.array, end - 1, b.array, static_cast<long long>(b.length));
+      }
+      return rangeError(env, msg);
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    if (!blocks[i].written) continue;
+    for (int j = 0; j < n; ++j) {
+      if (j == i || (blocks[j].written && j < i)) continue;  // each pair of written blocks once
+      const Block& w = blocks[i];
+      const Block& o = blocks[j];
+      if (blockBegin(w) < blockEnd(o) && blockBegin(o) < blockEnd(w)) {
+        std::snprintf(msg, sizeof msg,
+                      "seqcast_native: the blocks of %s%s%s and %s%s%s overlap: a block the step writes must not "
+                      "share memory with another of its blocks",
+                      w.array, w.at != nullptr ? " at " : "", w.at != nullptr ? w.at : "", o.array,
+                      o.at != nullptr ? " at " : "", o.at != nullptr ? o.at : "");
+        return rangeError(env, msg);
+      }
+    }
+  }
+  return true;
+}
+
+// Reads argc arguments, or throws "<name> takes <argc> arguments".
+bool getArgs(napi_env env, napi_callback_info info, const char* name, size_t want, napi_value* argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  if (argc < want) {
+    char msg[120];
+    std::snprintf(msg, sizeof msg, "seqcast_native: %s takes %zu arguments", name, want);
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", msg);
+    return false;
+  }
+  return true;
+}
+
+// B and U: non-negative integers (when either is 0 the step touches nothing).
+bool getShape(napi_env env, const napi_value* argv, int64_t* B, int64_t* U) {
+  return getIndex(env, argv[0], "B", B) && getIndex(env, argv[1], "U", U);
+}
+
+// lstmForwardStep(B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h)
+napi_value LstmForwardStep(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  if (!getArgs(env, info, "lstmForwardStep", 10, argv)) return nullptr;
+  int64_t B, U, zOff, sPrev, sOff, aOff, gLen, cLen, aLen, hLen;
+  float *gates, *c, *cAct, *h;
+  if (!getShape(env, argv, &B, &U) || !getFloat32(env, argv[2], "gates", &gates, &gLen) ||
+      !getIndex(env, argv[3], "zOff", &zOff) || !getFloat32(env, argv[4], "c", &c, &cLen) ||
+      !getIndex(env, argv[5], "sPrev", &sPrev) || !getIndex(env, argv[6], "sOff", &sOff) ||
+      !getFloat32(env, argv[7], "cAct", &cAct, &aLen) || !getIndex(env, argv[8], "aOff", &aOff) ||
+      !getFloat32(env, argv[9], "h", &h, &hLen)) {
+    return nullptr;
+  }
+  if (B == 0 || U == 0) return nullptr;
+  const double n = static_cast<double>(B) * static_cast<double>(U);
+  const Block blocks[] = {
+      {"gates", "zOff", gates, gLen, zOff, 4 * n, true}, {"c", "sPrev", c, cLen, sPrev, n, false},
+      {"c", "sOff", c, cLen, sOff, n, true},             {"cAct", "aOff", cAct, aLen, aOff, n, true},
+      {"h", "sOff", h, hLen, sOff, n, true},
+  };
+  if (!checkBlocks(env, blocks, 5)) return nullptr;
+  seqcast::lstmForwardStep({B, U, gates + zOff, c + sPrev, c + sOff, cAct + aOff, h + sOff});
+  return nullptr;
+}
+
+// lstmBackwardStep(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz)
+napi_value LstmBackwardStep(napi_env env, napi_callback_info info) {
+  napi_value argv[13];
+  if (!getArgs(env, info, "lstmBackwardStep", 13, argv)) return nullptr;
+  int64_t B, U, zOff, aOff, sPrev, dhOff, gLen, aLen, cLen, dhLen, dnLen, dcLen, dzLen;
+  float *gates, *cAct, *c, *dh, *dhNext, *dcNext, *dz;
+  if (!getShape(env, argv, &B, &U) || !getFloat32(env, argv[2], "gates", &gates, &gLen) ||
+      !getIndex(env, argv[3], "zOff", &zOff) || !getFloat32(env, argv[4], "cAct", &cAct, &aLen) ||
+      !getIndex(env, argv[5], "aOff", &aOff) || !getFloat32(env, argv[6], "c", &c, &cLen) ||
+      !getIndex(env, argv[7], "sPrev", &sPrev) || !getFloat32(env, argv[8], "dh", &dh, &dhLen) ||
+      !getIndex(env, argv[9], "dhOff", &dhOff) || !getFloat32(env, argv[10], "dhNext", &dhNext, &dnLen) ||
+      !getFloat32(env, argv[11], "dcNext", &dcNext, &dcLen) || !getFloat32(env, argv[12], "dz", &dz, &dzLen)) {
+    return nullptr;
+  }
+  if (B == 0 || U == 0) return nullptr;
+  const double n = static_cast<double>(B) * static_cast<double>(U);
+  const Block blocks[] = {
+      {"gates", "zOff", gates, gLen, zOff, 4 * n, false}, {"cAct", "aOff", cAct, aLen, aOff, n, false},
+      {"c", "sPrev", c, cLen, sPrev, n, false},           {"dh", "dhOff", dh, dhLen, dhOff, n, false},
+      {"dhNext", nullptr, dhNext, dnLen, 0, n, false},     {"dcNext", nullptr, dcNext, dcLen, 0, n, true},
+      {"dz", "zOff", dz, dzLen, zOff, 4 * n, true},
+  };
+  if (!checkBlocks(env, blocks, 7)) return nullptr;
+  seqcast::lstmBackwardStep({B, U, gates + zOff, cAct + aOff, c + sPrev, dh + dhOff, dhNext, dcNext, dz + zOff});
+  return nullptr;
+}
+
+// gruForwardStep(B, U, gates, mh, g, h, hp, ht)
+napi_value GruForwardStep(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!getArgs(env, info, "gruForwardStep", 8, argv)) return nullptr;
+  int64_t B, U, g, hp, ht, gLen, mLen, hLen;
+  float *gates, *mh, *h;
+  if (!getShape(env, argv, &B, &U) || !getFloat32(env, argv[2], "gates", &gates, &gLen) ||
+      !getFloat32(env, argv[3], "mh", &mh, &mLen) || !getIndex(env, argv[4], "g", &g) ||
+      !getFloat32(env, argv[5], "h", &h, &hLen) || !getIndex(env, argv[6], "hp", &hp) ||
+      !getIndex(env, argv[7], "ht", &ht)) {
+    return nullptr;
+  }
+  if (B == 0 || U == 0) return nullptr;
+  const double n = static_cast<double>(B) * static_cast<double>(U);
+  const Block blocks[] = {
+      {"gates", "g", gates, gLen, g, 3 * n, true}, {"mh", "g", mh, mLen, g, 3 * n, false},
+      {"h", "hp", h, hLen, hp, n, false},           {"h", "ht", h, hLen, ht, n, true},
+  };
+  if (!checkBlocks(env, blocks, 4)) return nullptr;
+  seqcast::gruForwardStep({B, U, gates + g, mh + g, h + hp, h + ht});
+  return nullptr;
+}
+
+// gruBackwardStep(B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH)
+napi_value GruBackwardStep(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!getArgs(env, info, "gruBackwardStep", 11, argv)) return nullptr;
+  int64_t B, U, g, hp, gLen, mLen, hLen, dhLen, dnLen, dxLen, dmLen;
+  float *gates, *mh, *h, *dh, *dhNext, *dMX, *dMH;
+  if (!getShape(env, argv, &B, &U) || !getFloat32(env, argv[2], "gates", &gates, &gLen) ||
+      !getFloat32(env, argv[3], "mh", &mh, &mLen) || !getIndex(env, argv[4], "g", &g) ||
+      !getFloat32(env, argv[5], "h", &h, &hLen) || !getIndex(env, argv[6], "hp", &hp) ||
+      !getFloat32(env, argv[7], "dh", &dh, &dhLen) || !getFloat32(env, argv[8], "dhNext", &dhNext, &dnLen) ||
+      !getFloat32(env, argv[9], "dMX", &dMX, &dxLen) || !getFloat32(env, argv[10], "dMH", &dMH, &dmLen)) {
+    return nullptr;
+  }
+  if (B == 0 || U == 0) return nullptr;
+  const double n = static_cast<double>(B) * static_cast<double>(U);
+  const Block blocks[] = {
+      {"gates", "g", gates, gLen, g, 3 * n, false}, {"mh", "g", mh, mLen, g, 3 * n, false},
+      {"h", "hp", h, hLen, hp, n, false},            {"dh", "hp", dh, dhLen, hp, n, false},
+      {"dhNext", nullptr, dhNext, dnLen, 0, n, true}, {"dMX", "g", dMX, dxLen, g, 3 * n, true},
+      {"dMH", "g", dMH, dmLen, g, 3 * n, true},
+  };
+  if (!checkBlocks(env, blocks, 7)) return nullptr;
+  seqcast::gruBackwardStep({B, U, gates + g, mh + g, h + hp, dh + hp, dhNext, dMX + g, dMH + g});
+  return nullptr;
+}
+
 bool setProp(napi_env env, napi_value obj, const char* key, napi_value v) {
   return napi_set_named_property(env, obj, key, v) == napi_ok;
 }
@@ -298,6 +481,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"activate", nullptr, Activate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"activateBackward", nullptr, ActivateBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lstmForwardStep", nullptr, LstmForwardStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lstmBackwardStep", nullptr, LstmBackwardStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gruForwardStep", nullptr, GruForwardStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gruBackwardStep", nullptr, GruBackwardStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

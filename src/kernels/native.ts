@@ -1,7 +1,9 @@
 /**
  * The optional native backend: the C++ Node-API addon built from native/ (`node scripts/build-native.mjs`),
- * with an AVX-512 / AVX2 / portable GEMM and vectorised activations, for Float32Array data. Any call with
- * another array type (Float64Array) goes to the plain JavaScript backend, so the backend is always correct.
+ * with an AVX-512 / AVX2 / portable GEMM, vectorised activations and the fused LSTM and GRU steps, for
+ * Float32Array data, in place. A product or activation with another array type (Float64Array) goes to the
+ * plain JavaScript backend, so those are always correct; the fused steps take Float32Arrays only (the layers
+ * use them for float32 models only; see addFusedSteps).
  *
  * This file is bundled for the browser too: it has no static `node:` import, reaches `node:fs` and
  * `node:url` through `process.getBuiltinModule` (Node ≥ 20.16) and returns null wherever that, the addon
@@ -55,6 +57,60 @@ export interface NativeAddon {
     dx: Float32Array,
     dxOff: number,
     n: number,
+  ): void;
+  /**
+   * The fused recurrent steps, with the arguments of the Backend methods of the same names (every array a
+   * Float32Array). Optional: an addon built before them lacks them, and the backend then has no fused steps.
+   */
+  lstmForwardStep?(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    zOff: number,
+    c: Float32Array,
+    sPrev: number,
+    sOff: number,
+    cAct: Float32Array,
+    aOff: number,
+    h: Float32Array,
+  ): void;
+  lstmBackwardStep?(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    zOff: number,
+    cAct: Float32Array,
+    aOff: number,
+    c: Float32Array,
+    sPrev: number,
+    dh: Float32Array,
+    dhOff: number,
+    dhNext: Float32Array,
+    dcNext: Float32Array,
+    dz: Float32Array,
+  ): void;
+  gruForwardStep?(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    mh: Float32Array,
+    g: number,
+    h: Float32Array,
+    hp: number,
+    ht: number,
+  ): void;
+  gruBackwardStep?(
+    B: number,
+    U: number,
+    gates: Float32Array,
+    mh: Float32Array,
+    g: number,
+    h: Float32Array,
+    hp: number,
+    dh: Float32Array,
+    dhNext: Float32Array,
+    dMX: Float32Array,
+    dMH: Float32Array,
   ): void;
   info(): NativeInfo;
   /** Uses n threads from now on (clamped to 1 … maxThreads); returns the count in use. For tests. */
@@ -144,7 +200,7 @@ function findAddon(): NativeAddon | null {
 }
 
 function makeBackend(addon: NativeAddon): NativeBackend {
-  return {
+  const backend: NativeBackend = {
     name: 'native',
     addon,
     gemm(
@@ -189,4 +245,51 @@ function makeBackend(addon: NativeAddon): NativeBackend {
       }
     },
   };
+  addFusedSteps(backend, addon);
+  return backend;
+}
+
+/**
+ * The addon's fused recurrent steps, when it has them (an addon built before them does not). They take
+ * Float32Arrays only: there is no JavaScript step to hand another array type to, and none is needed, since
+ * the layers call fused steps only for float32 models (`resolveBackend` gives float64 ones the JavaScript
+ * backend). Any other array makes the addon throw a TypeError naming the argument.
+ */
+function addFusedSteps(backend: NativeBackend, addon: NativeAddon): void {
+  const { lstmForwardStep, lstmBackwardStep, gruForwardStep, gruBackwardStep } = addon;
+  if (lstmForwardStep !== undefined) {
+    backend.lstmForwardStep = (B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h) =>
+      lstmForwardStep(B, U, f32(gates), zOff, f32(c), sPrev, sOff, f32(cAct), aOff, f32(h));
+  }
+  if (lstmBackwardStep !== undefined) {
+    backend.lstmBackwardStep = (B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz) =>
+      lstmBackwardStep(
+        B,
+        U,
+        f32(gates),
+        zOff,
+        f32(cAct),
+        aOff,
+        f32(c),
+        sPrev,
+        f32(dh),
+        dhOff,
+        f32(dhNext),
+        f32(dcNext),
+        f32(dz),
+      );
+  }
+  if (gruForwardStep !== undefined) {
+    backend.gruForwardStep = (B, U, gates, mh, g, h, hp, ht) =>
+      gruForwardStep(B, U, f32(gates), f32(mh), g, f32(h), hp, ht);
+  }
+  if (gruBackwardStep !== undefined) {
+    backend.gruBackwardStep = (B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH) =>
+      gruBackwardStep(B, U, f32(gates), f32(mh), g, f32(h), hp, f32(dh), f32(dhNext), f32(dMX), f32(dMH));
+  }
+}
+
+/** For the type checker only: the addon itself rejects any array that is not a Float32Array. */
+function f32(a: FloatArray): Float32Array {
+  return a as Float32Array;
 }

@@ -81,14 +81,14 @@ let composite: Backend | null | undefined;
 const FUSED_STEPS = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
 
 /**
- * The native products and activations, with the fused recurrent steps the native addon lacks taken from the
- * WebAssembly kernels (they are elementwise and cheap to hand over; measured in bench/NOTES.md).
+ * The native backend. Its addon computes the fused recurrent steps itself, in place (native/src/fused.cc),
+ * so with a current build nothing is added here and the WebAssembly module is never compiled for it.
  *
- * The WebAssembly module is loaded when a layer first asks for a fused step (the steps are getters), not
- * here: a model without LSTM or GRU layers never needs it. (Loading it raises the resident size by about
- * 5 MB at that moment, but a whole W1 run peaked only 0.2 MB lower without it, medians of 5: the training
- * that follows touches most of those pages anyway; bench/NOTES.md.) Where it cannot load, the getters
- * answer undefined and the layers take their unfused path, as with any backend without fused steps.
+ * An addon built before the fused steps existed lacks them; only then is each missing step taken from the
+ * WebAssembly kernels, which copy the operands into their memory and back on every step. That module is
+ * loaded when a layer first asks for such a step (the steps are getters), not here: a model without LSTM
+ * or GRU layers never needs it. Where it cannot load, the getters answer undefined and the layers take
+ * their unfused path, as with any backend without fused steps.
  */
 function nativeWithFusedSteps(): Backend | null {
   if (composite === undefined) {
