@@ -683,6 +683,15 @@ function nativeSuite(be: NativeBackend): void {
       const g = Float32Array.from([0.5, -2]);
       addon.activate(3, g, 0, 2); // the code of relu
       expect(Array.from(g)).toEqual([0.5, 0]);
+      // too few arguments: one TypeError naming the function and its arity
+      const loose = addon as unknown as Record<string, (...a: unknown[]) => void>;
+      expect(() => loose.gemm(false, false, 2, 2, 1, f, 0, 1, f, 0, 2, f, 0, 2)).toThrow(
+        /^seqcast_native: gemm takes 15 arguments$/,
+      );
+      expect(() => loose.activate('tanh', f, 0)).toThrow(/^seqcast_native: activate takes 4 arguments$/);
+      expect(() => loose.activateBackward('tanh', f, 0, f, 0)).toThrow(
+        /^seqcast_native: activateBackward takes 6 arguments$/,
+      );
     });
   });
 

@@ -131,14 +131,22 @@ bool checkMatrix(napi_env env, const char* name, const char* ldName, int64_t off
   return true;
 }
 
-napi_value Gemm_(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
-  napi_value argv[15];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 15) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "seqcast_native: gemm takes 15 arguments");
-    return nullptr;
+// Reads argc arguments, or throws "<name> takes <argc> arguments".
+bool getArgs(napi_env env, napi_callback_info info, const char* name, size_t want, napi_value* argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  if (argc < want) {
+    char msg[120];
+    std::snprintf(msg, sizeof msg, "seqcast_native: %s takes %zu arguments", name, want);
+    napi_throw_type_error(env, "ERR_MISSING_ARGS", msg);
+    return false;
   }
+  return true;
+}
+
+napi_value Gemm_(napi_env env, napi_callback_info info) {
+  napi_value argv[15];
+  if (!getArgs(env, info, "gemm", 15, argv)) return nullptr;
   Gemm g{};
   int64_t M, N, K, aOff, lda, bOff, ldb, cOff, ldc, aLen, bLen, cLen;
   float *A, *B, *C;
@@ -188,13 +196,8 @@ bool checkRange(napi_env env, const char* name, int64_t off, int64_t n, int64_t 
 }
 
 napi_value Activate(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 4) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "seqcast_native: activate takes 4 arguments");
-    return nullptr;
-  }
+  if (!getArgs(env, info, "activate", 4, argv)) return nullptr;
   int act;
   float* x;
   int64_t len, off, n;
@@ -208,13 +211,8 @@ napi_value Activate(napi_env env, napi_callback_info info) {
 }
 
 napi_value ActivateBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc < 6) {
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", "seqcast_native: activateBackward takes 6 arguments");
-    return nullptr;
-  }
+  if (!getArgs(env, info, "activateBackward", 6, argv)) return nullptr;
   int act;
   float *y, *dx;
   int64_t yLen, dxLen, yOff, dxOff, n;
@@ -286,19 +284,6 @@ bool checkBlocks(napi_env env, const Block* blocks, int n) {
         return rangeError(env, msg);
       }
     }
-  }
-  return true;
-}
-
-// Reads argc arguments, or throws "<name> takes <argc> arguments".
-bool getArgs(napi_env env, napi_callback_info info, const char* name, size_t want, napi_value* argv) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
-  if (argc < want) {
-    char msg[120];
-    std::snprintf(msg, sizeof msg, "seqcast_native: %s takes %zu arguments", name, want);
-    napi_throw_type_error(env, "ERR_MISSING_ARGS", msg);
-    return false;
   }
   return true;
 }
