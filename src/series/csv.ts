@@ -10,7 +10,7 @@
 import Papa from 'papaparse';
 import { SeqcastError } from '../errors.js';
 import type { IndexKind } from './frequency.js';
-import { formatIndexValue, parseIsoDate, permute, sortOrder } from './frequency.js';
+import { dateIndex, formatIndexValue, permute, sortOrder } from './frequency.js';
 import type { MissingPolicy, Series } from './series.js';
 import { MISSING_POLICIES, fillColumns, rejectUnknownKeys, seriesFromParts } from './series.js';
 
@@ -99,9 +99,19 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
 
   const dateTexts = data.map((record) => record[datePosition].trim());
   const kind = indexKind(dateTexts[0], rows[0], dateColumn, what);
-  const index = new Float64Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    index[i] = parseIndexText(dateTexts[i], kind, rows[i], rows[0], dateColumn, what);
+  let index: Float64Array;
+  let utcOffset: number | undefined;
+  if (kind === 'date') {
+    ({ index, utcOffset } = dateIndex(dateTexts, (i) =>
+      dateTexts[i] === ''
+        ? emptyDate(rows[i], dateColumn, what)
+        : notADate(dateTexts[i], rows[i], dateColumn, what),
+    ));
+  } else {
+    index = new Float64Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      index[i] = parseIntegerIndex(dateTexts[i], rows[i], rows[0], dateColumn, what);
+    }
   }
 
   const missing: { row: number; text: string }[] = [];
@@ -140,7 +150,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
   if (missing.length > 0 && policy !== 'error' && policy !== 'keep') {
     const sortedRows = order.map((i) => rows[i]);
     const rowName = (i: number): string =>
-      `row ${sortedRows[i]} (${formatIndexValue(sorted.index[i], kind)})`;
+      `row ${sortedRows[i]} (${formatIndexValue(sorted.index[i], kind, utcOffset)})`;
     sorted = fillColumns(sorted.index, sorted.columns, names, policy, rowName, what);
   }
   return seriesFromParts({
@@ -149,6 +159,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
     names,
     columns: sorted.columns,
     source: options.source,
+    ...(utcOffset !== undefined ? { utcOffset } : {}),
   });
 }
 
@@ -219,26 +230,22 @@ function indexKind(first: string, row: number, dateColumn: string, what: string)
   );
 }
 
-function parseIndexText(
+function notADate(text: string, row: number, dateColumn: string, what: string): SeqcastError {
+  return new SeqcastError(
+    'io',
+    `${what}: row ${row}, column '${dateColumn}': '${text}' is not an ISO date; write dates as YYYY-MM-DD ` +
+      `(e.g. 1950-01-31) or ISO date-times (1950-01-31T12:00:00Z)`,
+  );
+}
+
+function parseIntegerIndex(
   text: string,
-  kind: IndexKind,
   row: number,
   firstRow: number,
   dateColumn: string,
   what: string,
 ): number {
   if (text === '') throw emptyDate(row, dateColumn, what);
-  if (kind === 'date') {
-    const ms = parseIsoDate(text);
-    if (ms === undefined) {
-      throw new SeqcastError(
-        'io',
-        `${what}: row ${row}, column '${dateColumn}': '${text}' is not an ISO date; write dates as YYYY-MM-DD ` +
-          `(e.g. 1950-01-31) or ISO date-times (1950-01-31T12:00:00Z)`,
-      );
-    }
-    return ms;
-  }
   const v = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(v)) {
     throw new SeqcastError(

@@ -66,34 +66,87 @@ export function weekday(d: number): number {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
+/** An ISO date or date-time read as written: its wall-clock time, and its UTC offset when it names one. */
+export interface IsoDateTime {
+  /** The wall-clock time in milliseconds, counted as if it were UTC (a plain date is its midnight). */
+  readonly wallClock: number;
+  /** The offset it names, in minutes east of UTC (`Z` is 0); `undefined` when it names none. */
+  readonly offset: number | undefined;
+}
+
 /**
- * UTC milliseconds of an ISO date `YYYY-MM-DD` (midnight UTC) or date-time `YYYY-MM-DDTHH:MM[:SS[.sss]]`
- * with an optional `Z` or `±HH:MM` offset (none means UTC, so a file means the same on every machine);
- * `undefined` when the text is not one, or names a day that does not exist (2023-02-30).
+ * An ISO date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM[:SS[.sss]]` with an optional `Z` or `±HH:MM`
+ * offset, as written; `undefined` when the text is not one, or names a day that does not exist (2023-02-30).
  */
-export function parseIsoDate(text: string): number | undefined {
+export function parseIsoDateTime(text: string): IsoDateTime | undefined {
   const m = ISO.exec(text);
   if (m === null) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
   let ms = daysFromCivil(y, mo, d) * DAY_MS;
-  if (m[4] === undefined) return ms;
+  if (m[4] === undefined) return { wallClock: ms, offset: undefined };
   const [h, min, s] = [Number(m[4]), Number(m[5]), m[6] === undefined ? 0 : Number(m[6])];
   if (h > 23 || min > 59 || s > 59) return undefined;
   const fraction = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   ms += ((h * 60 + min) * 60 + s) * 1000 + fraction;
-  if (m[8] !== undefined && m[8] !== 'Z') {
-    const sign = m[8][0] === '-' ? -1 : 1;
-    const [oh, om] = [Number(m[8].slice(1, 3)), Number(m[8].slice(4, 6))];
-    if (oh > 23 || om > 59) return undefined;
-    ms -= sign * (oh * 60 + om) * 60_000;
-  }
-  return ms;
+  if (m[8] === undefined) return { wallClock: ms, offset: undefined };
+  if (m[8] === 'Z') return { wallClock: ms, offset: 0 };
+  const sign = m[8][0] === '-' ? -1 : 1;
+  const [oh, om] = [Number(m[8].slice(1, 3)), Number(m[8].slice(4, 6))];
+  if (oh > 23 || om > 59) return undefined;
+  return { wallClock: ms, offset: sign * (oh * 60 + om) };
 }
 
-/** `YYYY-MM-DD` for a midnight, the full ISO date-time otherwise; integers as themselves. */
-export function formatIndexValue(value: number, kind: IndexKind): string {
+/**
+ * UTC milliseconds of an ISO date or date-time (see `parseIsoDateTime`); no offset means UTC, so a file means
+ * the same on every machine. `undefined` when the text is not one.
+ */
+export function parseIsoDate(text: string): number | undefined {
+  const t = parseIsoDateTime(text);
+  return t === undefined ? undefined : t.wallClock - (t.offset ?? 0) * 60_000;
+}
+
+/**
+ * The index of a date column: when every value names the same non-zero UTC offset (a monthly series written
+ * as `1949-01-01T00:00:00+05:00`, …), the wall-clock times, with that offset kept for the labels, so the
+ * calendar (months, days) is read where the data was written, as pandas does for a fixed-offset time zone.
+ * Otherwise (no offsets, `Z`, or offsets that differ, as across a daylight-saving change) the UTC instants.
+ * `rowName(i)` names value `i` in messages; `bad(i)` is the error for a value that is not an ISO date.
+ */
+export function dateIndex(
+  texts: readonly string[],
+  bad: (i: number) => SeqcastError,
+): { index: Float64Array; utcOffset: number | undefined } {
+  const parsed = texts.map((text, i) => {
+    const t = parseIsoDateTime(text);
+    if (t === undefined) throw bad(i);
+    return t;
+  });
+  const first = parsed[0].offset;
+  const shared =
+    first !== undefined && first !== 0 && parsed.every((t) => t.offset === first) ? first : undefined;
+  const index = new Float64Array(parsed.length);
+  for (let i = 0; i < parsed.length; i++) {
+    const t = parsed[i];
+    index[i] = shared !== undefined ? t.wallClock : t.wallClock - (t.offset ?? 0) * 60_000;
+  }
+  return { index, utcOffset: shared };
+}
+
+/**
+ * `YYYY-MM-DD` for a midnight, the full ISO date-time otherwise; integers as themselves. With a UTC offset
+ * (minutes; see `dateIndex`) the value is a wall-clock time there, written as a date-time with the offset,
+ * `1949-01-01T00:00:00+05:00`, so the label reads back to the same instant.
+ */
+export function formatIndexValue(value: number, kind: IndexKind, utcOffset?: number): string {
   if (kind === 'integer') return String(value);
+  if (utcOffset !== undefined) {
+    const iso = new Date(value).toISOString(); // the wall-clock time, written as if it were UTC
+    const ms = value % 1000 === 0 ? iso.slice(0, 19) : iso.slice(0, 23);
+    const a = Math.abs(utcOffset);
+    const hhmm = `${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+    return `${ms}${utcOffset < 0 ? '-' : '+'}${hhmm}`;
+  }
   if (value % DAY_MS !== 0) return new Date(value).toISOString();
   const [y, m, d] = civilFromDays(value / DAY_MS);
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
@@ -184,7 +237,7 @@ export function nextLabels(series: Series, n: number): string[] {
   const last = series.index[series.length - 1];
   const out: string[] = [];
   if (unit === 'step') {
-    for (let k = 1; k <= n; k++) out.push(formatIndexValue(last + k * step, series.kind));
+    for (let k = 1; k <= n; k++) out.push(formatIndexValue(last + k * step, series.kind, series.utcOffset));
     return out;
   }
   const lastDay = last / DAY_MS;
@@ -192,7 +245,9 @@ export function nextLabels(series: Series, n: number): string[] {
   if (months !== undefined) {
     const monthEnd = allMonthEnds(Array.from(series.index, (ms) => ms / DAY_MS));
     for (let k = 1; k <= n; k++)
-      out.push(formatIndexValue(addMonths(lastDay, k * step * months, monthEnd) * DAY_MS, 'date'));
+      out.push(
+        formatIndexValue(addMonths(lastDay, k * step * months, monthEnd) * DAY_MS, 'date', series.utcOffset),
+      );
     return out;
   }
   let day = lastDay;
@@ -205,7 +260,7 @@ export function nextLabels(series: Series, n: number): string[] {
     } else {
       day += unit === 'week' ? 7 * step : step;
     }
-    out.push(formatIndexValue(day * DAY_MS, 'date'));
+    out.push(formatIndexValue(day * DAY_MS, 'date', series.utcOffset));
   }
   return out;
 }
@@ -249,10 +304,18 @@ export function approximateDays(f: Frequency, kind: IndexKind): number {
   return perUnit[f.unit] * f.step;
 }
 
-/** The index value of an ISO date string or a safe integer, per `kind`; `undefined` when it is not one. */
-export function parseIndexValue(value: unknown, kind: IndexKind): number | undefined {
-  if (kind === 'date') return typeof value === 'string' ? parseIsoDate(value) : undefined;
-  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+/**
+ * The index value of an ISO date string or a safe integer, per `kind`; `undefined` when it is not one. For a
+ * series on wall-clock times at `utcOffset` (see `dateIndex`), a date-time with another offset is moved to
+ * that offset's wall clock, and one without an offset is read as wall-clock time there.
+ */
+export function parseIndexValue(value: unknown, kind: IndexKind, utcOffset?: number): number | undefined {
+  if (kind === 'integer') return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (utcOffset === undefined) return parseIsoDate(value);
+  const t = parseIsoDateTime(value);
+  if (t === undefined) return undefined;
+  return t.offset === undefined ? t.wallClock : t.wallClock + (utcOffset - t.offset) * 60_000;
 }
 
 /**

@@ -3,7 +3,14 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Frequency, IndexKind } from './frequency.js';
-import { formatIndexValue, inferFrequency, parseIndexValue, permute, sortOrder } from './frequency.js';
+import {
+  dateIndex,
+  formatIndexValue,
+  inferFrequency,
+  parseIndexValue,
+  permute,
+  sortOrder,
+} from './frequency.js';
 import type { ResampleHow, ResampleUnit } from './resample.js';
 import { resampleColumns } from './resample.js';
 
@@ -18,6 +25,11 @@ export interface SeriesParts {
   readonly columns: readonly Float64Array[];
   readonly frequency?: Frequency;
   readonly source?: string;
+  /**
+   * For a date index written with one UTC offset in every row (minutes east of UTC): the index holds the
+   * wall-clock times there and labels carry the offset (see `dateIndex`). Absent: UTC.
+   */
+  readonly utcOffset?: number;
 }
 
 export interface MissingValue {
@@ -35,7 +47,8 @@ let construct: (parts: SeriesParts) => Series;
  * Invariants, checked when a Series is made (`Series.fromColumns`, `readCsv`) and kept by every method:
  * - it has at least one row and one column, and column names are unique and non-empty;
  * - the index is strictly increasing, so sorted and free of duplicates. Kind `'date'`: UTC milliseconds,
- *   the midnight of the day for a plain date. Kind `'integer'`: safe integers;
+ *   the midnight of the day for a plain date (or the wall-clock times at `utcOffset`, when the data names one
+ *   offset in every row). Kind `'integer'`: safe integers;
  * - every column holds exactly `length` values;
  * - values are finite, or NaN where a value is explicitly missing (an empty CSV field, a `null`) and no
  *   missing-value policy has been applied yet. ±Infinity is never stored.
@@ -51,6 +64,8 @@ export class Series {
   readonly frequency: Frequency;
   /** Where the data came from (a file name), for messages. */
   readonly source: string | undefined;
+  /** The UTC offset (minutes) every date of the data named, whose wall clock the index holds; see SeriesParts. */
+  readonly utcOffset: number | undefined;
   readonly #columns: readonly Float64Array[];
 
   static {
@@ -64,6 +79,7 @@ export class Series {
     this.names = Object.freeze([...parts.names]);
     this.#columns = [...parts.columns];
     this.source = parts.source;
+    this.utcOffset = parts.utcOffset;
     this.frequency = parts.frequency ?? inferFrequency(parts.index, parts.kind);
   }
 
@@ -83,19 +99,26 @@ export class Series {
       throw new SeqcastError('shape', `${what}: index must be a non-empty array of ISO dates or integers`);
     }
     const kind: IndexKind = typeof raw[0] === 'number' ? 'integer' : 'date';
-    const index = new Float64Array(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const v = parseIndexValue(raw[i], kind);
-      if (v === undefined) {
-        throw new SeqcastError(
-          'config',
-          `${what}: index[${i}] is ${JSON.stringify(raw[i])}, but index[0] made this ` +
-            (kind === 'date'
-              ? `a date index: write every date as YYYY-MM-DD (or an ISO date-time such as 2020-01-31T12:00:00Z)`
-              : `an integer index: every value must be a safe integer`),
-        );
+    const badIndex = (i: number): SeqcastError =>
+      new SeqcastError(
+        'config',
+        `${what}: index[${i}] is ${JSON.stringify(raw[i])}, but index[0] made this ` +
+          (kind === 'date'
+            ? `a date index: write every date as YYYY-MM-DD (or an ISO date-time such as 2020-01-31T12:00:00Z)`
+            : `an integer index: every value must be a safe integer`),
+      );
+    let index: Float64Array;
+    let utcOffset: number | undefined;
+    if (kind === 'date') {
+      for (let i = 0; i < raw.length; i++) if (typeof raw[i] !== 'string') throw badIndex(i);
+      ({ index, utcOffset } = dateIndex(raw as readonly string[], badIndex));
+    } else {
+      index = new Float64Array(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const v = parseIndexValue(raw[i], kind);
+        if (v === undefined) throw badIndex(i);
+        index[i] = v;
       }
-      index[i] = v;
     }
     const names = Object.keys(input.columns ?? {});
     if (names.length === 0) {
@@ -134,6 +157,7 @@ export class Series {
       names,
       columns: columns.map((c) => permute(c, order)),
       source: input.source,
+      ...(utcOffset !== undefined ? { utcOffset } : {}),
     });
   }
 
@@ -154,11 +178,11 @@ export class Series {
         `label(): i must be an integer from 0 to ${this.length - 1} (got ${String(i)})`,
       );
     }
-    return formatIndexValue(this.index[i], this.kind);
+    return formatIndexValue(this.index[i], this.kind, this.utcOffset);
   }
 
   labels(): string[] {
-    return Array.from(this.index, (v) => formatIndexValue(v, this.kind));
+    return Array.from(this.index, (v) => formatIndexValue(v, this.kind, this.utcOffset));
   }
 
   /** The rows whose index lies in [from, to], both inclusive; bounds are ISO dates or integers. */
@@ -254,6 +278,7 @@ export class Series {
       columns: out.columns,
       frequency: { unit, step: 1 },
       source: this.source,
+      ...(this.utcOffset !== undefined ? { utcOffset: this.utcOffset } : {}),
     });
   }
 
@@ -265,6 +290,7 @@ export class Series {
       columns,
       frequency: this.frequency,
       source: this.source,
+      ...(this.utcOffset !== undefined ? { utcOffset: this.utcOffset } : {}),
     });
   }
 
@@ -281,7 +307,7 @@ export class Series {
   }
 
   #bound(value: string | number, which: string): number {
-    const v = parseIndexValue(value, this.kind);
+    const v = parseIndexValue(value, this.kind, this.utcOffset);
     if (v === undefined) {
       throw new SeqcastError(
         'config',

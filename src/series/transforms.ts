@@ -128,6 +128,7 @@ export function pctChange(series: Series, column: string): Series {
     columns: [getTransform('pctChange').forward(levels)],
     frequency: series.frequency,
     source: series.source,
+    ...(series.utcOffset !== undefined ? { utcOffset: series.utcOffset } : {}),
   });
 }
 
