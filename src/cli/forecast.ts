@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SeqcastError } from '../errors.js';
 import { loadForecaster } from '../forecast/io-node.js';
+import { formatCsv } from '../series/csv.js';
 import { checkOutputFile, readSeries } from './inputs.js';
 
 interface Flags {
@@ -51,7 +52,8 @@ Examples:
       });
       const target = flags.target ?? f.config.target[0];
       const r = f.forecast(source.series, steps, target);
-      writeFileSync(output, `date,${target}\n${r.labels.map((l, i) => `${l},${r.values[i]}`).join('\n')}\n`);
+      const rows = r.labels.map((l, i) => [source.series.kind === 'integer' ? Number(l) : l, r.values[i]]);
+      writeFileSync(output, formatCsv(['date', target], rows, output));
       if (flags.json === true) {
         process.stdout.write(
           `${JSON.stringify({ target, method: r.method, output, forecasts: r.labels.map((date, i) => ({ date, value: r.values[i] })) }, null, 2)}\n`,

@@ -275,3 +275,41 @@ function parseNumber(text: string, row: number, column: string, what: string): n
   else fix = 'write a plain decimal such as 12.5, or leave the field empty for a missing value';
   throw new SeqcastError('io', `${what}: row ${row}, column '${column}': '${text}' is not a number; ${fix}`);
 }
+
+/** Text fields a spreadsheet would run as a formula: `=`, `+`, `-`, `@`, a tab or a carriage return first. */
+const FORMULA = /^[=+\-@\t\r]/;
+
+/**
+ * The CSV text of a header and rows, written by the same library that reads CSV: a field holding ',', '"'
+ * or a line break is quoted (so `price, usd` stays one column and reads back as itself), and a text field
+ * that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`, so a spreadsheet shows it
+ * instead of running it. Numbers are written as they are (a negative number is not a formula); they must
+ * be finite. Lines end with '\n', the last one too.
+ */
+export function formatCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  what = 'formatCsv()',
+): string {
+  rows.forEach((row, r) => {
+    if (row.length !== header.length) {
+      throw new SeqcastError(
+        'shape',
+        `${what}: row ${r + 1} has ${row.length} fields but the header ${header.length}`,
+      );
+    }
+    row.forEach((v, c) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        throw new SeqcastError(
+          'non-finite',
+          `${what}: row ${r + 1}, column '${header[c]}' is ${String(v)}; only finite numbers are written`,
+        );
+      }
+    });
+  });
+  const text = Papa.unparse(
+    { fields: [...header], data: rows.map((row) => [...row]) },
+    { newline: '\n', escapeFormulae: FORMULA },
+  );
+  return `${text}\n`;
+}

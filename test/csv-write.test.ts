@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatCsv, readCsv } from '../src/series/csv.js';
+
+describe('formatCsv(header, rows)', () => {
+  it('quotes names holding a comma, a quote or a line break, so seqcast reads its own output back', () => {
+    const header = ['date', 'price, usd', 'say "hi"', 'two\nlines'];
+    const text = formatCsv(header, [
+      ['2020-01-01', 1.5, -2, 3],
+      ['2020-02-01', 2.5, -0.25, 4e-12],
+    ]);
+    expect(text.split('\n')[0]).toBe('date,"price, usd","say ""hi""","two\nlines"'.split('\n')[0]);
+    expect(text.endsWith('\n')).toBe(true);
+    const back = readCsv(text);
+    expect(back.names).toEqual(header.slice(1));
+    expect(Array.from(back.column('price, usd'))).toEqual([1.5, 2.5]);
+    expect(Array.from(back.column('say "hi"'))).toEqual([-2, -0.25]);
+    expect(Array.from(back.column('two\nlines'))).toEqual([3, 4e-12]);
+  });
+
+  it('neutralises text that a spreadsheet would run as a formula, never numbers', () => {
+    const text = formatCsv(['date', '=cmd()', '+x', '@y', '-z'], [['2020-01-01', -1, -2.5, 3, -4]]);
+    expect(text).toBe(`date,"'=cmd()","'+x","'@y","'-z"\n2020-01-01,-1,-2.5,3,-4\n`);
+    expect(formatCsv(['t', 'v'], [['\tTAB', 1]])).toBe(`t,v\n"'\tTAB",1\n`);
+  });
+
+  it('refuses non-finite numbers and rows of the wrong width', () => {
+    expect(() => formatCsv(['date', 'y'], [['2020-01-01', Infinity]], 'out.csv')).toThrow(
+      /out\.csv: row 1, column 'y' is Infinity; only finite numbers are written/,
+    );
+    expect(() => formatCsv(['date', 'y'], [['2020-01-01', Number.NaN]])).toThrow(/is NaN/);
+    expect(() => formatCsv(['date', 'y'], [['2020-01-01']])).toThrow(/row 1 has 1 fields but the header 2/);
+  });
+});
