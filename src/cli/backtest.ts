@@ -1,10 +1,10 @@
 /** `seqcast backtest <csv|dataset>`: walk-forward evaluation, every fold beside the naive forecast. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { SeqcastError } from '../errors.js';
 import { backtest } from '../forecast/backtest.js';
 import { num } from './document.js';
 import type { TrainFlags } from './options.js';
+import { flagNumber } from './numbers.js';
 import { addTrainOptions, trainingInput } from './options.js';
 import { progressCallback } from './progress.js';
 
@@ -42,22 +42,15 @@ Examples:
     )
     .action(async (data: string, flags: Flags) => {
       const started = performance.now();
-      const int = (flag: string, v: string | undefined): number | undefined => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n))
-          throw new SeqcastError('config', `--${flag} must be an integer (got '${v}')`);
-        return n;
-      };
       const { source, config: full } = trainingInput(data, flags);
       const options = Object.fromEntries(
         Object.entries({
           horizon: full.horizon ?? 1,
-          stride: int('every', flags.every),
-          initialTrain: int('initial', flags.initial),
+          stride: flagNumber('every', flags.every),
+          initialTrain: flagNumber('initial', flags.initial),
           mode: flags.mode,
-          refitEvery: int('refit-every', flags.refitEvery),
-          maxFolds: int('folds', flags.folds),
+          refitEvery: flagNumber('refit-every', flags.refitEvery),
+          maxFolds: flagNumber('folds', flags.folds),
         }).filter(([, v]) => v !== undefined),
       );
       const r = await backtest(source.series, full, options, { callbacks: [progressCallback('quiet')] });

@@ -4,13 +4,13 @@
  * then the pipeline seqcast recommends (log-differences, standard scaling), and how far it closes the gap.
  */
 import type { Command } from 'commander';
-import { SeqcastError } from '../errors.js';
 import type { ForecastConfig } from '../forecast/config.js';
 import type { Evaluation } from '../forecast/forecaster.js';
 import { Forecaster } from '../forecast/forecaster.js';
 import type { ResultDocument } from './document.js';
 import { dataSummary, num, resultDocument } from './document.js';
 import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
+import { flagNumber } from './numbers.js';
 import { printResult } from './print.js';
 import { progressCallback, progressMode } from './progress.js';
 import { writeDemoIndex, writeReportFolder } from './report-folder.js';
@@ -46,10 +46,7 @@ Examples:
   $ seqcast demo --epochs 5 --json`,
     )
     .action(async (flags: Flags) => {
-      const epochs = flags.epochs === undefined ? 40 : Number(flags.epochs);
-      if (!Number.isInteger(epochs) || epochs < 1) {
-        throw new SeqcastError('config', `--epochs must be an integer ≥ 1 (got '${flags.epochs}')`);
-      }
+      const epochs = flagNumber('epochs', flags.epochs) ?? 40;
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);
       const json = flags.json === true;

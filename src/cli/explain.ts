@@ -1,9 +1,9 @@
 /** `seqcast explain vanishing`: how far the gradient reaches back through 100 steps, per cell, measured. */
 import type { Command } from 'commander';
-import { SeqcastError } from '../errors.js';
 import type { VanishingResult } from '../explain/vanishing.js';
 import { measureVanishing } from '../explain/vanishing.js';
 import { sparkline } from '../report/terminal.js';
+import { flagNumber } from './numbers.js';
 
 export function registerExplain(program: Command): void {
   const explain = program
@@ -33,12 +33,8 @@ Each network reads one random sequence (values uniform in [-1, 1]); the loss dep
 so ‖∂L/∂h_t‖ shows how much of the training signal reaches step t. Nothing is trained unless --trained.`,
     )
     .action(async (flags: { steps: string; seed: string; trained?: boolean; json?: boolean }) => {
-      const steps = Number(flags.steps);
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(steps) || steps < 2)
-        throw new SeqcastError('config', `--steps must be an integer ≥ 2 (got '${flags.steps}')`);
-      if (!Number.isInteger(seed))
-        throw new SeqcastError('config', `--seed must be an integer (got '${flags.seed}')`);
+      const steps = flagNumber('steps', flags.steps, 'explain-steps') ?? 100;
+      const seed = flagNumber('seed', flags.seed) ?? 1;
       const r = await measureVanishing(steps, seed);
       const t = flags.trained === true ? await measureVanishing(steps, seed, 32, true) : null;
       if (flags.json === true) {

@@ -1,10 +1,10 @@
 /** `seqcast forecast <model-dir> <csv|dataset> --steps N`: dated forecasts after the data's last row. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SeqcastError } from '../errors.js';
 import { loadForecaster } from '../forecast/io-node.js';
 import { formatCsv } from '../series/csv.js';
 import { checkOutputFile, readSeries } from './inputs.js';
+import { flagNumber } from './numbers.js';
 
 interface Flags {
   steps: string;
@@ -39,10 +39,7 @@ Examples:
   $ seqcast forecast my-model prices.csv --steps 12 --output next-year.csv`,
     )
     .action(async (modelDir: string, data: string, flags: Flags) => {
-      const steps = Number(flags.steps);
-      if (!Number.isInteger(steps) || steps < 1) {
-        throw new SeqcastError('config', `--steps must be an integer ≥ 1 (got '${flags.steps}')`);
-      }
+      const steps = flagNumber('steps', flags.steps) ?? 1;
       const output = flags.output ?? 'seqcast-forecast.csv';
       checkOutputFile(output, flags.force ?? false);
       const f = await loadForecaster(modelDir);

@@ -7,6 +7,7 @@ import type { ScalerKind } from '../prep/scalers.js';
 import type { MissingPolicy } from '../series/series.js';
 import type { TransformName } from '../series/transforms.js';
 import type { SeriesSource } from './inputs.js';
+import { flagNumber } from './numbers.js';
 import { readSeries } from './inputs.js';
 
 export interface TrainFlags {
@@ -90,17 +91,6 @@ export function addTrainOptions(cmd: Command): Command {
 }
 
 export function configFromFlags(f: TrainFlags): ForecastConfig {
-  const num = (flag: string, v: string | undefined, integer: boolean): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-      throw new SeqcastError(
-        'config',
-        `--${flag} must be ${integer ? 'an integer' : 'a number'} (got '${v}')`,
-      );
-    }
-    return n;
-  };
   const list = (v: string | undefined): string[] | undefined =>
     v === undefined
       ? undefined
@@ -108,8 +98,8 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
           .split(',')
           .map((s) => s.trim())
           .filter((s) => s !== '');
-  const patience = num('patience', f.patience, true);
-  const validationSplit = num('validation-split', f.validationSplit, false);
+  const patience = flagNumber('patience', f.patience);
+  const validationSplit = flagNumber('validation-split', f.validationSplit);
   if (patience !== undefined && validationSplit === 0) {
     throw new SeqcastError(
       'config',
@@ -120,22 +110,22 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
   let splitDate: string | undefined;
   if (f.split !== undefined) {
     if (/^\d{4}-\d{2}-\d{2}/.test(f.split) || /^-?\d+$/.test(f.split)) splitDate = f.split;
-    else trainFraction = num('split', f.split, false);
+    else trainFraction = flagNumber('split', f.split);
   }
   const target = list(f.target);
   const training = {
-    epochs: num('epochs', f.epochs, true),
-    batchSize: num('batch-size', f.batchSize, true),
-    learningRate: num('learning-rate', f.learningRate, false),
-    clipnorm: num('clipnorm', f.clipnorm, false),
+    epochs: flagNumber('epochs', f.epochs),
+    batchSize: flagNumber('batch-size', f.batchSize),
+    learningRate: flagNumber('learning-rate', f.learningRate),
+    clipnorm: flagNumber('clipnorm', f.clipnorm),
     patience,
     validationSplit,
-    seed: num('seed', f.seed, true),
+    seed: flagNumber('seed', f.seed),
   };
   const model = {
     kind: MODELS[f.model],
-    units: num('units', f.units, true),
-    layers: num('layers', f.layers, true),
+    units: flagNumber('units', f.units),
+    layers: flagNumber('layers', f.layers),
     bidirectional: f.bidirectional ?? false,
   };
   return dropUndefined({
@@ -143,9 +133,9 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
     features: list(f.features),
     transform: f.transform === undefined ? undefined : TRANSFORMS[f.transform],
     scaler: SCALERS[f.scaler],
-    window: num('window', f.window, true),
-    horizon: num('horizon', f.horizon, true),
-    stride: num('stride', f.stride, true),
+    window: flagNumber('window', f.window),
+    horizon: flagNumber('horizon', f.horizon),
+    stride: flagNumber('stride', f.stride),
     trainFraction,
     splitDate,
     model: dropUndefined(model),

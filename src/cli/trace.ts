@@ -6,6 +6,7 @@ import { trace } from '../explain/trace.js';
 import { loadForecaster } from '../forecast/io-node.js';
 import { Series } from '../series/series.js';
 import { readSeries } from './inputs.js';
+import { flagNumber } from './numbers.js';
 
 interface Flags {
   window: string;
@@ -49,9 +50,7 @@ The inputs are shown as the model reads them: transformed and scaled. For a Simp
 each state is also written out as the arithmetic that computes it.`,
     )
     .action(async (modelDir: string, data: string | undefined, flags: Flags) => {
-      const index = Number(flags.window);
-      if (!Number.isInteger(index))
-        throw new SeqcastError('config', `--window must be an integer (got '${flags.window}')`);
+      const index = flagNumber('window', flags.window, 'window-index') ?? 0;
       if ((data === undefined) === (flags.input === undefined)) {
         throw new SeqcastError(
           'config',

@@ -1,0 +1,88 @@
+// Every numeric flag has a bound, checked before anything is read, allocated or trained (issue 15).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FLAG_BOUNDS, describeBound, flagNumber } from '../src/cli/numbers.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+function seqcast(args: string[]): { stderr: string; status: number | null; ms: number } {
+  const t = performance.now();
+  const r = spawnSync('node', [CLI, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    timeout: 20_000,
+  });
+  return { stderr: r.stderr, status: r.status, ms: performance.now() - t };
+}
+
+describe('flagNumber(flag, text)', () => {
+  it('accepts values inside the bound and refuses the rest with the range', () => {
+    expect(flagNumber('units', '32')).toBe(32);
+    expect(flagNumber('units', undefined)).toBeUndefined();
+    expect(flagNumber('learning-rate', '1e-3')).toBe(0.001);
+    expect(flagNumber('split', '0.8')).toBe(0.8);
+    expect(flagNumber('seed', String(2 ** 32 - 1))).toBe(2 ** 32 - 1);
+    expect(flagNumber('patience', '0')).toBe(0);
+    for (const [flag, text] of [
+      ['units', '1e12'],
+      ['units', '0'],
+      ['units', '2.5'],
+      ['units', ''],
+      ['units', ' '],
+      ['units', 'Infinity'],
+      ['units', 'NaN'],
+      ['seed', '1e300'],
+      ['seed', '-1'],
+      ['learning-rate', '0'],
+      ['split', '1'],
+      ['validation-split', '1'],
+      ['epochs', '1e12'],
+      ['steps', '1e12'],
+      ['batch-size', '1e9'],
+      ['layers', '1e12'],
+    ]) {
+      expect(() => flagNumber(flag, text), `${flag} ${text}`).toThrow(
+        new RegExp(`^--${flag} must be an? (integer|number) in [[(]`),
+      );
+    }
+    expect(() => flagNumber('units', '9'.repeat(400))).toThrow(/\(got '9{40}…'\)$/);
+  });
+
+  it('describes every bound', () => {
+    expect(describeBound(FLAG_BOUNDS.units)).toBe('an integer in [1, 4096]');
+    expect(describeBound(FLAG_BOUNDS['learning-rate'])).toBe('a number in (0, 10]');
+    expect(describeBound(FLAG_BOUNDS.split)).toBe('a number in (0, 1)');
+  });
+});
+
+describe('the CLI refuses out-of-bound numbers at once, in one line', () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ['train', 'air-passengers', '--units', '1e12'],
+      /--units must be an integer in \[1, 4096\] \(got '1e12'\)/,
+    ],
+    [['train', 'air-passengers', '--layers', '1e12'], /--layers must be an integer in \[1, 16\]/],
+    [['train', 'air-passengers', '--batch-size', '1e9'], /--batch-size must be an integer in \[1, 1000000\]/],
+    [['train', 'air-passengers', '--epochs', '1e12'], /--epochs must be an integer in \[1, 100000\]/],
+    [['train', 'air-passengers', '--seed', '1e300'], /--seed must be an integer in \[0, 4294967295\]/],
+    [['demo', '--epochs', '0'], /--epochs must be an integer in \[1, 100000\]/],
+    [
+      ['forecast', 'no-such-model', 'air-passengers', '--steps', '1e12'],
+      /--steps must be an integer in \[1, 100000\]/,
+    ],
+    [['explain', 'vanishing', '--steps', '1'], /--steps must be an integer in \[2, 10000\]/],
+    [['backtest', 'air-passengers', '--folds', '1e12'], /--folds must be an integer in \[1, 10000\]/],
+  ];
+  it.each(cases)('seqcast %j', (args, pattern) => {
+    const r = seqcast(args);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^seqcast: /);
+    expect(lines[0]).toMatch(pattern);
+    expect(r.ms).toBeLessThan(15_000);
+  });
+});
