@@ -36,6 +36,8 @@ export interface WeightsManifestEntry {
 export interface WeightsManifestGroup {
   readonly paths: readonly string[];
   readonly weights: readonly WeightsManifestEntry[];
+  /** seqcast's addition: the SHA-256 (hex) of each file in `paths`, checked when a folder is loaded. */
+  readonly sha256?: readonly string[];
 }
 
 /** What seqcast writes as `model.json`. */
@@ -70,6 +72,8 @@ export interface ManifestGroup {
   readonly paths: readonly string[];
   readonly weights: readonly WeightsManifestEntry[];
   readonly byteLength: number;
+  /** The SHA-256 of each file, when the manifest records them (seqcast ≥ 0.2 does; TF.js does not). */
+  readonly sha256: readonly string[] | null;
 }
 
 const TOP_KEYS = [
@@ -252,8 +256,8 @@ export function parseManifest(manifest: unknown, src: string): ManifestGroup[] {
   return manifest.map((raw: unknown, g: number) => {
     const at = `${src}: weightsManifest[${g}]`;
     const group = object(raw, at, 'weights');
-    checkKeys(group, ['paths', 'weights'], at, 'weights');
-    const { paths, weights } = group;
+    checkKeys(group, ['paths', 'weights', 'sha256'], at, 'weights');
+    const { paths, weights, sha256 } = group;
     const plain = (p: unknown): boolean =>
       typeof p === 'string' && p !== '' && p !== '.' && p !== '..' && !/[/\\]/.test(p);
     if (!Array.isArray(paths) || paths.length === 0 || !paths.every(plain)) {
@@ -265,7 +269,23 @@ export function parseManifest(manifest: unknown, src: string): ManifestGroup[] {
     if (!Array.isArray(weights)) throw new SeqcastError('weights', `${at}.weights must be an array`);
     const entries = weights.map((w: unknown, k: number) => weightEntry(w, `${at}.weights[${k}]`));
     const byteLength = entries.reduce((n, w) => n + sizeOf(w.shape) * 4, 0);
-    return { paths: paths as string[], weights: entries, byteLength };
+    if (
+      sha256 !== undefined &&
+      (!Array.isArray(sha256) ||
+        sha256.length !== paths.length ||
+        !sha256.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)))
+    ) {
+      throw new SeqcastError(
+        'weights',
+        `${at}.sha256 must list one SHA-256 (64 lowercase hex digits) per file in paths; the manifest is damaged — save the model again`,
+      );
+    }
+    return {
+      paths: paths as string[],
+      weights: entries,
+      byteLength,
+      sha256: sha256 === undefined ? null : (sha256 as string[]),
+    };
   });
 }
 

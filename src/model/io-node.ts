@@ -10,11 +10,12 @@
  * renames leaves no folder at `dir` but the old model complete in `.dir.replaced-…` (loadModel says so).
  * A folder that holds anything but a model is never deleted or changed.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SeqcastError } from '../errors.js';
-import type { ManifestGroup } from './artifacts.js';
+import { formatBytes, readRegularFile, readRegularText } from '../io/read-file.js';
+import type { ManifestGroup, ModelJson } from './artifacts.js';
 import { modelFromJson, parseManifest, SHARD_BYTES, toArtifacts } from './artifacts.js';
 import type { Sequential } from './sequential.js';
 
@@ -29,7 +30,23 @@ export interface SaveModelOptions {
 export interface FolderArtifacts {
   readonly modelJson: unknown;
   readonly weightData: ArrayBuffer;
+  /**
+   * `'verified'`: every weight file matched the SHA-256 model.json records. `'absent'`: model.json records
+   * none (a TF.js model, or one saved by seqcast before 0.2), so damage to a weight file cannot be detected.
+   */
+  readonly checksums: 'verified' | 'absent';
 }
+
+/** The largest model.json read: a topology and manifest, not weights (TF.js's are kilobytes). */
+export const MAX_MODEL_JSON_BYTES = 16 << 20;
+
+/** How much longer than the manifest needs a weights file may be and still be read, to be named with its size. */
+const SIZE_SLACK = 1 << 16;
+
+/** What readArtifacts says of a folder whose model.json records no checksums. */
+export const NO_CHECKSUMS_NOTE =
+  'model.json records no SHA-256 of its weight files (a TF.js model, or one saved by an older seqcast), ' +
+  'so damage to them cannot be detected; save it again with seqcast to add them';
 
 type Existing = { kind: 'absent' } | { kind: 'empty' } | { kind: 'model'; files: string[] };
 
@@ -65,12 +82,19 @@ export async function saveModel(
     await mkdir(parent, { recursive: true });
     await mkdir(temp);
     const paths = modelJson.weightsManifest[0].paths;
+    const sha256: string[] = [];
     for (let k = 0; k < paths.length; k++) {
       const start = k * SHARD_BYTES;
       const end = Math.min(start + SHARD_BYTES, weightData.byteLength);
-      await writeSynced(join(temp, paths[k]), new Uint8Array(weightData, start, end - start));
+      const shard = new Uint8Array(weightData, start, end - start);
+      sha256.push(createHash('sha256').update(shard).digest('hex'));
+      await writeSynced(join(temp, paths[k]), shard);
     }
-    await writeSynced(join(temp, 'model.json'), new TextEncoder().encode(JSON.stringify(modelJson)));
+    const withChecksums: ModelJson = {
+      ...modelJson,
+      weightsManifest: [{ ...modelJson.weightsManifest[0], sha256 }],
+    };
+    await writeSynced(join(temp, 'model.json'), new TextEncoder().encode(JSON.stringify(withChecksums)));
     await syncFolder(temp);
   } catch (e) {
     await rm(temp, { recursive: true, force: true });
@@ -92,22 +116,21 @@ export async function loadModel(dir: string): Promise<Sequential> {
 export async function readArtifacts(dir: string): Promise<FolderArtifacts> {
   const target = resolve(dir);
   const file = join(target, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if (errorCode(e) === 'ENOENT') {
+  const text = await readRegularText(file, {
+    maxBytes: MAX_MODEL_JSON_BYTES,
+    what: 'loadModel()',
+    tooLarge: 'a model.json holds the topology and the manifest, not weights: this is not a model.json',
+    whenMissing: async () => {
       const interrupted = await interruptedSave(target);
-      throw new SeqcastError(
+      return new SeqcastError(
         'io',
         interrupted === null
           ? `loadModel(): there is no model.json in '${target}'; give the folder saveModel wrote (or a TF.js Layers model's folder)`
           : `loadModel(): there is no model at '${target}': a save was interrupted while swapping folders; ` +
               `the previous model is complete in '${interrupted}' — rename it to '${basename(target)}'`,
       );
-    }
-    throw ioError(`loadModel(): could not read '${file}'`, e, 'check the path and its permissions');
-  }
+    },
+  });
   let modelJson: unknown;
   try {
     modelJson = JSON.parse(text);
@@ -120,39 +143,57 @@ export async function readArtifacts(dir: string): Promise<FolderArtifacts> {
   if (typeof modelJson !== 'object' || modelJson === null || Array.isArray(modelJson)) {
     throw new SeqcastError(
       'io',
-      `loadModel(): '${file}' holds ${JSON.stringify(modelJson)}, not a model.json object`,
+      `loadModel(): '${file}' holds ${JSON.stringify(modelJson).slice(0, 80)}, not a model.json object`,
     );
   }
   const groups = parseManifest((modelJson as Record<string, unknown>).weightsManifest, file);
-  const chunks: Uint8Array[] = [];
-  for (const group of groups) {
-    const sizes: number[] = [];
-    for (const path of group.paths) {
-      let bytes: Uint8Array;
-      try {
-        bytes = await readFile(join(target, path));
-      } catch (e) {
-        if (errorCode(e) === 'ENOENT') {
-          throw new SeqcastError(
-            'weights',
-            `loadModel(): the weights file '${path}' that model.json lists is missing from '${target}'; copy every file model.json lists`,
-          );
-        }
-        throw ioError(`loadModel(): could not read '${join(target, path)}'`, e, 'check its permissions');
-      }
-      chunks.push(bytes);
-      sizes.push(bytes.byteLength);
-    }
-    checkShardSizes(group, sizes, target);
-  }
-  const weightData = new ArrayBuffer(chunks.reduce((n, c) => n + c.byteLength, 0));
+  const weightData = new ArrayBuffer(groups.reduce((n, g) => n + g.byteLength, 0));
   const out = new Uint8Array(weightData);
   let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
+  let verified = true;
+  for (const group of groups) {
+    const files: Uint8Array[] = [];
+    let rest = group.byteLength;
+    for (const path of group.paths) {
+      // Not much more than the manifest's weights need: a file far longer is refused before it is read whole;
+      // one a little longer or shorter is named with its size below.
+      const bytes = await readRegularFile(join(target, path), {
+        maxBytes: Math.max(rest, 0) + SIZE_SLACK,
+        what: 'loadModel()',
+        code: 'weights',
+        tooLarge: `the manifest's weights need ${formatBytes(group.byteLength)} in all; it is too long or belongs to another model — save or copy the model again`,
+        whenMissing: () =>
+          new SeqcastError(
+            'weights',
+            `loadModel(): the weights file '${path}' that model.json lists is missing from '${target}'; copy every file model.json lists`,
+          ),
+      });
+      files.push(bytes);
+      rest -= bytes.byteLength;
+    }
+    checkShardSizes(
+      group,
+      files.map((f) => f.byteLength),
+      target,
+    );
+    files.forEach((bytes, k) => {
+      if (group.sha256 === null) {
+        verified = false;
+      } else {
+        const sum = createHash('sha256').update(bytes).digest('hex');
+        if (sum !== group.sha256[k]) {
+          throw new SeqcastError(
+            'weights',
+            `loadModel(): the weights file '${group.paths[k]}' in '${target}' does not match the SHA-256 model.json records ` +
+              `(${sum.slice(0, 12)}… instead of ${group.sha256[k].slice(0, 12)}…); it was changed or damaged after saving — save or copy the model again`,
+          );
+        }
+      }
+      out.set(bytes, offset);
+      offset += bytes.byteLength;
+    });
   }
-  return { modelJson, weightData };
+  return { modelJson, weightData, checksums: verified ? 'verified' : 'absent' };
 }
 
 /**
@@ -236,7 +277,11 @@ async function interruptedSave(target: string): Promise<string | null> {
 async function listModelFiles(target: string, entries: readonly string[]): Promise<string[] | null> {
   if (!entries.includes('model.json')) return null;
   try {
-    const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8')) as Record<string, unknown>;
+    const text = await readRegularText(join(target, 'model.json'), {
+      maxBytes: MAX_MODEL_JSON_BYTES,
+      what: 'saveModel()',
+    });
+    const json = JSON.parse(text) as Record<string, unknown>;
     if (json.modelTopology === undefined || (json.format !== undefined && json.format !== 'layers-model'))
       return null;
     return ['model.json', ...parseManifest(json.weightsManifest, 'model.json').flatMap((g) => g.paths)];

@@ -1,0 +1,129 @@
+// Reading a model folder: checksums of the weight files, regular files only, sizes bounded (issue 15).
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dense, lstm, sequential, tensor } from '../src/index.js';
+import { readRegularFile } from '../src/io/read-file.js';
+import { loadModel, readArtifacts, saveModel } from '../src/node.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'seqcast-model-files-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const x = tensor(
+  new Float32Array(2 * 5 * 2).map((_, i) => Math.sin(i)),
+  [2, 5, 2],
+);
+let n = 0;
+async function saved(): Promise<string> {
+  const dir = join(root, `m${n++}`);
+  await saveModel(
+    sequential([lstm({ units: 3 }), dense({ units: 1 })], { inputShape: [5, 2], seed: 4 }),
+    dir,
+  );
+  return dir;
+}
+const manifestOf = async (dir: string): Promise<{ paths: string[]; sha256?: string[] }> =>
+  JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).weightsManifest[0];
+
+describe('weight-file checksums', () => {
+  it('saveModel records the SHA-256 of each weight file; loading verifies it', async () => {
+    const dir = await saved();
+    const m = await manifestOf(dir);
+    expect(m.sha256).toHaveLength(m.paths.length);
+    expect(m.sha256?.[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect((await readArtifacts(dir)).checksums).toBe('verified');
+  });
+
+  it('every single byte flip of the weights file is refused, naming the file', async () => {
+    const dir = await saved();
+    const file = join(dir, (await manifestOf(dir)).paths[0]);
+    const original = await readFile(file);
+    for (let i = 0; i < original.length; i += 7) {
+      const flipped = Buffer.from(original);
+      flipped[i] ^= 1 << (i % 8);
+      await writeFile(file, flipped);
+      await expect(loadModel(dir)).rejects.toThrow(
+        /the weights file 'group1-shard1of1\.bin' in .* does not match the SHA-256 model\.json records/,
+      );
+    }
+    await writeFile(file, original);
+    expect((await loadModel(dir)).predict(x).data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('a folder without checksums (TF.js writes none) still loads, and says it could not check', async () => {
+    const dir = await saved();
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const reference = (await loadModel(dir)).predict(x).data;
+    delete json.weightsManifest[0].sha256;
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    expect((await readArtifacts(dir)).checksums).toBe('absent');
+    expect((await loadModel(dir)).predict(x).data).toEqual(reference);
+  });
+
+  it('a malformed sha256 list is a damaged manifest', async () => {
+    const dir = await saved();
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    json.weightsManifest[0].sha256 = ['abc'];
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(loadModel(dir)).rejects.toThrow(/sha256 must list one SHA-256 .* per file in paths/);
+  });
+});
+
+describe('only regular files inside the folder are read', () => {
+  it('a weights file that is a symbolic link, to a device, to another model or to /etc/passwd, is refused', async () => {
+    const other = await saved();
+    for (const to of ['/dev/zero', '/etc/passwd', join(other, 'group1-shard1of1.bin')]) {
+      const dir = await saved();
+      const file = join(dir, 'group1-shard1of1.bin');
+      await unlink(file);
+      await symlink(to, file);
+      await expect(loadModel(dir)).rejects.toThrow(
+        /group1-shard1of1\.bin': it is a symbolic link, and seqcast reads only regular files/,
+      );
+    }
+  });
+
+  it('model.json as a link is refused too', async () => {
+    const dir = await saved();
+    const other = await saved();
+    await unlink(join(dir, 'model.json'));
+    await symlink(join(other, 'model.json'), join(dir, 'model.json'));
+    await expect(loadModel(dir)).rejects.toThrow(/model\.json': it is a symbolic link/);
+  });
+
+  it('a FIFO is refused at once instead of blocking', async () => {
+    const dir = await saved();
+    const file = join(dir, 'group1-shard1of1.bin');
+    await unlink(file);
+    execFileSync('mkfifo', [file]);
+    await expect(loadModel(dir)).rejects.toThrow(/is a FIFO \(named pipe\), not a regular file/);
+  });
+
+  it('readRegularFile stops at maxBytes, also where the size is not known in advance', async () => {
+    await expect(readRegularFile('/proc/self/environ', { maxBytes: 4, what: 'test' })).rejects.toThrow(
+      /^test: '\/proc\/self\/environ' is larger than 4 bytes$/,
+    );
+    await expect(readRegularFile('/dev/zero', { maxBytes: 4, what: 'test' })).rejects.toThrow(
+      /is a device, not a regular file/,
+    );
+    await expect(readRegularFile(root, { maxBytes: 4, what: 'test' })).rejects.toThrow(/is a folder/);
+    await expect(readRegularFile(join(root, 'nope'), { maxBytes: 4, what: 'test' })).rejects.toThrow(
+      /could not read .*nope': there is no such file/,
+    );
+  });
+
+  it('a huge model.json is refused before it is parsed', async () => {
+    const dir = await saved();
+    await writeFile(join(dir, 'model.json'), Buffer.alloc((16 << 20) + 1, 32));
+    await expect(loadModel(dir)).rejects.toThrow(
+      /model\.json' is larger than 16\.0 MiB; a model\.json holds/,
+    );
+  });
+});
