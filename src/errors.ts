@@ -21,3 +21,18 @@ export class SeqcastError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A piece of the user's input quoted in a message: `'text'`, or its first `max` characters and its length
+ * when it is longer, so that a 10 MB field or a binary file does not become a 10 MB message.
+ */
+export function quoted(text: string, max = 60): string {
+  if (text.length <= max) return `'${text}'`;
+  return `'${text.slice(0, max)}…' (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/** A list of the user's names (columns, keys) for a message, cut after `max` characters in all. */
+export function listed(names: readonly string[], max = 200): string {
+  const text = names.join(', ');
+  return text.length <= max ? text : `${text.slice(0, max)}… (${names.length} in all)`;
+}

@@ -31,3 +31,28 @@ describe('formatCsv(header, rows)', () => {
     expect(() => formatCsv(['date', 'y'], [['2020-01-01']])).toThrow(/row 1 has 1 fields but the header 2/);
   });
 });
+
+describe('input quoted in messages is cut short', () => {
+  it('a 10 MB field is named by its first characters and its length', () => {
+    const huge = 'x'.repeat(10_000_000);
+    let message = '';
+    try {
+      readCsv(`date,y\n2020-01-01,${huge}\n`, { source: 'big.csv' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      /^big\.csv: row 2, column 'y': 'x{60}…' \(10,000,000 characters\) is not a number; write a plain decimal/,
+    );
+    expect(message.length).toBeLessThan(300);
+  });
+
+  it('a huge date or column name too', () => {
+    expect(() => readCsv(`date,y\n${'9'.repeat(5000)},1\n`)).toThrow(
+      /'9{60}…' \(5,000 characters\) is not a safe integer/,
+    );
+    expect(() => readCsv(`${'d'.repeat(5000)}\n1\n`)).toThrow(
+      /has one column, 'd{60}…' \(5,000 characters\);/,
+    );
+  });
+});

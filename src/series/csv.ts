@@ -8,7 +8,7 @@
  * lines are skipped. Rows are numbered as a spreadsheet shows them: the header is row 1.
  */
 import Papa from 'papaparse';
-import { SeqcastError } from '../errors.js';
+import { SeqcastError, listed, quoted } from '../errors.js';
 import type { IndexKind } from './frequency.js';
 import { dateIndex, formatIndexValue, permute, sortOrder } from './frequency.js';
 import type { MissingPolicy, Series } from './series.js';
@@ -72,7 +72,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
   if (datePosition < 0) {
     throw new SeqcastError(
       'config',
-      `${what}: no column '${dateColumn}' for the dates (dateColumn); available: ${header.join(', ')}`,
+      `${what}: no column ${quoted(dateColumn)} for the dates (dateColumn); available: ${listed(header)}`,
     );
   }
   const names = valueColumns(options.columns, header, dateColumn, what);
@@ -174,7 +174,7 @@ function checkHeader(header: readonly string[], what: string): void {
     if (header.indexOf(name) !== k) {
       throw new SeqcastError(
         'io',
-        `${what}: the header (row 1) names column '${name}' twice; rename one of them`,
+        `${what}: the header (row 1) names column ${quoted(name)} twice; rename one of them`,
       );
     }
   });
@@ -182,7 +182,7 @@ function checkHeader(header: readonly string[], what: string): void {
     const separator = /[;\t|]/.exec(header[0]);
     throw new SeqcastError(
       'io',
-      `${what}: the header (row 1) has one column, '${header[0]}'; a series needs a date column and at least one ` +
+      `${what}: the header (row 1) has one column, ${quoted(header[0])}; a series needs a date column and at least one ` +
         `value column` +
         (separator === null
           ? ''
@@ -225,7 +225,7 @@ function indexKind(first: string, row: number, dateColumn: string, what: string)
   if (/^[+-]?\d+$/.test(first)) return 'integer';
   throw new SeqcastError(
     'io',
-    `${what}: column '${dateColumn}' holds neither ISO dates nor integers (row ${row} is '${first}'); ` +
+    `${what}: column ${quoted(dateColumn)} holds neither ISO dates nor integers (row ${row} is ${quoted(first)}); ` +
       `write dates as YYYY-MM-DD (e.g. 1950-01-31) or integer steps, or pass dateColumn to name the index column`,
   );
 }
@@ -233,7 +233,7 @@ function indexKind(first: string, row: number, dateColumn: string, what: string)
 function notADate(text: string, row: number, dateColumn: string, what: string): SeqcastError {
   return new SeqcastError(
     'io',
-    `${what}: row ${row}, column '${dateColumn}': '${text}' is not an ISO date; write dates as YYYY-MM-DD ` +
+    `${what}: row ${row}, column ${quoted(dateColumn)}: ${quoted(text)} is not an ISO date; write dates as YYYY-MM-DD ` +
       `(e.g. 1950-01-31) or ISO date-times (1950-01-31T12:00:00Z)`,
   );
 }
@@ -250,7 +250,7 @@ function parseIntegerIndex(
   if (!Number.isSafeInteger(v)) {
     throw new SeqcastError(
       'io',
-      `${what}: row ${row}, column '${dateColumn}': '${text}' is not a safe integer, but row ${firstRow} made ` +
+      `${what}: row ${row}, column ${quoted(dateColumn)}: ${quoted(text)} is not a safe integer, but row ${firstRow} made ` +
         `this an integer index; write whole numbers below 2^53 in every row (or ISO dates YYYY-MM-DD in every row)`,
     );
   }
@@ -260,7 +260,7 @@ function parseIntegerIndex(
 function emptyDate(row: number, dateColumn: string, what: string): SeqcastError {
   return new SeqcastError(
     'io',
-    `${what}: row ${row}, column '${dateColumn}' is empty; every row needs a date (delete the row if it holds no data)`,
+    `${what}: row ${row}, column ${quoted(dateColumn)} is empty; every row needs a date (delete the row if it holds no data)`,
   );
 }
 
@@ -273,7 +273,10 @@ function parseNumber(text: string, row: number, column: string, what: string): n
     fix = `it has thousands separators: write ${text.replaceAll(',', '')}`;
   } else if (/^[+-]?\d+,\d+$/.test(text)) fix = `it has a decimal comma: write ${text.replace(',', '.')}`;
   else fix = 'write a plain decimal such as 12.5, or leave the field empty for a missing value';
-  throw new SeqcastError('io', `${what}: row ${row}, column '${column}': '${text}' is not a number; ${fix}`);
+  throw new SeqcastError(
+    'io',
+    `${what}: row ${row}, column ${quoted(column)}: ${quoted(text)} is not a number; ${fix}`,
+  );
 }
 
 /** Text fields a spreadsheet would run as a formula: `=`, `+`, `-`, `@`, a tab or a carriage return first. */
