@@ -1,6 +1,6 @@
 /** Reading what a command is given: a bundled dataset's name or a CSV path; output folders and files. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { SeqcastError } from '../errors.js';
 import type { DatasetName } from '../series/datasets.js';
 import { DATASETS } from '../series/datasets.js';
@@ -78,6 +78,7 @@ export function defaultReportDir(): string {
 
 /** Refuses an output folder that exists and is not empty, unless forced: nothing a user saved is lost. */
 export function checkOutputDir(dir: string, force: boolean): void {
+  checkOutputPath(dir, '--out');
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory())
     throw new SeqcastError('io', `'${dir}' exists and is a file; give a folder path for --out`);
@@ -89,8 +90,39 @@ export function checkOutputDir(dir: string, force: boolean): void {
   }
 }
 
+/**
+ * What can be said of an output path before anything is written: not empty, not too long, and under a
+ * parent that is (or can become) a folder.
+ */
+function checkOutputPath(path: string, flag: string): void {
+  if (path.trim() === '') throw new SeqcastError('config', `${flag} is empty; give a path`);
+  const tooLong = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
+  if (tooLong !== undefined) {
+    throw new SeqcastError(
+      'io',
+      `${flag}: the name '${tooLong.slice(0, 40)}…' is ${Buffer.byteLength(tooLong)} bytes long; file systems allow 255 — give a shorter name`,
+    );
+  }
+  for (let parent = dirname(resolve(path)); ; parent = dirname(parent)) {
+    if (existsSync(parent)) {
+      if (!statSync(parent).isDirectory()) {
+        throw new SeqcastError(
+          'io',
+          `${flag} '${path}': '${parent}' is a file, not a folder; give a path whose folders are folders`,
+        );
+      }
+      return;
+    }
+    if (dirname(parent) === parent) return;
+  }
+}
+
 /** Refuses to overwrite a file unless forced. */
 export function checkOutputFile(path: string, force: boolean): void {
+  checkOutputPath(path, '--output');
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new SeqcastError('io', `--output '${path}' is a folder; give a file name such as forecast.csv`);
+  }
   if (existsSync(path) && !force)
     throw new SeqcastError(
       'io',

@@ -15,6 +15,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerExplain } from './explain.js';
 import { registerForecast } from './forecast.js';
 import { packageVersion } from './package-root.js';
+import { systemErrorMessage } from './system-errors.js';
 import { registerTrace } from './trace.js';
 import { registerTrain } from './train.js';
 
@@ -69,6 +70,10 @@ try {
   } else if (e instanceof SeqcastError) {
     console.error(`seqcast: ${e.message}`);
     if (program.opts<{ debug?: boolean }>().debug === true) console.error(e.stack);
+    process.exitCode = 1;
+  } else if (systemErrorMessage(e) !== null) {
+    console.error(`seqcast: ${systemErrorMessage(e)}`);
+    if (program.opts<{ debug?: boolean }>().debug === true && e instanceof Error) console.error(e.stack);
     process.exitCode = 1;
   } else {
     // Not a user error: a bug. Still one line, the stack only when asked for.

@@ -1,8 +1,11 @@
 // Every numeric flag has a bound, checked before anything is read, allocated or trained (issue 15).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAG_BOUNDS, describeBound, flagNumber } from '../src/cli/numbers.js';
+import { systemErrorMessage } from '../src/cli/system-errors.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -84,5 +87,48 @@ describe('the CLI refuses out-of-bound numbers at once, in one line', () => {
     expect(lines[0]).toMatch(/^seqcast: /);
     expect(lines[0]).toMatch(pattern);
     expect(r.ms).toBeLessThan(15_000);
+  });
+});
+
+describe('output paths are checked before anything is trained', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seqcast-guards-'));
+  writeFileSync(join(dir, 'file'), 'x');
+  const cases: [string[], RegExp][] = [
+    [['train', 'air-passengers', '--out', ''], /^seqcast: --out is empty; give a path$/],
+    [
+      ['train', 'air-passengers', '--out', join(dir, 'file', 'sub')],
+      /'.*file' is a file, not a folder; give a path whose folders are folders$/,
+    ],
+    [
+      ['train', 'air-passengers', '--out', join(dir, 'a'.repeat(300))],
+      /is 300 bytes long; file systems allow 255/,
+    ],
+    [['forecast', 'm', 'air-passengers', '--output', dir], /--output '.*' is a folder; give a file name/],
+  ];
+  it.each(cases)('seqcast %j', (args, pattern) => {
+    const r = seqcast(args);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(pattern);
+  });
+});
+
+describe('systemErrorMessage(e)', () => {
+  const sys = (code: string, syscall: string, path?: string): Error =>
+    Object.assign(new Error(`${code}: …`), { code, syscall, ...(path !== undefined ? { path } : {}) });
+  it('names the operation, the path and the fix', () => {
+    expect(systemErrorMessage(sys('ENOSPC', 'write', '/r/plot.png'))).toBe(
+      "could not write '/r/plot.png': the disk is full: free some space, or write somewhere else (--out, --output)",
+    );
+    expect(systemErrorMessage(sys('EROFS', 'mkdir', '/ro/x'))).toMatch(
+      /^could not create the folder '\/ro\/x': the file system is read-only/,
+    );
+    expect(systemErrorMessage(sys('EACCES', 'open', '/x'))).toMatch(/permission denied/);
+    expect(systemErrorMessage(sys('EWHAT', 'fsync'))).toBe('could not write to disk: the system said EWHAT');
+  });
+  it('is null for anything else', () => {
+    expect(systemErrorMessage(new Error('boom'))).toBeNull();
+    expect(systemErrorMessage({ code: 'config' })).toBeNull();
+    expect(systemErrorMessage(null)).toBeNull();
   });
 });
