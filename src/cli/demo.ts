@@ -90,7 +90,10 @@ Examples:
         const started = performance.now();
         say();
         say(p.title);
-        const f = await Forecaster.fit(series, p.config, { callbacks: [progress] });
+        const f = await Forecaster.fit(series, p.config, {
+          callbacks: [progress],
+          gradientFlow: true, // the report's gradient-flow plot
+        });
         const info = f.fitInfo!;
         say(
           `   split at row ${info.trainRows} (${info.testFrom}): train ${info.trainFrom} .. ${info.trainTo}, ` +

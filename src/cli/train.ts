@@ -47,6 +47,7 @@ Examples:
       const { source, config: full } = trainingInput(data, flags);
       const f = await Forecaster.fit(source.series, full, {
         callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+        gradientFlow: true, // the report's gradient-flow plot
       });
       const evaluation = f.evaluate(source.series);
       const target = f.config.target[0];

@@ -128,7 +128,7 @@ async function train(
     const f = await Forecaster.fit(
       series,
       { ...msg.config, target: data.valueColumn },
-      { callbacks: [progress] },
+      { callbacks: [progress], gradientFlow: true }, // for the Inside panel's training-time flow
     );
     training = false;
     publish('trained', f, series, data, null, msg.futureSteps, started);
