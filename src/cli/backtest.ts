@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SeqcastError } from '../errors.js';
 import { backtest } from '../forecast/backtest.js';
-import { num } from './document.js';
+import { formatNumber as num } from '../report/format.js';
 import type { TrainFlags } from './options.js';
 import { addTrainOptions, trainingInput } from './options.js';
 import { progressCallback } from './progress.js';

@@ -8,8 +8,9 @@ import { SeqcastError } from '../errors.js';
 import type { ForecastConfig } from '../forecast/config.js';
 import type { Evaluation } from '../forecast/forecaster.js';
 import { Forecaster } from '../forecast/forecaster.js';
-import type { ResultDocument } from './document.js';
-import { dataSummary, num, resultDocument } from './document.js';
+import type { ReportDocument } from '../report/document.js';
+import { dataSummary } from '../report/document.js';
+import { formatNumber as num } from '../report/format.js';
 import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
 import { printResult } from './print.js';
 import { progressCallback, progressMode } from './progress.js';
@@ -84,7 +85,7 @@ Examples:
           config: { ...base, transform: 'logDiff', scaler: 'standard' } as ForecastConfig,
         },
       ];
-      const docs: ResultDocument[] = [];
+      const docs: ReportDocument[] = [];
       const results: Evaluation[] = [];
       for (const p of pipelines) {
         const started = performance.now();
@@ -101,17 +102,18 @@ Examples:
             `test x [${info.testX.join(', ')}]`,
         );
         const e = f.evaluate(series);
-        const doc = resultDocument({
-          pipeline: p.id,
-          data,
-          forecaster: f,
-          evaluation: e,
-          timings: { fitSeconds: info.fitSeconds, totalSeconds: (performance.now() - started) / 1000 },
-          outDir: `${outDir}/${p.id}`,
-        });
-        await writeReportFolder(
+        const doc = await writeReportFolder(
           `${outDir}/${p.id}`,
-          { title: p.title, document: doc, series, forecaster: f, evaluation: e },
+          {
+            title: p.title,
+            pipeline: p.id,
+            source: data.source,
+            series,
+            forecaster: f,
+            evaluation: e,
+            target: data.column,
+            timings: { fitSeconds: info.fitSeconds, totalSeconds: (performance.now() - started) / 1000 },
+          },
           true,
         );
         docs.push(doc);
