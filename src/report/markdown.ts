@@ -25,7 +25,10 @@ export function reportMarkdown(r: ReportDocument): string {
   const row = (name: string, s: ScoreSet): string =>
     `| ${name} | ${fmt(s.rmse)} | ${fmt(s.mae)} | ${s.mape === null ? 'n/a' : `${fmt(s.mape)} %`} | ${fmt(s.smape)} % | ${fmt(s.mase)} |`;
   lines.push(row('**model**', r.metrics.model));
-  for (const [name, s] of Object.entries(r.metrics.baselines)) lines.push(row(name, s));
+  // the document names baselines plainly; the table gives the season length, as the baselines do
+  const m = r.config.seasonalPeriod;
+  for (const [name, s] of Object.entries(r.metrics.baselines))
+    lines.push(row(name === 'seasonalNaive' && typeof m === 'number' ? `seasonalNaive(${m})` : name, s));
   lines.push('');
   const skipped = r.metrics.model.mapeSkipped;
   if (skipped > 0) {
