@@ -6,7 +6,7 @@ import { resolveConfig, contextOf } from '../src/forecast/config.js';
 import { prepare, prepareInput, testWindows } from '../src/forecast/prepare.js';
 import * as flowModule from '../src/explain/gradient-flow.js';
 import type { ForecastConfig } from '../src/index.js';
-import { Forecaster, readCsv, Series } from '../src/index.js';
+import { backtest, Forecaster, readCsv, Series } from '../src/index.js';
 
 vi.mock('../src/explain/gradient-flow.js', async (importOriginal) => {
   const original = await importOriginal<typeof flowModule>();
@@ -110,6 +110,23 @@ describe('gradient flow is sampled only on request', () => {
   it('Forecaster.fit rejects an unknown fit option, listing the valid ones', async () => {
     await expect(Forecaster.fit(air, quick, { gradientflow: true } as never)).rejects.toThrow(
       /unknown option 'gradientflow'; the options are callbacks, gradientFlow/,
+    );
+  });
+});
+
+describe('the split options', () => {
+  it('Forecaster.fromState reads a state saved when trainFraction and splitDate could both be set: splitDate decides', async () => {
+    const f = await Forecaster.fit(air, { ...quick, splitDate: '1958-01-01' });
+    const old = { ...f.state(), config: { ...f.state().config, trainFraction: 0.8 } };
+    const g = Forecaster.fromState(f.model, old);
+    expect(g.config.trainFraction).toBeNull();
+    expect(g.config.splitDate).toBe('1958-01-01');
+    expect(g.evaluate(air).labels[0]).toBe('1958-01-01');
+  });
+
+  it('backtest(series, { trainFraction }) is an error: the folds decide where training ends', async () => {
+    await expect(backtest(air, { ...quick, trainFraction: 0.7 }, { maxFolds: 1 })).rejects.toThrow(
+      /backtest: the folds decide where each training part ends.*initialTrain/,
     );
   });
 });

@@ -224,7 +224,7 @@ export class Forecaster {
    */
   evaluate(series: Series, target: string = this.config.target[0]): Evaluation {
     const k = this.targetIndex(target, 'evaluate()');
-    const input = this.prepare(series);
+    const input = this.input(series);
     const test = testWindows(input, this.pipeline(), this.trainedThrough);
     const out = this.model.predict(test.x); // [N, horizon · targets], step-major
     return scoreEvaluation(this.pipeline(), input, test, out.data, k);
@@ -251,7 +251,7 @@ export class Forecaster {
           `(${this.columns.slice(K).join(', ')}) their future values are unknown; train with horizon ${steps}`,
       );
     }
-    const { levels, scaled } = this.prepare(series);
+    const { levels, scaled } = this.input(series);
     const rowsZ = scaled.length / C;
     if (rowsZ < cfg.window) {
       throw new SeqcastError(
@@ -284,7 +284,7 @@ export class Forecaster {
     series: Series,
     index = -1,
   ): { readonly x: { shape: number[]; data: Float32Array }; readonly labels: readonly string[] } {
-    const { scaled, labels } = this.prepare(series);
+    const { scaled, labels } = this.input(series);
     const C = this.columns.length;
     const W = this.config.window;
     const lag = this.transform.lag;
@@ -323,7 +323,7 @@ export class Forecaster {
     return { config: this.config, columns: this.columns, transform: this.transform, scaler: this.scaler };
   }
 
-  private prepare(series: Series): PreparedInput {
+  private input(series: Series): PreparedInput {
     return prepareInput(series, this.pipeline());
   }
 
