@@ -18,18 +18,14 @@
 import { readFileSync } from 'node:fs';
 import { makeSeries } from './data.mjs';
 import { commitOf, distBuilt } from './provenance.mjs';
+import { dense, gru, lstm, sequential, simpleRNN } from '../dist/index.js';
 import {
   activationFunction,
-  dense,
-  gru,
   gruStepNaive,
-  lstm,
   lstmStepNaive,
-  sequential,
   sigmoid,
-  simpleRNN,
   simpleRnnStepNaive,
-} from '../dist/index.js';
+} from '../dist/kernels.js';
 
 const FORMAT = 'seqcast-bench/1';
 const SEED = 1234;

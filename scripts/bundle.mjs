@@ -1,9 +1,11 @@
-// Builds the package's JavaScript: three ES-module entry points bundled by esbuild from src/, sharing their
+// Builds the package's JavaScript: five ES-module entry points bundled by esbuild from src/, sharing their
 // common code through chunk files, all flat in dist/ except the command:
 //
-//   dist/index.js      `seqcast`       browser-safe (no static `node:` import)
-//   dist/node.js       `seqcast/node`  adds folders and rendering
-//   dist/cli/main.js   the `seqcast` command (executable)
+//   dist/index.js        `seqcast`              browser-safe (no static `node:` import)
+//   dist/node.js         `seqcast/node`         adds folders and rendering
+//   dist/kernels.js      `seqcast/kernels`      backends, activations, reference steps (browser-safe)
+//   dist/conformance.js  `seqcast/conformance`  conformance cases (browser-safe)
+//   dist/cli/main.js     the `seqcast` command (executable)
 //   dist/chunk-*.js    code shared between them: one copy, so module state (the default backend, caches)
 //                      is the same whichever entry a program imports
 //
@@ -34,7 +36,13 @@ removeJavaScript(new URL('dist/', root));
 
 const result = await build({
   absWorkingDir: fileURLToPath(root),
-  entryPoints: { index: 'src/index.ts', node: 'src/node.ts', 'cli/main': 'src/cli/main.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    kernels: 'src/entries/kernels.ts',
+    conformance: 'src/entries/conformance.ts',
+    'cli/main': 'src/cli/main.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

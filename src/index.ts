@@ -1,23 +1,82 @@
 /**
  * seqcast: recurrent networks (SimpleRNN, LSTM, GRU, Bidirectional, Dense) with Keras semantics and
  * weight layouts, trained by exact backpropagation through time over Float32Array, for Node and the browser.
+ *
+ * This entry holds what programs call. Two subpaths hold the rest:
+ *   seqcast/kernels       backends, activation functions, the plain reference steps, buffer helpers
+ *   seqcast/conformance   reading and running conformance cases
+ * and seqcast/node adds folders (saving and loading) and rendering plots to SVG and PNG.
  */
 export * from './baselines/index.js';
-export * from './conformance/index.js';
 export type { SeqcastErrorCode } from './errors.js';
 export * from './explain/index.js';
 export { SeqcastError } from './errors.js';
 export type { Initializer } from './initializers.js';
 export { initialize } from './initializers.js';
 export * from './forecast/index.js';
-export * from './kernels/index.js';
-export * from './layers/index.js';
+export type { Activation, Backend, BackendChoice, BackendName } from './kernels/index.js';
+export { ACTIVATIONS, availableBackends, resolveBackend, setDefaultBackend } from './kernels/index.js';
+export type {
+  BidirectionalOptions,
+  BuildContext,
+  DenseOptions,
+  GRUOptions,
+  Layer,
+  LayerClass,
+  LSTMOptions,
+  MergeMode,
+  RecurrentCell,
+  RecurrentGradients,
+  RecurrentOptions,
+  RecurrentOutput,
+  SimpleRNNOptions,
+  WeightSpec,
+} from './layers/index.js';
+export {
+  Bidirectional,
+  bidirectional,
+  Dense,
+  dense,
+  GRU,
+  gru,
+  GRUCell,
+  LAYER_CLASSES,
+  layerFromConfig,
+  LSTM,
+  lstm,
+  LSTMCell,
+  MERGE_MODES,
+  Recurrent,
+  SimpleRNN,
+  simpleRNN,
+  SimpleRNNCell,
+} from './layers/index.js';
 export * from './metrics/index.js';
 export * from './model/index.js';
-export * from './optim/index.js';
+export type { ClipOptions, ClipReport, ParamSegment } from './optim/index.js';
+export {
+  Adam,
+  adam,
+  exponentialDecay,
+  getOptimizer,
+  Optimizer,
+  RMSprop,
+  rmsprop,
+  SGD,
+  sgd,
+} from './optim/index.js';
+export type {
+  AdamOptions,
+  ExponentialDecayOptions,
+  LearningRateSchedule,
+  OptimizerName,
+  OptimizerSpec,
+  RMSpropOptions,
+  SGDOptions,
+} from './optim/index.js';
 export * from './prep/index.js';
 export { Random } from './random.js';
 export * from './report/index.js';
 export * from './series/index.js';
 export type { DType, FloatArray, Shape, Tensor } from './tensor.js';
-export { allocate, cloneTensor, firstNonFinite, formatShape, sizeOf, tensor, zeros } from './tensor.js';
+export { formatShape, tensor, zeros } from './tensor.js';

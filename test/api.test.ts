@@ -32,19 +32,14 @@ it('the public export list changes only deliberately', () => {
       "SimpleRNN",
       "SimpleRNNCell",
       "TRANSFORM_NAMES",
-      "activationFunction",
       "adam",
       "alignment",
-      "allocate",
       "availableBackends",
       "backtest",
       "bidirectional",
+      "buildReport",
       "chronologicalSplit",
-      "clipGradients",
-      "cloneTensor",
-      "compareShapes",
       "compareToBaselines",
-      "compareValues",
       "datasetInfo",
       "defaultBaselines",
       "dense",
@@ -53,7 +48,6 @@ it('the public export list changes only deliberately', () => {
       "earlyStopping",
       "exponentialDecay",
       "extrapolationWarning",
-      "firstNonFinite",
       "fitScaler",
       "forecastPlotSpec",
       "forecasterFromArtifacts",
@@ -68,17 +62,13 @@ it('the public export list changes only deliberately', () => {
       "gradientFlow",
       "gradientFlowPlotSpec",
       "gru",
-      "gruStepNaive",
       "huber",
       "inferFrequency",
       "initialize",
-      "jsBackend",
       "lagWarning",
       "layerFromConfig",
-      "loadWasmBackend",
       "lossPlotSpec",
       "lstm",
-      "lstmStepNaive",
       "mae",
       "makeWindows",
       "mape",
@@ -92,7 +82,6 @@ it('the public export list changes only deliberately', () => {
       "movingAverage",
       "naive",
       "nextLabels",
-      "parseCase",
       "pctChange",
       "readCsv",
       "readMetadata",
@@ -103,7 +92,6 @@ it('the public export list changes only deliberately', () => {
       "resolveBackend",
       "rmse",
       "rmsprop",
-      "runCase",
       "scalerFromState",
       "scoreAll",
       "seasonalNaive",
@@ -112,14 +100,10 @@ it('the public export list changes only deliberately', () => {
       "seriesPlotSpec",
       "setDefaultBackend",
       "sgd",
-      "sigmoid",
       "simpleRNN",
-      "simpleRnnStepNaive",
-      "sizeOf",
       "skill",
       "smape",
       "spansOrdersOfMagnitude",
-      "sparkline",
       "splitIndexAtLabel",
       "tensor",
       "toArtifacts",
@@ -130,4 +114,32 @@ it('the public export list changes only deliberately', () => {
       "zeros",
     ]
   `);
+});
+
+it('the subpaths seqcast/kernels and seqcast/conformance hold the internals, and only they do', async () => {
+  const kernels = await import('../src/entries/kernels.js');
+  const conformance = await import('../src/entries/conformance.js');
+  expect(Object.keys(kernels).sort()).toMatchInlineSnapshot(`
+    [
+      "activationFunction",
+      "allocate",
+      "gruStepNaive",
+      "jsBackend",
+      "loadWasmBackend",
+      "lstmStepNaive",
+      "sigmoid",
+      "simpleRnnStepNaive",
+      "sizeOf",
+    ]
+  `);
+  expect(Object.keys(conformance).sort()).toMatchInlineSnapshot(`
+    [
+      "compareShapes",
+      "compareValues",
+      "parseCase",
+      "runCase",
+    ]
+  `);
+  for (const name of [...Object.keys(kernels), ...Object.keys(conformance)])
+    expect(name in seqcast, `${name} is also in the main entry`).toBe(false);
 });

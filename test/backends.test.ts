@@ -14,8 +14,6 @@ import {
   bidirectional,
   dense,
   gru,
-  jsBackend,
-  loadWasmBackend,
   lstm,
   Random,
   resolveBackend,
@@ -24,6 +22,7 @@ import {
   setDefaultBackend,
   simpleRNN,
 } from '../src/index.js';
+import { jsBackend, loadWasmBackend } from '../src/entries/kernels.js';
 import { runConformanceDir } from '../src/conformance/dir.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCase } from '../src/index.js';
+import { runCase } from '../src/entries/conformance.js';
 import { runConformanceDir } from '../src/conformance/dir.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'conformance');

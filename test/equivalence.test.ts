@@ -7,21 +7,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation, DType, FloatArray, Layer, Recurrent, Sequential, Tensor } from '../src/index.js';
 import {
-  allocate,
   bidirectional,
   dense,
   gru,
-  gruStepNaive,
   initialize,
   lstm,
-  lstmStepNaive,
   MERGE_MODES,
   Random,
   sequential,
   simpleRNN,
-  simpleRnnStepNaive,
-  sizeOf,
 } from '../src/index.js';
+import { allocate, gruStepNaive, lstmStepNaive, simpleRnnStepNaive, sizeOf } from '../src/entries/kernels.js';
 import type { MergeMode } from '../src/index.js';
 import { buildStandalone, randomTensor, relativeError, titled, uniformArray } from './helpers/gradcheck.js';
 

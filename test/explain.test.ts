@@ -7,13 +7,13 @@ import {
   dense,
   gradientFlow,
   gru,
-  jsBackend,
   lstm,
   Random,
   sequential,
   simpleRNN,
   trace,
 } from '../src/index.js';
+import { jsBackend } from '../src/entries/kernels.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 

@@ -136,8 +136,12 @@ describe('Forecaster.forecast', () => {
     );
   });
 
-  it('Forecaster.fit records gradient flow through the window after the first epoch and at the end', async () => {
-    const f = await Forecaster.fit(sp500, { ...quick, training: { epochs: 3, seed: 3 } });
+  it('Forecaster.fit(…, { gradientFlow: true }) records gradient flow through the window after the first epoch and at the end', async () => {
+    const f = await Forecaster.fit(
+      sp500,
+      { ...quick, training: { epochs: 3, seed: 3 } },
+      { gradientFlow: true },
+    );
     const flows = f.fitInfo!.gradientFlow;
     expect(flows.map((x) => x.label)).toEqual(['after epoch 1', 'after epoch 3']);
     expect(flows[0].layers[0].gradH).toHaveLength(12);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsBackend, Random } from '../src/index.js';
+import { Random } from '../src/index.js';
+import { jsBackend } from '../src/entries/kernels.js';
 
 /** C = op(A) · op(B) by the definition, in float64, for comparison. */
 function gemmReference(

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Optimizer } from '../src/index.js';
-import {
-  adam,
-  clipGradients,
-  exponentialDecay,
-  getLoss,
-  huber,
-  rmsprop,
-  sgd,
-  SeqcastError,
-} from '../src/index.js';
+import { adam, exponentialDecay, getLoss, huber, rmsprop, sgd, SeqcastError } from '../src/index.js';
+import { clipGradients } from '../src/optim/clip.js';
 
 /** Runs `steps` updates of an optimiser on one parameter vector with fixed gradients per step. */
 function run(opt: Optimizer, w0: number[], grads: number[][]): number[] {

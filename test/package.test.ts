@@ -46,7 +46,15 @@ function staticGraph(entry: string): Map<string, string[]> {
   return graph;
 }
 
-const ENTRIES = [join(DIST, 'index.js'), join(DIST, 'node.js'), join(DIST, 'cli', 'main.js')];
+const ENTRIES = [
+  join(DIST, 'index.js'),
+  join(DIST, 'node.js'),
+  join(DIST, 'kernels.js'),
+  join(DIST, 'conformance.js'),
+  join(DIST, 'cli', 'main.js'),
+];
+/** The subpaths that must load in a browser: no node: module, no Node-only dependency. */
+const BROWSER_ENTRIES = ['index.js', 'kernels.js', 'conformance.js'];
 
 describe('the bundled entry points', () => {
   beforeAll(() => {
@@ -73,11 +81,30 @@ describe('the bundled entry points', () => {
     }
   });
 
-  it('the browser entry loads no node: module and no Node-only dependency', () => {
-    for (const [file, specs] of staticGraph(join(DIST, 'index.js'))) {
-      const bare = specs.filter((s) => !s.startsWith('.'));
-      expect(bare, `${file} imports ${bare.join(', ')}`).toEqual([]);
+  it('the browser entries (seqcast, seqcast/kernels, seqcast/conformance) load no node: module and no Node-only dependency', () => {
+    for (const entry of BROWSER_ENTRIES) {
+      for (const [file, specs] of staticGraph(join(DIST, entry))) {
+        const bare = specs.filter((s) => !s.startsWith('.'));
+        expect(bare, `${file} imports ${bare.join(', ')}`).toEqual([]);
+      }
     }
+  });
+
+  it('every subpath of package.json "exports" points to a built file and its declarations', () => {
+    for (const [path, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue; // ./package.json
+      const t = target as { import: string; types: string };
+      expect(existsSync(join(ROOT, t.import)), `${path} → ${t.import}`).toBe(true);
+      expect(existsSync(join(ROOT, t.types)), `${path} → ${t.types}`).toBe(true);
+    }
+  });
+
+  it("seqcast/kernels shares the main entry's module state: its jsBackend is the one the main entry selects", async () => {
+    const main = (await import(pathToFileURL(join(DIST, 'index.js')).href)) as {
+      resolveBackend(name: string, dtype: string): unknown;
+    };
+    const kernels = (await import(pathToFileURL(join(DIST, 'kernels.js')).href)) as Record<string, unknown>;
+    expect(main.resolveBackend('js', 'float32')).toBe(kernels.jsBackend);
   });
 
   it('seqcast and seqcast/node share one copy of the library (one default backend, one set of classes)', async () => {
@@ -138,8 +165,12 @@ describe('installed from its file list into a fresh project', () => {
       'dist/index.js',
       'dist/node.js',
       'dist/cli/main.js',
+      'dist/kernels.js',
+      'dist/conformance.js',
       'dist/index.d.ts',
       'dist/node.d.ts',
+      'dist/entries/kernels.d.ts',
+      'dist/entries/conformance.d.ts',
     ])
       expect(existsSync(join(installed, f)), f).toBe(true);
     expect(existsSync(join(installed, 'src'))).toBe(false);
@@ -175,6 +206,25 @@ describe('installed from its file list into a fresh project', () => {
     expect(out.backend).toBe(out.backends[0]);
     if (existsSync(join(ROOT, 'native', 'build', 'Release', 'seqcast_native.node')))
       expect(out.backend).toBe('native');
+  });
+
+  it("imports 'seqcast/kernels' and 'seqcast/conformance' by name", () => {
+    const script = `
+      import { jsBackend, lstmStepNaive } from 'seqcast/kernels';
+      import { parseCase, runCase } from 'seqcast/conformance';
+      import * as main from 'seqcast';
+      console.log(JSON.stringify({ js: jsBackend.name, step: typeof lstmStepNaive,
+        parse: typeof parseCase, run: typeof runCase, inMain: 'jsBackend' in main || 'runCase' in main }));
+    `;
+    const r = run(['--input-type=module', '-e', script]);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      js: 'js',
+      step: 'function',
+      parse: 'function',
+      run: 'function',
+      inMain: false,
+    });
   });
 
   it('the installed command finds its datasets and version', () => {

@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { History, ScoreSet } from '../src/index.js';
 import {
+  buildReport,
+  Forecaster,
+  readCsv,
+  reportJson,
   forecastPlotSpec,
   gradientFlowPlotSpec,
   lossPlotSpec,
@@ -8,10 +14,11 @@ import {
   reportMarkdown,
   residualPlotSpec,
   seriesPlotSpec,
-  sparkline,
   spansOrdersOfMagnitude,
 } from '../src/index.js';
 import { renderSvg, svgToPng } from '../src/node.js';
+import { sparkline } from '../src/report/terminal.js';
+import { REPORT_FIELDS } from './helpers/report-fields.js';
 
 const labels = Array.from({ length: 24 }, (_, m) =>
   `2020-${String((m % 12) + 1).padStart(2, '0')}-01`.replace('2020', String(2020 + Math.floor(m / 12))),
@@ -120,8 +127,10 @@ describe('text reports', () => {
         frequency: 'monthly',
       },
       config: { window: 12 },
+      split: null,
       metrics: { ...metrics, model: score(120, null) },
       verdict: 'beats naive by 4.5 % RMSE',
+      comparison: 'beats naive by 4.5 % RMSE (naive is the best baseline)',
       warnings: ['the scaled test data reach 4.86'],
       timings: { fitSeconds: 1.2 },
       training: {
@@ -131,11 +140,12 @@ describe('text reports', () => {
         stop: null,
       },
       plots: ['forecast.svg'],
+      outDir: null,
     });
     expect(md).toContain('917 rows, 1950-01-01 .. 2026-05-01 (monthly); `price` from 16.88 to 7,412.55');
     expect(md).toContain('| **model** | 120.00 | 60.00 | n/a | 5.00 % | 1.20 |');
     expect(md).toContain('| naive | 126.00 | 63.00 | 2.60 % | 5.00 % | 1.26 |');
-    expect(md).toContain('**Verdict: beats naive by 4.5 % RMSE**');
+    expect(md).toContain('**Verdict: beats naive by 4.5 % RMSE (naive is the best baseline)**');
     expect(md).toContain('- the scaled test data reach 4.86');
     expect(md).toContain('![forecast](forecast.png) ([SVG](forecast.svg))');
     expect(md).toContain('- fit: 1.20 s');
@@ -156,5 +166,37 @@ describe('text reports', () => {
     expect(sparkline([5, 5, 5], 10)).toBe('▄▄▄');
     expect(sparkline([], 10)).toBe('');
     expect(sparkline([1, NaN, 3], 3)).toBe('▁ █');
+  });
+});
+
+describe('buildReport', () => {
+  it('buildReport(…) makes the one report document: verdict against naive, comparison with every baseline, short baseline names', async () => {
+    const air = readCsv(
+      readFileSync(join(import.meta.dirname, '..', 'datasets', 'air_passengers_monthly.csv'), 'utf8'),
+    );
+    const f = await Forecaster.fit(air, { model: { units: 4 }, training: { epochs: 2 } });
+    const e = f.evaluate(air);
+    const doc = buildReport({
+      title: 'seqcast: air-passengers',
+      source: 'air-passengers',
+      series: air,
+      forecaster: f,
+      evaluation: e,
+      timings: { totalSeconds: 1 },
+    });
+    expect(Object.keys(doc)).toEqual(REPORT_FIELDS);
+    expect(doc.verdict).toBe(e.verdict);
+    expect(doc.verdict).toBe(e.comparison.versusNaive);
+    expect(doc.comparison).toBe(e.comparison.summary);
+    expect(Object.keys(doc.metrics.baselines)).toEqual(['naive', 'seasonalNaive', 'drift', 'mean']);
+    expect(doc.metrics.model).toEqual(e.metrics.model);
+    expect(doc.data).toMatchObject({ source: 'air-passengers', rows: 144, column: 'passengers' });
+    expect(doc.split?.trainRows).toBe(115);
+    expect(doc.training?.epochs).toHaveLength(2);
+    expect(doc.plots).toEqual([]);
+    expect(doc.outDir).toBeNull();
+    // report.md shows the comparison, as the terminal and the playground do
+    expect(reportMarkdown(doc)).toContain(`**Verdict: ${e.comparison.summary}**`);
+    expect(JSON.parse(reportJson(doc))).toEqual(JSON.parse(JSON.stringify(doc)));
   });
 });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { backtest } from '../forecast/backtest.js';
-import { num } from './document.js';
+import { formatNumber as num } from '../report/format.js';
 import type { TrainFlags } from './options.js';
 import { flagNumber } from './numbers.js';
 import { addTrainOptions, trainingInput } from './options.js';

@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import type { ForecastConfig } from '../forecast/config.js';
 import type { Evaluation } from '../forecast/forecaster.js';
 import { Forecaster } from '../forecast/forecaster.js';
-import type { ResultDocument } from './document.js';
-import { dataSummary, num, resultDocument } from './document.js';
+import type { ReportDocument } from '../report/document.js';
+import { dataSummary } from '../report/document.js';
+import { formatNumber as num } from '../report/format.js';
 import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
 import { printResult } from './print.js';
@@ -81,13 +82,16 @@ Examples:
           config: { ...base, transform: 'logDiff', scaler: 'standard' } as ForecastConfig,
         },
       ];
-      const docs: ResultDocument[] = [];
+      const docs: ReportDocument[] = [];
       const results: Evaluation[] = [];
       for (const p of pipelines) {
         const started = performance.now();
         say();
         say(p.title);
-        const f = await Forecaster.fit(series, p.config, { callbacks: [progress] });
+        const f = await Forecaster.fit(series, p.config, {
+          callbacks: [progress],
+          gradientFlow: true, // the report's gradient-flow plot
+        });
         const info = f.fitInfo!;
         say(
           `   split at row ${info.trainRows} (${info.testFrom}): train ${info.trainFrom} .. ${info.trainTo}, ` +
@@ -95,17 +99,18 @@ Examples:
             `test x [${info.testX.join(', ')}]`,
         );
         const e = f.evaluate(series);
-        const doc = resultDocument({
-          pipeline: p.id,
-          data,
-          forecaster: f,
-          evaluation: e,
-          timings: { fitSeconds: info.fitSeconds, totalSeconds: (performance.now() - started) / 1000 },
-          outDir: `${outDir}/${p.id}`,
-        });
-        await writeReportFolder(
+        const doc = await writeReportFolder(
           `${outDir}/${p.id}`,
-          { title: p.title, document: doc, series, forecaster: f, evaluation: e },
+          {
+            title: p.title,
+            pipeline: p.id,
+            source: data.source,
+            series,
+            forecaster: f,
+            evaluation: e,
+            target: data.column,
+            timings: { fitSeconds: info.fitSeconds, totalSeconds: (performance.now() - started) / 1000 },
+          },
           true,
         );
         docs.push(doc);

@@ -1,7 +1,7 @@
 /** `seqcast evaluate <model-dir> <csv|dataset>`: score a saved forecaster on data past its training period. */
 import type { Command } from 'commander';
 import { loadForecaster } from '../forecast/io-node.js';
-import { dataSummary, resultDocument } from './document.js';
+import { buildReport } from '../report/document.js';
 import { readSeries } from './inputs.js';
 import { printResult } from './print.js';
 
@@ -38,12 +38,14 @@ Examples:
       });
       const target = flags.target ?? f.config.target[0];
       const e = f.evaluate(source.series, target);
-      const doc = resultDocument({
-        data: dataSummary(source.name, source.series, target),
+      const doc = buildReport({
+        title: `seqcast: ${source.name}`,
+        source: source.name,
+        series: source.series,
         forecaster: f,
         evaluation: e,
+        target,
         timings: { totalSeconds: (performance.now() - started) / 1000 },
-        outDir: null,
       });
       if (flags.json === true) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       else printResult(doc, e);

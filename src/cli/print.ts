@@ -1,12 +1,12 @@
 /** The human summary of a trained and scored forecaster, on stdout. */
 import type { Evaluation } from '../forecast/forecaster.js';
 import { metricsTable, sparkline } from '../report/terminal.js';
-import type { ResultDocument } from './document.js';
-import { num } from './document.js';
+import type { ReportDocument } from '../report/document.js';
+import { formatNumber as num } from '../report/format.js';
 
 const LAYER_NAMES: Record<string, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 
-export function printResult(doc: ResultDocument, e: Evaluation): void {
+export function printResult(doc: ReportDocument, e: Evaluation): void {
   const out: string[] = [];
   const d = doc.data;
   const cfg = doc.config as {
@@ -31,7 +31,7 @@ export function printResult(doc: ResultDocument, e: Evaluation): void {
   out.push('');
   for (const line of metricsTable(e.metrics).split('\n')) out.push(`   ${line}`);
   out.push('');
-  out.push(`   verdict  ${e.comparison.summary}`);
+  out.push(`   verdict  ${doc.comparison}`);
   for (const w of doc.warnings) out.push(`   warning  ${w}`);
   if (doc.outDir !== null) out.push(`   report   ${doc.outDir}/report.md`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -4,8 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Evaluation, Forecaster } from '../forecast/forecaster.js';
 import { saveForecaster } from '../forecast/io-node.js';
+import type { ReportDocument, ReportInput } from '../report/document.js';
+import { buildReport } from '../report/document.js';
 import { reportJson, reportMarkdown } from '../report/markdown.js';
 import {
   forecastPlotSpec,
@@ -17,21 +18,19 @@ import {
 } from '../report/plots.js';
 import type { VegaLiteSpec } from '../report/plots.js';
 import { writePlot } from '../report/render.js';
-import type { Series } from '../series/series.js';
-import type { ResultDocument } from './document.js';
 
-export interface ReportInput {
-  readonly title: string;
-  readonly document: ResultDocument;
-  readonly series: Series;
-  readonly forecaster: Forecaster;
-  readonly evaluation: Evaluation;
-}
-
-export async function writeReportFolder(dir: string, r: ReportInput, force: boolean): Promise<void> {
+/**
+ * Writes the plots, report.md and report.json (one document from buildReport, with the plots' names) and
+ * the saved forecaster into `dir`, and returns the document: what `--json` prints.
+ */
+export async function writeReportFolder(
+  dir: string,
+  r: Omit<ReportInput, 'plots' | 'outDir'>,
+  force: boolean,
+): Promise<ReportDocument> {
   mkdirSync(dir, { recursive: true });
   const e = r.evaluation;
-  const target = r.forecaster.config.target[0];
+  const target = r.target ?? r.forecaster.config.target[0];
   const labels = r.series.labels();
   const values = r.series.column(target);
   const testStart = labels.indexOf(e.labels[0]);
@@ -62,42 +61,17 @@ export async function writeReportFolder(dir: string, r: ReportInput, force: bool
     'series',
   );
   await plot(residualPlotSpec({ labels: e.labels, actual: e.actual, forecast: e.forecast }), 'residuals');
-  const report = {
-    title: r.title,
-    data: r.document.data,
-    config: r.document.config,
-    ...(r.document.split !== null ? { split: r.document.split } : {}),
-    metrics: e.metrics,
-    verdict: e.comparison.summary,
-    warnings: r.document.warnings,
-    timings: r.document.timings,
-    ...(history !== null && history.epoch.length > 0
-      ? {
-          training: {
-            epochs: history.epoch.map((epoch, i) => ({
-              epoch: epoch + 1,
-              loss: history.history.loss[i],
-              valLoss: history.history.val_loss?.[i] ?? null,
-              gradMin: history.gradientNorm[i].min,
-              gradMedian: history.gradientNorm[i].median,
-              gradMax: history.gradientNorm[i].max,
-              clipped: history.clippedFraction[i],
-            })),
-            stop: history.stop?.message ?? null,
-          },
-        }
-      : {}),
-    plots,
-  };
+  const report = buildReport({ ...r, plots, outDir: dir });
   writeFileSync(join(dir, 'report.md'), reportMarkdown(report));
   writeFileSync(join(dir, 'report.json'), reportJson(report));
   await saveForecaster(r.forecaster, join(dir, 'model'), { overwrite: force });
+  return report;
 }
 
 /** The demo's top-level report.md: both pipelines side by side, with links to their folders. */
 export async function writeDemoIndex(
   dir: string,
-  docs: readonly ResultDocument[],
+  docs: readonly ReportDocument[],
   closing: string,
 ): Promise<void> {
   const rows = docs.map(

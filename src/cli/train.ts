@@ -1,7 +1,6 @@
 /** `seqcast train <csv|dataset>`: fit the recommended pipeline (or the one the flags describe) and report. */
 import type { Command } from 'commander';
 import { Forecaster } from '../forecast/forecaster.js';
-import { dataSummary, resultDocument } from './document.js';
 import { checkOutputDir, defaultReportDir } from './inputs.js';
 import type { TrainFlags } from './options.js';
 import { addTrainOptions, trainingInput } from './options.js';
@@ -47,22 +46,22 @@ Examples:
       const { source, config: full } = trainingInput(data, flags);
       const f = await Forecaster.fit(source.series, full, {
         callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+        gradientFlow: true, // the report's gradient-flow plot
       });
       const evaluation = f.evaluate(source.series);
-      const target = f.config.target[0];
-      const doc = resultDocument({
-        data: dataSummary(source.name, source.series, target),
-        forecaster: f,
-        evaluation,
-        timings: {
-          fitSeconds: f.fitInfo?.fitSeconds ?? 0,
-          totalSeconds: (performance.now() - started) / 1000,
+      const doc = await writeReportFolder(
+        outDir,
+        {
+          title: `seqcast: ${source.name}`,
+          source: source.name,
+          series: source.series,
+          forecaster: f,
+          evaluation,
+          timings: {
+            fitSeconds: f.fitInfo?.fitSeconds ?? 0,
+            totalSeconds: (performance.now() - started) / 1000,
+          },
         },
-        outDir,
-      });
-      await writeReportFolder(
-        outDir,
-        { title: `seqcast: ${source.name}`, document: doc, series: source.series, forecaster: f, evaluation },
         flags.force ?? false,
       );
       if (flags.json === true) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

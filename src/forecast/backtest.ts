@@ -94,6 +94,12 @@ export async function backtest(
   fitOptions: FitForecasterOptions = {},
 ): Promise<BacktestResult> {
   const refitEvery = int('refitEvery', options.refitEvery ?? 1, 1);
+  if (config.trainFraction !== undefined || (config.splitDate ?? null) !== null) {
+    throw new SeqcastError(
+      'config',
+      'backtest: the folds decide where each training part ends, so the config takes no trainFraction or splitDate; set options.initialTrain instead',
+    );
+  }
   // Scored on the first target.
   const target =
     config.target === undefined

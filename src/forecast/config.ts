@@ -5,7 +5,9 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { ScalerKind } from '../prep/scalers.js';
+import type { Series } from '../series/series.js';
 import type { TransformName } from '../series/transforms.js';
+import { seasonalPeriodOf } from './pipeline.js';
 
 export type ModelKind = 'simpleRNN' | 'lstm' | 'gru';
 export const MODEL_KINDS: readonly ModelKind[] = ['simpleRNN', 'lstm', 'gru'];
@@ -16,7 +18,10 @@ export interface ForecastConfig {
   readonly target?: string | readonly string[];
   /** Extra input columns besides the target(s). Default none. */
   readonly features?: readonly string[];
-  /** Default: 'logDiff' when every modelled column is positive, else 'diff' (log needs positive values). */
+  /**
+   * Default: 'logDiff' when every modelled column (targets and features) is positive throughout, else 'diff'
+   * (a logarithm needs positive values).
+   */
   readonly transform?: TransformName;
   /** Default 'standard'. */
   readonly scaler?: ScalerKind | 'none';
@@ -26,9 +31,9 @@ export interface ForecastConfig {
   readonly horizon?: number;
   /** Rows between training windows. Default 1. */
   readonly stride?: number;
-  /** Default 0.8. Ignored when splitDate is given. */
+  /** The share of the rows in the training part. Default 0.8 when no splitDate is given; not with splitDate. */
   readonly trainFraction?: number;
-  /** The first date (or integer index) of the test part. */
+  /** The first date (or integer index) of the test part. Not with trainFraction. */
   readonly splitDate?: string | null;
   readonly model?: {
     /** Default 'simpleRNN'. */
@@ -69,7 +74,8 @@ export interface ResolvedConfig {
   readonly window: number;
   readonly horizon: number;
   readonly stride: number;
-  readonly trainFraction: number;
+  /** Exactly one of trainFraction and splitDate is set: the split the caller asked for. */
+  readonly trainFraction: number | null;
   readonly splitDate: string | null;
   readonly model: {
     readonly kind: ModelKind;
@@ -89,11 +95,31 @@ export interface ResolvedConfig {
   readonly seasonalPeriod: number;
 }
 
-export function resolveConfig(
-  c: ForecastConfig,
-  columns: readonly string[],
-  defaultPeriod: number,
-): ResolvedConfig {
+/** What the defaults depend on: the data's columns, its season length, and which columns are positive. */
+export interface ConfigContext {
+  /** The column names, in order (the first is the default target). */
+  readonly columns: readonly string[];
+  /** The season length of the data's frequency (seasonalPeriodOf). */
+  readonly seasonalPeriod: number;
+  /** Whether every value of a column is > 0 (decides the default transform). */
+  readonly positive: (column: string) => boolean;
+}
+
+/** The context of a series: its columns, the season length of its frequency, and positivity per column. */
+export function contextOf(series: Series): ConfigContext {
+  return {
+    columns: series.names,
+    seasonalPeriod: seasonalPeriodOf(series.frequency),
+    positive: (column) => series.column(column).every((v) => v > 0),
+  };
+}
+
+/**
+ * Every option checked and every default decided, here and nowhere else. `context` supplies what the
+ * defaults depend on (contextOf(series) for a series).
+ */
+export function resolveConfig(c: ForecastConfig, context: ConfigContext): ResolvedConfig {
+  const { columns } = context;
   known('forecaster', c, [
     'target',
     'features',
@@ -137,7 +163,9 @@ export function resolveConfig(
   }
   for (const t of target) column(t, 'target');
   const features = (c.features ?? []).filter((f) => !target.includes(f)).map((f) => column(f, 'feature'));
-  const transform = c.transform ?? 'logDiff';
+  // log-differences when every column the model reads is positive; plain differences otherwise
+  const transform =
+    c.transform ?? ([...target, ...features].every((n) => context.positive(n)) ? 'logDiff' : 'diff');
   if (!TRANSFORMS.includes(transform)) {
     throw new SeqcastError(
       'config',
@@ -159,8 +187,15 @@ export function resolveConfig(
     );
   }
   const patience = c.training?.patience ?? null;
-  const trainFraction = c.trainFraction ?? 0.8;
-  if (!(trainFraction > 0 && trainFraction < 1))
+  const splitDate = c.splitDate ?? null;
+  if (splitDate !== null && c.trainFraction !== undefined) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: give trainFraction (${c.trainFraction}) or splitDate ('${splitDate}'), not both; they both decide where the test part begins`,
+    );
+  }
+  const trainFraction = splitDate !== null ? null : (c.trainFraction ?? 0.8);
+  if (trainFraction !== null && !(trainFraction > 0 && trainFraction < 1))
     throw new SeqcastError('config', `forecaster: trainFraction must be in (0, 1) (got ${trainFraction})`);
   const validationSplit = c.training?.validationSplit ?? (patience !== null ? 0.1 : 0);
   if (!(validationSplit >= 0 && validationSplit < 1)) {
@@ -184,7 +219,7 @@ export function resolveConfig(
     horizon: positiveInt('horizon', c.horizon ?? 1),
     stride: positiveInt('stride', c.stride ?? 1),
     trainFraction,
-    splitDate: c.splitDate ?? null,
+    splitDate,
     model: {
       kind,
       units: positiveInt('model.units', c.model?.units ?? 32),
@@ -200,7 +235,7 @@ export function resolveConfig(
       validationSplit,
       seed: c.training?.seed ?? 42,
     },
-    seasonalPeriod: positiveInt('seasonalPeriod', c.seasonalPeriod ?? defaultPeriod),
+    seasonalPeriod: positiveInt('seasonalPeriod', c.seasonalPeriod ?? context.seasonalPeriod),
   };
 }
 

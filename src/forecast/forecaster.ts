@@ -1,40 +1,32 @@
 /**
- * Forecaster: series → transform → chronological split → scaler (fitted on the training rows) → windows →
- * recurrent model → inverse scaling → inverse transform → metrics beside the baselines, with warnings.
- *
- * Rows: the series has L level rows; a transform with lag 1 (diff, logDiff, pctChange) turns them into L − 1
- * rows of changes, change row r belonging to level row r + lag. The split is made on LEVEL rows, so the test
- * targets are the same level rows whatever the transform, and every model is compared with the same
- * baselines on the same dates. Evaluation scores the level rows after the training period.
+ * Forecaster: prepare (transform → chronological split → scaler fitted on the training rows → windows, in
+ * prepare.ts) → recurrent model → inverse scaling → inverse transform → metrics beside the baselines, with
+ * warnings (evaluation.ts). Evaluation scores the level rows after the training period.
  */
-import { defaultBaselines } from '../baselines/baselines.js';
 import { SeqcastError } from '../errors.js';
-import type { ScoreSet } from '../metrics/metrics.js';
-import { rmse, scoreAll } from '../metrics/metrics.js';
-import type { BaselineComparison } from '../metrics/verdict.js';
-import { compareToBaselines } from '../metrics/verdict.js';
 import type { Callback } from '../model/callbacks.js';
 import { earlyStopping } from '../model/callbacks.js';
 import type { History } from '../model/fit.js';
 import type { Sequential } from '../model/sequential.js';
 import { adam } from '../optim/optimizers.js';
 import type { Scaler, ScalerState } from '../prep/scalers.js';
-import { fitScaler, scalerFromState } from '../prep/scalers.js';
-import { chronologicalSplit, splitIndexAtLabel } from '../prep/split.js';
-import { makeWindows } from '../prep/windows.js';
+import { scalerFromState } from '../prep/scalers.js';
 import type { Frequency } from '../series/frequency.js';
 import { nextLabels } from '../series/frequency.js';
 import type { Series } from '../series/series.js';
 import type { Transform } from '../series/transforms.js';
 import { getTransform } from '../series/transforms.js';
 import type { ForecastConfig, ResolvedConfig } from './config.js';
-import { buildModel, canPredict, defaultTransform, seasonalPeriodOf, transformed } from './pipeline.js';
 import { resolveConfig } from './config.js';
-import type { Warning } from './guards.js';
-import { extrapolationWarning, lagWarning } from './guards.js';
-import type { LayerGradientFlow } from '../explain/gradient-flow.js';
-import { gradientFlow } from '../explain/gradient-flow.js';
-import type { FloatArray } from '../tensor.js';
+import type { Evaluation } from './evaluation.js';
+import { scoreEvaluation, unscale } from './evaluation.js';
+import { buildModel } from './pipeline.js';
+import type { FittedPipeline, PreparedInput } from './prepare.js';
+import { prepare, prepareInput, testWindows } from './prepare.js';
+import type { FlowRecord } from './training-flow.js';
+import { gradientFlowRecorder } from './training-flow.js';
+
+export type { Evaluation } from './evaluation.js';
 
 /** What a saved forecaster keeps beside its model: enough to forecast from new data alone. */
 export interface ForecasterState {
@@ -46,23 +38,6 @@ export interface ForecasterState {
   readonly frequency: Frequency;
   /** The label of the last level row used for training. */
   readonly trainedThrough: string;
-}
-
-export interface Evaluation {
-  /** Labels (dates) of the scored rows. */
-  readonly labels: readonly string[];
-  readonly actual: Float64Array;
-  /** The model's one-step forecasts, in original units. */
-  readonly forecast: Float64Array;
-  /** Each baseline's one-step forecasts. */
-  readonly baselineForecasts: Readonly<Record<string, Float64Array>>;
-  readonly metrics: { readonly model: ScoreSet; readonly baselines: Readonly<Record<string, ScoreSet>> };
-  readonly comparison: BaselineComparison;
-  /** e.g. "beats naive by 5.1 % RMSE". */
-  readonly verdict: string;
-  readonly warnings: readonly Warning[];
-  /** With horizon > 1: RMSE per step ahead, the model's and naive's. */
-  readonly byHorizon: readonly { readonly step: number; readonly rmse: number; readonly naiveRmse: number }[];
 }
 
 export interface FutureForecast {
@@ -87,16 +62,24 @@ export interface FitInfo {
   readonly testX: readonly number[];
   readonly fitSeconds: number;
   /**
-   * ‖∂L/∂h_t‖ per step on the last (up to) 64 training windows, after the first epoch and at the end of
-   * training: how far back the training signal reached, and how that changed.
+   * With `gradientFlow: true` in the fit options: ‖∂L/∂h_t‖ per step on the last (up to) 64 training
+   * windows, after the first epoch and at the end of training (how far back the training signal reached,
+   * and how that changed). Empty otherwise.
    */
-  readonly gradientFlow: readonly { readonly label: string; readonly layers: readonly LayerGradientFlow[] }[];
+  readonly gradientFlow: readonly FlowRecord[];
 }
 
 export interface FitForecasterOptions {
   /** Extra callbacks, e.g. a progress display. */
   readonly callbacks?: readonly Callback[];
+  /**
+   * Measure the gradient flow through time during training (two extra forward and backward passes over
+   * up to 64 windows, after epoch 1 and at the end) into `fitInfo.gradientFlow`. Default false.
+   */
+  readonly gradientFlow?: boolean;
 }
+
+const FIT_OPTIONS = ['callbacks', 'gradientFlow'];
 
 export class Forecaster {
   readonly model: Sequential;
@@ -133,32 +116,17 @@ export class Forecaster {
     config: ForecastConfig = {},
     options: FitForecasterOptions = {},
   ): Promise<Forecaster> {
-    const cfg = resolveConfig(
-      { ...config, transform: config.transform ?? defaultTransform(series, config) },
-      series.names,
-      seasonalPeriodOf(series.frequency),
-    );
-    const columns = [...cfg.target, ...cfg.features];
-    const transform = getTransform(cfg.transform);
-    const levels = columns.map((c) => series.column(c));
-    const z = transformed(levels, transform);
-    const lag = transform.lag;
-    const labels = series.labels();
-    const splitLevel =
-      cfg.splitDate !== null
-        ? splitIndexAtLabel(labels, cfg.splitDate)
-        : Math.floor(cfg.trainFraction * series.length);
-    const split = chronologicalSplit(z.rows, { window: cfg.window, splitIndex: splitLevel - lag });
-    const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, z.data, columns.length, split);
-    const scaled = scaler === null ? z.data : scaler.transform(z.data);
-    const C = columns.length;
-    const train = makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
-      window: cfg.window,
-      horizon: cfg.horizon,
-      stride: cfg.stride,
-      targets: cfg.target.map((_, k) => k),
-    });
-    const model = buildModel(cfg, C);
+    for (const k of Object.keys(options)) {
+      if (!FIT_OPTIONS.includes(k)) {
+        throw new SeqcastError(
+          'config',
+          `Forecaster.fit() options: unknown option '${k}'; the options are ${FIT_OPTIONS.join(', ')}`,
+        );
+      }
+    }
+    const p = prepare(series, config);
+    const cfg = p.config;
+    const model = buildModel(cfg, p.columns.length);
     model.compile({
       optimizer: adam({ learningRate: cfg.training.learningRate, clipnorm: cfg.training.clipnorm }),
       loss: 'mse',
@@ -167,47 +135,23 @@ export class Forecaster {
     if (cfg.training.patience !== null) {
       callbacks.push(earlyStopping({ patience: cfg.training.patience, restoreBestWeights: true }));
     }
-    // Gradient flow through time on a sample of training windows, after epoch 1 and at the end.
-    const flows: { label: string; layers: readonly LayerGradientFlow[] }[] = [];
-    const n = Math.min(64, train.starts.length);
-    const sample = (t: {
-      shape: readonly number[];
-      data: FloatArray;
-    }): { shape: number[]; data: FloatArray } => {
-      const per = t.data.length / t.shape[0];
-      return { shape: [n, ...t.shape.slice(1)], data: t.data.subarray((t.shape[0] - n) * per) };
-    };
-    let epochsRun = 0;
-    callbacks.push({
-      onEpochEnd(epoch) {
-        epochsRun = epoch + 1;
-        if (epoch === 0)
-          flows.push({
-            label: 'after epoch 1',
-            layers: gradientFlow(model, sample(train.x), sample(train.y)).layers,
-          });
-      },
-      onTrainEnd() {
-        if (epochsRun > 1)
-          flows.push({
-            label: `after epoch ${epochsRun}`,
-            layers: gradientFlow(model, sample(train.x), sample(train.y)).layers,
-          });
-      },
-    });
+    const flow = options.gradientFlow === true ? gradientFlowRecorder(model, p.train) : null;
+    if (flow !== null) callbacks.push(flow.callback);
     const started = performance.now();
-    const history = await model.fit(train.x, train.y, {
+    const history = await model.fit(p.train.x, p.train.y, {
       epochs: cfg.training.epochs,
       batchSize: cfg.training.batchSize,
       seed: cfg.training.seed,
       validationSplit: cfg.training.validationSplit,
       callbacks,
     });
+    const fitSeconds = (performance.now() - started) / 1000;
+    const { labels, splitLevel } = p;
     const state: ForecasterState = {
       formatVersion: 1,
       config: cfg,
-      columns,
-      scaler: scaler === null ? null : scaler.state(),
+      columns: p.columns,
+      scaler: p.scaler === null ? null : p.scaler.state(),
       frequency: series.frequency,
       trainedThrough: labels[splitLevel - 1],
     };
@@ -218,11 +162,11 @@ export class Forecaster {
       trainFrom: labels[0],
       trainTo: labels[splitLevel - 1],
       testFrom: labels[splitLevel],
-      trainX: train.x.shape,
-      trainY: train.y.shape,
-      testX: [testRows, cfg.window, C],
-      fitSeconds: (performance.now() - started) / 1000,
-      gradientFlow: flows,
+      trainX: p.train.x.shape,
+      trainY: p.train.y.shape,
+      testX: [testRows, cfg.window, p.columns.length],
+      fitSeconds,
+      gradientFlow: flow === null ? [] : flow.records,
     };
     return new Forecaster(model, state, history, fitInfo);
   }
@@ -235,7 +179,19 @@ export class Forecaster {
         'forecaster state: formatVersion must be 1; this model was saved by another seqcast version',
       );
     }
-    const cfg = resolveConfig(state.config, state.columns, state.config.seasonalPeriod);
+    // a saved configuration has every option set; states saved before trainFraction and splitDate became
+    // exclusive carry both, and splitDate is the one that decided the split
+    const saved = state.config;
+    const cfg = resolveConfig(
+      { ...saved, trainFraction: saved.splitDate != null ? undefined : (saved.trainFraction ?? undefined) },
+      {
+        columns: state.columns,
+        seasonalPeriod: saved.seasonalPeriod,
+        positive: () => {
+          throw new SeqcastError('config', 'forecaster state: the configuration has no transform');
+        },
+      },
+    );
     const expected = [null, cfg.window, state.columns.length];
     if (
       model.inputShape.length !== 2 ||
@@ -268,100 +224,10 @@ export class Forecaster {
    */
   evaluate(series: Series, target: string = this.config.target[0]): Evaluation {
     const k = this.targetIndex(target, 'evaluate()');
-    const { levels, scaled, labels } = this.prepare(series);
-    const cfg = this.config;
-    const lag = this.transform.lag;
-    const C = this.columns.length;
-    const testStart = labels.findIndex((l) => l > this.trainedThrough);
-    if (testStart < 0) {
-      throw new SeqcastError(
-        'config',
-        `evaluate(): the series ends at ${labels[labels.length - 1]}, inside the training period (through ${this.trainedThrough}); give data that goes past it`,
-      );
-    }
-    const zStart = testStart - lag - cfg.window;
-    if (zStart < 0) {
-      throw new SeqcastError(
-        'config',
-        `evaluate(): the first scored row ${labels[testStart]} needs ${cfg.window + lag} rows of history before it`,
-      );
-    }
-    const test = makeWindows(scaled.subarray(zStart * C), C, {
-      window: cfg.window,
-      horizon: 1,
-      dtype: 'float32',
-    });
+    const input = this.input(series);
+    const test = testWindows(input, this.pipeline(), this.trainedThrough);
     const out = this.model.predict(test.x); // [N, horizon · targets], step-major
-    const H = cfg.horizon;
-    const K = cfg.target.length;
-    const N = test.starts.length;
-    const level = levels[k];
-    const at = (i: number, h: number): number => out.data[(i * H + h) * K + k];
-    const rows = Int32Array.from({ length: N }, (_, i) => testStart + i);
-    const previous = Float64Array.from(rows, (t) => level[t - 1]);
-    const actual = Float64Array.from(rows, (t) => level[t]);
-    const first = this.unscale(
-      Float64Array.from({ length: N }, (_, i) => at(i, 0)),
-      k,
-    );
-    const forecast = this.transform.inverseEach(first, previous);
-
-    const train = level.subarray(0, testStart);
-    const m = cfg.seasonalPeriod;
-    const baselines = defaultBaselines(m).filter((b) => canPredict(b, testStart, m));
-    const baselineForecasts: Record<string, Float64Array> = {};
-    const baselineScores: Record<string, ScoreSet> = {};
-    for (const b of baselines) {
-      b.fit(train);
-      const p = b.predict(level, rows, 1);
-      baselineForecasts[b.name] = p;
-      baselineScores[b.name] = scoreAll(actual, p, train, m);
-    }
-    const scores = scoreAll(actual, forecast, train, m);
-    const comparison = compareToBaselines(scores, baselineScores);
-
-    const warnings: Warning[] = [];
-    const ex = extrapolationWarning(
-      scaled.subarray(0, (testStart - lag) * C),
-      scaled.subarray((testStart - lag) * C),
-      cfg.transform,
-    );
-    if (ex !== null) warnings.push(ex);
-    const lw = lagWarning(actual, forecast, previous);
-    if (lw !== null) warnings.push(lw);
-
-    const byHorizon: { step: number; rmse: number; naiveRmse: number }[] = [];
-    if (H > 1) {
-      for (let h = 1; h <= H; h++) {
-        const a: number[] = [];
-        const f: number[] = [];
-        const n: number[] = [];
-        for (let i = 0; i + h - 1 < N; i++) {
-          const path = this.transform.inversePath(
-            this.unscale(
-              Array.from({ length: H }, (_, j) => at(i, j)),
-              k,
-            ),
-            level[rows[i] - 1],
-          );
-          a.push(level[rows[i] + h - 1]);
-          f.push(path[h - 1]);
-          n.push(level[rows[i] - 1]);
-        }
-        byHorizon.push({ step: h, rmse: rmse(a, f), naiveRmse: rmse(a, n) });
-      }
-    }
-    return {
-      labels: Array.from(rows, (t) => labels[t]),
-      actual,
-      forecast,
-      baselineForecasts,
-      metrics: { model: scores, baselines: baselineScores },
-      comparison,
-      verdict: comparison.versusNaive,
-      warnings,
-      byHorizon,
-    };
+    return scoreEvaluation(this.pipeline(), input, test, out.data, k);
   }
 
   /**
@@ -385,7 +251,7 @@ export class Forecaster {
           `(${this.columns.slice(K).join(', ')}) their future values are unknown; train with horizon ${steps}`,
       );
     }
-    const { levels, scaled } = this.prepare(series);
+    const { levels, scaled } = this.input(series);
     const rowsZ = scaled.length / C;
     if (rowsZ < cfg.window) {
       throw new SeqcastError(
@@ -418,7 +284,7 @@ export class Forecaster {
     series: Series,
     index = -1,
   ): { readonly x: { shape: number[]; data: Float32Array }; readonly labels: readonly string[] } {
-    const { scaled, labels } = this.prepare(series);
+    const { scaled, labels } = this.input(series);
     const C = this.columns.length;
     const W = this.config.window;
     const lag = this.transform.lag;
@@ -453,23 +319,16 @@ export class Forecaster {
     return k;
   }
 
-  private prepare(series: Series): { levels: Float64Array[]; scaled: Float64Array; labels: string[] } {
-    const missing = this.columns.filter((c) => !series.names.includes(c));
-    if (missing.length > 0) {
-      throw new SeqcastError(
-        'config',
-        `the model was trained on the columns ${this.columns.map((c) => `'${c}'`).join(', ')}, but the data lacks ` +
-          `${missing.map((c) => `'${c}'`).join(', ')} (it has ${series.names.map((c) => `'${c}'`).join(', ')}); give data with the same columns`,
-      );
-    }
-    const levels = this.columns.map((c) => series.column(c));
-    const z = transformed(levels, this.transform);
-    const scaled = this.scaler === null ? z.data : this.scaler.transform(z.data);
-    return { levels, scaled, labels: series.labels() };
+  private pipeline(): FittedPipeline {
+    return { config: this.config, columns: this.columns, transform: this.transform, scaler: this.scaler };
+  }
+
+  private input(series: Series): PreparedInput {
+    return prepareInput(series, this.pipeline());
   }
 
   /** Scaled values of target k back to transformed units. */
   private unscale(values: ArrayLike<number>, k: number): Float64Array {
-    return this.scaler === null ? Float64Array.from(values) : this.scaler.inverseColumn(values, k);
+    return unscale(this.pipeline(), values, k);
   }
 }

@@ -1,4 +1,4 @@
-/** The pieces Forecaster is built from: default choices, the transformed matrix, the model, season lengths. */
+/** The pieces Forecaster is built from: the transformed matrix, the model, season lengths. */
 import type { Baseline } from '../baselines/baselines.js';
 import { bidirectional } from '../layers/bidirectional.js';
 import { dense } from '../layers/dense.js';
@@ -9,21 +9,8 @@ import { simpleRNN } from '../layers/simple-rnn.js';
 import type { Sequential } from '../model/sequential.js';
 import { sequential } from '../model/sequential.js';
 import type { Frequency } from '../series/frequency.js';
-import type { Series } from '../series/series.js';
 import type { Transform } from '../series/transforms.js';
-import type { ForecastConfig, ResolvedConfig } from './config.js';
-
-/** log-differences when every column the model will read is positive; plain differences otherwise. */
-export function defaultTransform(series: Series, config: ForecastConfig): 'logDiff' | 'diff' {
-  const target =
-    config.target === undefined
-      ? [series.names[0]]
-      : typeof config.target === 'string'
-        ? [config.target]
-        : config.target;
-  const names = [...target, ...(config.features ?? [])].filter((n) => series.names.includes(n));
-  return names.every((n) => series.column(n).every((v) => v > 0)) ? 'logDiff' : 'diff';
-}
+import type { ResolvedConfig } from './config.js';
 
 /** The transformed columns as one [rows, columns] row-major array. */
 export function transformed(

@@ -1,5 +1,6 @@
+export type { DataSummary, ReportDocument, ReportInput, TrainingSummary } from './document.js';
+export { buildReport } from './document.js';
 export { formatNumber } from './format.js';
-export type { DataSummary, ReportData } from './markdown.js';
 export { reportJson, reportMarkdown } from './markdown.js';
 export type { ForecastPlotInput, SeriesPlotInput, VegaLiteSpec } from './plots.js';
 export {
@@ -10,4 +11,4 @@ export {
   seriesPlotSpec,
   spansOrdersOfMagnitude,
 } from './plots.js';
-export { metricsTable, sparkline } from './terminal.js';
+export { metricsTable } from './terminal.js';

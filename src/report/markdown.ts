@@ -1,47 +1,9 @@
-/** report.md and report.json: what was forecast, how, how well beside the baselines, and what to watch. */
+/** report.md and report.json, both from one report document (buildReport in document.ts). */
 import type { ScoreSet } from '../metrics/metrics.js';
+import type { ReportDocument } from './document.js';
 import { formatNumber as fmt } from './format.js';
 
-/** What was forecast: the data's source, size, dates and the value column's range. */
-export interface DataSummary {
-  readonly source: string;
-  readonly rows: number;
-  readonly from: string;
-  readonly to: string;
-  readonly column: string;
-  readonly min: number;
-  readonly max: number;
-  readonly frequency: string;
-}
-
-export interface ReportData {
-  readonly title: string;
-  readonly data: DataSummary;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly split?: Readonly<Record<string, unknown>>;
-  readonly metrics: { readonly model: ScoreSet; readonly baselines: Readonly<Record<string, ScoreSet>> };
-  readonly verdict: string;
-  readonly warnings: readonly string[];
-  readonly timings: Readonly<Record<string, number>>;
-  /** Per epoch: the losses, the spread of the gradient norm over batches, how often clipping engaged. */
-  readonly training?: {
-    readonly epochs: readonly {
-      readonly epoch: number;
-      readonly loss: number;
-      readonly valLoss: number | null;
-      readonly gradMin: number;
-      readonly gradMedian: number;
-      readonly gradMax: number;
-      readonly clipped: number;
-    }[];
-    /** Why training ended early, or null. */
-    readonly stop: string | null;
-  };
-  /** SVG file names in the report folder (a PNG of the same name sits beside each). */
-  readonly plots: readonly string[];
-}
-
-export function reportMarkdown(r: ReportData): string {
+export function reportMarkdown(r: ReportDocument): string {
   const lines: string[] = [`# ${r.title}`, ''];
   const d = r.data;
   lines.push('## Data', '');
@@ -49,20 +11,11 @@ export function reportMarkdown(r: ReportData): string {
     `${d.source}: ${d.rows} rows, ${d.from} .. ${d.to} (${d.frequency}); \`${d.column}\` from ${fmt(d.min)} to ${fmt(d.max)}.`,
     '',
   );
-  if (r.split !== undefined) {
-    const s = r.split as {
-      trainRows?: number;
-      testRows?: number;
-      trainFrom?: string;
-      trainTo?: string;
-      testFrom?: string;
-      trainX?: number[];
-      trainY?: number[];
-      testX?: number[];
-    };
+  if (r.split !== null) {
+    const s = r.split;
     lines.push(
       `Training part: ${s.trainRows} rows (${s.trainFrom} .. ${s.trainTo}); test part: ${s.testRows} rows from ${s.testFrom}. ` +
-        `Training windows: x [${(s.trainX ?? []).join(', ')}], y [${(s.trainY ?? []).join(', ')}]; test windows: x [${(s.testX ?? []).join(', ')}].`,
+        `Training windows: x [${s.trainX.join(', ')}], y [${s.trainY.join(', ')}]; test windows: x [${s.testX.join(', ')}].`,
       '',
     );
   }
@@ -72,7 +25,10 @@ export function reportMarkdown(r: ReportData): string {
   const row = (name: string, s: ScoreSet): string =>
     `| ${name} | ${fmt(s.rmse)} | ${fmt(s.mae)} | ${s.mape === null ? 'n/a' : `${fmt(s.mape)} %`} | ${fmt(s.smape)} % | ${fmt(s.mase)} |`;
   lines.push(row('**model**', r.metrics.model));
-  for (const [name, s] of Object.entries(r.metrics.baselines)) lines.push(row(name, s));
+  // the document names baselines plainly; the table gives the season length, as the baselines do
+  const m = r.config.seasonalPeriod;
+  for (const [name, s] of Object.entries(r.metrics.baselines))
+    lines.push(row(name === 'seasonalNaive' && typeof m === 'number' ? `seasonalNaive(${m})` : name, s));
   lines.push('');
   const skipped = r.metrics.model.mapeSkipped;
   if (skipped > 0) {
@@ -86,13 +42,13 @@ export function reportMarkdown(r: ReportData): string {
     'MASE divides MAE by the in-sample error of the seasonal naive forecast on the training part.',
     '',
   );
-  lines.push(`**Verdict: ${r.verdict}**`, '');
+  lines.push(`**Verdict: ${r.comparison}**`, '');
   if (r.warnings.length > 0) {
     lines.push('## Warnings', '');
     for (const w of r.warnings) lines.push(`- ${w}`);
     lines.push('');
   }
-  if (r.training !== undefined && r.training.epochs.length > 0) {
+  if (r.training !== null && r.training.epochs.length > 0) {
     const e = r.training.epochs;
     lines.push('## Training', '');
     lines.push(
@@ -127,6 +83,6 @@ export function reportMarkdown(r: ReportData): string {
   return lines.join('\n');
 }
 
-export function reportJson(r: ReportData): string {
+export function reportJson(r: ReportDocument): string {
   return `${JSON.stringify(r, null, 2)}\n`;
 }

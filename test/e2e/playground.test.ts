@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/index.js';
 import { loadForecaster } from '../../src/node.js';
 import { ARTIFACTS, CHROMIUM, REPO, SITE, ensureSite, launchChromium, serve } from './helpers.js';
+import { REPORT_FIELDS } from '../helpers/report-fields.js';
 
 const MAX_TASK_MS = 200;
 const missing = !existsSync(CHROMIUM);
@@ -178,6 +179,14 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/^# seqcast playground: sp500/);
+    // the playground's report is buildReport's document, as the command's --json and report.json are
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(REPORT_FIELDS);
+    expect(report.verdict).toMatch(/^(beats|worse than|ties|[\d.]+× worse than) naive/);
+    expect(await page.textContent('#verdict')).toBe(`Verdict: ${String(report.comparison)}.`);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(
+      `**Verdict: ${String(report.comparison)}**`,
+    );
 
     // the saved folder is a seqcast model: Node loads it and forecasts what the page forecast
     const pageForecast = await page.$$eval('#future-table tbody td:nth-child(2)', (tds) =>

@@ -4,7 +4,7 @@
  * how close any relu input came to its kink at 0.
  */
 import type { Backend, DType, FloatArray, Layer, Random, Shape, Tensor } from '../../src/index.js';
-import { allocate, jsBackend, sizeOf } from '../../src/index.js';
+import { allocate, jsBackend, sizeOf } from '../../src/entries/kernels.js';
 
 /** The finite-difference step of every check. */
 export const FD_STEP = 1e-6;

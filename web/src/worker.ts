@@ -3,10 +3,10 @@
  * load, inspect, forecast) and it answers with progress, results and errors. All of seqcast's computing
  * happens here, so the page stays responsive while a model trains.
  */
-import type { Callback, ForecastConfig, ReportData, Sequential, Series, TrainingInfo } from 'seqcast';
+import type { Callback, ForecastConfig, Sequential, Series, TrainingInfo } from 'seqcast';
 import {
   Forecaster,
-  describeFrequency,
+  buildReport,
   forecasterFromArtifacts,
   forecasterToArtifacts,
   getTransform,
@@ -128,7 +128,7 @@ async function train(
     const f = await Forecaster.fit(
       series,
       { ...msg.config, target: data.valueColumn },
-      { callbacks: [progress] },
+      { callbacks: [progress], gradientFlow: true }, // for the Inside panel's training-time flow
     );
     training = false;
     publish('trained', f, series, data, null, msg.futureSteps, started);
@@ -185,7 +185,21 @@ function publish(
   }
   const { modelJson, weightData } = forecasterToArtifacts(f);
   const seconds = (performance.now() - started) / 1000;
-  const report = evaluation === null ? null : reportData(f, series, data, evaluation, seconds);
+  // the same report document as the command's --json and report.json
+  const report =
+    evaluation === null
+      ? null
+      : buildReport({
+          title: `seqcast playground: ${data.name}`,
+          source: data.name,
+          series,
+          forecaster: f,
+          evaluation,
+          timings: {
+            ...(f.fitInfo !== null ? { fitSeconds: f.fitInfo.fitSeconds } : {}),
+            totalSeconds: seconds,
+          },
+        });
   const result: ResultPayload = {
     origin,
     name: data.name,
@@ -265,58 +279,4 @@ function summaryOf(f: Forecaster): string {
     `${stack} → Dense(${f.config.horizon * f.config.target.length}), ${f.model.countParams().toLocaleString('en-US')} parameters; ` +
     `window ${f.config.window}, horizon ${f.config.horizon}, transform ${f.config.transform}, scaler ${f.config.scaler}`
   );
-}
-
-function reportData(
-  f: Forecaster,
-  series: Series,
-  data: DataSpec,
-  e: NonNullable<ResultPayload['evaluation']>,
-  seconds: number,
-): ReportData {
-  const target = f.config.target[0];
-  const v = series.column(target);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const x of v) {
-    min = Math.min(min, x);
-    max = Math.max(max, x);
-  }
-  const h = f.history;
-  return {
-    title: `seqcast playground: ${data.name}`,
-    data: {
-      source: data.name,
-      rows: series.length,
-      from: series.label(0),
-      to: series.label(series.length - 1),
-      column: target,
-      min,
-      max,
-      frequency: describeFrequency(series.frequency),
-    },
-    config: { ...f.config, columns: f.columns },
-    ...(f.fitInfo !== null ? { split: { ...f.fitInfo } } : {}),
-    metrics: e.metrics,
-    verdict: e.verdict,
-    warnings: e.warnings.map((w) => w.message),
-    timings: { ...(f.fitInfo !== null ? { fitSeconds: f.fitInfo.fitSeconds } : {}), totalSeconds: seconds },
-    ...(h !== null
-      ? {
-          training: {
-            epochs: h.epoch.map((ep, k) => ({
-              epoch: ep + 1,
-              loss: h.history.loss[k],
-              valLoss: h.history.val_loss?.[k] ?? null,
-              gradMin: h.gradientNorm[k].min,
-              gradMedian: h.gradientNorm[k].median,
-              gradMax: h.gradientNorm[k].max,
-              clipped: h.clippedFraction[k],
-            })),
-            stop: h.stop?.message ?? null,
-          },
-        }
-      : {}),
-    plots: [],
-  };
 }
