@@ -16,7 +16,7 @@ import { SeqcastError } from '../errors.js';
 import type { Scaler } from '../prep/scalers.js';
 import { fitScaler } from '../prep/scalers.js';
 import type { Split } from '../prep/split.js';
-import { chronologicalSplit, splitIndexAtLabel } from '../prep/split.js';
+import { chronologicalSplit } from '../prep/split.js';
 import type { Windows } from '../prep/windows.js';
 import { makeWindows } from '../prep/windows.js';
 import type { Series } from '../series/series.js';
@@ -37,6 +37,8 @@ export interface FittedPipeline {
 
 /** A series as a fitted pipeline reads it. */
 export interface PreparedInput {
+  /** The series read, whose index places labels in time (`rowsBefore`, `rowsThrough`). */
+  readonly series: Series;
   readonly labels: readonly string[];
   /** The level rows of each column of `columns`. */
   readonly levels: readonly Float64Array[];
@@ -64,9 +66,7 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
   const levels = columns.map((c) => series.column(c));
   const z = transformed(levels, transform);
   const splitLevel =
-    cfg.splitDate !== null
-      ? splitIndexAtLabel(labels, cfg.splitDate)
-      : Math.floor(cfg.trainFraction! * series.length);
+    cfg.splitDate !== null ? splitRow(series, cfg.splitDate) : Math.floor(cfg.trainFraction! * series.length);
   const split = chronologicalSplit(z.rows, { window: cfg.window, splitIndex: splitLevel - transform.lag });
   const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, z.data, C, split);
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
@@ -76,7 +76,19 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
     stride: cfg.stride,
     targets: cfg.target.map((_, k) => k),
   });
-  return { config: cfg, columns, transform, scaler, labels, levels, scaled, splitLevel, split, train };
+  return {
+    config: cfg,
+    series,
+    columns,
+    transform,
+    scaler,
+    labels,
+    levels,
+    scaled,
+    splitLevel,
+    split,
+    train,
+  };
 }
 
 /** `series` transformed and scaled as `pipeline` was fitted; the series must hold its columns. */
@@ -93,7 +105,7 @@ export function prepareInput(series: Series, pipeline: FittedPipeline): Prepared
   const levels = columns.map((c) => series.column(c));
   const z = transformed(levels, transform);
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
-  return { levels, scaled, labels: series.labels() };
+  return { series, levels, scaled, labels: series.labels() };
 }
 
 /** The one-step windows of the rows after the training period, one per scored level row. */
@@ -116,8 +128,8 @@ export function testWindows(
   const { window } = pipeline.config;
   const lag = pipeline.transform.lag;
   const C = pipeline.columns.length;
-  const testStart = labels.findIndex((l) => l > trainedThrough);
-  if (testStart < 0) {
+  const testStart = input.series.rowsThrough(trainedThrough, label);
+  if (testStart >= labels.length) {
     throw new SeqcastError(
       'config',
       `${label}: the series ends at ${labels[labels.length - 1]}, inside the training period (through ${trainedThrough}); give data that goes past it`,
@@ -132,4 +144,16 @@ export function testWindows(
   }
   const test = makeWindows(scaled.subarray(zStart * C), C, { window, horizon: 1, dtype: 'float32' });
   return { testStart, x: test.x, rows: test.starts.length };
+}
+
+/** The first row on or after the split date (an ISO date, or an integer for an integer index). */
+function splitRow(series: Series, splitDate: string): number {
+  const i = series.rowsBefore(splitDate, 'split');
+  if (i >= series.length) {
+    throw new SeqcastError(
+      'config',
+      `split: no row on or after ${splitDate}; the series runs ${series.label(0)} .. ${series.label(series.length - 1)}`,
+    );
+  }
+  return i;
 }

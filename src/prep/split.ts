@@ -8,6 +8,7 @@
  * A Split is the only thing scalers fit from (see scalers.ts): they take the rows it calls training.
  */
 import { SeqcastError } from '../errors.js';
+import { parseIsoDate } from '../series/frequency.js';
 
 export interface Split {
   /** Rows in the whole series. */
@@ -57,9 +58,16 @@ export function chronologicalSplit(length: number, options: SplitOptions): Split
   return { length, splitIndex, window, testStart: splitIndex - window };
 }
 
-/** The index of the first label ≥ `date` (ISO strings compare in date order), as a split point. */
+/**
+ * The index of the first label ≥ `date`, as a split point. Integer labels ('50' … '1049') are compared as
+ * numbers, ISO dates by time; a Series' `rowsBefore(date)` does the same from its index.
+ */
 export function splitIndexAtLabel(labels: readonly string[], date: string): number {
-  const i = labels.findIndex((l) => l >= date);
+  const integers = /^[+-]?\d+$/;
+  const numeric = integers.test(date) && labels.every((l) => integers.test(l));
+  const i = numeric
+    ? labels.findIndex((l) => Number(l) >= Number(date))
+    : labels.findIndex((l) => compareIso(l, date) >= 0);
   if (i < 0) {
     throw new SeqcastError(
       'config',
@@ -67,4 +75,11 @@ export function splitIndexAtLabel(labels: readonly string[], date: string): numb
     );
   }
   return i;
+}
+
+/** ISO dates and date-times by the instant they name (plain dates at midnight UTC); text order otherwise. */
+function compareIso(a: string, b: string): number {
+  const [x, y] = [parseIsoDate(a), parseIsoDate(b)];
+  if (x !== undefined && y !== undefined) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

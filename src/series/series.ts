@@ -214,6 +214,26 @@ export class Series {
     );
   }
 
+  /**
+   * How many rows lie before `value` (an ISO date or an integer, read like `slice`'s bounds): the position of
+   * the first row at or after it, or `length` when there is none. Index values are compared, never labels
+   * as text (as text, '850' < '86').
+   */
+  rowsBefore(value: string | number, what = 'rowsBefore()'): number {
+    const v = this.#bound(value, 'value', what);
+    let i = 0;
+    while (i < this.length && this.index[i] < v) i++;
+    return i;
+  }
+
+  /** How many rows lie at or before `value` (see `rowsBefore`): the position of the first row after it. */
+  rowsThrough(value: string | number, what = 'rowsThrough()'): number {
+    const v = this.#bound(value, 'value', what);
+    let i = 0;
+    while (i < this.length && this.index[i] <= v) i++;
+    return i;
+  }
+
   /** The named columns, in the order given. */
   select(names: readonly string[]): Series {
     if (!Array.isArray(names) || names.length === 0) {
@@ -306,12 +326,17 @@ export class Series {
     return p;
   }
 
-  #bound(value: string | number, which: string): number {
-    const v = parseIndexValue(value, this.kind, this.utcOffset);
+  #bound(value: string | number, which: string, what = 'slice()'): number {
+    // An integer index given as text ('850', from a command line or a label) is read as its number.
+    const given =
+      this.kind === 'integer' && typeof value === 'string' && /^[+-]?\d+$/.test(value)
+        ? Number(value)
+        : value;
+    const v = parseIndexValue(given, this.kind, this.utcOffset);
     if (v === undefined) {
       throw new SeqcastError(
         'config',
-        `slice(): ${which} must be ` +
+        `${what}: ${which} must be ` +
           (this.kind === 'date' ? `an ISO date such as '1950-01-01'` : `an integer`) +
           ` for this ${this.kind} index (got ${JSON.stringify(value)})`,
       );

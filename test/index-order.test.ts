@@ -1,0 +1,55 @@
+// Rows are placed in time by their index values, never by comparing labels as text (issue 15).
+import { describe, expect, it } from 'vitest';
+import { Forecaster, Series, splitIndexAtLabel } from '../src/index.js';
+
+const wave = (start: number, n: number): Series =>
+  Series.fromColumns({
+    index: Array.from({ length: n }, (_, i) => start + i),
+    columns: { y: Array.from({ length: n }, (_, i) => 10 + Math.sin(i / 5) + i / 100) },
+  });
+const quick = {
+  window: 12,
+  transform: 'none',
+  model: { kind: 'simpleRNN', units: 4 },
+  training: { epochs: 1, seed: 1 },
+} as const;
+
+describe('integer indices', () => {
+  it('a series indexed 50..1049 is split at row 800 and scored on its last 200 rows only', async () => {
+    const s = wave(50, 1000);
+    const f = await Forecaster.fit(s, quick);
+    expect(f.fitInfo.testFrom).toBe('850');
+    const e = f.evaluate(s);
+    expect(e.labels).toHaveLength(200);
+    expect(e.labels[0]).toBe('850');
+    expect(e.labels.at(-1)).toBe('1049');
+  });
+
+  it('an index 0..199 and Unix epoch seconds train and score', async () => {
+    for (const start of [0, 1_700_000_000]) {
+      const s = wave(start, 200);
+      const e = (await Forecaster.fit(s, quick)).evaluate(s);
+      expect(e.labels).toHaveLength(40);
+      expect(e.labels[0]).toBe(String(start + 160));
+      expect(e.forecast.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('a split date on an integer index is a number, compared as one', async () => {
+    const s = wave(50, 1000);
+    const f = await Forecaster.fit(s, { ...quick, splitDate: '900' });
+    expect(f.fitInfo.testFrom).toBe('900');
+    expect(f.evaluate(s).labels).toHaveLength(150);
+    expect(s.rowsBefore('900')).toBe(850);
+    expect(s.rowsThrough(899)).toBe(850);
+    expect(() => s.rowsBefore('x9', 'split')).toThrow(
+      /split: value must be an integer for this integer index/,
+    );
+  });
+
+  it('splitIndexAtLabel compares integer labels as numbers and dates by time', () => {
+    expect(splitIndexAtLabel(['50', '86', '850', '851'], '850')).toBe(2);
+    expect(splitIndexAtLabel(['9', '10', '11'], '10')).toBe(1);
+    expect(splitIndexAtLabel(['2020-01-01', '2020-02-01T00:00:00Z', '2020-03-01'], '2020-02-01')).toBe(1);
+  });
+});
