@@ -18,7 +18,7 @@ describe('integer indices', () => {
   it('a series indexed 50..1049 is split at row 800 and scored on its last 200 rows only', async () => {
     const s = wave(50, 1000);
     const f = await Forecaster.fit(s, quick);
-    expect(f.fitInfo.testFrom).toBe('850');
+    expect(f.fitInfo?.testFrom).toBe('850');
     const e = f.evaluate(s);
     expect(e.labels).toHaveLength(200);
     expect(e.labels[0]).toBe('850');
@@ -38,7 +38,7 @@ describe('integer indices', () => {
   it('a split date on an integer index is a number, compared as one', async () => {
     const s = wave(50, 1000);
     const f = await Forecaster.fit(s, { ...quick, splitDate: '900' });
-    expect(f.fitInfo.testFrom).toBe('900');
+    expect(f.fitInfo?.testFrom).toBe('900');
     expect(f.evaluate(s).labels).toHaveLength(150);
     expect(s.rowsBefore('900')).toBe(850);
     expect(s.rowsThrough(899)).toBe(850);
@@ -51,5 +51,22 @@ describe('integer indices', () => {
     expect(splitIndexAtLabel(['50', '86', '850', '851'], '850')).toBe(2);
     expect(splitIndexAtLabel(['9', '10', '11'], '10')).toBe(1);
     expect(splitIndexAtLabel(['2020-01-01', '2020-02-01T00:00:00Z', '2020-03-01'], '2020-02-01')).toBe(1);
+  });
+});
+
+describe('non-finite forecasts are refused, never printed', () => {
+  it('a model whose output overflows gets one clear error from forecast() and evaluate()', async () => {
+    const s = wave(0, 200);
+    const f = await Forecaster.fit(s, { ...quick, transform: 'logDiff' });
+    const weights = f.model.getWeights();
+    const withBias = (v: number): typeof weights =>
+      weights.map((w, i) =>
+        i < weights.length - 1 ? w : { ...w, data: new Float32Array(w.data.length).fill(v) },
+      );
+    f.model.setWeights(withBias(1e30));
+    expect(() => f.forecast(s, 3)).toThrow(
+      /^forecast\(\): the model forecasts Infinity for 200 \(one of 3\); its weights produce non-finite values/,
+    );
+    expect(() => f.evaluate(s)).toThrow(/^evaluate\(\): the model forecasts Infinity for 160 \(one of 40\)/);
   });
 });

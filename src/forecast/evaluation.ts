@@ -2,6 +2,7 @@
  * Scoring a model's one-step forecasts in original units: beside the baselines fitted on the same training
  * rows, with a verdict, warnings and (with horizon > 1) the error per step ahead.
  */
+import { SeqcastError } from '../errors.js';
 import { defaultBaselines } from '../baselines/baselines.js';
 import type { ScoreSet } from '../metrics/metrics.js';
 import { rmse, scoreAll } from '../metrics/metrics.js';
@@ -64,6 +65,8 @@ export function scoreEvaluation(
     k,
   );
   const forecast = transform.inverseEach(first, previous);
+  const bad = forecast.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw nonFinite('evaluate()', forecast[bad], labels[rows[bad]], N);
 
   const train = level.subarray(0, testStart);
   const m = cfg.seasonalPeriod;
@@ -122,4 +125,19 @@ export function scoreEvaluation(
     warnings,
     byHorizon,
   };
+}
+
+/** A forecast that is not a finite number: the model (its weights, or training that diverged) is at fault. */
+export function nonFinite(
+  what: string,
+  value: number,
+  label: string | undefined,
+  count: number,
+): SeqcastError {
+  return new SeqcastError(
+    'non-finite',
+    `${what}: the model forecasts ${value} for ${label ?? 'a row'} (one of ${count}); its weights produce ` +
+      `non-finite values, so it diverged in training or its weights file is damaged — retrain it (a lower ` +
+      `learning rate, or clipnorm), or restore the model`,
+  );
 }

@@ -19,7 +19,7 @@ import { getTransform } from '../series/transforms.js';
 import type { ForecastConfig, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Evaluation } from './evaluation.js';
-import { scoreEvaluation, unscale } from './evaluation.js';
+import { nonFinite, scoreEvaluation, unscale } from './evaluation.js';
 import { buildModel } from './pipeline.js';
 import type { FittedPipeline, PreparedInput } from './prepare.js';
 import { prepare, prepareInput, testWindows } from './prepare.js';
@@ -272,7 +272,10 @@ export class Forecaster {
     }
     const level = levels[k];
     const values = this.transform.inversePath(this.unscale(zPath, k), level[level.length - 1]);
-    return { labels: nextLabels(series, steps), values, method: steps > H ? 'recursive' : 'direct' };
+    const labels = nextLabels(series, steps);
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw nonFinite('forecast()', values[bad], labels[bad], steps);
+    return { labels, values, method: steps > H ? 'recursive' : 'direct' };
   }
 
   /**
