@@ -167,7 +167,7 @@ describe('bad input: one clear line, exit 1 (2 for usage), no stack trace', () =
   it('an unknown dataset lists the known ones', () =>
     expectOneLineError(
       seqcast(['train', 'sp5000']),
-      /no dataset named 'sp5000'; the bundled datasets are sp500, sp500-full, sunspots/,
+      /no dataset named 'sp5000'; the named datasets are sp500, sp500-full, sunspots/,
     ));
   it('an unknown column lists the available ones', () =>
     expectOneLineError(
