@@ -15,13 +15,10 @@ const ROOT = join(import.meta.dirname, '..');
 const saved = { dir: process.env.SEQCAST_DATA_DIR, shared: process.env.SEQCAST_SHARED_DATA };
 
 afterEach(() => {
-  for (const [key, value] of [
-    ['SEQCAST_DATA_DIR', saved.dir],
-    ['SEQCAST_SHARED_DATA', saved.shared],
-  ] as const) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  if (saved.dir === undefined) delete process.env.SEQCAST_DATA_DIR;
+  else process.env.SEQCAST_DATA_DIR = saved.dir;
+  if (saved.shared === undefined) delete process.env.SEQCAST_SHARED_DATA;
+  else process.env.SEQCAST_SHARED_DATA = saved.shared;
 });
 
 /** A data folder holding a small sp500_monthly.csv and a look-alike of a bundled file. */

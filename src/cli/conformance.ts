@@ -9,7 +9,10 @@ export function registerConformance(program: Command): void {
   program
     .command('conformance')
     .description('run every *.json reference case in DIR and end with "N passed, M failed"')
-    .argument('<dir>', 'folder of conformance cases (format: test/fixtures/conformance/FORMAT.md in the repository)')
+    .argument(
+      '<dir>',
+      'folder of conformance cases (format: test/fixtures/conformance/FORMAT.md in the repository)',
+    )
     .addOption(
       new Option('--dtype <dtype>', 'precision to compute in')
         .choices(['float32', 'float64'])
