@@ -32,7 +32,7 @@ const SEED = 1234;
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 /**
- * The workloads. `dataset` names the BENCH.md dataset whose windows the batch is taken from;
+ * The workloads. `dataset` names the WORKLOADS.md dataset whose windows the batch is taken from;
  * `naive` says whether the plain reference forward is timed (it is far too slow for E4).
  */
 const WORKLOADS = {
@@ -91,7 +91,7 @@ function parseArgs(argv) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Data: the BENCH.md formula (bench/data.mjs), float32; B windows spread evenly over the dataset.
+// Data: the WORKLOADS.md formula (bench/data.mjs), float32; B windows spread evenly over the dataset.
 
 /** x [B, T, F] and y [B, 1]: windows floor(b·N/B) of the dataset [N, T, F]. */
 function makeBatch([N, T, F], B) {

@@ -16,8 +16,9 @@
  * figures only from the same run.
  */
 import os from 'node:os';
-import { jsBackend } from '../dist/kernels/js.js';
-import { loadNativeBackend } from '../dist/kernels/native.js';
+// The package's public entry: dist/ holds bundles only (scripts/bundle.mjs), not one file per module.
+import { availableBackends, resolveBackend } from '../dist/index.js';
+import { jsBackend } from '../dist/kernels.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -40,8 +41,9 @@ const SHAPES = [
   ['G2', 'LSTM(256) dW = xᵀ·dz', true, false, 8, 1024, 6400],
 ];
 
-const native = loadNativeBackend();
-if (native === null) {
+// the native backend carries its loaded addon (src/kernels/native.ts, NativeBackend.addon)
+const native = availableBackends().includes('native') ? resolveBackend('native', 'float32') : null;
+if (native === null || native.addon === undefined) {
   console.error(
     'bench/gemm-native.mjs: the native kernel is not available: run `npm run build` and `node scripts/build-native.mjs --strict`',
   );

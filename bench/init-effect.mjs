@@ -2,7 +2,9 @@
 // SimpleRNN(32) -> Dense(1) on the same windows (S&P 500 1950-01..2026-05, log-differences, standard scaling,
 // window 12, Adam 0.001, 40 epochs, batch 32, 5 seeds) twice: with Keras's initialisers (seqcast's default)
 // and with PyTorch's (every weight uniform in ±1/sqrt(32)). One JSON line per initialisation on stdout.
-// Run after `npm run build`:  node bench/init-effect.mjs
+// Run after `npm run build`:  node bench/init-effect.mjs [--seeds N] [--epochs N]   (defaults 5 and 40)
+// The S&P 500 file is not bundled: it is found by seqcast's dataset resolver (SEQCAST_DATA_DIR or the shared
+// data folder beside the repository), or given with --data FILE.
 import { readFileSync } from 'node:fs';
 import {
   adam,
@@ -17,13 +19,24 @@ import {
   sequential,
   simpleRNN,
 } from '../dist/index.js';
+import { datasetPath } from '../dist/node.js';
 
-const series = readCsv(readFileSync(new URL('../datasets/sp500_monthly.csv', import.meta.url), 'utf8')).slice(
-  {
-    from: '1950-01-01',
-    to: '2026-05-01',
-  },
-);
+const args = process.argv.slice(2);
+const arg = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const SEEDS = Array.from({ length: Number(arg('--seeds') ?? 5) }, (_, i) => i + 1);
+const EPOCHS = Number(arg('--epochs') ?? 40);
+
+let file;
+try {
+  file = arg('--data') ?? datasetPath('sp500');
+} catch (e) {
+  console.error(`bench/init-effect.mjs: ${e.message}`);
+  process.exit(1);
+}
+const series = readCsv(readFileSync(file, 'utf8'), { source: 'sp500_monthly.csv' }).slice({
+  from: '1950-01-01',
+  to: '2026-05-01',
+});
 const levels = series.column('price');
 const logDiff = getTransform('logDiff');
 const z = logDiff.forward(levels);
@@ -39,7 +52,7 @@ const actual = levels.slice(splitLevel);
 
 for (const init of ['keras', 'pytorch']) {
   const scores = [];
-  for (const seed of [1, 2, 3, 4, 5]) {
+  for (const seed of SEEDS) {
     const model = sequential([simpleRNN({ units: 32 }), dense({ units: 1 })], { inputShape: [W, 1], seed });
     if (init === 'pytorch') {
       // nn.RNN(1, 32): weights and both biases U(±1/sqrt(32)); nn.Linear(32, 1): U(±1/sqrt(32))
@@ -49,12 +62,12 @@ for (const init of ['keras', 'pytorch']) {
         for (let i = 0; i < w.data.length; i++) w.data[i] = rng.uniformRange(-k, k);
     }
     model.compile({ optimizer: adam({ learningRate: 0.001 }), loss: 'mse' });
-    await model.fit(train.x, train.y, { epochs: 40, batchSize: 32, seed });
+    await model.fit(train.x, train.y, { epochs: EPOCHS, batchSize: 32, seed });
     const forecast = logDiff.inverseEach(scaler.inverseColumn(model.predict(test.x).data, 0), previous);
     scores.push(rmse(actual, forecast));
   }
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / (scores.length - 1));
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, scores.length - 1));
   console.log(
     JSON.stringify({
       format: 'seqcast-init-effect/1',

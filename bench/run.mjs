@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The training benchmark of ../shared/BENCH.md on seqcast (W1–W5, P1).
+ * The training benchmark of bench/WORKLOADS.md on seqcast (W1–W5, P1).
  *
  *   npm run --silent bench -- --workload ID [--data DIR] [--budget S] [--backend NAME]
  *       one JSON line on stdout (format seqcast-bench/1), progress on stderr

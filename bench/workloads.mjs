@@ -1,5 +1,5 @@
 /**
- * What every JavaScript implementation of the ../shared/BENCH.md training benchmark shares: the workloads,
+ * What every JavaScript implementation of the bench/WORKLOADS.md training benchmark shares: the workloads,
  * the FLOP count, the clock that times epochs and applies the budget, and the driver that turns a library
  * adapter into the one JSON line a run prints. Used by bench/run.mjs (seqcast) and
  * bench/peers/tfjs-workload.mjs (TensorFlow.js); bench/peers/torch_workload.py is a port of it.

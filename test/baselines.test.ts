@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   defaultBaselines,
@@ -9,6 +8,7 @@ import {
   seasonalNaive,
 } from '../src/baselines/index.js';
 import { expectSeqcastError as thrown } from './helpers/errors.js';
+import { needs } from './helpers/shared-data.js';
 import { mae, rmse, verdict } from '../src/metrics/index.js';
 
 //          y_0 y_1 y_2 y_3 y_4 y_5
@@ -148,46 +148,58 @@ describe('baselines check their arguments, naming the argument, the value and th
   });
 });
 
-describe('the naive baseline on the reference tutorial series (S&P 500 monthly, 1950-01 .. 2026-05)', () => {
-  const rows = readFileSync(new URL('../../shared/data/sp500_monthly.csv', import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(','));
-  const series = rows
-    .filter(([date]) => date >= '1950-01-01' && date <= '2026-05-01')
-    .map(([, price]) => Number(price));
-  const reference = JSON.parse(
-    readFileSync(new URL('../../shared/conformance/workflow_sp500_917pt_w12.json', import.meta.url), 'utf8'),
-  ) as { expected: { splitIndex: number; naive: { predictions: number[]; rmse: number; mae: number } } };
+const SP500 = 'data/sp500_monthly.csv';
+const CASE = 'conformance/workflow_sp500_917pt_w12.json';
+const shared = needs(SP500, CASE);
 
-  it('naive().predict(series, origins 733..916, 1) scores RMSE 126.0 and MAE 86.0, as the conformance case', () => {
-    expect(series.length).toBe(917);
-    const split = Math.floor(0.8 * series.length);
-    expect(split).toBe(733);
-    expect(split).toBe(reference.expected.splitIndex);
+describe.skipIf(!shared.available)(
+  `the naive baseline on the reference tutorial series (S&P 500 monthly, 1950-01 .. 2026-05)${shared.note}`,
+  () => {
+    const load = () => {
+      const rows = shared
+        .text(SP500)
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','));
+      const series = rows
+        .filter(([date]) => date >= '1950-01-01' && date <= '2026-05-01')
+        .map(([, price]) => Number(price));
+      const reference = JSON.parse(shared.text(CASE)) as {
+        expected: { splitIndex: number; naive: { predictions: number[]; rmse: number; mae: number } };
+      };
+      return { series, reference };
+    };
 
-    const origins = Array.from({ length: series.length - split }, (_, i) => split + i);
-    const forecast = naive().fit(series.slice(0, split)).predict(series, origins, 1);
-    const actual = series.slice(split);
-    // y_{t−1} exactly; the reference went through the min-max scaler and back, so it agrees to rounding only
-    expect(Array.from(forecast)).toEqual(origins.map((t) => series[t - 1]));
-    const expected = reference.expected.naive.predictions;
-    const worst = Math.max(...expected.map((e, i) => Math.abs(forecast[i] - e)));
-    expect(worst).toBeLessThanOrEqual(1e-12 * Math.max(...expected.map(Math.abs)));
+    it('naive().predict(series, origins 733..916, 1) scores RMSE 126.0 and MAE 86.0, as the conformance case', () => {
+      const { series, reference } = load();
+      expect(series.length).toBe(917);
+      const split = Math.floor(0.8 * series.length);
+      expect(split).toBe(733);
+      expect(split).toBe(reference.expected.splitIndex);
 
-    const r = rmse(actual, forecast);
-    const m = mae(actual, forecast);
-    expect(r.toFixed(1)).toBe('126.0');
-    expect(m.toFixed(1)).toBe('86.0');
-    expect(Math.abs(r - reference.expected.naive.rmse)).toBeLessThanOrEqual(
-      1e-9 * reference.expected.naive.rmse,
-    );
-    expect(Math.abs(m - reference.expected.naive.mae)).toBeLessThanOrEqual(
-      1e-9 * reference.expected.naive.mae,
-    );
+      const origins = Array.from({ length: series.length - split }, (_, i) => split + i);
+      const forecast = naive().fit(series.slice(0, split)).predict(series, origins, 1);
+      const actual = series.slice(split);
+      // y_{t−1} exactly; the reference went through the min-max scaler and back, so it agrees to rounding only
+      expect(Array.from(forecast)).toEqual(origins.map((t) => series[t - 1]));
+      const expected = reference.expected.naive.predictions;
+      const worst = Math.max(...expected.map((e, i) => Math.abs(forecast[i] - e)));
+      expect(worst).toBeLessThanOrEqual(1e-12 * Math.max(...expected.map(Math.abs)));
 
-    // The tutorial's SimpleRNN scores RMSE 1007.8 on the same points.
-    expect(verdict(1007.8, r)).toBe('8.0× worse than naive on RMSE');
-  });
-});
+      const r = rmse(actual, forecast);
+      const m = mae(actual, forecast);
+      expect(r.toFixed(1)).toBe('126.0');
+      expect(m.toFixed(1)).toBe('86.0');
+      expect(Math.abs(r - reference.expected.naive.rmse)).toBeLessThanOrEqual(
+        1e-9 * reference.expected.naive.rmse,
+      );
+      expect(Math.abs(m - reference.expected.naive.mae)).toBeLessThanOrEqual(
+        1e-9 * reference.expected.naive.mae,
+      );
+
+      // The tutorial's SimpleRNN scores RMSE 1007.8 on the same points.
+      expect(verdict(1007.8, r)).toBe('8.0× worse than naive on RMSE');
+    });
+  },
+);

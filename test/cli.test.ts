@@ -4,17 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_FIELDS } from './helpers/report-fields.js';
+import { needs } from './helpers/shared-data.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
-function seqcast(args: string[], cwd = ROOT): { stdout: string; stderr: string; status: number | null } {
+function seqcast(
+  args: string[],
+  cwd = ROOT,
+  env: Record<string, string> = {},
+): { stdout: string; stderr: string; status: number | null } {
   return spawnSync('node', [CLI, ...args], {
     encoding: 'utf8',
     cwd,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
   });
 }
+
+/** What a user without the unbundled data sees: an empty SEQCAST_DATA_DIR and no shared folder. */
+const NO_DATA = (): Record<string, string> => ({
+  SEQCAST_DATA_DIR: mkdtempSync(join(tmpdir(), 'seqcast-nodata-')),
+  SEQCAST_SHARED_DATA: '0',
+});
 
 /** One line on stderr, exit 1, no stack trace. */
 function expectOneLineError(r: ReturnType<typeof seqcast>, pattern: RegExp): void {
@@ -27,8 +38,9 @@ function expectOneLineError(r: ReturnType<typeof seqcast>, pattern: RegExp): voi
 }
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'seqcast-cli-'));
+const shared = needs('data/sp500_monthly.csv');
 
-describe('seqcast demo', () => {
+describe.skipIf(!shared.available)(`seqcast demo on the S&P 500${shared.note}`, () => {
   it('seqcast demo --epochs 2 tells the S&P story, writes the report folder, and exits 0', () => {
     const out = join(tmp(), 'report');
     const r = seqcast(['demo', '--epochs', '2', '--out', out, '--quiet']);
@@ -68,6 +80,52 @@ describe('seqcast demo', () => {
       'seasonalNaive',
     ]);
     expect(docs[0].metrics.baselines.naive.rmse).toBeCloseTo(126.0121, 3);
+  });
+
+  it('seqcast demo --data FILE reads the S&P 500 from that file', () => {
+    const dir = tmp();
+    cpSync(shared.path('data/sp500_monthly.csv'), join(dir, 'sp.csv'));
+    const r = seqcast(
+      ['demo', '--epochs', '1', '--data', join(dir, 'sp.csv'), '--out', join(dir, 'r'), '--json'],
+      ROOT,
+      NO_DATA(),
+    );
+    expect(r.status).toBe(0);
+    const docs = JSON.parse(r.stdout) as { data: { rows: number; source: string } }[];
+    expect(docs[0].data).toMatchObject({ rows: 917, source: 'sp.csv' });
+  });
+});
+
+describe('seqcast demo without the S&P 500 file', () => {
+  it('seqcast demo says so in one line and tells the same story on air passengers, with numbers of that run', () => {
+    const out = join(tmp(), 'report');
+    const r = seqcast(['demo', '--epochs', '2', '--out', out, '--quiet'], ROOT, NO_DATA());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^The S&P 500 file \(sp500_monthly\.csv\) is not bundled and not found here .*SEQCAST_DATA_DIR.*--data FILE.*air passengers/,
+    );
+    expect(lines.filter((l) => /S&P/.test(l))).toHaveLength(1);
+    expect(lines[1]).toBe(
+      'International airline passengers (thousands), monthly, 1949-01-01 .. 1960-12-01: 144 rows, passengers 104.00 .. 622.00.',
+    );
+    expect(r.stdout).toMatch(
+      /split at row 115 \(1958-08-01\).*windows x \[103, 12, 1\] → y \[103, 1\], test x \[29, 12, 1\]/,
+    );
+    // the naive RMSE of the 29 test months, and the best baseline (seasonal naive) named
+    expect(r.stdout).toMatch(
+      /against 52\.49 for repeating last month's value \(the best baseline here is seasonalNaive\(12\), RMSE 46\.08\)\./,
+    );
+    expect(r.stdout).toMatch(
+      /^Why: the test values reach 1\.27× the highest training value \(622\.00 against 491\.00\)/m,
+    );
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
+      /^# seqcast demo: international airline passengers, monthly\n\n144 months, 1949-01-01 \.\. 1960-12-01/,
+    );
+    for (const f of ['report.json', 'tutorial/report.md', 'recommended/model/model.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
   });
 });
 
@@ -135,11 +193,37 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
     expect(doc.verdict).toMatch(/naive/);
   });
 
-  it('seqcast datasets lists every bundled dataset with frequency, rows, dates and columns', () => {
-    const r = seqcast(['datasets']);
+  it.skipIf(!shared.available)(
+    `seqcast datasets lists every dataset with frequency, rows, dates and columns${shared.note}`,
+    () => {
+      const r = seqcast(['datasets']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(
+        /^sp500 +monthly +1866 rows {2}1871-01-01 \.\. 2026-06-01 {2}columns: price$/m,
+      );
+      expect(r.stdout).toMatch(/^natural-gas .*1 empty values$/m);
+    },
+  );
+
+  it('seqcast datasets without a data folder lists the bundled ones and says which are not available', () => {
+    const r = seqcast(['datasets'], ROOT, NO_DATA());
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^sp500 +monthly +1866 rows {2}1871-01-01 \.\. 2026-06-01 {2}columns: price$/m);
-    expect(r.stdout).toMatch(/^natural-gas .*1 empty values$/m);
+    expect(r.stdout).toMatch(
+      /^air-passengers +monthly +144 rows {2}1949-01-01 \.\. 1960-12-01 {2}columns: passengers$/m,
+    );
+    for (const name of ['sp500', 'sp500-full', 'melbourne-temp', 'natural-gas']) {
+      expect(r.stdout).toMatch(new RegExp(`^${name} +not available here: .* set SEQCAST_DATA_DIR`, 'm'));
+    }
+    const json = JSON.parse(seqcast(['datasets', '--json'], ROOT, NO_DATA()).stdout) as {
+      name: string;
+      available: boolean;
+    }[];
+    expect(json.filter((d) => !d.available).map((d) => d.name)).toEqual([
+      'sp500',
+      'sp500-full',
+      'melbourne-temp',
+      'natural-gas',
+    ]);
   });
 
   it('every command has --help with examples', () => {
@@ -173,12 +257,17 @@ describe('bad input: one clear line, exit 1 (2 for usage), no stack trace', () =
   it('an unknown dataset lists the known ones', () =>
     expectOneLineError(
       seqcast(['train', 'sp5000']),
-      /no dataset named 'sp5000'; the bundled datasets are sp500, sp500-full, sunspots/,
+      /no dataset named 'sp5000'; the named datasets are sp500, sp500-full, sunspots/,
+    ));
+  it('a dataset that is not bundled and not in a data folder says where it was looked for and the fix', () =>
+    expectOneLineError(
+      seqcast(['train', 'sp500', '--out', join(dir, 'o0')], ROOT, NO_DATA()),
+      /dataset 'sp500' is not available: sp500_monthly\.csv is not bundled .* and was not found in .*seqcast-nodata-.* \(SEQCAST_DATA_DIR\); give the file's path \(--data FILE, or in place of the name\) or set SEQCAST_DATA_DIR/,
     ));
   it('an unknown column lists the available ones', () =>
     expectOneLineError(
-      seqcast(['train', 'sp500', '--target', 'close', '--out', join(dir, 'o1')]),
-      /'close' is not a column; the columns are 'price'/,
+      seqcast(['train', 'air-passengers', '--target', 'close', '--out', join(dir, 'o1')]),
+      /'close' is not a column; the columns are 'passengers'/,
     ));
   it('a non-numeric value names row and column', () =>
     expectOneLineError(
@@ -202,7 +291,16 @@ describe('bad input: one clear line, exit 1 (2 for usage), no stack trace', () =
     ));
   it('contradictory flags', () =>
     expectOneLineError(
-      seqcast(['train', 'sp500', '--patience', '3', '--validation-split', '0', '--out', join(dir, 'o5')]),
+      seqcast([
+        'train',
+        'air-passengers',
+        '--patience',
+        '3',
+        '--validation-split',
+        '0',
+        '--out',
+        join(dir, 'o5'),
+      ]),
       /--patience needs validation data/,
     ));
   it('an output folder that exists is refused without --force', () => {
@@ -210,7 +308,7 @@ describe('bad input: one clear line, exit 1 (2 for usage), no stack trace', () =
     mkdirSync(o);
     writeFileSync(join(o, 'keep.txt'), 'mine');
     expectOneLineError(
-      seqcast(['train', 'sp500', '--out', o]),
+      seqcast(['train', 'air-passengers', '--out', o]),
       /already exists and is not empty; choose another --out or pass --force/,
     );
     expect(readFileSync(join(o, 'keep.txt'), 'utf8')).toBe('mine');
@@ -237,7 +335,7 @@ describe('bad input: one clear line, exit 1 (2 for usage), no stack trace', () =
   });
   it('usage errors exit 2', () => {
     expect(seqcast(['trian']).status).toBe(2);
-    expect(seqcast(['train', 'sp500', '--model', 'transformer']).status).toBe(2);
+    expect(seqcast(['train', 'air-passengers', '--model', 'transformer']).status).toBe(2);
   });
 });
 

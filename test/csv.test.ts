@@ -4,9 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { SeqcastError } from '../src/errors.js';
 import type { Series } from '../src/series/index.js';
 import { readCsv } from '../src/series/index.js';
+import { findDataFile } from '../src/series/dataset-files.js';
+import { needs } from './helpers/shared-data.js';
 
-const DATASETS = new URL('../datasets/', import.meta.url);
-const text = (file: string): string => readFileSync(new URL(file, DATASETS), 'utf8');
+/** A dataset file found by the library's resolver (bundled, SEQCAST_DATA_DIR, the shared data folder). */
+const pathOf = (file: string): string => {
+  const path = findDataFile(file);
+  if (path === null) throw new Error(`${file} not found`);
+  return path;
+};
+const text = (file: string): string => readFileSync(pathOf(file), 'utf8');
 const load = (file: string, missing?: 'keep' | 'drop' | 'ffill' | 'interpolate'): Series =>
   readCsv(text(file), { source: file, missing });
 
@@ -29,7 +36,7 @@ function errorOf(f: () => unknown): SeqcastError {
   throw new Error('expected a SeqcastError');
 }
 
-// Rows, ranges and hashes as stated in /work/shared/data/README.md.
+// Rows, ranges and hashes as stated in datasets/README.md.
 const FILES = [
   {
     file: 'sp500_monthly.csv',
@@ -113,16 +120,25 @@ const FILES = [
   },
 ];
 
-describe('the bundled datasets', () => {
-  it.each(FILES)('datasets/$file holds the exact bytes of the shared data (sha256)', ({ file, sha }) => {
+// The files that came from other public repositories: read in place from a data folder, never bundled.
+const UNBUNDLED = [
+  'sp500_monthly.csv',
+  'sp500_monthly_full.csv',
+  'melbourne_min_temp_daily.csv',
+  'natural_gas_daily.csv',
+];
+const shared = needs(...UNBUNDLED.map((file) => `data/${file}`));
+
+function describeFiles(files: typeof FILES): void {
+  it.each(files)('$file holds the exact bytes datasets/README.md states (sha256)', ({ file, sha }) => {
     expect(
       createHash('sha256')
-        .update(readFileSync(new URL(file, DATASETS)))
+        .update(readFileSync(pathOf(file)))
         .digest('hex'),
     ).toBe(sha);
   });
 
-  it.each(FILES)(
+  it.each(files)(
     'readCsv($file) gives $rows rows from $from to $to, $column from $min to $max',
     ({ file, rows, from, to, column, min, max }) => {
       // The daily files have empty fields (tested below): 'ffill' keeps every row and the min and max.
@@ -137,6 +153,37 @@ describe('the bundled datasets', () => {
       expect(range(s.column(column))).toEqual({ min, max, missing: 0 });
     },
   );
+}
+
+describe('the bundled datasets', () => {
+  describeFiles(FILES.filter(({ file }) => !UNBUNDLED.includes(file)));
+  it('readCsv(uk_seatbelts_monthly.csv) reads 8 value columns; law switches to 1 in 1983-02', () => {
+    const s = load('uk_seatbelts_monthly.csv');
+    expect(s.names).toEqual([
+      'drivers_killed',
+      'drivers',
+      'front',
+      'rear',
+      'kms',
+      'petrol_price',
+      'van_killed',
+      'law',
+    ]);
+    const law = s.column('law');
+    expect(s.label(law.indexOf(1))).toBe('1983-02-01');
+    expect(s.missing()).toEqual([]);
+  });
+
+  it('the two sunspot files differ in 143 of the 2820 overlapping months, as the README says', () => {
+    const short = load('sunspots_monthly.csv').column('sunspots');
+    const long = load('sunspots_monthly_long.csv').slice({ to: '1983-12-01' }).column('sunspots');
+    expect(long.length).toBe(2820);
+    expect(short.filter((v, i) => v !== long[i]).length).toBe(143);
+  });
+});
+
+describe.skipIf(!shared.available)(`the datasets read from a data folder${shared.note}`, () => {
+  describeFiles(FILES.filter(({ file }) => UNBUNDLED.includes(file)));
 
   it('readCsv(sp500_monthly_full.csv) fails by default and, with missing: keep, has the empty fields the README lists', () => {
     expect(() => load('sp500_monthly_full.csv')).toThrow(
@@ -176,30 +223,6 @@ describe('the bundled datasets', () => {
     ]);
   });
 
-  it('readCsv(uk_seatbelts_monthly.csv) reads 8 value columns; law switches to 1 in 1983-02', () => {
-    const s = load('uk_seatbelts_monthly.csv');
-    expect(s.names).toEqual([
-      'drivers_killed',
-      'drivers',
-      'front',
-      'rear',
-      'kms',
-      'petrol_price',
-      'van_killed',
-      'law',
-    ]);
-    const law = s.column('law');
-    expect(s.label(law.indexOf(1))).toBe('1983-02-01');
-    expect(s.missing()).toEqual([]);
-  });
-
-  it('the two sunspot files differ in 143 of the 2820 overlapping months, as the README says', () => {
-    const short = load('sunspots_monthly.csv').column('sunspots');
-    const long = load('sunspots_monthly_long.csv').slice({ to: '1983-12-01' }).column('sunspots');
-    expect(long.length).toBe(2820);
-    expect(short.filter((v, i) => v !== long[i]).length).toBe(143);
-  });
-
   it('sp500 sliced to 1950-01-01..2026-05-01 has 917 rows from 16.88 to 7412.55', () => {
     const s = load('sp500_monthly.csv').slice({ from: '1950-01-01', to: '2026-05-01' });
     expect(s.length).toBe(917);
@@ -207,7 +230,7 @@ describe('the bundled datasets', () => {
   });
 });
 
-describe('missing values in the bundled files', () => {
+describe.skipIf(!shared.available)(`missing values in the daily datasets${shared.note}`, () => {
   it('readCsv(melbourne) fails by default, naming both empty rows and the fix', () => {
     const e = errorOf(() => load('melbourne_min_temp_daily.csv'));
     expect(e.code).toBe('non-finite');

@@ -12,17 +12,20 @@ import {
   walkForwardFolds,
 } from '../src/index.js';
 import { loadForecaster, saveForecaster } from '../src/node.js';
+import { needs } from './helpers/shared-data.js';
 
 const DATA = join(import.meta.dirname, '..', 'datasets');
-const sp500 = readCsv(readFileSync(join(DATA, 'sp500_monthly.csv'), 'utf8'), {
-  source: 'sp500_monthly.csv',
-}).slice({
-  from: '1950-01-01',
-  to: '2026-05-01',
-});
+// The S&P 500 files are not bundled: read from the shared data folder; these suites skip without it.
+const shared = needs('data/sp500_monthly.csv', 'data/sp500_monthly_full.csv');
+const sp500 = shared.available
+  ? readCsv(shared.text('data/sp500_monthly.csv'), { source: 'sp500_monthly.csv' }).slice({
+      from: '1950-01-01',
+      to: '2026-05-01',
+    })
+  : (null as never);
 const quick: ForecastConfig = { window: 12, model: { units: 4 }, training: { epochs: 1, seed: 3 } };
 
-describe('Forecaster.evaluate', () => {
+describe.skipIf(!shared.available)(`Forecaster.evaluate${shared.note}`, () => {
   it('Forecaster.evaluate scores the 184 rows after the 733-row training part, the same rows for every transform', async () => {
     for (const transform of ['none', 'logDiff', 'diff'] as const) {
       const f = await Forecaster.fit(sp500, {
@@ -87,7 +90,7 @@ describe('Forecaster.evaluate', () => {
   });
 });
 
-describe('Forecaster.forecast', () => {
+describe.skipIf(!shared.available)(`Forecaster.forecast${shared.note}`, () => {
   it('Forecaster.forecast(series, 3) with a horizon-3 model is direct; 5 steps of a horizon-1 model are recursive', async () => {
     const direct = await Forecaster.fit(sp500, { ...quick, horizon: 3 });
     const d = direct.forecast(sp500, 3);
@@ -101,7 +104,7 @@ describe('Forecaster.forecast', () => {
   });
 
   it('Forecaster.forecast beyond the horizon with extra input columns says why it cannot', async () => {
-    const full = readCsv(readFileSync(join(DATA, 'sp500_monthly_full.csv'), 'utf8'), {
+    const full = readCsv(shared.text('data/sp500_monthly_full.csv'), {
       columns: ['price', 'cpi'],
       missing: 'drop',
     }).slice({

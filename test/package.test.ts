@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -233,6 +234,17 @@ describe('installed from its file list into a fresh project', () => {
     expect(version.stdout.trim()).toBe(pkg.version);
     const datasets = run([cli, 'datasets']);
     expect(datasets.status).toBe(0);
-    expect(datasets.stdout).toMatch(/^sp500\s+monthly\s+1866 rows/m);
+    expect(datasets.stdout).toMatch(/^air-passengers\s+monthly\s+144 rows/m);
+  });
+
+  it('the package holds the R datasets only, not the files that came from other repositories', () => {
+    const shipped = readdirSync(join(project, 'node_modules', pkg.name, 'datasets')).sort();
+    expect(shipped).toEqual([
+      'README.md',
+      'air_passengers_monthly.csv',
+      'sunspots_monthly.csv',
+      'sunspots_monthly_long.csv',
+      'uk_seatbelts_monthly.csv',
+    ]);
   });
 });

@@ -228,6 +228,10 @@ describe('round trip', () => {
     expect(Object.keys(node).sort()).toEqual(
       [
         ...Object.keys(main),
+        'dataFolders',
+        'datasetAvailable',
+        'datasetPath',
+        'loadDataset',
         'loadForecaster',
         'loadModel',
         'readArtifacts',

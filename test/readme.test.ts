@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
+import { needs } from './helpers/shared-data.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const dist = (file: string): string => pathToFileURL(join(ROOT, 'dist', file)).href;
@@ -55,12 +56,40 @@ it("the README's training and saving examples run against the built package", ()
   expect(r.stdout).toMatch(/^same true$/m);
 });
 
-it("the README's forecasting example runs from the repository root and prints a verdict against naive", () => {
-  const r = run(block('Forecaster.fit(series'), ROOT);
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  expect(r.stdout).toMatch(/^\d+\.\d vs naive 126\.0 → (beats|ties|worse than|[\d.]+× worse than) naive/m);
-  expect(r.stdout).toMatch(/labels: \[ '2026-06-01', '2026-07-01', '2026-08-01' \]/);
+const shared = needs('data/sp500_monthly.csv');
+
+it.skipIf(!shared.available)(
+  `the README's forecasting example prints the very line and warning the README says it prints${shared.note}`,
+  () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const claimed = /With seed 1 the example prints `([^`]+)`, and the lag warning/.exec(readme);
+    expect(claimed, 'the README states what the example prints').not.toBeNull();
+    const r = run(block('Forecaster.fit(series'), ROOT);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(claimed![1]);
+    expect(lines[1]).toMatch(
+      /^warning: the forecast is closer to the previous value .* a shifted copy of the series/,
+    );
+    expect(r.stdout).toMatch(/labels: \[ '2026-06-01', '2026-07-01', '2026-08-01' \]/);
+  },
+);
+
+it("the README's forecasting example without the S&P 500 file fails with one line saying how to get it", () => {
+  const r = spawnSync('node', ['--input-type=module', '-e', block('Forecaster.fit(series')], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SEQCAST_SHARED_DATA: '0',
+      SEQCAST_DATA_DIR: mkdtempSync(join(tmpdir(), 'seqcast-nodata-')),
+    },
+  });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toMatch(
+    /SeqcastError: dataset 'sp500' is not available: sp500_monthly\.csv is not bundled .* or set SEQCAST_DATA_DIR to a folder holding sp500_monthly\.csv/,
+  );
 });
 
 it("the README's layers example runs against the built package and prints the gradient names", () => {

@@ -35,14 +35,15 @@ describe('training end to end on the sine task', () => {
     ['LSTM', lstm],
     ['GRU', gru],
   ] as const)(
-    'fit() with %s(32) → Dense(1), Adam 0.01, full batch: loss 0.002–0.1 after 10 epochs, < 0.005 after 50',
+    'fit() with %s(32) → Dense(1), Adam 0.01, full batch: the loss falls, < 0.1 after 10 epochs, < 0.005 after 50',
     async (_name, make) => {
       const model = sequential([make({ units: 32 }), dense({ units: 1 })], { inputShape: [20, 1], seed: 1 });
       model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
       const h = await model.fit(x, y, { epochs: 50, batchSize: 480 });
       const loss = h.history.loss;
       expect(loss).toHaveLength(50);
-      expect(loss[9]).toBeGreaterThan(0.002); // not the 0.001 some tutorials print after 10 epochs
+      expect(loss[9]).toBeLessThan(loss[0]);
+      expect(loss[49]).toBeLessThan(loss[9]);
       expect(loss[9]).toBeLessThan(0.1);
       expect(loss[49]).toBeLessThan(0.005);
       expect(model.evaluate(x, y).loss).toBeLessThan(0.005);

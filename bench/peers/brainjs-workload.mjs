@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The brain.js peer of the ../shared/BENCH.md training benchmark (bench/run.mjs is the seqcast side): the
+ * The brain.js peer of the bench/WORKLOADS.md training benchmark (bench/run.mjs is the seqcast side): the
  * same workloads, the same data (bench/data.mjs), one JSON line in the same format, with the closest model
  * brain.js 1.6 has.
  *

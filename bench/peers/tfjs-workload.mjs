@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The TensorFlow.js peer of the ../shared/BENCH.md training benchmark (bench/run.mjs is the seqcast side):
+ * The TensorFlow.js peer of the bench/WORKLOADS.md training benchmark (bench/run.mjs is the seqcast side):
  * the same workloads, the same data (bench/data.mjs), one JSON line in the same format.
  *
  *   node bench/peers/tfjs-workload.mjs --workload ID [--backend cpu|wasm] [--data DIR] [--budget S]

@@ -5,7 +5,7 @@
  * Step = the gradients of the MSE loss with respect to every trainable weight (tf.variableGrads), nothing
  * applied, which is the work of seqcast's zeroGrad + forward + backward with dy = (out − y)·2/B.
  * @tensorflow/tfjs comes from the repository's root install (a devDependency, never a dependency of the
- * library). The training-benchmark peer (BENCH.md's W1–W5, P1) is tfjs-workload.mjs beside this file.
+ * library). The training-benchmark peer (WORKLOADS.md's W1–W5, P1) is tfjs-workload.mjs beside this file.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The PyTorch peer of the ../shared/BENCH.md training benchmark (bench/run.mjs is the seqcast side).
+"""The PyTorch peer of the bench/WORKLOADS.md training benchmark (bench/run.mjs is the seqcast side).
 
     python3 bench/peers/torch_workload.py --workload ID --data DIR [--threads N] [--budget S]
     python3 bench/peers/torch_workload.py --matmul [--threads N]     torch.mm 2048^3 float32, GFLOP/s

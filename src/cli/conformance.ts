@@ -9,7 +9,10 @@ export function registerConformance(program: Command): void {
   program
     .command('conformance')
     .description('run every *.json reference case in DIR and end with "N passed, M failed"')
-    .argument('<dir>', 'folder of conformance cases (format: shared/conformance/README.md)')
+    .argument(
+      '<dir>',
+      'folder of conformance cases (format: test/fixtures/conformance/FORMAT.md in the repository)',
+    )
     .addOption(
       new Option('--dtype <dtype>', 'precision to compute in')
         .choices(['float32', 'float64'])
@@ -20,7 +23,7 @@ export function registerConformance(program: Command): void {
       'after',
       `
 Examples:
-  $ seqcast conformance ../shared/conformance
+  $ seqcast conformance test/fixtures/conformance
   $ seqcast conformance cases/ --dtype float64     # agrees with the float64 references to ~1e-12
   $ seqcast conformance cases/ --backend wasm      # one backend (every backend passes every case)
 

@@ -5,7 +5,7 @@ import { SeqcastError } from '../errors.js';
 import type { DatasetName } from '../series/datasets.js';
 import { DATASETS } from '../series/datasets.js';
 import { readCsv } from '../series/csv.js';
-import { packageRoot } from './package-root.js';
+import { datasetPath } from '../series/dataset-files.js';
 import type { MissingPolicy, Series } from '../series/series.js';
 
 export interface SeriesSource {
@@ -22,12 +22,10 @@ export interface ReadOptions {
   readonly missing?: 'error' | 'keep' | MissingPolicy;
 }
 
-/** The folder holding the bundled CSVs (shipped with the package). */
-export function datasetsDir(): URL {
-  return new URL('datasets/', packageRoot());
-}
-
-/** A bundled dataset by name (`sp500`, `air-passengers`, …) or a CSV file by path. */
+/**
+ * A named dataset (`sp500`, `air-passengers`, …; found by datasetPath: bundled, SEQCAST_DATA_DIR or the
+ * shared data folder) or a CSV file by path.
+ */
 export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource {
   const isName = Object.hasOwn(DATASETS, arg);
   let text: string;
@@ -35,14 +33,14 @@ export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource
   if (isName) {
     const info = DATASETS[arg as DatasetName];
     source = info.file;
-    text = readFileSync(new URL(info.file, datasetsDir()), 'utf8');
+    text = readFileSync(datasetPath(arg), 'utf8');
   } else {
     if (!existsSync(arg)) {
       const looksLikeName = !arg.includes('/') && !arg.includes('.');
       throw new SeqcastError(
         'io',
         looksLikeName
-          ? `no dataset named '${arg}'; the bundled datasets are ${Object.keys(DATASETS).join(', ')} (or give a CSV file's path)`
+          ? `no dataset named '${arg}'; the named datasets are ${Object.keys(DATASETS).join(', ')} (or give a CSV file's path)`
           : `cannot read '${arg}': no such file; give a CSV file's path or a bundled dataset (${Object.keys(DATASETS).join(', ')})`,
       );
     }

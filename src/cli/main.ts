@@ -43,12 +43,12 @@ program
     'after',
     `
 Examples:
-  $ seqcast demo                                   # the S&P 500 tutorial, done honestly
-  $ seqcast datasets                               # the bundled data
+  $ seqcast demo                                   # the S&P 500 tutorial, done honestly (or air passengers)
+  $ seqcast datasets                               # the named datasets
   $ seqcast train air-passengers --out report      # train, score beside baselines, write a report
   $ seqcast forecast report/model air-passengers --steps 12
   $ seqcast explain vanishing                      # how far gradients reach back, per cell
-  $ seqcast conformance ../shared/conformance      # the reference cases
+  $ seqcast conformance test/fixtures/conformance  # the reference cases (from the repository)
   $ seqcast --backend js demo                      # force the plain JavaScript kernels`,
   );
 registerDemo(program);

@@ -71,6 +71,7 @@ export async function writeReportFolder(
 /** The demo's top-level report.md: both pipelines side by side, with links to their folders. */
 export async function writeDemoIndex(
   dir: string,
+  title: string,
   docs: readonly ReportDocument[],
   closing: string,
 ): Promise<void> {
@@ -80,7 +81,7 @@ export async function writeDemoIndex(
       `${d.metrics.baselines.naive.rmse.toFixed(1)} | ${d.verdict} |`,
   );
   const text = [
-    '# seqcast demo: the S&P 500, monthly',
+    `# seqcast demo: ${title}`,
     '',
     `${docs[0].data.rows} months, ${docs[0].data.from} .. ${docs[0].data.to}; next month from the previous 12; the last 20 % is the test part.`,
     '',

@@ -23,7 +23,7 @@ export function registerTrain(program: Command): void {
     )
     .argument(
       '<data>',
-      'a CSV file (date column first) or a bundled dataset: sp500, sunspots, air-passengers, …',
+      'a CSV file (date column first) or a dataset name: air-passengers, sunspots, sp500 (not bundled), …',
     );
   addTrainOptions(cmd)
     .option('--out <dir>', 'report folder (default ./seqcast-report/<timestamp>)')

@@ -1,5 +1,5 @@
 /**
- * Reading conformance cases (format: shared/conformance/README.md). Reading is strict: a missing field, an
+ * Reading conformance cases (format: test/fixtures/conformance/FORMAT.md). Reading is strict: a missing field, an
  * unknown field, a tensor whose data does not fill its shape or a non-number is an unreadable case, never
  * a silently different test.
  */

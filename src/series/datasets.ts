@@ -1,7 +1,9 @@
 /**
- * The datasets bundled in `datasets/` (provenance, licences and caveats in datasets/README.md). Metadata
- * only, so this module is safe in the browser: reading a file is the caller's job (`fs`, `fetch`), then
- * `readCsv(text, { source: info.file })`.
+ * The datasets seqcast knows by name (provenance, licences and caveats in datasets/README.md). Metadata
+ * only, so this module is safe in the browser: reading a file is the caller's job, then
+ * `readCsv(text, { source: info.file })`. In Node, `datasetPath` / `loadDataset` (series/dataset-files.ts)
+ * find the file. The R datasets are bundled in `datasets/`; the others came from other public repositories
+ * and are not shipped (`bundled: false`): they are read in place from a data folder.
  */
 import { SeqcastError } from '../errors.js';
 import type { Frequency } from './frequency.js';
@@ -18,8 +20,10 @@ export type DatasetName =
 
 export interface DatasetInfo {
   readonly name: DatasetName;
-  /** File name inside `datasets/`. */
+  /** File name, inside `datasets/` when bundled, else inside a data folder. */
   readonly file: string;
+  /** Shipped in `datasets/` (the R datasets); false: read from a data folder (see datasetPath). */
+  readonly bundled: boolean;
   readonly frequency: Frequency;
   readonly description: string;
   /** The column to forecast when none is named. */
@@ -31,6 +35,7 @@ const MONTHLY: Frequency = { unit: 'month', step: 1 };
 export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   sp500: {
     name: 'sp500',
+    bundled: false,
     file: 'sp500_monthly.csv',
     frequency: MONTHLY,
     description:
@@ -39,6 +44,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   'sp500-full': {
     name: 'sp500-full',
+    bundled: false,
     file: 'sp500_monthly_full.csv',
     frequency: MONTHLY,
     description:
@@ -47,6 +53,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   sunspots: {
     name: 'sunspots',
+    bundled: true,
     file: 'sunspots_monthly.csv',
     frequency: MONTHLY,
     description: 'Monthly mean sunspot number (R `sunspots`, version 1 scale), 1749-01 to 1983-12',
@@ -54,6 +61,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   'sunspots-long': {
     name: 'sunspots-long',
+    bundled: true,
     file: 'sunspots_monthly_long.csv',
     frequency: MONTHLY,
     description: 'Monthly mean sunspot number (R `sunspot.month`, version 1 scale), 1749-01 to 2013-09',
@@ -61,6 +69,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   'air-passengers': {
     name: 'air-passengers',
+    bundled: true,
     file: 'air_passengers_monthly.csv',
     frequency: MONTHLY,
     description:
@@ -69,6 +78,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   'melbourne-temp': {
     name: 'melbourne-temp',
+    bundled: false,
     file: 'melbourne_min_temp_daily.csv',
     frequency: { unit: 'day', step: 1 },
     description:
@@ -77,6 +87,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   'natural-gas': {
     name: 'natural-gas',
+    bundled: false,
     file: 'natural_gas_daily.csv',
     frequency: { unit: 'businessDay', step: 1 },
     description:
@@ -85,6 +96,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   'uk-seatbelts': {
     name: 'uk-seatbelts',
+    bundled: true,
     file: 'uk_seatbelts_monthly.csv',
     frequency: MONTHLY,
     description:
@@ -93,7 +105,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
 };
 
-/** The catalogue entry of a bundled dataset. */
+/** The catalogue entry of a named dataset. */
 export function datasetInfo(name: string): DatasetInfo {
   if (!Object.hasOwn(DATASETS, name)) {
     throw new SeqcastError(

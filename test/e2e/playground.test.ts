@@ -1,6 +1,6 @@
 /**
  * The browser playground (web/), end to end in Debian's Chromium driven by playwright-core: the built site
- * served on localhost, sp500 trained for 2 epochs in the worker with no main-thread task over 200 ms, the
+ * served on localhost, sunspots trained for 2 epochs in the worker with no main-thread task over 200 ms, the
  * results and the Inside panel, the model downloaded and loaded back, Stop, and a malformed CSV's message.
  * Screenshots go to test-artifacts/.
  *
@@ -98,11 +98,21 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     return { ms: end - start, longest };
   };
 
-  it('trains sp500 for 2 epochs in the worker without a main-thread task over 200 ms, then shows the scores', async () => {
-    await page.selectOption('#dataset', 'sp500');
+  it('offers the bundled datasets only: the others are not in the site', async () => {
+    const names = await page.$$eval('#dataset option', (os) => os.map((o) => o.getAttribute('value') ?? ''));
+    expect(names.filter((n) => n !== '')).toEqual([
+      'sunspots',
+      'sunspots-long',
+      'air-passengers',
+      'uk-seatbelts',
+    ]);
+  });
+
+  it('trains sunspots for 2 epochs in the worker without a main-thread task over 200 ms, then shows the scores', async () => {
+    await page.selectOption('#dataset', 'sunspots');
     await page.waitForSelector('#series-chart[data-rendered] svg');
     expect(await page.textContent('#data-summary')).toMatch(
-      /^1,866 rows, 1871-01-01 \.\. 2026-06-01 \(monthly\)/,
+      /^2,820 rows, 1749-01-01 \.\. 1983-12-01 \(monthly\)/,
     );
 
     // the observer is live: a task of 250 ms made on purpose (in a timer task of the page), before training, is seen
@@ -130,7 +140,7 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     expect(await page.textContent('#progress-text')).toMatch(/^done: 2 epochs in/);
     const rows = await page.$$eval('#metrics table tbody th', (ths) => ths.map((th) => th.textContent));
     expect(rows).toEqual(['model', 'naive', 'seasonalNaive(12)', 'drift', 'mean']);
-    expect(await page.textContent('#verdict')).toMatch(/^Verdict: (beats|.*worse than) naive/);
+    expect(await page.textContent('#verdict')).toMatch(/^Verdict: (beats|ties|.*worse than) naive/);
     expect(await page.$$eval('#future-table tbody tr', (trs) => trs.length)).toBe(12);
     expect(pageErrors).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'trained.png'), fullPage: true });
@@ -142,13 +152,13 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     await page.waitForSelector('#training-flow-chart[data-rendered] svg');
     expect(await page.textContent('#gates-chart')).toContain('SimpleRNN has no gates');
     expect(await page.textContent('#window-label')).toMatch(
-      /^window 1852: rows 2025-06-01 \.\. 2026-05-01 → predicts 2026-06-01$/,
+      /^window 2806: rows 1982-12-01 \.\. 1983-11-01 → predicts 1983-12-01$/,
     );
 
     await page.locator('#window-index').fill('100');
     await expect.poll(() => page.textContent('#window-label')).toMatch(/^window 100:/);
     expect(await page.textContent('#window-label')).toBe(
-      'window 100: rows 1879-06-01 .. 1880-05-01 → predicts 1880-06-01',
+      'window 100: rows 1757-06-01 .. 1758-05-01 → predicts 1758-06-01',
     );
     await (await page.$('#inside-panel'))!.screenshot({ path: join(ARTIFACTS, 'inside-simple-rnn.png') });
 
@@ -178,7 +188,7 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/^# seqcast playground: sp500/);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/^# seqcast playground: sunspots/);
     // the playground's report is buildReport's document, as the command's --json and report.json are
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual(REPORT_FIELDS);
@@ -193,8 +203,8 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
       tds.map((td) => td.textContent),
     );
     const f = await loadForecaster(dir);
-    const series = readCsv(readFileSync(join(REPO, 'datasets', 'sp500_monthly.csv'), 'utf8'), {
-      source: 'sp500_monthly.csv',
+    const series = readCsv(readFileSync(join(REPO, 'datasets', 'sunspots_monthly.csv'), 'utf8'), {
+      source: 'sunspots_monthly.csv',
     });
     const node = f.forecast(series, 12);
     // the page computes with its backend (WebAssembly or JavaScript), Node with its own: equal to the cent

@@ -1,13 +1,21 @@
 /**
  * Reading the data, the same way in the page and in the worker: the CSV text through seqcast's `readCsv`,
  * with the options the CLI passes (`source`, `dateColumn`, `missing`), so a malformed file gets the very
- * message `seqcast train file.csv` prints. Bundled datasets are built into the site (no network).
+ * message `seqcast train file.csv` prints. Bundled datasets are built into the site (no network); the
+ * datasets seqcast does not bundle (`bundled: false`, e.g. sp500) are not offered: drop their CSV file instead.
  */
 import type { DatasetName, Series } from 'seqcast';
 import { DATASETS, readCsv, SeqcastError } from 'seqcast';
 import type { DataSpec } from './protocol';
 
 const files = import.meta.glob<string>('../../datasets/*.csv', { query: '?raw', import: 'default' });
+
+/** The datasets whose file is built into the site: the bundled ones. */
+export function siteDatasets(): DatasetName[] {
+  return (Object.keys(DATASETS) as DatasetName[]).filter(
+    (name) => files[`../../datasets/${DATASETS[name].file}`] !== undefined,
+  );
+}
 
 /** The text of a bundled dataset (a chunk of the built site, loaded on demand). */
 export async function datasetText(name: DatasetName): Promise<string> {

@@ -6,7 +6,7 @@
 import type { DatasetName, Series } from 'seqcast';
 import { DATASETS, describeFrequency, formatNumber, seriesPlotSpec, spansOrdersOfMagnitude } from 'seqcast';
 import { clearChart, renderChart } from '../charts';
-import { datasetText, headerColumns, messageOf, readSpec } from '../data';
+import { datasetText, headerColumns, messageOf, readSpec, siteDatasets } from '../data';
 import type { DataSpec, MissingChoice } from '../protocol';
 import { byId, setOptions, showError } from './dom';
 
@@ -37,7 +37,8 @@ export class DataPanel {
 
   constructor(onChange: (data: LoadedData | null) => void) {
     this.onChange = onChange;
-    for (const [name, info] of Object.entries(DATASETS)) {
+    for (const name of siteDatasets()) {
+      const info = DATASETS[name];
       const option = document.createElement('option');
       option.value = name;
       option.textContent = `${name} (${info.file})`;
