@@ -14,6 +14,7 @@ import { SeqcastError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Activation, Backend } from '../kernels/backend.js';
 import { ACTIVATIONS } from '../kernels/backend.js';
+import { checkOptions } from '../options.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { formatShape } from '../tensor.js';
 
@@ -52,14 +53,7 @@ export function defaultLayerName(className: LayerClass): string {
 // ---- option checks shared by the layer constructors ----------------------------------------------------
 
 export function checkKnownOptions(layer: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new SeqcastError(
-        'config',
-        `${layer}: unknown option '${key}'; the options are ${known.map((k) => `'${k}'`).join(', ')}`,
-      );
-    }
-  }
+  checkOptions(layer, options, known);
 }
 
 export function checkUnits(layer: string, units: unknown): number {

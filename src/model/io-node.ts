@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { ManifestGroup } from './artifacts.js';
 import { modelFromJson, parseManifest, SHARD_BYTES, toArtifacts } from './artifacts.js';
 import type { Sequential } from './sequential.js';
@@ -39,14 +40,7 @@ export async function saveModel(
   dir: string,
   options: SaveModelOptions = {},
 ): Promise<void> {
-  for (const key of Object.keys(options)) {
-    if (key !== 'overwrite' && key !== 'metadata') {
-      throw new SeqcastError(
-        'config',
-        `saveModel(): unknown option '${key}'; the options are 'overwrite', 'metadata'`,
-      );
-    }
-  }
+  checkOptions('saveModel()', options, ['overwrite', 'metadata']);
   const overwrite = options.overwrite ?? false;
   if (typeof overwrite !== 'boolean') {
     throw new SeqcastError(

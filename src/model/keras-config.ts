@@ -5,6 +5,7 @@
 import { SeqcastError } from '../errors.js';
 import type { Activation } from '../kernels/backend.js';
 import { ACTIVATIONS } from '../kernels/backend.js';
+import { unknownKey } from '../options.js';
 import type { Shape } from '../tensor.js';
 
 export type Json = Record<string, unknown>;
@@ -144,13 +145,12 @@ export function checkKeys(
   where: string,
   code: JsonErrorCode = 'config',
 ): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) {
-      fail(
-        code,
-        `${where} has key '${key}', which seqcast does not know; the keys it reads are ${known.join(', ')}`,
-      );
-    }
+  const key = unknownKey(obj, known);
+  if (key !== undefined) {
+    fail(
+      code,
+      `${where} has key '${key}', which seqcast does not know; the keys it reads are ${known.join(', ')}`,
+    );
   }
 }
 

@@ -2,6 +2,7 @@
  * The time series that flows through seqcast: one index (dates or integer steps) and named float64 columns.
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Frequency, IndexKind } from './frequency.js';
 import { formatIndexValue, inferFrequency, parseIndexValue, permute, sortOrder } from './frequency.js';
 import type { ResampleHow, ResampleUnit } from './resample.js';
@@ -359,15 +360,9 @@ export function fillColumns(
   return { index, columns: out };
 }
 
+/** The shared option check (src/options.ts), under the name the series and CSV code have always used. */
 export function rejectUnknownKeys(what: string, options: object, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') {
-    throw new SeqcastError('config', `${what}: options must be an object such as { ${known[0]}: … }`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new SeqcastError('config', `${what}: unknown option '${key}' (known: ${known.join(', ')})`);
-    }
-  }
+  checkOptions(what, options, known);
 }
 
 function checkInvariants(parts: SeriesParts): void {
