@@ -14,7 +14,6 @@ import { SeqcastError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Activation, Backend } from '../kernels/backend.js';
 import { ACTIVATIONS } from '../kernels/backend.js';
-import { checkOptions } from '../options.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { formatShape } from '../tensor.js';
 
@@ -51,10 +50,6 @@ export function defaultLayerName(className: LayerClass): string {
 }
 
 // ---- option checks shared by the layer constructors ----------------------------------------------------
-
-export function checkKnownOptions(layer: string, options: object, known: readonly string[]): void {
-  checkOptions(layer, options, known);
-}
 
 export function checkUnits(layer: string, units: unknown): number {
   if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {

@@ -3,28 +3,103 @@
  * [B, T, I] outside, time-major [T, B, I] for the cell), `goBackwards` (the cell reads step T first; the
  * outputs stay in processing order, as in Keras), `returnSequences`, `returnState` and initial states.
  * The cell owns the equations and the fused kernels.
+ *
+ * It also owns the part of the layer descriptors (see descriptor.ts) that all three share: the options in
+ * RECURRENT_OPTIONS and the Keras keys in recurrentKerasKeys. An option every recurrent layer has is added here.
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, copyRows, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
+import type { ConfigOf, KerasKeys, OptionsOf } from './descriptor.js';
+import {
+  activationOption,
+  booleanOption,
+  offKeys,
+  REGULARIZERS_AND_CONSTRAINTS_OFF,
+  unitsOption,
+} from './descriptor.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
-import { checkBoolean, checkInput } from './layer.js';
+import { checkInput } from './layer.js';
 
-/** Options every recurrent layer accepts. */
-export interface RecurrentOptions {
+/** The options every recurrent layer has, with their Keras names and defaults. */
+export const RECURRENT_OPTIONS = {
+  /** The size of the state h (and c). Required. */
+  units: unitsOption(),
+  /** Of the candidate / new state (and, in an LSTM, of the cell state in h = o ⊙ act(c)). Default 'tanh'. */
+  activation: activationOption('activation', 'tanh'),
+  /** Default true. */
+  useBias: booleanOption('use_bias', true),
   /** Output the state after every step ([B, T, U]) instead of only the last ([B, U]). Default false. */
-  readonly returnSequences?: boolean;
+  returnSequences: booleanOption('return_sequences', false),
   /** Also return the final state(s) from `call` (h, and c for an LSTM). Default false. */
-  readonly returnState?: boolean;
+  returnState: booleanOption('return_state', false),
   /** Read the sequence from its last step to its first. Default false. */
-  readonly goBackwards?: boolean;
-  /** Layer name, unique within a model (Keras style `lstm_1` when not given). */
-  readonly name?: string;
-}
+  goBackwards: booleanOption('go_backwards', false),
+};
 
-export const RECURRENT_OPTION_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'name'] as const;
+/**
+ * Of the gates (LSTM i, f, o; GRU z, r). Default 'sigmoid' (the logistic function, as in Keras 3; not
+ * TF.js's hard sigmoid), so a Keras config must state it.
+ */
+export const RECURRENT_ACTIVATION = activationOption(
+  'recurrent_activation',
+  'sigmoid',
+  `whose default differs between TF.js ('hard_sigmoid') and Keras ('sigmoid'); add "recurrent_activation": "sigmoid" if the model was trained with the sigmoid`,
+);
+
+/** The config every recurrent layer has. */
+export type RecurrentConfig = ConfigOf<typeof RECURRENT_OPTIONS>;
+/** Options every recurrent layer accepts (`units` required). */
+export type RecurrentOptions = OptionsOf<typeof RECURRENT_OPTIONS, 'units'>;
+
+const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
+const ORTHOGONAL = { class_name: 'Orthogonal', config: { gain: 1, seed: null } };
+const ZEROS = { class_name: 'Zeros', config: {} };
+
+/** The Keras keys of a recurrent layer that are not options; `gated` for LSTM and GRU (Keras `implementation`). */
+export function recurrentKerasKeys(gated: boolean): KerasKeys {
+  return {
+    written: {
+      kernel_initializer: GLOROT_UNIFORM,
+      recurrent_initializer: ORTHOGONAL,
+      bias_initializer: ZEROS,
+      ...(gated ? { implementation: 2 } : {}),
+    },
+    accepted: ['seed', 'zero_output_for_mask', ...(gated ? ['use_cudnn'] : [])],
+    off: {
+      ...REGULARIZERS_AND_CONSTRAINTS_OFF([
+        'kernel_regularizer',
+        'recurrent_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'recurrent_constraint',
+        'bias_constraint',
+      ]),
+      ...offKeys(
+        ['dropout', 'recurrent_dropout'],
+        0,
+        (k) =>
+          `seqcast does not implement dropout; set "${k}": 0 (dropout acts only in training, predictions are unchanged)`,
+      ),
+      stateful: {
+        value: false,
+        hint: 'seqcast layers are not stateful (every call starts from zero states); rebuild the model with stateful false',
+      },
+      unroll: {
+        value: false,
+        hint: 'seqcast does not unroll (it changes speed, not results); set "unroll": false',
+      },
+      time_major: {
+        value: false,
+        hint: 'seqcast reads batch-major input [batch, time, features]; set "time_major": false',
+        write: false,
+      },
+    },
+  };
+}
 
 /** `call`'s result: the output and, with `returnState`, the final states ([h] or [h, c], each [B, U]). */
 export interface RecurrentOutput {
@@ -38,25 +113,32 @@ export interface RecurrentGradients {
   readonly dInitialState: readonly Tensor[];
 }
 
-export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> implements Layer {
+export abstract class Recurrent<
+  C extends RecurrentCell = RecurrentCell,
+  K extends RecurrentConfig = RecurrentConfig,
+> implements Layer {
   name: string;
   abstract readonly className: LayerClass;
   readonly cell: C;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  private readonly config: K;
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
   private ws!: Workspace;
   private T = 0;
   private B = 0;
 
-  protected constructor(layerLabel: string, cell: C, options: RecurrentOptions) {
+  /** `config` is complete and checked: the layer's descriptor resolved it. */
+  protected constructor(cell: C, config: K & { readonly name: string }) {
+    const { name, ...rest } = config;
     this.cell = cell;
-    this.name = options.name ?? '';
-    this.returnSequences = checkBoolean(layerLabel, 'returnSequences', options.returnSequences, false);
-    this.returnState = checkBoolean(layerLabel, 'returnState', options.returnState, false);
-    this.goBackwards = checkBoolean(layerLabel, 'goBackwards', options.goBackwards, false);
+    this.config = rest as unknown as K;
+    this.name = name;
+    this.returnSequences = config.returnSequences;
+    this.returnState = config.returnState;
+    this.goBackwards = config.goBackwards;
   }
 
   get units(): number {
@@ -250,19 +332,14 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
   }
 
   /** A new, unbuilt layer with the same options except `overrides` (Bidirectional makes its backward copy so). */
-  clone(overrides: RecurrentOptions): Recurrent<C> {
-    const Ctor = this.constructor as new (options: object) => Recurrent<C>;
+  clone(overrides: Partial<RecurrentConfig> & { readonly name?: string }): Recurrent<C, K> {
+    const Ctor = this.constructor as new (options: object) => Recurrent<C, K>;
     return new Ctor({ ...this.getConfig(), ...overrides });
   }
 
-  getConfig(): Readonly<Record<string, unknown>> {
-    return {
-      name: this.name,
-      ...this.cell.getConfig(),
-      returnSequences: this.returnSequences,
-      returnState: this.returnState,
-      goBackwards: this.goBackwards,
-    };
+  /** Every option, defaults included: the typed config the layer's descriptor resolved. */
+  getConfig(): K & { readonly name: string } {
+    return { name: this.name, ...this.config };
   }
 
   private checkInitialState(initialState: readonly Tensor[] | undefined, B: number): (FloatArray | null)[] {
