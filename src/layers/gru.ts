@@ -36,7 +36,8 @@ import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, 
 import type { BuildContext, WeightSpec } from './layer.js';
 import type { ConfigOf, OptionsOf } from './descriptor.js';
 import { booleanOption, describeLayer, fail } from './descriptor.js';
-import { Recurrent, RECURRENT_ACTIVATION, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent.js';
+import { Recurrent } from './recurrent.js';
+import { RECURRENT_ACTIVATION, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
 
 export interface GRUCellOptions {
   readonly units: number;

@@ -19,7 +19,8 @@ import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } f
 import type { BuildContext, WeightSpec } from './layer.js';
 import type { ConfigOf, OptionsOf } from './descriptor.js';
 import { describeLayer } from './descriptor.js';
-import { Recurrent, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent.js';
+import { Recurrent } from './recurrent.js';
+import { RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
 
 export interface SimpleRNNCellOptions {
   readonly units: number;

@@ -1,6 +1,7 @@
 /**
- * The small JSON checks that reading a model.json is made of (the keys and values of each layer's config
- * are its descriptor's business: src/layers/descriptor.ts). Every failure is a SeqcastError whose one line names the place, the value and the fix.
+ * The small JSON checks that reading a model.json is made of; the keys and values of each layer's config
+ * are its descriptor's business (src/layers/descriptor.ts). Every failure is a SeqcastError whose one line
+ * names the place, the value and the fix.
  */
 import { SeqcastError } from '../errors.js';
 import type { Json } from '../layers/descriptor.js';

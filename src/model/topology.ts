@@ -1,15 +1,14 @@
 /**
  * seqcast layers ↔ the Keras / TensorFlow.js Layers topology JSON (`modelTopology` of a `model.json`).
  *
- * Writing states every option in Keras's snake_case, defaults included, and always the ones whose defaults
- * differ between libraries: `recurrent_activation` (TF.js 'hard_sigmoid', Keras 3 'sigmoid'), GRU
- * `reset_after` (TF.js false, Keras 3 true) and LSTM `unit_forget_bias`. Keys seqcast has no use for are
- * written with the value that switches them off (`dropout: 0`, `stateful: false`, regularizers null).
- *
- * Reading checks every key of every layer config (the rules are in keras-config.ts). Options map to seqcast
- * options; bookkeeping keys (trainable, initializers, implementation, …) are accepted; a key for a feature
- * seqcast lacks is accepted only with its "off" value, otherwise the error names the layer, the key and the
- * fix; an unknown key is an error. Nothing is evaluated: the JSON is only read.
+ * What each layer writes and reads is its descriptor's (src/layers/descriptor.ts, one per layer file): every
+ * option in Keras's snake_case, defaults included, and always the ones whose defaults differ between
+ * libraries (`recurrent_activation`, GRU `reset_after`, LSTM `unit_forget_bias`); keys for features seqcast
+ * lacks are written with the value that switches them off and read only with it; bookkeeping keys
+ * (trainable, initializers, implementation, …) are accepted; an unknown key is an error naming the layer,
+ * the key and the keys it reads. This file walks the Sequential's layer list, checks the entries and the
+ * input shape, and hands each layer config to the descriptor of its class. Nothing is evaluated: the JSON
+ * is only read.
  *
  * Weight names in a manifest are `layer/weight` (`lstm/kernel`), inside a Bidirectional
  * `bidirectional/forward_lstm/kernel`, where seqcast says `bidirectional/forward/kernel`. The Keras of
