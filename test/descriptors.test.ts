@@ -33,6 +33,7 @@ function nonDefault(spec: OptionSpec<unknown>, key: string): unknown {
   if (key === 'units') return 3;
   if (typeof spec.default === 'boolean') return !spec.default;
   if (key === 'activation' || key === 'recurrentActivation') return spec.default === 'relu' ? 'tanh' : 'relu';
+  if (key === 'recurrentInitializer') return 'glorotUniform';
   throw new Error(`no non-default value for ${key}: extend nonDefault() in test/descriptors.test.ts`);
 }
 
@@ -103,6 +104,7 @@ describe('layer descriptors', () => {
       returnSequences: false,
       returnState: false,
       goBackwards: false,
+      recurrentInitializer: 'orthogonal',
     });
     expect(thrown(() => lstm({ units: 2, name: 3 as never })).message).toBe(
       'LSTM: name must be a string (got 3)',

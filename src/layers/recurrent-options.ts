@@ -4,10 +4,13 @@
  * accept. An option every recurrent layer has is added here (and, if it changes what the layer computes or
  * draws, in the Recurrent class of recurrent.ts).
  */
-import type { ConfigOf, KerasKeys, OptionsOf } from './descriptor.js';
+import type { Initializer } from '../initializers.js';
+import type { ConfigOf, KerasKeys, OptionSpec, OptionsOf } from './descriptor.js';
 import {
   activationOption,
   booleanOption,
+  fail,
+  isJson,
   offKeys,
   REGULARIZERS_AND_CONSTRAINTS_OFF,
   unitsOption,
@@ -16,6 +19,60 @@ import {
 const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
 const ORTHOGONAL = { class_name: 'Orthogonal', config: { gain: 1, seed: null } };
 const ZEROS = { class_name: 'Zeros', config: {} };
+
+/** The initialisers seqcast draws a recurrent kernel with. */
+export type RecurrentInitializer = 'orthogonal' | 'glorotUniform' | 'zeros';
+const RECURRENT_INITIALIZERS: readonly RecurrentInitializer[] = ['orthogonal', 'glorotUniform', 'zeros'];
+/** What `Recurrent.weightSpecs` draws the recurrent kernel with. */
+export const RECURRENT_INITIALIZER_DRAWS: Readonly<Record<RecurrentInitializer, Initializer>> = {
+  orthogonal: { kind: 'orthogonal', gain: 1 },
+  glorotUniform: { kind: 'glorotUniform' },
+  zeros: { kind: 'zeros' },
+};
+const RECURRENT_INITIALIZER_KERAS: Readonly<Record<RecurrentInitializer, object>> = {
+  orthogonal: ORTHOGONAL,
+  glorotUniform: GLOROT_UNIFORM,
+  zeros: ZEROS,
+};
+
+/**
+ * `recurrentInitializer` ↔ Keras `recurrent_initializer`: a Keras string ('orthogonal', 'glorot_uniform',
+ * 'zeros') or `{ class_name, config }` (Orthogonal with gain 1, GlorotUniform, Zeros, and the
+ * VarianceScaling(1, 'fan_avg', 'uniform') that is GlorotUniform); seeds are not read (seqcast's generator
+ * is its own, see initializers.ts). Another initialiser is an error naming these.
+ */
+function recurrentInitializerOption(): OptionSpec<RecurrentInitializer> {
+  const names = RECURRENT_INITIALIZERS.map((k) => `'${k}'`).join(', ');
+  const fromKeras = (value: unknown): RecurrentInitializer | undefined => {
+    const cls = isJson(value) ? value.class_name : value;
+    const config = isJson(value) && isJson(value.config) ? value.config : {};
+    if (cls === 'Orthogonal' || cls === 'orthogonal')
+      return config.gain === undefined || config.gain === 1 ? 'orthogonal' : undefined;
+    if (cls === 'GlorotUniform' || cls === 'glorot_uniform') return 'glorotUniform';
+    if (cls === 'Zeros' || cls === 'zeros') return 'zeros';
+    const glorot = config.scale === 1 && config.mode === 'fan_avg' && config.distribution === 'uniform';
+    return cls === 'VarianceScaling' && glorot ? 'glorotUniform' : undefined;
+  };
+  return {
+    keras: 'recurrent_initializer',
+    default: 'orthogonal',
+    check(where, key, v) {
+      if ((RECURRENT_INITIALIZERS as readonly unknown[]).includes(v)) return v as RecurrentInitializer;
+      return fail(`${where}: ${key} must be one of ${names} (got ${JSON.stringify(v)})`);
+    },
+    fromKeras(where, v, key) {
+      if (v === undefined) return 'orthogonal';
+      const init = fromKeras(v);
+      if (init !== undefined) return init;
+      return fail(
+        `${where} has ${key} ${JSON.stringify(v)}, which seqcast does not draw (it draws Orthogonal with gain 1, ` +
+          `GlorotUniform and Zeros: recurrentInitializer ${names}); it only draws a new model's first weights, ` +
+          `so set "${key}": "orthogonal" to read the file's weights`,
+      );
+    },
+    toKeras: (v) => RECURRENT_INITIALIZER_KERAS[v],
+  };
+}
 
 /** The options every recurrent layer has, with their Keras names and defaults. */
 export const RECURRENT_OPTIONS = {
@@ -31,6 +88,11 @@ export const RECURRENT_OPTIONS = {
   returnState: booleanOption('return_state', false),
   /** Read the sequence from its last step to its first. Default false. */
   goBackwards: booleanOption('go_backwards', false),
+  /**
+   * How the recurrent kernel's first values are drawn (Keras `recurrent_initializer`): 'orthogonal' (default,
+   * Keras's Orthogonal with gain 1), 'glorotUniform' or 'zeros'. Only a new model's weights depend on it.
+   */
+  recurrentInitializer: recurrentInitializerOption(),
 };
 
 /**
@@ -53,7 +115,6 @@ export function recurrentKerasKeys(gated: boolean): KerasKeys {
   return {
     written: {
       kernel_initializer: GLOROT_UNIFORM,
-      recurrent_initializer: ORTHOGONAL,
       bias_initializer: ZEROS,
       ...(gated ? { implementation: 2 } : {}),
     },

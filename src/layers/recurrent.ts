@@ -14,6 +14,7 @@ import { Workspace } from './cell.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
 import { checkInput } from './layer.js';
 import type { RecurrentConfig } from './recurrent-options.js';
+import { RECURRENT_INITIALIZER_DRAWS } from './recurrent-options.js';
 
 /** `call`'s result: the output and, with `returnState`, the final states ([h] or [h, c], each [B, U]). */
 export interface RecurrentOutput {
@@ -89,8 +90,10 @@ export abstract class Recurrent<
     return this.returnSequences ? [T, U] : [U];
   }
 
+  /** The cell's weights, the recurrent kernel drawn with `recurrentInitializer`. */
   weightSpecs(): readonly WeightSpec[] {
-    return this.cell.weightSpecs();
+    const init = RECURRENT_INITIALIZER_DRAWS[this.config.recurrentInitializer];
+    return this.cell.weightSpecs().map((s) => (s.name === 'recurrent_kernel' ? { ...s, init } : s));
   }
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
