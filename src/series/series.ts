@@ -164,7 +164,7 @@ export class Series {
 
   /** The rows whose index lies in [from, to], both inclusive; bounds are ISO dates or integers. */
   slice(range: { readonly from?: string | number; readonly to?: string | number }): Series {
-    rejectUnknownKeys('slice()', range, ['from', 'to']);
+    checkOptions('slice()', range, ['from', 'to']);
     const lo = range.from === undefined ? -Infinity : this.#bound(range.from, 'from');
     const hi = range.to === undefined ? Infinity : this.#bound(range.to, 'to');
     if (lo > hi) {
@@ -358,11 +358,6 @@ export function fillColumns(
     return filled;
   });
   return { index, columns: out };
-}
-
-/** The shared option check (src/options.ts), under the name the series and CSV code have always used. */
-export function rejectUnknownKeys(what: string, options: object, known: readonly string[]): void {
-  checkOptions(what, options, known);
 }
 
 function checkInvariants(parts: SeriesParts): void {
