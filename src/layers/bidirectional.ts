@@ -86,7 +86,7 @@ export const BIDIRECTIONAL_LAYER: LayerDescriptor = {
     const bi = layer as Bidirectional;
     const inner = bi.forwardLayer;
     return {
-      merge_mode: MERGE_MODE.toKeras?.(bi.mergeMode) ?? bi.mergeMode,
+      merge_mode: bi.mergeMode,
       layer: writeLayer(inner, inner.name.slice('forward_'.length)),
     };
   },

@@ -17,7 +17,7 @@ import {
   booleanOption,
   describeLayer,
   offKeys,
-  REGULARIZERS_AND_CONSTRAINTS_OFF,
+  regularizersAndConstraintsOff,
   unitsOption,
 } from './descriptor.js';
 import { checkInput } from './layer.js';
@@ -45,7 +45,7 @@ export const DENSE_LAYER = describeLayer({
     },
     accepted: ['lora_alpha'],
     off: {
-      ...REGULARIZERS_AND_CONSTRAINTS_OFF([
+      ...regularizersAndConstraintsOff([
         'kernel_regularizer',
         'bias_regularizer',
         'activity_regularizer',

@@ -235,12 +235,14 @@ export function offKeys(
   return Object.fromEntries(keys.map((k) => [k, { value, hint: hint(k), write }]));
 }
 
-export const REGULARIZERS_AND_CONSTRAINTS_OFF = (keys: readonly string[]): Record<string, OffKey> =>
-  offKeys(keys, null, (k) =>
+/** Regularizer and constraint keys: accepted only as null (they act only in training). */
+export function regularizersAndConstraintsOff(keys: readonly string[]): Record<string, OffKey> {
+  return offKeys(keys, null, (k) =>
     k.endsWith('_regularizer')
       ? `seqcast implements no regularizers; set "${k}": null (they act only in training)`
       : `seqcast implements no weight constraints; set "${k}": null (they act only in training)`,
   );
+}
 
 export function isJson(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -12,7 +12,7 @@ import {
   fail,
   isJson,
   offKeys,
-  REGULARIZERS_AND_CONSTRAINTS_OFF,
+  regularizersAndConstraintsOff,
   unitsOption,
 } from './descriptor.js';
 
@@ -120,7 +120,7 @@ export function recurrentKerasKeys(gated: boolean): KerasKeys {
     },
     accepted: ['seed', 'zero_output_for_mask', ...(gated ? ['use_cudnn'] : [])],
     off: {
-      ...REGULARIZERS_AND_CONSTRAINTS_OFF([
+      ...regularizersAndConstraintsOff([
         'kernel_regularizer',
         'recurrent_regularizer',
         'bias_regularizer',
