@@ -356,7 +356,7 @@ describe('readCsv(text, options)', () => {
   it('readCsv rejects bad options, naming the option', () => {
     const csv = 'date,price\n2020-01-01,1\n';
     expect(() => readCsv(csv, { delimiter: ';' } as never)).toThrow(
-      /^readCsv\(\): unknown option 'delimiter' \(known: source, dateColumn, columns, missing\)$/,
+      /^readCsv\(\): unknown option 'delimiter'; the options are 'source', 'dateColumn', 'columns', 'missing'$/,
     );
     expect(() => readCsv(csv, { missing: 'zero' } as never)).toThrow(
       /^readCsv\(\): missing must be 'error', 'keep', 'drop', 'ffill', 'interpolate' \(got "zero"\)$/,

@@ -120,7 +120,7 @@ describe('Series methods', () => {
       /from must be an ISO date such as '1950-01-01' for this date index \(got 3\)/,
     );
     expect(() => s.slice({ start: '2020-01-01' } as never)).toThrow(
-      /unknown option 'start' \(known: from, to\)/,
+      /unknown option 'start'; the options are 'from', 'to'/,
     );
   });
 

@@ -9,21 +9,127 @@
  *
  * Backward: concat splits dy; sum passes dy to both; mul gives df = dy ⊙ b, db = dy ⊙ f; ave dy / 2 to both;
  * dx = dx_forward + dx_backward.
+ *
+ * Keras's merge_mode None (the two directions as two outputs) is refused: a Sequential model carries one
+ * output from layer to layer.
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate } from '../tensor.js';
+import { checkOptions, listKeys, unknownKey } from '../options.js';
+import type { ConfigOf, Json, LayerDescriptor, OptionSpec, OptionsOf } from './descriptor.js';
+import { fail, isJson, KERAS_HEAD_KEYS, prefixed } from './descriptor.js';
 import type { BuildContext, Layer, WeightSpec } from './layer.js';
-import { checkKnownOptions } from './layer.js';
 import { Recurrent } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 export const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave'];
 
-export interface BidirectionalOptions {
-  /** Default 'concat' (as in Keras). */
-  readonly mergeMode?: MergeMode;
-  readonly name?: string;
+const TWO_OUTPUTS = 'null would make two outputs, which a sequential stack cannot pass on';
+
+const MERGE_MODE: OptionSpec<MergeMode> = {
+  keras: 'merge_mode',
+  default: 'concat',
+  check(where, key, v) {
+    if (v === null) {
+      fail(
+        `${where}: ${key} null (Keras's two separate outputs) is not supported, because a Sequential model ` +
+          `passes one output from layer to layer; use one of ${listKeys(MERGE_MODES)}`,
+      );
+    }
+    if (!(MERGE_MODES as readonly unknown[]).includes(v)) {
+      fail(`${where}: ${key} must be one of ${listKeys(MERGE_MODES)} (got ${JSON.stringify(v)})`);
+    }
+    return v as MergeMode;
+  },
+  fromKeras(where, v, key) {
+    const mode = v === undefined ? 'concat' : v;
+    if (!(MERGE_MODES as readonly unknown[]).includes(mode)) {
+      fail(
+        `${where} has ${key} ${JSON.stringify(mode)}; seqcast merges with ${listKeys(MERGE_MODES)} (${TWO_OUTPUTS})`,
+      );
+    }
+    return mode as MergeMode;
+  },
+};
+
+const BIDIRECTIONAL_OPTIONS = {
+  /** How the two directions combine. Default 'concat' (as in Keras); Keras's null (two outputs) is refused. */
+  mergeMode: MERGE_MODE,
+};
+
+export type BidirectionalConfig = ConfigOf<typeof BIDIRECTIONAL_OPTIONS>;
+export type BidirectionalOptions = OptionsOf<typeof BIDIRECTIONAL_OPTIONS>;
+
+/**
+ * Bidirectional's descriptor. Besides its own options its configs hold the wrapped layer: camelCase
+ * `layer: { className, config }`, Keras `layer: { class_name, config }` (and Keras 3's `backward_layer`,
+ * accepted when it mirrors `layer`).
+ */
+export const BIDIRECTIONAL_LAYER: LayerDescriptor = {
+  className: 'Bidirectional',
+  fromConfig(config, readLayer) {
+    const { layer, ...options } = config;
+    const inner = layer as { type?: unknown; className?: unknown; config?: unknown } | undefined;
+    const innerClass = inner?.className ?? inner?.type;
+    if (!isJson(inner) || typeof innerClass !== 'string' || !isJson(inner.config)) {
+      fail(
+        'Bidirectional: config.layer must be { className (or type): "SimpleRNN" | "LSTM" | "GRU", config: {...} }',
+      );
+    }
+    const wrapped = readLayer(innerClass, inner.config);
+    if (!(wrapped instanceof Recurrent))
+      fail(`Bidirectional: can only wrap SimpleRNN, LSTM or GRU (got ${innerClass})`);
+    return new Bidirectional(wrapped, options as BidirectionalOptions);
+  },
+  toKeras(layer, writeLayer) {
+    const bi = layer as Bidirectional;
+    const inner = bi.forwardLayer;
+    return {
+      merge_mode: bi.mergeMode,
+      layer: writeLayer(inner, inner.name.slice('forward_'.length)),
+    };
+  },
+  fromKeras(config, where, readWrapped) {
+    const known = [...KERAS_HEAD_KEYS, 'merge_mode', 'layer', 'backward_layer'];
+    const key = unknownKey(config, known);
+    if (key !== undefined) {
+      fail(
+        `${where} has key '${key}', which seqcast does not know; the keys it reads are ${known.join(', ')}`,
+      );
+    }
+    const mergeMode = MERGE_MODE.fromKeras!(where, config.merge_mode, 'merge_mode');
+    const inner = wrappedRecurrent(
+      readWrapped(config.layer, `${where} layer`),
+      config.layer,
+      `${where} layer`,
+    );
+    inner.name = inner.name.startsWith('forward_') ? inner.name.slice('forward_'.length) : inner.name;
+    const layer = prefixed(where, () => new Bidirectional(inner, { name: config.name as string, mergeMode }));
+    if (config.backward_layer !== undefined && config.backward_layer !== null) {
+      const at = `${where} backward_layer`;
+      const other = wrappedRecurrent(readWrapped(config.backward_layer, at), config.backward_layer, at);
+      const mirror = { ...inner.getConfig(), name: '', goBackwards: !inner.goBackwards };
+      if (
+        other.className !== inner.className ||
+        JSON.stringify({ ...other.getConfig(), name: '' }) !== JSON.stringify(mirror)
+      ) {
+        fail(
+          `${where} has a backward_layer that is not the mirror of its layer (same class and options, go_backwards flipped); ` +
+            `seqcast's Bidirectional runs one layer both ways`,
+        );
+      }
+    }
+    return layer;
+  },
+};
+
+function wrappedRecurrent(layer: Layer, entry: unknown, where: string): Recurrent {
+  if (!(layer instanceof Recurrent)) {
+    const cls = isJson(entry) ? entry.class_name : undefined;
+    fail(`${where} has class ${JSON.stringify(cls)}; a Bidirectional wraps 'SimpleRNN', 'LSTM' or 'GRU'`);
+  }
+  return layer;
 }
 
 export class Bidirectional implements Layer {
@@ -41,7 +147,7 @@ export class Bidirectional implements Layer {
   private b: Tensor | null = null;
 
   constructor(layer: Recurrent, options: BidirectionalOptions = {}) {
-    checkKnownOptions('Bidirectional', options, ['mergeMode', 'name']);
+    checkOptions('Bidirectional', options, [...Object.keys(BIDIRECTIONAL_OPTIONS), 'name']);
     if (!(layer instanceof Recurrent)) {
       throw new SeqcastError('config', 'Bidirectional: the wrapped layer must be a SimpleRNN, LSTM or GRU');
     }
@@ -51,14 +157,10 @@ export class Bidirectional implements Layer {
         'Bidirectional: a wrapped layer with returnState: true is not supported; wrap one without it',
       );
     }
-    const mode = options.mergeMode ?? 'concat';
-    if (!MERGE_MODES.includes(mode)) {
-      throw new SeqcastError(
-        'config',
-        `Bidirectional: mergeMode must be one of ${MERGE_MODES.map((m) => `'${m}'`).join(', ')} (got ${JSON.stringify(mode)})`,
-      );
-    }
-    this.mergeMode = mode;
+    this.mergeMode =
+      options.mergeMode === undefined
+        ? 'concat'
+        : MERGE_MODE.check('Bidirectional', 'mergeMode', options.mergeMode);
     this.name = options.name ?? '';
     this.forwardLayer = layer.clone({ name: `forward_${layer.name || layer.className.toLowerCase()}` });
     this.backwardLayer = layer.clone({
@@ -201,8 +303,11 @@ export class Bidirectional implements Layer {
     return { shape: dxF.shape, data: dx.subarray(0, dxF.data.length) };
   }
 
-  getConfig(): Readonly<Record<string, unknown>> {
-    const layer: Record<string, unknown> = { ...this.forwardLayer.getConfig() };
+  getConfig(): BidirectionalConfig & {
+    readonly name: string;
+    readonly layer: { readonly className: string; readonly config: Json };
+  } {
+    const layer: Json = { ...this.forwardLayer.getConfig() };
     delete layer.name;
     return {
       name: this.name,

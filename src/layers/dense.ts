@@ -11,18 +11,57 @@ import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, formatShape } from '../tensor.js';
 import { accumulateColumnSums, fillRowsWithBias } from './cell.js';
 import type { BuildContext, Layer, WeightSpec } from './layer.js';
-import { checkActivation, checkBoolean, checkInput, checkKnownOptions, checkUnits } from './layer.js';
+import type { ConfigOf, OptionsOf } from './descriptor.js';
+import {
+  activationOption,
+  booleanOption,
+  describeLayer,
+  offKeys,
+  regularizersAndConstraintsOff,
+  unitsOption,
+} from './descriptor.js';
+import { checkInput } from './layer.js';
 
-export interface DenseOptions {
-  readonly units: number;
+const DENSE_OPTIONS = {
+  /** The number of outputs. Required. */
+  units: unitsOption(),
   /** Default 'linear'. */
-  readonly activation?: Activation;
+  activation: activationOption('activation', 'linear'),
   /** Default true. */
-  readonly useBias?: boolean;
-  readonly name?: string;
-}
+  useBias: booleanOption('use_bias', true),
+};
 
-const DENSE_KEYS = ['units', 'activation', 'useBias', 'name'] as const;
+export type DenseConfig = ConfigOf<typeof DENSE_OPTIONS>;
+export type DenseOptions = OptionsOf<typeof DENSE_OPTIONS, 'units'>;
+
+/** Dense's descriptor: its options, Keras names and keys (see descriptor.ts). */
+export const DENSE_LAYER = describeLayer({
+  className: 'Dense',
+  options: DENSE_OPTIONS,
+  keras: {
+    written: {
+      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+      bias_initializer: { class_name: 'Zeros', config: {} },
+    },
+    accepted: ['lora_alpha'],
+    off: {
+      ...regularizersAndConstraintsOff([
+        'kernel_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'bias_constraint',
+      ]),
+      ...offKeys(
+        ['lora_rank', 'quantization_config'],
+        null,
+        (k) => `seqcast does not implement ${k}; export the model without it`,
+        false,
+      ),
+    },
+  },
+  create: (config) => new Dense(config),
+});
 
 export class Dense implements Layer {
   name: string;
@@ -46,11 +85,11 @@ export class Dense implements Layer {
   private dx: FloatArray = new Float32Array(0);
 
   constructor(options: DenseOptions) {
-    checkKnownOptions('Dense', options, DENSE_KEYS);
-    this.units = checkUnits('Dense', options.units);
-    this.activation = checkActivation('Dense', 'activation', options.activation, 'linear');
-    this.useBias = checkBoolean('Dense', 'useBias', options.useBias, true);
-    this.name = options.name ?? '';
+    const config = DENSE_LAYER.resolve(options);
+    this.units = config.units;
+    this.activation = config.activation;
+    this.useBias = config.useBias;
+    this.name = config.name;
   }
 
   build(inputShape: Shape, ctx: BuildContext): Shape {
@@ -126,7 +165,7 @@ export class Dense implements Layer {
     return { shape: [...this.outShape.slice(0, -1), F], data: this.dx.subarray(0, R * F) };
   }
 
-  getConfig(): Readonly<Record<string, unknown>> {
+  getConfig(): DenseConfig & { readonly name: string } {
     return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias };
   }
 }

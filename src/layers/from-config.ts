@@ -1,17 +1,35 @@
 /**
- * Builds a layer from its class name and a plain config object (camelCase keys, as `getConfig` writes them
- * and as the conformance cases state them). Unknown classes and unknown options are rejected by name.
+ * The layer registry: the descriptor of every layer class, by class name. It builds a layer from its class
+ * name and a plain config object (camelCase keys, as `getConfig` writes them and as the conformance cases
+ * state them); the topology code reads and writes Keras configs through the same descriptors. Unknown
+ * classes and unknown options are rejected by name.
  */
 import { SeqcastError } from '../errors.js';
-import { Bidirectional } from './bidirectional.js';
-import { Dense } from './dense.js';
-import { GRU } from './gru.js';
-import type { Layer } from './layer.js';
-import { LSTM } from './lstm.js';
-import { Recurrent } from './recurrent.js';
-import { SimpleRNN } from './simple-rnn.js';
+import { listKeys } from '../options.js';
+import { BIDIRECTIONAL_LAYER } from './bidirectional.js';
+import { DENSE_LAYER } from './dense.js';
+import type { LayerDescriptor } from './descriptor.js';
+import { GRU_LAYER } from './gru.js';
+import type { Layer, LayerClass } from './layer.js';
+import { LSTM_LAYER } from './lstm.js';
+import { SIMPLE_RNN_LAYER } from './simple-rnn.js';
 
-export const LAYER_CLASSES = ['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'] as const;
+const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
+  Dense: DENSE_LAYER,
+  SimpleRNN: SIMPLE_RNN_LAYER,
+  LSTM: LSTM_LAYER,
+  GRU: GRU_LAYER,
+  Bidirectional: BIDIRECTIONAL_LAYER,
+};
+
+export const LAYER_CLASSES = Object.keys(DESCRIPTORS) as readonly LayerClass[];
+
+/** The descriptor of a layer class, or undefined for a class seqcast does not have. */
+export function layerDescriptor(className: unknown): LayerDescriptor | undefined {
+  return typeof className === 'string' && Object.hasOwn(DESCRIPTORS, className)
+    ? DESCRIPTORS[className as LayerClass]
+    : undefined;
+}
 
 export function layerFromConfig(className: string, config: Readonly<Record<string, unknown>>): Layer {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
@@ -20,38 +38,12 @@ export function layerFromConfig(className: string, config: Readonly<Record<strin
       `${className}: config must be an object (got ${JSON.stringify(config)})`,
     );
   }
-  switch (className) {
-    case 'Dense':
-      return new Dense(config as never);
-    case 'SimpleRNN':
-      return new SimpleRNN(config as never);
-    case 'LSTM':
-      return new LSTM(config as never);
-    case 'GRU':
-      return new GRU(config as never);
-    case 'Bidirectional': {
-      const { layer, ...options } = config as { layer?: unknown };
-      const inner = layer as { type?: unknown; className?: unknown; config?: unknown } | undefined;
-      const innerClass = inner?.className ?? inner?.type;
-      if (inner === undefined || typeof innerClass !== 'string' || typeof inner.config !== 'object') {
-        throw new SeqcastError(
-          'config',
-          'Bidirectional: config.layer must be { className (or type): "SimpleRNN" | "LSTM" | "GRU", config: {...} }',
-        );
-      }
-      const wrapped = layerFromConfig(innerClass, inner.config as Record<string, unknown>);
-      if (!(wrapped instanceof Recurrent)) {
-        throw new SeqcastError(
-          'config',
-          `Bidirectional: can only wrap SimpleRNN, LSTM or GRU (got ${innerClass})`,
-        );
-      }
-      return new Bidirectional(wrapped, options as never);
-    }
-    default:
-      throw new SeqcastError(
-        'config',
-        `unknown layer class '${className}'; seqcast has ${LAYER_CLASSES.map((c) => `'${c}'`).join(', ')}`,
-      );
+  const descriptor = layerDescriptor(className);
+  if (descriptor === undefined) {
+    throw new SeqcastError(
+      'config',
+      `unknown layer class '${className}'; seqcast has ${listKeys(LAYER_CLASSES)}`,
+    );
   }
+  return descriptor.fromConfig(config, layerFromConfig);
 }

@@ -34,9 +34,10 @@ import type { FloatArray } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
-import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
-import type { RecurrentOptions } from './recurrent.js';
-import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+import type { ConfigOf, OptionsOf } from './descriptor.js';
+import { booleanOption, describeLayer, fail } from './descriptor.js';
+import { Recurrent } from './recurrent.js';
+import { RECURRENT_ACTIVATION, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
 
 export interface GRUCellOptions {
   readonly units: number;
@@ -385,45 +386,43 @@ export function gruStepNaive(
   return h;
 }
 
-export interface GRUOptions extends RecurrentOptions {
-  readonly units: number;
-  /** Default 'tanh'. */
-  readonly activation?: Activation;
-  /** Default 'sigmoid' (the logistic function, as in Keras 3; not tfjs's hard sigmoid). */
-  readonly recurrentActivation?: Activation;
-  /** Default true. */
-  readonly useBias?: boolean;
+/** The GRU's options: the recurrent ones, its gate activation and where the reset gate applies. */
+const GRU_OPTIONS = {
+  ...RECURRENT_OPTIONS,
+  /** Of the gates z, r. Default 'sigmoid' (the logistic function, as in Keras 3; not TF.js's hard sigmoid). */
+  recurrentActivation: RECURRENT_ACTIVATION,
   /** Apply the reset gate after the recurrent product (Keras 3 default, bias [2, 3U]). Default true. */
-  readonly resetAfter?: boolean;
-}
+  resetAfter: {
+    ...booleanOption('reset_after', true),
+    fromKeras(where: string, v: unknown, key: string): boolean {
+      if (v === undefined) {
+        fail(
+          `${where} does not state reset_after, whose default differs between TF.js (false) and Keras 3 (true); ` +
+            `add "reset_after": true or false as the model was built`,
+        );
+      }
+      return booleanOption(key, true).fromKeras!(where, v, key);
+    },
+  },
+};
 
-const GRU_KEYS = [
-  'units',
-  'activation',
-  'recurrentActivation',
-  'useBias',
-  'resetAfter',
-  ...RECURRENT_OPTION_KEYS,
-] as const;
+export type GRUConfig = ConfigOf<typeof GRU_OPTIONS>;
+export type GRUOptions = OptionsOf<typeof GRU_OPTIONS, 'units'>;
 
-export class GRU extends Recurrent<GRUCell> {
+/** The GRU's descriptor: its options, Keras names and keys (see descriptor.ts). */
+export const GRU_LAYER = describeLayer({
+  className: 'GRU',
+  options: GRU_OPTIONS,
+  keras: recurrentKerasKeys(true),
+  create: (config) => new GRU(config),
+});
+
+export class GRU extends Recurrent<GRUCell, GRUConfig> {
   readonly className = 'GRU' as const;
 
   constructor(options: GRUOptions) {
-    checkKnownOptions('GRU', options, GRU_KEYS);
-    const cell = new GRUCell({
-      units: checkUnits('GRU', options.units),
-      activation: checkActivation('GRU', 'activation', options.activation, 'tanh'),
-      recurrentActivation: checkActivation(
-        'GRU',
-        'recurrentActivation',
-        options.recurrentActivation,
-        'sigmoid',
-      ),
-      useBias: checkBoolean('GRU', 'useBias', options.useBias, true),
-      resetAfter: checkBoolean('GRU', 'resetAfter', options.resetAfter, true),
-    });
-    super('GRU', cell, options);
+    const config = GRU_LAYER.resolve(options);
+    super(new GRUCell(config), config);
   }
 }
 

@@ -51,17 +51,6 @@ export function defaultLayerName(className: LayerClass): string {
 
 // ---- option checks shared by the layer constructors ----------------------------------------------------
 
-export function checkKnownOptions(layer: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new SeqcastError(
-        'config',
-        `${layer}: unknown option '${key}'; the options are ${known.map((k) => `'${k}'`).join(', ')}`,
-      );
-    }
-  }
-}
-
 export function checkUnits(layer: string, units: unknown): number {
   if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
     throw new SeqcastError('config', `${layer}: units must be an integer ≥ 1 (got ${String(units)})`);

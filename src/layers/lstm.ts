@@ -28,9 +28,10 @@ import type { FloatArray } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
-import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
-import type { RecurrentOptions } from './recurrent.js';
-import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+import type { ConfigOf, OptionsOf } from './descriptor.js';
+import { booleanOption, describeLayer } from './descriptor.js';
+import { Recurrent } from './recurrent.js';
+import { RECURRENT_ACTIVATION, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
 
 export interface LSTMCellOptions {
   readonly units: number;
@@ -317,45 +318,37 @@ export function lstmStepNaive(
   return { h, c };
 }
 
-export interface LSTMOptions extends RecurrentOptions {
-  readonly units: number;
-  /** Of the candidate g and of the cell state in h = o ⊙ act(c). Default 'tanh'. */
-  readonly activation?: Activation;
+/** The LSTM's options: the recurrent ones, its gate activation and the unit forget bias. */
+const LSTM_OPTIONS = {
+  ...RECURRENT_OPTIONS,
   /** Of the gates i, f, o. Default 'sigmoid' (the logistic function, as in Keras 3). */
-  readonly recurrentActivation?: Activation;
-  /** Default true. */
-  readonly useBias?: boolean;
+  recurrentActivation: RECURRENT_ACTIVATION,
   /** Initialise the forget gate's bias block to 1 (the rest to 0), as Keras does. Default true. */
-  readonly unitForgetBias?: boolean;
-}
+  unitForgetBias: {
+    ...booleanOption('unit_forget_bias', true),
+    // Only initialisation reads it; TF.js writes null for its default (false).
+    fromKeras: (where: string, v: unknown, key: string) =>
+      v === null ? false : booleanOption(key, true).fromKeras!(where, v, key),
+  },
+};
 
-const LSTM_KEYS = [
-  'units',
-  'activation',
-  'recurrentActivation',
-  'useBias',
-  'unitForgetBias',
-  ...RECURRENT_OPTION_KEYS,
-] as const;
+export type LSTMConfig = ConfigOf<typeof LSTM_OPTIONS>;
+export type LSTMOptions = OptionsOf<typeof LSTM_OPTIONS, 'units'>;
 
-export class LSTM extends Recurrent<LSTMCell> {
+/** The LSTM's descriptor: its options, Keras names and keys (see descriptor.ts). */
+export const LSTM_LAYER = describeLayer({
+  className: 'LSTM',
+  options: LSTM_OPTIONS,
+  keras: recurrentKerasKeys(true),
+  create: (config) => new LSTM(config),
+});
+
+export class LSTM extends Recurrent<LSTMCell, LSTMConfig> {
   readonly className = 'LSTM' as const;
 
   constructor(options: LSTMOptions) {
-    checkKnownOptions('LSTM', options, LSTM_KEYS);
-    const cell = new LSTMCell({
-      units: checkUnits('LSTM', options.units),
-      activation: checkActivation('LSTM', 'activation', options.activation, 'tanh'),
-      recurrentActivation: checkActivation(
-        'LSTM',
-        'recurrentActivation',
-        options.recurrentActivation,
-        'sigmoid',
-      ),
-      useBias: checkBoolean('LSTM', 'useBias', options.useBias, true),
-      unitForgetBias: checkBoolean('LSTM', 'unitForgetBias', options.unitForgetBias, true),
-    });
-    super('LSTM', cell, options);
+    const config = LSTM_LAYER.resolve(options);
+    super(new LSTMCell(config), config);
   }
 }
 

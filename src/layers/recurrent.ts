@@ -3,6 +3,8 @@
  * [B, T, I] outside, time-major [T, B, I] for the cell), `goBackwards` (the cell reads step T first; the
  * outputs stay in processing order, as in Keras), `returnSequences`, `returnState` and initial states.
  * The cell owns the equations and the fused kernels.
+ *
+ * The options all three share, with their Keras names, defaults and checks, are in recurrent-options.ts.
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
@@ -10,21 +12,9 @@ import { allocate, copyRows, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
-import { checkBoolean, checkInput } from './layer.js';
-
-/** Options every recurrent layer accepts. */
-export interface RecurrentOptions {
-  /** Output the state after every step ([B, T, U]) instead of only the last ([B, U]). Default false. */
-  readonly returnSequences?: boolean;
-  /** Also return the final state(s) from `call` (h, and c for an LSTM). Default false. */
-  readonly returnState?: boolean;
-  /** Read the sequence from its last step to its first. Default false. */
-  readonly goBackwards?: boolean;
-  /** Layer name, unique within a model (Keras style `lstm_1` when not given). */
-  readonly name?: string;
-}
-
-export const RECURRENT_OPTION_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'name'] as const;
+import { checkInput } from './layer.js';
+import type { RecurrentConfig } from './recurrent-options.js';
+import { RECURRENT_INITIALIZER_DRAWS } from './recurrent-options.js';
 
 /** `call`'s result: the output and, with `returnState`, the final states ([h] or [h, c], each [B, U]). */
 export interface RecurrentOutput {
@@ -38,25 +28,32 @@ export interface RecurrentGradients {
   readonly dInitialState: readonly Tensor[];
 }
 
-export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> implements Layer {
+export abstract class Recurrent<
+  C extends RecurrentCell = RecurrentCell,
+  K extends RecurrentConfig = RecurrentConfig,
+> implements Layer {
   name: string;
   abstract readonly className: LayerClass;
   readonly cell: C;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  private readonly config: K;
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
   private ws!: Workspace;
   private T = 0;
   private B = 0;
 
-  protected constructor(layerLabel: string, cell: C, options: RecurrentOptions) {
+  /** `config` is complete and checked: the layer's descriptor resolved it. */
+  protected constructor(cell: C, config: K & { readonly name: string }) {
+    const { name, ...rest } = config;
     this.cell = cell;
-    this.name = options.name ?? '';
-    this.returnSequences = checkBoolean(layerLabel, 'returnSequences', options.returnSequences, false);
-    this.returnState = checkBoolean(layerLabel, 'returnState', options.returnState, false);
-    this.goBackwards = checkBoolean(layerLabel, 'goBackwards', options.goBackwards, false);
+    this.config = rest as unknown as K;
+    this.name = name;
+    this.returnSequences = config.returnSequences;
+    this.returnState = config.returnState;
+    this.goBackwards = config.goBackwards;
   }
 
   get units(): number {
@@ -93,8 +90,10 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
     return this.returnSequences ? [T, U] : [U];
   }
 
+  /** The cell's weights, the recurrent kernel drawn with `recurrentInitializer`. */
   weightSpecs(): readonly WeightSpec[] {
-    return this.cell.weightSpecs();
+    const init = RECURRENT_INITIALIZER_DRAWS[this.config.recurrentInitializer];
+    return this.cell.weightSpecs().map((s) => (s.name === 'recurrent_kernel' ? { ...s, init } : s));
   }
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
@@ -250,19 +249,14 @@ export abstract class Recurrent<C extends RecurrentCell = RecurrentCell> impleme
   }
 
   /** A new, unbuilt layer with the same options except `overrides` (Bidirectional makes its backward copy so). */
-  clone(overrides: RecurrentOptions): Recurrent<C> {
-    const Ctor = this.constructor as new (options: object) => Recurrent<C>;
+  clone(overrides: Partial<RecurrentConfig> & { readonly name?: string }): Recurrent<C, K> {
+    const Ctor = this.constructor as new (options: object) => Recurrent<C, K>;
     return new Ctor({ ...this.getConfig(), ...overrides });
   }
 
-  getConfig(): Readonly<Record<string, unknown>> {
-    return {
-      name: this.name,
-      ...this.cell.getConfig(),
-      returnSequences: this.returnSequences,
-      returnState: this.returnState,
-      goBackwards: this.goBackwards,
-    };
+  /** Every option, defaults included: the typed config the layer's descriptor resolved. */
+  getConfig(): K & { readonly name: string } {
+    return { name: this.name, ...this.config };
   }
 
   private checkInitialState(initialState: readonly Tensor[] | undefined, B: number): (FloatArray | null)[] {

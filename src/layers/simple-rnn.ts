@@ -17,9 +17,10 @@ import type { FloatArray } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
-import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
-import type { RecurrentOptions } from './recurrent.js';
-import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+import type { ConfigOf, OptionsOf } from './descriptor.js';
+import { describeLayer } from './descriptor.js';
+import { Recurrent } from './recurrent.js';
+import { RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
 
 export interface SimpleRNNCellOptions {
   readonly units: number;
@@ -192,27 +193,26 @@ export function simpleRnnStepNaive(
   return h;
 }
 
-export interface SimpleRNNOptions extends RecurrentOptions {
-  readonly units: number;
-  /** Default 'tanh'. */
-  readonly activation?: Activation;
-  /** Default true. */
-  readonly useBias?: boolean;
-}
+/** The SimpleRNN's options are the recurrent ones. */
+const SIMPLE_RNN_OPTIONS = RECURRENT_OPTIONS;
 
-const SIMPLE_RNN_KEYS = ['units', 'activation', 'useBias', ...RECURRENT_OPTION_KEYS] as const;
+export type SimpleRNNConfig = ConfigOf<typeof SIMPLE_RNN_OPTIONS>;
+export type SimpleRNNOptions = OptionsOf<typeof SIMPLE_RNN_OPTIONS, 'units'>;
 
-export class SimpleRNN extends Recurrent<SimpleRNNCell> {
+/** The SimpleRNN's descriptor: its options, Keras names and keys (see descriptor.ts). */
+export const SIMPLE_RNN_LAYER = describeLayer({
+  className: 'SimpleRNN',
+  options: SIMPLE_RNN_OPTIONS,
+  keras: recurrentKerasKeys(false),
+  create: (config) => new SimpleRNN(config),
+});
+
+export class SimpleRNN extends Recurrent<SimpleRNNCell, SimpleRNNConfig> {
   readonly className = 'SimpleRNN' as const;
 
   constructor(options: SimpleRNNOptions) {
-    checkKnownOptions('SimpleRNN', options, SIMPLE_RNN_KEYS);
-    const cell = new SimpleRNNCell({
-      units: checkUnits('SimpleRNN', options.units),
-      activation: checkActivation('SimpleRNN', 'activation', options.activation, 'tanh'),
-      useBias: checkBoolean('SimpleRNN', 'useBias', options.useBias, true),
-    });
-    super('SimpleRNN', cell, options);
+    const config = SIMPLE_RNN_LAYER.resolve(options);
+    super(new SimpleRNNCell(config), config);
   }
 }
 

@@ -9,6 +9,7 @@
  *   an improvement of more than `minDelta`, then waits `cooldown` epochs; never below `minLr`.
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { FloatArray } from '../tensor.js';
 import type { Sequential } from './sequential.js';
 
@@ -63,7 +64,7 @@ export class EarlyStopping implements Callback {
   private bestWeights: FloatArray | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    checkKeys('earlyStopping()', options, ['monitor', 'patience', 'minDelta', 'restoreBestWeights']);
+    checkOptions('earlyStopping()', options, ['monitor', 'patience', 'minDelta', 'restoreBestWeights']);
     this.monitor = options.monitor ?? 'val_loss';
     this.patience = nonNegativeInteger('earlyStopping()', 'patience', options.patience ?? 0);
     this.minDelta = Math.abs(options.minDelta ?? 0);
@@ -130,7 +131,7 @@ export class ReduceLROnPlateau implements Callback {
   private cooldownLeft = 0;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
-    checkKeys('reduceLROnPlateau()', options, [
+    checkOptions('reduceLROnPlateau()', options, [
       'monitor',
       'factor',
       'patience',
@@ -203,12 +204,6 @@ function monitored(label: string, monitor: string, logs: EpochLogs): number {
     );
   }
   return v;
-}
-
-function checkKeys(label: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new SeqcastError('config', `${label}: unknown option '${key}'`);
-  }
 }
 
 function nonNegativeInteger(label: string, key: string, v: number): number {

@@ -5,6 +5,7 @@
  *     mse  = Σ e² / n       mae = Σ |e| / n       rmse = sqrt(Σ e² / n)       with e = prediction − target
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Optimizer, OptimizerSpec } from '../optim/optimizers.js';
 import { getOptimizer } from '../optim/optimizers.js';
 import type { Loss, LossSpec } from './losses.js';
@@ -32,14 +33,7 @@ export function checkCompileOptions(options: CompileOptions): CompiledModel {
   if (options === null || typeof options !== 'object') {
     throw new SeqcastError('config', 'compile(): give { optimizer, loss, metrics? }');
   }
-  for (const key of Object.keys(options)) {
-    if (!['optimizer', 'loss', 'metrics'].includes(key)) {
-      throw new SeqcastError(
-        'config',
-        `compile(): unknown option '${key}'; the options are 'optimizer', 'loss', 'metrics'`,
-      );
-    }
-  }
+  checkOptions('compile()', options, ['optimizer', 'loss', 'metrics']);
   if (options.optimizer === undefined) {
     throw new SeqcastError(
       'config',

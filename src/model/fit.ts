@@ -8,6 +8,7 @@
  * stops, the weights from before that update are kept, and History.stop says which epoch and batch.
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { ParamSegment } from '../optim/clip.js';
 import { Random } from '../random.js';
 import type { FloatArray, Tensor } from '../tensor.js';
@@ -226,6 +227,7 @@ export function evaluate(
   y: TensorLike,
   options: EvaluateOptions = {},
 ): Record<string, number> {
+  checkOptions('evaluate()', options, ['batchSize']);
   const compiled = requireCompiled(model, 'evaluate()');
   const batchSize = checkBatchSize('evaluate()', options.batchSize ?? 32);
   const X = checkX(model, x, 'evaluate()');
@@ -254,6 +256,7 @@ export interface PredictOptions {
 
 /** The model's output for every sample of x, computed batch by batch into one result tensor. */
 export function predict(model: Sequential, x: TensorLike, options: PredictOptions = {}): Tensor {
+  checkOptions('predict()', options, ['batchSize']);
   const batchSize = checkBatchSize('predict()', options.batchSize ?? 256);
   const X = checkX(model, x, 'predict()');
   const N = X.shape[0];
@@ -291,9 +294,7 @@ function checkFitOptions(o: FitOptions): void {
     'callbacks',
     'terminateOnNaN',
   ];
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new SeqcastError('config', `fit(): unknown option '${key}'`);
-  }
+  checkOptions('fit()', o, known);
   if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) {
     throw new SeqcastError('config', `fit(): epochs must be an integer ≥ 1 (got ${o.epochs})`);
   }

@@ -15,6 +15,7 @@ import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/p
 import { basename, dirname, join, resolve } from 'node:path';
 import { SeqcastError } from '../errors.js';
 import { formatBytes, readRegularFile, readRegularText } from '../io/read-file.js';
+import { checkOptions } from '../options.js';
 import type { ManifestGroup, ModelJson } from './artifacts.js';
 import { modelFromJson, parseManifest, SHARD_BYTES, toArtifacts } from './artifacts.js';
 import type { Sequential } from './sequential.js';
@@ -56,14 +57,7 @@ export async function saveModel(
   dir: string,
   options: SaveModelOptions = {},
 ): Promise<void> {
-  for (const key of Object.keys(options)) {
-    if (key !== 'overwrite' && key !== 'metadata') {
-      throw new SeqcastError(
-        'config',
-        `saveModel(): unknown option '${key}'; the options are 'overwrite', 'metadata'`,
-      );
-    }
-  }
+  checkOptions('saveModel()', options, ['overwrite', 'metadata']);
   const overwrite = options.overwrite ?? false;
   if (typeof overwrite !== 'boolean') {
     throw new SeqcastError(

@@ -19,6 +19,7 @@ import type { EvaluateOptions, FitOptions, History, PredictOptions } from './fit
 import { evaluate, fit, predict } from './fit.js';
 import type { TensorLike } from './inputs.js';
 import { formatSummary } from './summary.js';
+import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, dtypeOf, firstNonFinite, formatShape, sizeOf, unravelIndex } from '../tensor.js';
@@ -74,6 +75,7 @@ export class Sequential {
   private convertedGradient: FloatArray = new Float32Array(0);
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
+    checkOptions('sequential()', options, ['inputShape', 'seed', 'dtype', 'backend']);
     checkInputShapeOption(options.inputShape);
     this.inputShape = [...options.inputShape];
     this.dtype = options.dtype ?? 'float32';

@@ -1,43 +1,27 @@
 /**
  * seqcast layers ↔ the Keras / TensorFlow.js Layers topology JSON (`modelTopology` of a `model.json`).
  *
- * Writing states every option in Keras's snake_case, defaults included, and always the ones whose defaults
- * differ between libraries: `recurrent_activation` (TF.js 'hard_sigmoid', Keras 3 'sigmoid'), GRU
- * `reset_after` (TF.js false, Keras 3 true) and LSTM `unit_forget_bias`. Keys seqcast has no use for are
- * written with the value that switches them off (`dropout: 0`, `stateful: false`, regularizers null).
- *
- * Reading checks every key of every layer config (the rules are in keras-config.ts). Options map to seqcast
- * options; bookkeeping keys (trainable, initializers, implementation, …) are accepted; a key for a feature
- * seqcast lacks is accepted only with its "off" value, otherwise the error names the layer, the key and the
- * fix; an unknown key is an error. Nothing is evaluated: the JSON is only read.
+ * What each layer writes and reads is its descriptor's (src/layers/descriptor.ts, one per layer file): every
+ * option in Keras's snake_case, defaults included, and always the ones whose defaults differ between
+ * libraries (`recurrent_activation`, GRU `reset_after`, LSTM `unit_forget_bias`); keys for features seqcast
+ * lacks are written with the value that switches them off and read only with it; bookkeeping keys
+ * (trainable, initializers, implementation, …) are accepted; an unknown key is an error naming the layer,
+ * the key and the keys it reads. This file walks the Sequential's layer list, checks the entries and the
+ * input shape, and hands each layer config to the descriptor of its class. Nothing is evaluated: the JSON
+ * is only read.
  *
  * Weight names in a manifest are `layer/weight` (`lstm/kernel`), inside a Bidirectional
  * `bidirectional/forward_lstm/kernel`, where seqcast says `bidirectional/forward/kernel`. The Keras of
  * TF ≥ 2.2 inserts the cell (`lstm/lstm_cell/kernel`); like TF.js, the reader drops that segment.
  */
-import { SeqcastError } from '../errors.js';
-import type { MergeMode } from '../layers/bidirectional.js';
-import { Bidirectional, MERGE_MODES } from '../layers/bidirectional.js';
-import { Dense } from '../layers/dense.js';
-import { GRU } from '../layers/gru.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import type { WriteLayer } from '../layers/descriptor.js';
+import { LAYER_CLASSES, layerDescriptor } from '../layers/from-config.js';
 import type { Layer } from '../layers/layer.js';
-import { LSTM } from '../layers/lstm.js';
-import type { Recurrent } from '../layers/recurrent.js';
-import { SimpleRNN } from '../layers/simple-rnn.js';
+import { listKeys } from '../options.js';
 import type { Shape } from '../tensor.js';
-import type { Json, KerasLayerClass } from './keras-config.js';
-import {
-  activationOf,
-  batchShapeToInput,
-  bool,
-  checkDtype,
-  checkKeys,
-  checkLayerKeys,
-  ENTRY_KEYS,
-  fail,
-  HEAD_KEYS,
-  object,
-} from './keras-config.js';
+import type { Json } from './keras-config.js';
+import { batchShapeToInput, checkDtype, checkKeys, ENTRY_KEYS, fail, object } from './keras-config.js';
 
 /** One layer of a Keras Sequential config. */
 export interface KerasLayerJson {
@@ -56,66 +40,26 @@ export interface ParsedTopology {
 
 // ---- writing ---------------------------------------------------------------------------------------------
 
-const GLOROT_UNIFORM = { class_name: 'GlorotUniform', config: { seed: null } };
-const ORTHOGONAL = { class_name: 'Orthogonal', config: { gain: 1, seed: null } };
-const ZEROS = { class_name: 'Zeros', config: {} };
-
 /** The Keras config of a layer; `batchInputShape` ([null, ...inputShape]) goes on the first layer only. */
 export function layerToKeras(
   layer: Layer,
   batchInputShape: readonly (number | null)[] | null,
 ): KerasLayerJson {
-  const head: Json = { name: layer.name, trainable: true, dtype: 'float32' };
-  if (batchInputShape !== null) head.batch_input_shape = [...batchInputShape];
-  if (layer instanceof Bidirectional) {
-    const inner = layer.forwardLayer;
-    const { config } = recurrentToKeras(inner, inner.name.slice('forward_'.length));
-    const wrapped = { class_name: inner.className, config };
-    return { class_name: 'Bidirectional', config: { ...head, merge_mode: layer.mergeMode, layer: wrapped } };
-  }
-  if (layer instanceof Dense) {
-    const config = {
-      ...head,
-      units: layer.units,
-      activation: layer.activation,
-      use_bias: layer.useBias,
-      kernel_initializer: GLOROT_UNIFORM,
-      bias_initializer: ZEROS,
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
-    };
-    return { class_name: 'Dense', config };
-  }
-  const { class_name, config } = recurrentToKeras(layer as Recurrent, layer.name);
-  return { class_name, config: { ...head, ...config, name: layer.name } };
+  const { class_name, config } = writeLayer(layer, layer.name);
+  if (batchInputShape === null) return { class_name, config };
+  const { name, trainable, dtype, ...options } = config;
+  return {
+    class_name,
+    config: { name, trainable, dtype, batch_input_shape: [...batchInputShape], ...options },
+  };
 }
 
-function recurrentToKeras(layer: Recurrent, name: string): KerasLayerJson {
-  const c = layer.getConfig();
-  const cls = layer.className;
-  const config: Json = { name, trainable: true, dtype: 'float32', units: c.units, activation: c.activation };
-  if (cls !== 'SimpleRNN') config.recurrent_activation = c.recurrentActivation;
-  config.use_bias = c.useBias;
-  config.kernel_initializer = GLOROT_UNIFORM;
-  config.recurrent_initializer = ORTHOGONAL;
-  config.bias_initializer = ZEROS;
-  if (cls === 'LSTM') config.unit_forget_bias = c.unitForgetBias;
-  for (const key of ['kernel', 'recurrent', 'bias', 'activity']) config[`${key}_regularizer`] = null;
-  for (const key of ['kernel', 'recurrent', 'bias']) config[`${key}_constraint`] = null;
-  config.dropout = 0;
-  config.recurrent_dropout = 0;
-  if (cls !== 'SimpleRNN') config.implementation = 2;
-  if (cls === 'GRU') config.reset_after = c.resetAfter;
-  config.return_sequences = c.returnSequences;
-  config.return_state = c.returnState;
-  config.go_backwards = c.goBackwards;
-  config.stateful = false;
-  config.unroll = false;
-  return { class_name: cls, config };
-}
+/** A layer as a Keras `{ class_name, config }` entry named `name`, its options written by its descriptor. */
+const writeLayer: WriteLayer = (layer, name) => {
+  const descriptor = layerDescriptor(layer.className)!;
+  const head: Json = { name, trainable: true, dtype: 'float32' };
+  return { class_name: layer.className, config: { ...head, ...descriptor.toKeras(layer, writeLayer) } };
+};
 
 /** The manifest name of a seqcast weight: `bidirectional/forward/kernel` → `bidirectional/forward_lstm/kernel`. */
 export function fileWeightName(seqcastName: string, directions: DirectionNames): string {
@@ -182,18 +126,23 @@ export function parseTopology(topology: unknown, src: string): ParsedTopology {
       inputShape = batchShapeToInput(config.batch_input_shape, where);
     }
     checkDtype(config.dtype, where);
-    if (cls === 'Bidirectional') {
-      const { layer, forward, backward } = parseBidirectional(config, where);
-      layers.push(layer);
-      directions.set(layer.name, { forward, backward });
-    } else if (cls === 'Dense' || cls === 'SimpleRNN' || cls === 'LSTM' || cls === 'GRU') {
-      layers.push(parseLayer(cls, config, where));
-    } else {
+    const descriptor = layerDescriptor(cls);
+    if (descriptor === undefined) {
       fail(
         'config',
         `${src}: layer '${config.name}' has class ${JSON.stringify(cls)}, which seqcast does not have; ` +
-          `it reads 'Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional' (and a leading 'InputLayer')`,
+          `it reads ${listKeys(LAYER_CLASSES)} (and a leading 'InputLayer')`,
       );
+    }
+    const layer = descriptor.fromKeras(config, where, readWrapped);
+    layers.push(layer);
+    if (layer instanceof Bidirectional) {
+      const backward = object(config.backward_layer ?? {}, where).config;
+      const name = object(backward ?? {}, where).name;
+      directions.set(layer.name, {
+        forward: layer.forwardLayer.name,
+        backward: typeof name === 'string' ? name : layer.backwardLayer.name,
+      });
     }
   }
   if (inputShape === null) {
@@ -205,95 +154,14 @@ export function parseTopology(topology: unknown, src: string): ParsedTopology {
   return { layers, inputShape, directions };
 }
 
-function parseLayer(cls: KerasLayerClass, config: Json, where: string): Layer {
-  checkLayerKeys(cls, config, where);
-  const name = config.name as string;
-  const units = config.units as number;
-  const useBias = bool(config, 'use_bias', true, where);
-  if (cls === 'Dense') {
-    const activation = activationOf(config, 'activation', 'linear', where);
-    return construct(where, () => new Dense({ name, units, activation, useBias }));
-  }
-  const recurrent = {
-    name,
-    units,
-    activation: activationOf(config, 'activation', 'tanh', where),
-    useBias,
-    returnSequences: bool(config, 'return_sequences', false, where),
-    returnState: bool(config, 'return_state', false, where),
-    goBackwards: bool(config, 'go_backwards', false, where),
-  };
-  if (cls === 'SimpleRNN') return construct(where, () => new SimpleRNN(recurrent));
-  if (!('recurrent_activation' in config)) {
-    fail(
-      'config',
-      `${where} does not state recurrent_activation, whose default differs between TF.js ('hard_sigmoid') and ` +
-        `Keras ('sigmoid'); add "recurrent_activation": "sigmoid" if the model was trained with the sigmoid`,
-    );
-  }
-  const recurrentActivation = activationOf(config, 'recurrent_activation', 'sigmoid', where);
-  if (cls === 'LSTM') {
-    // Only initialisation reads unit_forget_bias; TF.js writes null for its default (false).
-    const unitForgetBias =
-      config.unit_forget_bias === null ? false : bool(config, 'unit_forget_bias', true, where);
-    return construct(where, () => new LSTM({ ...recurrent, recurrentActivation, unitForgetBias }));
-  }
-  if (!('reset_after' in config)) {
-    fail(
-      'config',
-      `${where} does not state reset_after, whose default differs between TF.js (false) and Keras 3 (true); ` +
-        `add "reset_after": true or false as the model was built`,
-    );
-  }
-  const resetAfter = bool(config, 'reset_after', true, where);
-  return construct(where, () => new GRU({ ...recurrent, recurrentActivation, resetAfter }));
-}
-
-function parseBidirectional(
-  config: Json,
-  where: string,
-): { layer: Bidirectional; forward: string; backward: string } {
-  checkKeys(config, [...HEAD_KEYS, 'merge_mode', 'layer', 'backward_layer'], where);
-  const mode = config.merge_mode === undefined ? 'concat' : config.merge_mode;
-  if (!(MERGE_MODES as readonly unknown[]).includes(mode)) {
-    fail(
-      'config',
-      `${where} has merge_mode ${JSON.stringify(mode)}; seqcast merges with ${MERGE_MODES.map((m) => `'${m}'`).join(', ')} ` +
-        `(null would make two outputs, which a sequential stack cannot pass on)`,
-    );
-  }
-  const inner = parseWrapped(config.layer, `${where} layer`);
-  const base = inner.name.startsWith('forward_') ? inner.name.slice('forward_'.length) : inner.name;
-  inner.name = base;
-  const layer = construct(
-    where,
-    () => new Bidirectional(inner, { name: config.name as string, mergeMode: mode as MergeMode }),
-  );
-  let backward = layer.backwardLayer.name;
-  if (config.backward_layer !== undefined && config.backward_layer !== null) {
-    const other = parseWrapped(config.backward_layer, `${where} backward_layer`);
-    const mirror = { ...inner.getConfig(), name: '', goBackwards: !inner.goBackwards };
-    if (
-      other.className !== inner.className ||
-      JSON.stringify({ ...other.getConfig(), name: '' }) !== JSON.stringify(mirror)
-    ) {
-      fail(
-        'config',
-        `${where} has a backward_layer that is not the mirror of its layer (same class and options, go_backwards flipped); ` +
-          `seqcast's Bidirectional runs one layer both ways`,
-      );
-    }
-    backward = other.name;
-  }
-  return { layer, forward: layer.forwardLayer.name, backward };
-}
-
-function parseWrapped(raw: unknown, where: string): Recurrent {
+/** Reads a layer nested in another (Bidirectional's `layer` and `backward_layer`). */
+function readWrapped(raw: unknown, where: string): Layer {
   const entry = object(raw, where);
   checkKeys(entry, ENTRY_KEYS, where);
   const cls = entry.class_name;
   const config = object(entry.config, `${where} config`);
-  if (cls !== 'SimpleRNN' && cls !== 'LSTM' && cls !== 'GRU') {
+  const descriptor = layerDescriptor(cls);
+  if (descriptor === undefined || cls === 'Bidirectional') {
     fail(
       'config',
       `${where} has class ${JSON.stringify(cls)}; a Bidirectional wraps 'SimpleRNN', 'LSTM' or 'GRU'`,
@@ -305,7 +173,7 @@ function parseWrapped(raw: unknown, where: string): Recurrent {
   if ('batch_input_shape' in config)
     fail('config', `${at} states batch_input_shape; state it on the Bidirectional layer`);
   checkDtype(config.dtype, at);
-  return parseLayer(cls, config, at) as Recurrent;
+  return descriptor.fromKeras(config, at, readWrapped);
 }
 
 function parseInputLayer(config: Json, at: string): Shape {
@@ -321,14 +189,4 @@ function parseInputLayer(config: Json, at: string): Shape {
   }
   checkDtype(config.dtype, where);
   return batchShapeToInput(config.batch_input_shape ?? config.batch_shape, where);
-}
-
-/** Runs a layer constructor, prefixing its error with where the config came from. */
-function construct<T>(where: string, make: () => T): T {
-  try {
-    return make();
-  } catch (e) {
-    if (e instanceof SeqcastError) throw new SeqcastError(e.code, `${where}: ${e.message}`);
-    throw e;
-  }
 }

@@ -11,6 +11,7 @@
  *            Δ = lr·g/sqrt(denominator);  momentum > 0: m ← momentum·m + Δ, w ← w − m;  else w ← w − Δ
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate, dtypeOf } from '../tensor.js';
 import type { ClipOptions, ClipReport, ParamSegment } from './clip.js';
@@ -57,11 +58,7 @@ export abstract class Optimizer {
     defaultLearningRate: number,
     known: readonly string[],
   ) {
-    for (const key of Object.keys(options)) {
-      if (!['learningRate', 'clipnorm', 'globalClipnorm', 'clipvalue', ...known].includes(key)) {
-        throw new SeqcastError('config', `${label}: unknown option '${key}'`);
-      }
-    }
+    checkOptions(label, options, ['learningRate', 'clipnorm', 'globalClipnorm', 'clipvalue', ...known]);
     this.learningRate = options.learningRate ?? defaultLearningRate;
     if (typeof this.learningRate === 'number') positive(label, 'learningRate', this.learningRate);
     const set = (['clipnorm', 'globalClipnorm', 'clipvalue'] as const).filter((k) => options[k] != null);

@@ -6,6 +6,7 @@
  *                        (with staircase, the exponent is floor(step / decaySteps))
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 
 export interface ExponentialDecayOptions {
   readonly initialLearningRate: number;
@@ -22,6 +23,12 @@ export interface LearningRateSchedule {
 }
 
 export function exponentialDecay(options: ExponentialDecayOptions): LearningRateSchedule {
+  checkOptions('exponentialDecay()', options, [
+    'initialLearningRate',
+    'decaySteps',
+    'decayRate',
+    'staircase',
+  ]);
   const { initialLearningRate, decaySteps, decayRate } = options;
   const staircase = options.staircase ?? false;
   if (!(initialLearningRate > 0)) {

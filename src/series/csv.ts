@@ -12,7 +12,8 @@ import { SeqcastError, listed, quoted } from '../errors.js';
 import type { IndexKind } from './frequency.js';
 import { dateIndex, formatIndexValue, permute, sortOrder } from './frequency.js';
 import type { MissingPolicy, Series } from './series.js';
-import { MISSING_POLICIES, fillColumns, rejectUnknownKeys, seriesFromParts } from './series.js';
+import { checkOptions } from '../options.js';
+import { MISSING_POLICIES, fillColumns, seriesFromParts } from './series.js';
 
 export interface ReadCsvOptions {
   /** The file name, for messages. */
@@ -33,7 +34,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SHOWN_MISSING = 4;
 
 export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
-  rejectUnknownKeys('readCsv()', options, OPTIONS);
+  checkOptions('readCsv()', options, OPTIONS);
   const what = options.source ?? 'readCsv()';
   const policy = options.missing ?? 'error';
   if (policy !== 'error' && policy !== 'keep' && !MISSING_POLICIES.includes(policy)) {

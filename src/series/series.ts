@@ -2,6 +2,7 @@
  * The time series that flows through seqcast: one index (dates or integer steps) and named float64 columns.
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Frequency, IndexKind } from './frequency.js';
 import {
   dateIndex,
@@ -187,7 +188,7 @@ export class Series {
 
   /** The rows whose index lies in [from, to], both inclusive; bounds are ISO dates or integers. */
   slice(range: { readonly from?: string | number; readonly to?: string | number }): Series {
-    rejectUnknownKeys('slice()', range, ['from', 'to']);
+    checkOptions('slice()', range, ['from', 'to']);
     const lo = range.from === undefined ? -Infinity : this.#bound(range.from, 'from');
     const hi = range.to === undefined ? Infinity : this.#bound(range.to, 'to');
     if (lo > hi) {
@@ -408,17 +409,6 @@ export function fillColumns(
     return filled;
   });
   return { index, columns: out };
-}
-
-export function rejectUnknownKeys(what: string, options: object, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') {
-    throw new SeqcastError('config', `${what}: options must be an object such as { ${known[0]}: … }`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new SeqcastError('config', `${what}: unknown option '${key}' (known: ${known.join(', ')})`);
-    }
-  }
 }
 
 function checkInvariants(parts: SeriesParts): void {
