@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAG_BOUNDS, describeBound, flagNumber } from '../src/cli/numbers.js';
-import { systemErrorMessage } from '../src/cli/system-errors.js';
+import { systemErrorMessage } from '../src/io/system-errors.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');

@@ -7,6 +7,7 @@
  * or the shared data folder) or given with --data. Without it the demo says so in one line and tells the
  * same story on the bundled air passengers series. Every number the story states is computed from the run.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { ForecastConfig } from '../forecast/config.js';
 import type { Evaluation } from '../forecast/forecaster.js';
@@ -17,6 +18,7 @@ import { formatNumber as num } from '../report/format.js';
 import { datasetAvailable } from '../series/dataset-files.js';
 import type { Series } from '../series/series.js';
 import { getTransform } from '../series/transforms.js';
+import { writeOutputFolder } from '../io/output-folder.js';
 import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
 import { printResult } from './print.js';
@@ -165,55 +167,65 @@ says so and tells the same story on the bundled air passengers series.`,
           config: { ...base, transform: 'logDiff', scaler: 'standard' } as ForecastConfig,
         },
       ];
-      const docs: ReportDocument[] = [];
-      const results: Evaluation[] = [];
-      let trainRows = 0;
-      for (const p of pipelines) {
-        const started = performance.now();
-        say();
-        say(p.title);
-        const f = await Forecaster.fit(series, p.config, {
-          callbacks: [progress],
-          gradientFlow: true, // the report's gradient-flow plot
-        });
-        const info = f.fitInfo!;
-        trainRows = info.trainRows;
-        say(
-          `   split at row ${info.trainRows} (${info.testFrom}): train ${info.trainFrom} .. ${info.trainTo}, ` +
-            `${info.testRows} test months; windows x [${info.trainX.join(', ')}] → y [${info.trainY.join(', ')}], ` +
-            `test x [${info.testX.join(', ')}]`,
-        );
-        const e = f.evaluate(series);
-        const doc = await writeReportFolder(
-          `${outDir}/${p.id}`,
-          {
-            title: p.title,
-            pipeline: p.id,
-            source: data.source,
-            series,
-            forecaster: f,
-            evaluation: e,
-            target: data.column,
-            timings: { fitSeconds: info.fitSeconds, totalSeconds: (performance.now() - started) / 1000 },
-          },
-          true,
-        );
-        docs.push(doc);
-        results.push(e);
-        if (!json) printResult(doc, e);
-      }
-      const [tutorial, recommended] = results;
-      const baselines = tutorial.metrics.baselines;
-      const naive = baselines.naive.rmse;
-      const [bestName, best] = Object.entries(baselines).reduce((a, b) => (b[1].rmse < a[1].rmse ? b : a));
-      const bestNote =
-        bestName === 'naive' ? '' : ` (the best baseline here is ${bestName}, RMSE ${num(best.rmse)})`;
-      const closing =
-        `The tutorial's pipeline scores RMSE ${num(tutorial.metrics.model.rmse)} (${tutorial.verdict}); ` +
-        `log-differences ${recommended.metrics.model.rmse < tutorial.metrics.model.rmse ? 'bring it to' : 'score'} ` +
-        `${num(recommended.metrics.model.rmse)} (${recommended.verdict}), ` +
-        `against ${num(naive)} for repeating last month's value${bestNote}.`;
-      await writeDemoIndex(outDir, story.title, docs, closing);
+      // Everything, trained models included, goes into a temporary folder that becomes outDir at the end.
+      const { docs, closing, trainRows } = await writeOutputFolder(
+        outDir,
+        { force: flags.force ?? false },
+        async (dir) => {
+          const docs: ReportDocument[] = [];
+          const results: Evaluation[] = [];
+          let trainRows = 0;
+          for (const p of pipelines) {
+            const started = performance.now();
+            say();
+            say(p.title);
+            const f = await Forecaster.fit(series, p.config, {
+              callbacks: [progress],
+              gradientFlow: true, // the report's gradient-flow plot
+            });
+            const info = f.fitInfo!;
+            trainRows = info.trainRows;
+            say(
+              `   split at row ${info.trainRows} (${info.testFrom}): train ${info.trainFrom} .. ${info.trainTo}, ` +
+                `${info.testRows} test months; windows x [${info.trainX.join(', ')}] → y [${info.trainY.join(', ')}], ` +
+                `test x [${info.testX.join(', ')}]`,
+            );
+            const e = f.evaluate(series);
+            const doc = await writeReportFolder(
+              join(dir, p.id),
+              {
+                title: p.title,
+                pipeline: p.id,
+                source: data.source,
+                series,
+                forecaster: f,
+                evaluation: e,
+                target: data.column,
+                timings: { fitSeconds: info.fitSeconds, totalSeconds: (performance.now() - started) / 1000 },
+              },
+              `${outDir}/${p.id}`,
+            );
+            docs.push(doc);
+            results.push(e);
+            if (!json) printResult(doc, e);
+          }
+          const [tutorial, recommended] = results;
+          const baselines = tutorial.metrics.baselines;
+          const naive = baselines.naive.rmse;
+          const [bestName, best] = Object.entries(baselines).reduce((a, b) =>
+            b[1].rmse < a[1].rmse ? b : a,
+          );
+          const bestNote =
+            bestName === 'naive' ? '' : ` (the best baseline here is ${bestName}, RMSE ${num(best.rmse)})`;
+          const closing =
+            `The tutorial's pipeline scores RMSE ${num(tutorial.metrics.model.rmse)} (${tutorial.verdict}); ` +
+            `log-differences ${recommended.metrics.model.rmse < tutorial.metrics.model.rmse ? 'bring it to' : 'score'} ` +
+            `${num(recommended.metrics.model.rmse)} (${recommended.verdict}), ` +
+            `against ${num(naive)} for repeating last month's value${bestNote}.`;
+          await writeDemoIndex(dir, story.title, docs, closing);
+          return { docs, closing, trainRows };
+        },
+      );
       if (json) {
         process.stdout.write(`${JSON.stringify(docs, null, 2)}\n`);
         return;

@@ -1,12 +1,17 @@
 /** Reading what a command is given: a bundled dataset's name or a CSV path; output folders and files. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { SeqcastError } from '../errors.js';
+import { checkOutputFolder, checkOutputPath } from '../io/output-folder.js';
+import { readRegularFileSync } from '../io/read-file.js';
 import type { DatasetName } from '../series/datasets.js';
 import { DATASETS } from '../series/datasets.js';
 import { readCsv } from '../series/csv.js';
 import { datasetPath } from '../series/dataset-files.js';
 import type { MissingPolicy, Series } from '../series/series.js';
+
+/** The largest CSV read: a JavaScript string holds at most about 512 M characters. */
+export const MAX_CSV_BYTES = 512 << 20;
 
 export interface SeriesSource {
   readonly series: Series;
@@ -33,7 +38,9 @@ export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource
   if (isName) {
     const info = DATASETS[arg as DatasetName];
     source = info.file;
-    text = readFileSync(datasetPath(arg), 'utf8');
+    text = new TextDecoder().decode(
+      readRegularFileSync(datasetPath(arg), { maxBytes: MAX_CSV_BYTES, what: '', followLinks: true }),
+    );
   } else {
     if (!existsSync(arg)) {
       const looksLikeName = !arg.includes('/') && !arg.includes('.');
@@ -47,11 +54,14 @@ export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource
     if (statSync(arg).isDirectory())
       throw new SeqcastError('io', `'${arg}' is a folder; give a CSV file or a bundled dataset's name`);
     source = basename(arg);
-    try {
-      text = readFileSync(arg, 'utf8');
-    } catch (e) {
-      throw new SeqcastError('io', `cannot read '${arg}': ${(e as Error).message}`);
-    }
+    text = new TextDecoder().decode(
+      readRegularFileSync(arg, {
+        maxBytes: MAX_CSV_BYTES,
+        what: '',
+        followLinks: true,
+        tooLarge: 'split it, or resample it to a coarser frequency first',
+      }),
+    );
   }
   const series = readCsv(text, {
     source,
@@ -74,45 +84,12 @@ export function defaultReportDir(): string {
     .replace(/\.\d+Z$/, '')}`;
 }
 
-/** Refuses an output folder that exists and is not empty, unless forced: nothing a user saved is lost. */
-export function checkOutputDir(dir: string, force: boolean): void {
-  checkOutputPath(dir, '--out');
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory())
-    throw new SeqcastError('io', `'${dir}' exists and is a file; give a folder path for --out`);
-  if (readdirSync(dir).length > 0 && !force) {
-    throw new SeqcastError(
-      'io',
-      `'${dir}' already exists and is not empty; choose another --out or pass --force to write into it`,
-    );
-  }
-}
-
 /**
- * What can be said of an output path before anything is written: not empty, not too long, and under a
- * parent that is (or can become) a folder.
+ * Refuses, before any work, an output folder that may not be written: one that exists and is not empty
+ * (without force), or (with force) holds files seqcast did not write. See src/io/output-folder.ts.
  */
-function checkOutputPath(path: string, flag: string): void {
-  if (path.trim() === '') throw new SeqcastError('config', `${flag} is empty; give a path`);
-  const tooLong = path.split(/[\\/]/).find((part) => Buffer.byteLength(part) > 255);
-  if (tooLong !== undefined) {
-    throw new SeqcastError(
-      'io',
-      `${flag}: the name '${tooLong.slice(0, 40)}…' is ${Buffer.byteLength(tooLong)} bytes long; file systems allow 255 — give a shorter name`,
-    );
-  }
-  for (let parent = dirname(resolve(path)); ; parent = dirname(parent)) {
-    if (existsSync(parent)) {
-      if (!statSync(parent).isDirectory()) {
-        throw new SeqcastError(
-          'io',
-          `${flag} '${path}': '${parent}' is a file, not a folder; give a path whose folders are folders`,
-        );
-      }
-      return;
-    }
-    if (dirname(parent) === parent) return;
-  }
+export function checkOutputDir(dir: string, force: boolean): void {
+  checkOutputFolder(dir, { force });
 }
 
 /** Refuses to overwrite a file unless forced. */

@@ -15,7 +15,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerExplain } from './explain.js';
 import { registerForecast } from './forecast.js';
 import { packageVersion } from './package-root.js';
-import { systemErrorMessage } from './system-errors.js';
+import { systemErrorMessage } from '../io/system-errors.js';
 import { registerTrace } from './trace.js';
 import { registerTrain } from './train.js';
 

@@ -2,9 +2,10 @@
  * The report folder: report.md and report.json, the plots (SVG and PNG) and, under model/, the saved
  * forecaster that `seqcast forecast` and `seqcast evaluate` load.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveForecaster } from '../forecast/io-node.js';
+import { systemErrorMessage } from '../io/system-errors.js';
 import type { ReportDocument, ReportInput } from '../report/document.js';
 import { buildReport } from '../report/document.js';
 import { reportJson, reportMarkdown } from '../report/markdown.js';
@@ -20,52 +21,96 @@ import type { VegaLiteSpec } from '../report/plots.js';
 import { writePlot } from '../report/render.js';
 
 /**
- * Writes the plots, report.md and report.json (one document from buildReport, with the plots' names) and
- * the saved forecaster into `dir`, and returns the document: what `--json` prints.
+ * Writes a report folder into `dir` (a folder writeOutputFolder made; `shownDir` is where it will be, for
+ * the document): first the saved forecaster under model/, so the trained work is kept whatever follows;
+ * then the plots, each from at most MAX_PLOT_POINTS points; then report.md and report.json (one document from
+ * buildReport, naming the plots). A plot that cannot be drawn is named in the warnings, not fatal. Returns the
+ * document: what `--json` prints.
  */
 export async function writeReportFolder(
   dir: string,
   r: Omit<ReportInput, 'plots' | 'outDir'>,
-  force: boolean,
+  shownDir: string,
 ): Promise<ReportDocument> {
-  mkdirSync(dir, { recursive: true });
+  await saveForecaster(r.forecaster, join(dir, 'model'));
   const e = r.evaluation;
   const target = r.target ?? r.forecaster.config.target[0];
   const labels = r.series.labels();
   const values = r.series.column(target);
-  const testStart = labels.indexOf(e.labels[0]);
+  const testStart = r.series.length - e.labels.length;
   const plots: string[] = [];
-  const plot = async (spec: VegaLiteSpec, name: string): Promise<void> => {
-    await writePlot(spec, dir, name);
-    plots.push(`${name}.svg`);
+  const failures: string[] = [];
+  const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {
+    try {
+      await writePlot(make(), dir, name);
+      plots.push(`${name}.svg`);
+    } catch (err) {
+      if (systemErrorMessage(err) !== null) throw err; // a full disk is not a plot's problem
+      failures.push(
+        `the ${name} plot could not be drawn (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
   };
+  const test = thinned(e.labels.length);
+  const context = Math.min(testStart, 3 * e.labels.length);
+  const before = thinned(context, testStart - context);
   await plot(
-    forecastPlotSpec({
-      labels: e.labels,
-      actual: e.actual,
-      forecast: e.forecast,
-      splitLabel: e.labels[0],
-      trainLabels: labels.slice(Math.max(0, testStart - 3 * e.labels.length), testStart),
-      trainActual: values.slice(Math.max(0, testStart - 3 * e.labels.length), testStart),
-      title: `${target}: one-step forecasts of the test part, and the actual values`,
-    }),
+    () =>
+      forecastPlotSpec({
+        labels: test.map((i) => e.labels[i]),
+        actual: test.map((i) => e.actual[i]),
+        forecast: test.map((i) => e.forecast[i]),
+        splitLabel: e.labels[0],
+        trainLabels: before.map((i) => labels[i]),
+        trainActual: before.map((i) => values[i]),
+        title: `${target}: one-step forecasts of the test part, and the actual values${thinNote(test, e.labels.length)}`,
+      }),
     'forecast',
   );
   const history = r.forecaster.history;
-  if (history !== null && history.epoch.length > 0) await plot(lossPlotSpec(history), 'loss');
+  if (history !== null && history.epoch.length > 0) await plot(() => lossPlotSpec(history), 'loss');
   const flows = r.forecaster.fitInfo?.gradientFlow ?? [];
-  if (flows.length > 0) await plot(gradientFlowPlotSpec(flows), 'gradient-flow');
+  if (flows.length > 0) await plot(() => gradientFlowPlotSpec(flows), 'gradient-flow');
+  const all = thinned(labels.length);
   const log = spansOrdersOfMagnitude(values, 2);
   await plot(
-    seriesPlotSpec({ labels, values, title: `${target}${log ? ' (log scale)' : ''}`, log }),
+    () =>
+      seriesPlotSpec({
+        labels: all.map((i) => labels[i]),
+        values: all.map((i) => values[i]),
+        title: `${target}${log ? ' (log scale)' : ''}${thinNote(all, labels.length)}`,
+        log,
+      }),
     'series',
   );
-  await plot(residualPlotSpec({ labels: e.labels, actual: e.actual, forecast: e.forecast }), 'residuals');
-  const report = buildReport({ ...r, plots, outDir: dir });
-  writeFileSync(join(dir, 'report.md'), reportMarkdown(report));
-  writeFileSync(join(dir, 'report.json'), reportJson(report));
-  await saveForecaster(r.forecaster, join(dir, 'model'), { overwrite: force });
-  return report;
+  await plot(
+    () =>
+      residualPlotSpec({
+        labels: test.map((i) => e.labels[i]),
+        actual: test.map((i) => e.actual[i]),
+        forecast: test.map((i) => e.forecast[i]),
+      }),
+    'residuals',
+  );
+  const report = buildReport({ ...r, plots, outDir: shownDir });
+  const shown = failures.length === 0 ? report : { ...report, warnings: [...report.warnings, ...failures] };
+  await writeFile(join(dir, 'report.md'), reportMarkdown(shown));
+  await writeFile(join(dir, 'report.json'), reportJson(shown));
+  return shown;
+}
+
+/** The most points a plot is drawn from: a series of millions of rows makes a plot of thousands. */
+export const MAX_PLOT_POINTS = 2000;
+
+/** Positions `from … from + n − 1`, or MAX_PLOT_POINTS evenly spaced ones among them (first and last kept). */
+export function thinned(n: number, from = 0): number[] {
+  if (n <= MAX_PLOT_POINTS) return Array.from({ length: n }, (_, i) => from + i);
+  const step = (n - 1) / (MAX_PLOT_POINTS - 1);
+  return Array.from({ length: MAX_PLOT_POINTS }, (_, k) => from + Math.round(k * step));
+}
+
+function thinNote(positions: readonly number[], n: number): string {
+  return positions.length < n ? ` (every ${Math.round(n / positions.length)}th of ${n} points)` : '';
 }
 
 /** The demo's top-level report.md: both pipelines side by side, with links to their folders. */
@@ -92,6 +137,6 @@ export async function writeDemoIndex(
     closing,
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'report.md'), text);
-  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(docs, null, 2)}\n`);
+  await writeFile(join(dir, 'report.md'), text);
+  await writeFile(join(dir, 'report.json'), `${JSON.stringify(docs, null, 2)}\n`);
 }

@@ -1,6 +1,7 @@
 /** `seqcast train <csv|dataset>`: fit the recommended pipeline (or the one the flags describe) and report. */
 import type { Command } from 'commander';
 import { Forecaster } from '../forecast/forecaster.js';
+import { writeOutputFolder } from '../io/output-folder.js';
 import { checkOutputDir, defaultReportDir } from './inputs.js';
 import type { TrainFlags } from './options.js';
 import { addTrainOptions, trainingInput } from './options.js';
@@ -49,20 +50,22 @@ Examples:
         gradientFlow: true, // the report's gradient-flow plot
       });
       const evaluation = f.evaluate(source.series);
-      const doc = await writeReportFolder(
-        outDir,
-        {
-          title: `seqcast: ${source.name}`,
-          source: source.name,
-          series: source.series,
-          forecaster: f,
-          evaluation,
-          timings: {
-            fitSeconds: f.fitInfo?.fitSeconds ?? 0,
-            totalSeconds: (performance.now() - started) / 1000,
+      const doc = await writeOutputFolder(outDir, { force: flags.force ?? false }, (dir) =>
+        writeReportFolder(
+          dir,
+          {
+            title: `seqcast: ${source.name}`,
+            source: source.name,
+            series: source.series,
+            forecaster: f,
+            evaluation,
+            timings: {
+              fitSeconds: f.fitInfo?.fitSeconds ?? 0,
+              totalSeconds: (performance.now() - started) / 1000,
+            },
           },
-        },
-        flags.force ?? false,
+          outDir,
+        ),
       );
       if (flags.json === true) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       else printResult(doc, evaluation);

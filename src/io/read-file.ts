@@ -4,24 +4,30 @@
  * ever, `/dev/zero` would grow until the process dies, and a link inside a model folder could read
  * `/etc/passwd` or another model's weights; each gets one clear message instead.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SeqcastError } from '../errors.js';
 
 export interface ReadFileOptions {
   /** The largest size accepted, in bytes. */
   readonly maxBytes: number;
-  /** Names the reader in messages: `loadModel()`, `seqcast train`. */
+  /** Names the reader in messages: `loadModel()`; '' for none (the CLI prints its own name first). */
   readonly what: string;
   /** How to fix a file that is too large, appended to that message. */
   readonly tooLarge?: string;
   /** The error code of the messages. Default 'io'. */
   readonly code?: 'io' | 'weights';
+  /**
+   * Follow a symbolic link the user named as the file itself (a CSV given on the command line). Default
+   * false: files inside a folder (a model's weights) are never links.
+   */
+  readonly followLinks?: boolean;
   /** The error for a file that does not exist, when the caller can say more than "there is no such file". */
   readonly whenMissing?: () => SeqcastError | Promise<SeqcastError>;
 }
 
-const FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const FOLLOW = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const NO_FOLLOW = FOLLOW | (constants.O_NOFOLLOW ?? 0);
 const CHUNK = 1 << 20;
 
 /** The bytes of the regular file at `path`; see the module comment. */
@@ -30,7 +36,7 @@ export async function readRegularFile(path: string, options: ReadFileOptions): P
   const code = options.code ?? 'io';
   let handle;
   try {
-    handle = await open(path, FLAGS);
+    handle = await open(path, options.followLinks === true ? FOLLOW : NO_FOLLOW);
   } catch (e) {
     if (errorCode(e) === 'ENOENT' && options.whenMissing !== undefined) throw await options.whenMissing();
     throw openError(e, path, what, code);
@@ -38,7 +44,10 @@ export async function readRegularFile(path: string, options: ReadFileOptions): P
   try {
     const st = await handle.stat();
     if (!st.isFile()) {
-      throw new SeqcastError(code, `${what}: '${path}' is ${kindOf(st)}, not a regular file; give a file`);
+      throw new SeqcastError(
+        code,
+        `${lead(what)}'${path}' is ${kindOf(st)}, not a regular file; give a file`,
+      );
     }
     // The size stat reports may be 0 (/proc) or change while reading: read in chunks, counting.
     const chunks: Uint8Array[] = [];
@@ -49,35 +58,91 @@ export async function readRegularFile(path: string, options: ReadFileOptions): P
       const { bytesRead } = await handle.read(buffer, 0, room, null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > maxBytes) {
-        throw new SeqcastError(
-          code,
-          `${what}: '${path}' is larger than ${formatBytes(maxBytes)}` +
-            (options.tooLarge !== undefined ? `; ${options.tooLarge}` : ''),
-        );
-      }
+      if (total > maxBytes) throw tooLargeError(path, options);
       chunks.push(bytesRead === room ? buffer : buffer.subarray(0, bytesRead));
     }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.byteLength;
-    }
-    return out;
+    return concat(chunks, total);
   } catch (e) {
     if (e instanceof SeqcastError) throw e;
     const reason = e instanceof Error ? e.message : String(e);
-    throw new SeqcastError(code, `${what}: could not read '${path}': ${reason}`);
+    throw new SeqcastError(code, `${lead(what)}could not read '${path}': ${reason}`);
   } finally {
     await handle.close();
+  }
+}
+
+/** `readRegularFile`, synchronously (for readers that are synchronous, such as the CLI's CSV input). */
+export function readRegularFileSync(path: string, options: ReadFileOptions): Uint8Array {
+  const { maxBytes, what } = options;
+  const code = options.code ?? 'io';
+  let fd: number;
+  try {
+    fd = openSync(path, options.followLinks === true ? FOLLOW : NO_FOLLOW);
+  } catch (e) {
+    throw openError(e, path, what, code);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      throw new SeqcastError(
+        code,
+        `${lead(what)}'${path}' is ${kindOf(st)}, not a regular file; give a file`,
+      );
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const room = Math.min(CHUNK, maxBytes + 1 - total);
+      const buffer = new Uint8Array(room);
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(fd, buffer, 0, room, null);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'EAGAIN') continue;
+        throw e;
+      }
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw tooLargeError(path, options);
+      chunks.push(bytesRead === room ? buffer : buffer.subarray(0, bytesRead));
+    }
+    return concat(chunks, total);
+  } catch (e) {
+    if (e instanceof SeqcastError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new SeqcastError(code, `${lead(what)}could not read '${path}': ${reason}`);
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** `readRegularFile` decoded as UTF-8. */
 export async function readRegularText(path: string, options: ReadFileOptions): Promise<string> {
   return new TextDecoder().decode(await readRegularFile(path, options));
+}
+
+function tooLargeError(path: string, options: ReadFileOptions): SeqcastError {
+  return new SeqcastError(
+    options.code ?? 'io',
+    `${lead(options.what)}'${path}' is larger than ${formatBytes(options.maxBytes)}` +
+      (options.tooLarge !== undefined ? `; ${options.tooLarge}` : ''),
+  );
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** `what: `, or nothing for an empty `what` (the CLI prefixes its own name). */
+function lead(what: string): string {
+  return what === '' ? '' : `${what}: `;
 }
 
 function errorCode(e: unknown): string | undefined {
@@ -98,7 +163,7 @@ function openError(e: unknown, path: string, what: string, code: 'io' | 'weights
             : e instanceof Error
               ? e.message
               : String(e);
-  return new SeqcastError(code, `${what}: could not read '${path}': ${reason}`);
+  return new SeqcastError(code, `${lead(what)}could not read '${path}': ${reason}`);
 }
 
 function kindOf(st: {
