@@ -461,7 +461,14 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
+// The version of these exports' arguments, checked at load by src/kernels/native.ts (NATIVE_ABI_VERSION):
+// raise both together whenever an export's arguments change. 2: the first numbered version (the fused
+// steps' positional arguments as below); an addon without `abiVersion` is older.
+constexpr int32_t kAbiVersion = 2;
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  napi_value abi;
+  if (napi_create_int32(env, kAbiVersion, &abi) != napi_ok) return nullptr;
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"activate", nullptr, Activate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -473,6 +480,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"abiVersion", nullptr, nullptr, nullptr, nullptr, abi, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
   return exports;

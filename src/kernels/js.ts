@@ -5,12 +5,14 @@
  */
 import type { FloatArray } from '../tensor.js';
 import type { Activation, Backend } from './backend.js';
+import { generalSteps } from './steps.js';
 
 export const jsBackend: Backend = {
   name: 'js',
   gemm,
   activate,
   activateBackward,
+  ...generalSteps({ gemm, activate, activateBackward }),
 };
 
 function gemm(

@@ -12,7 +12,7 @@ import { SeqcastError } from '../errors.js';
 import type { DType } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
-import { loadNativeBackend } from './native.js';
+import { loadNativeBackend, nativeUnavailableReason } from './native.js';
 import { loadWasmBackend, wasmUnavailableReason } from './wasm.js';
 
 export type BackendName = 'js' | 'wasm' | 'native';
@@ -57,7 +57,8 @@ export function resolveBackend(
   if (backend === null) {
     const why =
       c === 'native'
-        ? 'the native kernel is not built here (npm run build:native needs a C++ compiler; Node only)'
+        ? nativeUnavailableReason() ||
+          'the native kernel is not built here (npm run build:native needs a C++ compiler; Node only)'
         : wasmUnavailableReason();
     throw new SeqcastError('config', `${where}: backend '${c}' is unavailable: ${why}; use 'auto' or 'js'`);
   }
@@ -71,43 +72,8 @@ function load(name: BackendName): Backend | null {
     case 'wasm':
       return loadWasmBackend();
     case 'native':
-      return nativeWithFusedSteps();
+      return loadNativeBackend();
   }
-}
-
-let composite: Backend | null | undefined;
-
-/** The optional fused recurrent steps of a Backend. */
-const FUSED_STEPS = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
-
-/**
- * The native backend. Its addon computes the fused recurrent steps itself, in place (native/src/fused.cc),
- * so with a current build nothing is added here and the WebAssembly module is never compiled for it.
- *
- * An addon built before the fused steps existed lacks them; only then is each missing step taken from the
- * WebAssembly kernels, which copy the operands into their memory and back on every step. That module is
- * loaded when a layer first asks for such a step (the steps are getters), not here: a model without LSTM
- * or GRU layers never needs it. Where it cannot load, the getters answer undefined and the layers take
- * their unfused path, as with any backend without fused steps.
- */
-function nativeWithFusedSteps(): Backend | null {
-  if (composite === undefined) {
-    const native = loadNativeBackend();
-    if (native === null) {
-      composite = null;
-    } else {
-      const backend: Backend = { ...native };
-      for (const step of FUSED_STEPS) {
-        if (native[step] !== undefined) continue;
-        Object.defineProperty(backend, step, {
-          get: () => loadWasmBackend()?.[step],
-          enumerable: true,
-        });
-      }
-      composite = backend;
-    }
-  }
-  return composite;
 }
 
 function checkChoice(c: unknown, where: string): void {

@@ -15,6 +15,8 @@
 import type { FloatArray } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
+import type { StepMethod, StepOps } from './steps.js';
+import * as general from './steps.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
 
 /** The part of the WebAssembly API used here (the project's type libraries are ES2022 without DOM). */
@@ -153,14 +155,14 @@ class WasmKernels {
   lstmForward(
     B: number,
     U: number,
-    gates: Float32Array,
+    gates: FloatArray,
     zOff: number,
-    c: Float32Array,
+    c: FloatArray,
     sPrev: number,
     sOff: number,
-    cAct: Float32Array,
+    cAct: FloatArray,
     aOff: number,
-    h: Float32Array,
+    h: FloatArray,
   ): void {
     const n = B * U;
     const [pz, pcp, pc, pa, ph] = [0, 4 * n, 5 * n, 6 * n, 7 * n];
@@ -177,10 +179,10 @@ class WasmKernels {
   gruForward(
     B: number,
     U: number,
-    gates: Float32Array,
-    mh: Float32Array,
+    gates: FloatArray,
+    mh: FloatArray,
     g: number,
-    h: Float32Array,
+    h: FloatArray,
     hp: number,
     ht: number,
   ): void {
@@ -198,15 +200,15 @@ class WasmKernels {
   gruBackward(
     B: number,
     U: number,
-    gates: Float32Array,
-    mh: Float32Array,
+    gates: FloatArray,
+    mh: FloatArray,
     g: number,
-    h: Float32Array,
+    h: FloatArray,
     hp: number,
-    dh: Float32Array,
-    dhNext: Float32Array,
-    dMX: Float32Array,
-    dMH: Float32Array,
+    dh: FloatArray,
+    dhNext: FloatArray,
+    dMX: FloatArray,
+    dMH: FloatArray,
   ): void {
     const n = B * U;
     const [pg, pm, php, pdh, pdn, px, pmh] = [0, 3 * n, 6 * n, 7 * n, 8 * n, 9 * n, 12 * n];
@@ -225,17 +227,17 @@ class WasmKernels {
   lstmBackward(
     B: number,
     U: number,
-    gates: Float32Array,
+    gates: FloatArray,
     zOff: number,
-    cAct: Float32Array,
+    cAct: FloatArray,
     aOff: number,
-    c: Float32Array,
+    c: FloatArray,
     sPrev: number,
-    dh: Float32Array,
+    dh: FloatArray,
     dhOff: number,
-    dhNext: Float32Array,
-    dcNext: Float32Array,
-    dz: Float32Array,
+    dhNext: FloatArray,
+    dcNext: FloatArray,
+    dz: FloatArray,
   ): void {
     const n = B * U;
     const [pg, pa, pcp, pdh, pdn, pdc, pdz] = [0, 4 * n, 5 * n, 6 * n, 7 * n, 8 * n, 9 * n];
@@ -250,12 +252,6 @@ class WasmKernels {
     dz.set(heap.subarray(pdz, pdz + 4 * n), zOff);
     dcNext.set(heap.subarray(pdc, pdc + n), 0);
   }
-}
-
-/** The fused steps are offered to float32 models only (resolveBackend never gives this backend a float64 one). */
-function f32(a: FloatArray): Float32Array {
-  if (!(a instanceof Float32Array)) throw new TypeError('the wasm backend computes float32 arrays only');
-  return a;
 }
 
 function align4(n: number): number {
@@ -295,6 +291,65 @@ function copyOut(
   for (let r = 0; r < rows; r++) dst.set(heap.subarray(at + r * cols, at + (r + 1) * cols), off + r * ld);
 }
 
+/**
+ * The step methods: the module's fused kernels (which copy the step's blocks into its memory and back)
+ * for Keras' default activations on Float32Arrays, the general loops over this backend's products and
+ * activations otherwise (src/kernels/steps.ts). The gradient probe is stored before the fused backward
+ * kernels run, from the values they read.
+ */
+function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
+  return {
+    simpleRnnForward: (st) => general.simpleRnnForward(ops, st),
+    simpleRnnBackward: (st) => general.simpleRnnBackward(ops, st),
+    lstmForward(st) {
+      if (!general.fastKernelsApply(st, st.h, st.c, st.gates, st.cAct)) return general.lstmForward(ops, st);
+      const { B, U, t } = st;
+      const G = 4 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(false, false, B, G, U, st.h, s, U, st.recurrentKernel, 0, G, st.gates, s * 4, G, true);
+      k.lstmForward(B, U, st.gates, s * 4, st.c, s, s + B * U, st.cAct, s, st.h);
+    },
+    lstmBackward(st) {
+      if (
+        !general.fastKernelsApply(st, st.gates, st.cAct, st.c, st.dh, st.dhNext, st.dz) ||
+        !(st.dcNext instanceof Float32Array)
+      ) {
+        return general.lstmBackward(ops, st);
+      }
+      const { B, U, t } = st;
+      const G = 4 * U;
+      const s = (t - 1) * B * U;
+      general.storeProbe(st);
+      k.lstmBackward(B, U, st.gates, s * 4, st.cAct, s, st.c, s, st.dh, s, st.dhNext, st.dcNext, st.dz);
+      ops.gemm(false, true, B, U, G, st.dz, s * 4, G, st.recurrentKernel, 0, G, st.dhNext, 0, U, false);
+    },
+    gruForward(st) {
+      if (!st.resetAfter || !general.fastKernelsApply(st, st.h, st.gates, st.mh, st.h))
+        return general.gruForward(ops, st);
+      const { B, U, t } = st;
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(false, false, B, U3, U, st.h, s, U, st.recurrentKernel, 0, U3, st.mh, s * 3, U3, true);
+      k.gruForward(B, U, st.gates, st.mh, s * 3, st.h, s, s + B * U);
+    },
+    gruBackward(st) {
+      if (
+        !st.resetAfter ||
+        !general.fastKernelsApply(st, st.gates, st.mh, st.h, st.dh, st.dhNext, st.dMX) ||
+        !(st.dMH instanceof Float32Array)
+      ) {
+        return general.gruBackward(ops, st);
+      }
+      const { B, U, t } = st;
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      general.storeProbe(st);
+      k.gruBackward(B, U, st.gates, st.mh, s * 3, st.h, s, st.dh, st.dhNext, st.dMX, st.dMH);
+      ops.gemm(false, true, B, U, U3, st.dMH, s * 3, U3, st.recurrentKernel, 0, U3, st.dhNext, 0, U, true);
+    },
+  };
+}
+
 let cached: Backend | null | undefined;
 let loadError = '';
 
@@ -312,8 +367,7 @@ export function loadWasmBackend(): Backend | null {
     if (!wasm.validate(bytes)) throw new Error('this runtime does not support WebAssembly SIMD');
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
-    cached = {
-      name: 'wasm',
+    const ops: StepOps = {
       gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate) {
         if (
           M === 0 ||
@@ -334,45 +388,9 @@ export function loadWasmBackend(): Backend | null {
         }
       },
       activateBackward: jsBackend.activateBackward,
-      gruForwardStep(B, U, gates, mh, g, h, hp, ht) {
-        kernels.gruForward(B, U, f32(gates), f32(mh), g, f32(h), hp, ht);
-      },
-      gruBackwardStep(B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH) {
-        kernels.gruBackward(
-          B,
-          U,
-          f32(gates),
-          f32(mh),
-          g,
-          f32(h),
-          hp,
-          f32(dh),
-          f32(dhNext),
-          f32(dMX),
-          f32(dMH),
-        );
-      },
-      lstmForwardStep(B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h) {
-        kernels.lstmForward(B, U, f32(gates), zOff, f32(c), sPrev, sOff, f32(cAct), aOff, f32(h));
-      },
-      lstmBackwardStep(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz) {
-        kernels.lstmBackward(
-          B,
-          U,
-          f32(gates),
-          zOff,
-          f32(cAct),
-          aOff,
-          f32(c),
-          sPrev,
-          f32(dh),
-          dhOff,
-          f32(dhNext),
-          f32(dcNext),
-          f32(dz),
-        );
-      },
     };
+    const steps = wasmSteps(kernels, ops);
+    cached = { name: 'wasm', ...ops, ...steps };
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);
   }

@@ -55,30 +55,35 @@ export function columnBlock(
 }
 
 /**
- * Grows-only buffers: `ensure(T, B)` reallocates only when a call needs more room than any before it, so
- * repeated calls (training batches, a last partial batch, prediction) reuse the same memory.
+ * Grows-only buffers, typed by name (`Workspace<'h' | 'c'>`: a misspelt name does not compile):
+ * `ensure(T, B)` reallocates only when a call needs more room than any before it, so repeated calls
+ * (training batches, a last partial batch, prediction) reuse the same memory. Every buffer is an empty
+ * array until its first allocation.
  *
  * Buffers named in `backwardOnly` are grown by `ensureBackward(T, B)` instead, at the start of a backward
  * pass: prediction in large batches (say 1024 windows) then never allocates gradient buffers of that size.
  */
-export class Workspace {
+export class Workspace<K extends string> {
   private capT = 0;
   private capB = 0;
   private backT = 0;
   private backB = 0;
-  private readonly sizes: Record<string, (T: number, B: number) => number>;
-  private readonly backwardOnly: ReadonlySet<string>;
+  private readonly sizes: Readonly<Record<K, (T: number, B: number) => number>>;
+  private readonly backwardOnly: ReadonlySet<K>;
   private readonly dtype: BuildContext['dtype'];
-  readonly buf: Record<string, FloatArray> = {};
+  readonly buf: Record<K, FloatArray>;
 
   constructor(
     dtype: BuildContext['dtype'],
-    sizes: Record<string, (T: number, B: number) => number>,
-    backwardOnly: readonly string[] = [],
+    sizes: Readonly<Record<K, (T: number, B: number) => number>>,
+    backwardOnly: readonly NoInfer<K>[] = [],
   ) {
     this.dtype = dtype;
     this.sizes = sizes;
     this.backwardOnly = new Set(backwardOnly);
+    const empty = allocate(dtype, 0);
+    this.buf = {} as Record<K, FloatArray>;
+    for (const name of this.names()) this.buf[name] = empty;
   }
 
   /** capT · capB: enough for one [T, B] plane of any forward call so far. */
@@ -103,9 +108,14 @@ export class Workspace {
     this.allocate(true, this.backT, this.backB);
   }
 
+  private names(): K[] {
+    return Object.keys(this.sizes) as K[];
+  }
+
   private allocate(backward: boolean, T: number, B: number): void {
-    for (const [name, size] of Object.entries(this.sizes)) {
-      if (this.backwardOnly.has(name) === backward) this.buf[name] = allocate(this.dtype, size(T, B));
+    for (const name of this.names()) {
+      if (this.backwardOnly.has(name) === backward)
+        this.buf[name] = allocate(this.dtype, this.sizes[name](T, B));
     }
   }
 }
