@@ -292,7 +292,7 @@ describe('choosing a backend', () => {
   });
 
   it.skipIf(!availableBackends().includes('native'))(
-    'the native backend runs its own fused steps: training SimpleRNN, LSTM and GRU models on it never compiles WebAssembly',
+    'the native backend runs its own steps: training SimpleRNN, LSTM and GRU models on it never compiles WebAssembly',
     async () => {
       // a fresh copy of the library, whose WebAssembly module is not loaded yet
       vi.resetModules();
@@ -302,14 +302,8 @@ describe('choosing a backend', () => {
       try {
         const lib = await import('../src/index.js');
         const native = lib.resolveBackend('native', 'float32');
-        const steps = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
-        const spies = steps.map((step) => {
-          // the addon's own functions: plain properties, not getters that would fetch WebAssembly's
-          const own = Object.getOwnPropertyDescriptor(native, step);
-          expect(own?.get, step).toBeUndefined();
-          expect(typeof own?.value, step).toBe('function');
-          return vi.spyOn(native as Required<Backend>, step);
-        });
+        const steps = ['lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'] as const;
+        const spies = steps.map((step) => vi.spyOn(native, step));
         const data = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i / 3));
         const train = async (layer: Layer) => {
           const m = lib.sequential([layer, lib.dense({ units: 1 })], {
@@ -336,39 +330,42 @@ describe('choosing a backend', () => {
     },
   );
 
-  it.skipIf(!availableBackends().includes('native'))(
-    'with an addon built before the fused steps, the native backend borrows them from WebAssembly when first asked',
-    async () => {
+  it('staleAddon(exports) names an addon built from older sources: another ABI version, or none', async () => {
+    const { NATIVE_ABI_VERSION, staleAddon, loadNativeAddon } = await import('../src/kernels/native.js');
+    expect(staleAddon({ abiVersion: NATIVE_ABI_VERSION })).toBeNull();
+    expect(staleAddon({})).toMatch(
+      /^was built from older sources \(no ABI version; this seqcast needs \d+\)$/,
+    );
+    expect(staleAddon({ abiVersion: NATIVE_ABI_VERSION - 1 })).toMatch(
+      /\(ABI version \d+; this seqcast needs/,
+    );
+    const addon = loadNativeAddon();
+    if (addon !== null) expect(addon.abiVersion).toBe(NATIVE_ABI_VERSION);
+  });
+
+  it("with a stale addon, 'auto' falls back to WebAssembly and backend 'native' is an error naming the rebuild", async () => {
+    vi.resetModules();
+    const real = await import('../src/kernels/native.js');
+    const why =
+      'the native kernel at /x/seqcast_native.node was built from older sources (no ABI version; ' +
+      'this seqcast needs 2); rebuild it with npm run build:native';
+    vi.doMock('../src/kernels/native.js', () => ({
+      ...real,
+      loadNativeBackend: () => null,
+      nativeUnavailableReason: () => why,
+    }));
+    try {
+      const select = await import('../src/kernels/select.js');
+      expect(select.resolveBackend('auto', 'float32').name).toBe('wasm');
+      expect(select.availableBackends()).not.toContain('native');
+      expect(() => select.resolveBackend('native', 'float32', 'sequential()')).toThrow(
+        /^sequential\(\): backend 'native' is unavailable: the native kernel at \S+ was built from older sources .*rebuild it with npm run build:native; use 'auto' or 'js'$/,
+      );
+    } finally {
+      vi.doUnmock('../src/kernels/native.js');
       vi.resetModules();
-      const real = await import('../src/kernels/native.js');
-      const current = real.loadNativeBackend()!;
-      const older = {
-        ...current,
-        lstmForwardStep: undefined,
-        lstmBackwardStep: undefined,
-        gruForwardStep: undefined,
-        gruBackwardStep: undefined,
-      };
-      vi.doMock('../src/kernels/native.js', () => ({ ...real, loadNativeBackend: () => older }));
-      const api = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
-        .WebAssembly;
-      const compile = vi.spyOn(api, 'Module');
-      try {
-        const select = await import('../src/kernels/select.js');
-        const wasm = await import('../src/kernels/wasm.js');
-        const backend = select.resolveBackend('native', 'float32');
-        expect(backend.gemm).toBe(current.gemm);
-        expect(compile).not.toHaveBeenCalled();
-        expect(backend.lstmForwardStep).toBe(wasm.loadWasmBackend()!.lstmForwardStep);
-        expect(backend.gruBackwardStep).toBe(wasm.loadWasmBackend()!.gruBackwardStep);
-        expect(compile).toHaveBeenCalledTimes(1);
-      } finally {
-        compile.mockRestore();
-        vi.doUnmock('../src/kernels/native.js');
-        vi.resetModules();
-      }
-    },
-  );
+    }
+  });
 
   it('float64 models compute in JavaScript, and forcing a float32-only backend on one is an error naming both', () => {
     const m = sequential([simpleRNN({ units: 4 })], { inputShape: [3, 1], seed: 1, dtype: 'float64' });

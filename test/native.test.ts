@@ -14,6 +14,7 @@ import type { Backend } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js.js';
 import type { NativeAddon, NativeBackend, NativeIsa } from '../src/kernels/native.js';
 import { loadNativeBackend } from '../src/kernels/native.js';
+import { generalSteps } from '../src/kernels/steps.js';
 import { loadWasmBackend } from '../src/kernels/wasm.js';
 import { adam, dense, gru, lstm, sequential } from '../src/index.js';
 import type { Layer } from '../src/index.js';
@@ -705,16 +706,9 @@ function nativeSuite(be: NativeBackend): void {
   }
 
   describe('native fused steps: models and arguments', () => {
-    it('LSTM and GRU models train bit-identically with the fused steps and with the layers’ own loops', async () => {
-      expect(typeof be.lstmForwardStep).toBe('function');
-      const unfused: Backend = {
-        ...be,
-        name: 'native-unfused',
-        lstmForwardStep: undefined,
-        lstmBackwardStep: undefined,
-        gruForwardStep: undefined,
-        gruBackwardStep: undefined,
-      };
+    it('LSTM and GRU models train bit-identically with the fused steps and with the general step loops', async () => {
+      const ops = { gemm: be.gemm, activate: be.activate, activateBackward: be.activateBackward };
+      const unfused: Backend = { ...ops, ...generalSteps(ops), name: 'native-unfused' };
       const rng = new Random(77);
       const [n, T, F] = [24, 6, 2];
       const x = { shape: [n, T, F], data: Float32Array.from({ length: n * T * F }, () => rng.normal()) };
@@ -900,11 +894,11 @@ function nativeSuite(be: NativeBackend): void {
       expect(call('gruBackwardStep', gruB, q, { dhNext: q.dh })).toThrow(/dhNext and dh at hp overlap/);
     });
 
-    it('the backend’s steps take Float32Arrays only: anything else is a TypeError from the addon', () => {
+    it('the addon’s fused steps take Float32Arrays only: anything else is a TypeError from the addon', () => {
       const p = GRU_FORWARD.make(new Random(7), 2, 3);
-      const mh = Float64Array.from(p.mh as Float32Array);
+      const mh = Float64Array.from(p.mh as Float32Array) as unknown as Float32Array;
       expect(() =>
-        be.gruForwardStep!(2, 3, p.gates as Float32Array, mh, +p.g, p.h as Float32Array, +p.hp, +p.ht),
+        be.addon.gruForwardStep(2, 3, p.gates as Float32Array, mh, +p.g, p.h as Float32Array, +p.hp, +p.ht),
       ).toThrow(/^seqcast_native: mh must be a Float32Array$/);
     });
   });
@@ -994,12 +988,18 @@ interface Expected {
 /** A case of one step: its arrays (and numbers) by argument name. */
 type StepCase = Record<string, Float32Array | number>;
 
+/** The fused kernels' positional calls (the native addon's, and the WebAssembly module's alike). */
+type FusedKernels = Pick<
+  NativeAddon,
+  'lstmForwardStep' | 'lstmBackwardStep' | 'gruForwardStep' | 'gruBackwardStep'
+>;
+
 interface StepSpec<T extends StepCase> {
   name: 'lstmForwardStep' | 'lstmBackwardStep' | 'gruForwardStep' | 'gruBackwardStep';
   /** Inputs at nonzero offsets, every array padded with sentinels. */
   make(rng: Random, B: number, U: number): T;
   /** The step on a copy of the case. */
-  run(be: Backend, p: T): T;
+  run(k: FusedKernels, p: T): T;
   /** The layer's own loops for the same step (src/layers/lstm.ts, gru.ts), on a copy. */
   unfused(be: Backend, p: T): T;
   /** The outputs' references, and the [off, n) blocks written per array (any other array is read only). */
@@ -1085,9 +1085,9 @@ const LSTM_FORWARD: StepSpec<LstmForwardCase> = {
     const cAct = sentinels(aOff + n + 2, rng);
     return { B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h: sentinels(sOff + n + 3, rng) };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
-    be.lstmForwardStep!(q.B, q.U, q.gates, q.zOff, q.c, q.sPrev, q.sOff, q.cAct, q.aOff, q.h);
+    k.lstmForwardStep(q.B, q.U, q.gates, q.zOff, q.c, q.sPrev, q.sOff, q.cAct, q.aOff, q.h);
     return q;
   },
   unfused(be, p) {
@@ -1188,10 +1188,10 @@ const LSTM_BACKWARD: StepSpec<LstmBackwardCase> = {
     const dz = sentinels(zOff + 4 * n + 5, rng);
     return { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
     const { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz } = q;
-    be.lstmBackwardStep!(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz);
+    k.lstmBackwardStep(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz);
     return q;
   },
   unfused(be, p) {
@@ -1286,9 +1286,9 @@ const GRU_FORWARD: StepSpec<GruForwardCase> = {
     fillBlock(h, hp, n, () => tanhOf(rng.normal()));
     return { B, U, gates, mh, g, h, hp, ht };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
-    be.gruForwardStep!(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.ht);
+    k.gruForwardStep(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.ht);
     return q;
   },
   unfused(be, p) {
@@ -1368,9 +1368,9 @@ const GRU_BACKWARD: StepSpec<GruBackwardCase> = {
     const dMX = sentinels(g + 3 * n + 3, rng);
     return { B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH: sentinels(g + 3 * n + 2, rng) };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
-    be.gruBackwardStep!(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.dh, q.dhNext, q.dMX, q.dMH);
+    k.gruBackwardStep(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.dh, q.dhNext, q.dMX, q.dMH);
     return q;
   },
   unfused(be, p) {
@@ -1449,7 +1449,7 @@ function fusedStepTests<T extends StepCase>(
     for (const [B, U] of STEP_SHAPES) {
       const what = `${isa} ${spec.name} B=${B} U=${U}`;
       const p = spec.make(rng, B, U);
-      const q = spec.run(be, p);
+      const q = spec.run(be.addon, p);
       worst = Math.max(worst, checkStep(spec, p, q, what));
       expectSameCase(q, spec.unfused(be, p), `${what} against the unfused loops`);
     }
@@ -1463,9 +1463,9 @@ function fusedStepTests<T extends StepCase>(
       // B·U = 16512: over 8192 units per thread, so every step is split (fused.cc), into 64 + 65 rows
       const p = spec.make(new Random(seed + 2), 129, 128);
       expect(be.addon.setThreads(1)).toBe(1);
-      const one = spec.run(be, p);
+      const one = spec.run(be.addon, p);
       expect(be.addon.setThreads(2)).toBe(2);
-      const two = spec.run(be, p);
+      const two = spec.run(be.addon, p);
       const what = `${isa} ${spec.name} B=129 U=128`;
       expectSameCase(two, one, `${what}, 2 threads against 1`);
       checkStep(spec, p, two, what);
@@ -1481,9 +1481,9 @@ function fusedStepTests<T extends StepCase>(
     for (const [B, U] of STEP_SHAPES) {
       const what = `${isa} ${spec.name} B=${B} U=${U} against wasm`;
       const p = spec.make(rng, B, U);
-      const w = spec.run(wasm!, p);
+      const w = spec.run(wasm!.kernels, p);
       checkStep(spec, p, w, `${what} (the wasm step itself)`, 2 ** -126);
-      compareSteps(spec, p, spec.run(be, p), w, what);
+      compareSteps(spec, p, spec.run(be.addon, p), w, what);
     }
   });
 }

@@ -9,7 +9,6 @@
  * `node:url` through `process.getBuiltinModule` (Node ≥ 20.16) and returns null wherever that, the addon
  * file or its loading is missing. `SEQCAST_NATIVE=0` in the environment disables it.
  */
-import type { FloatArray } from '../tensor.js';
 import type { Activation, Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import type { StepMethod, StepOps } from './steps.js';

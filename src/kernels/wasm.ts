@@ -74,7 +74,11 @@ interface KernelExports {
 
 const PAGE = 65536;
 
-class WasmKernels {
+/**
+ * The module's kernels on typed arrays. The fused steps take the positional arguments of the native
+ * addon's (src/kernels/native.ts), for tests that hold one against the other.
+ */
+export class WasmKernels {
   private heap: Float32Array;
 
   constructor(private readonly k: KernelExports) {
@@ -152,7 +156,7 @@ class WasmKernels {
     x.set(heap.subarray(0, n), off);
   }
 
-  lstmForward(
+  lstmForwardStep(
     B: number,
     U: number,
     gates: FloatArray,
@@ -176,7 +180,7 @@ class WasmKernels {
     h.set(heap.subarray(ph, ph + n), sOff);
   }
 
-  gruForward(
+  gruForwardStep(
     B: number,
     U: number,
     gates: FloatArray,
@@ -197,7 +201,7 @@ class WasmKernels {
     h.set(heap.subarray(ph, ph + n), ht);
   }
 
-  gruBackward(
+  gruBackwardStep(
     B: number,
     U: number,
     gates: FloatArray,
@@ -224,7 +228,7 @@ class WasmKernels {
     dhNext.set(heap.subarray(pdn, pdn + n), 0);
   }
 
-  lstmBackward(
+  lstmBackwardStep(
     B: number,
     U: number,
     gates: FloatArray,
@@ -307,7 +311,7 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const G = 4 * U;
       const s = (t - 1) * B * U;
       ops.gemm(false, false, B, G, U, st.h, s, U, st.recurrentKernel, 0, G, st.gates, s * 4, G, true);
-      k.lstmForward(B, U, st.gates, s * 4, st.c, s, s + B * U, st.cAct, s, st.h);
+      k.lstmForwardStep(B, U, st.gates, s * 4, st.c, s, s + B * U, st.cAct, s, st.h);
     },
     lstmBackward(st) {
       if (
@@ -320,7 +324,7 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const G = 4 * U;
       const s = (t - 1) * B * U;
       general.storeProbe(st);
-      k.lstmBackward(B, U, st.gates, s * 4, st.cAct, s, st.c, s, st.dh, s, st.dhNext, st.dcNext, st.dz);
+      k.lstmBackwardStep(B, U, st.gates, s * 4, st.cAct, s, st.c, s, st.dh, s, st.dhNext, st.dcNext, st.dz);
       ops.gemm(false, true, B, U, G, st.dz, s * 4, G, st.recurrentKernel, 0, G, st.dhNext, 0, U, false);
     },
     gruForward(st) {
@@ -330,7 +334,7 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
       ops.gemm(false, false, B, U3, U, st.h, s, U, st.recurrentKernel, 0, U3, st.mh, s * 3, U3, true);
-      k.gruForward(B, U, st.gates, st.mh, s * 3, st.h, s, s + B * U);
+      k.gruForwardStep(B, U, st.gates, st.mh, s * 3, st.h, s, s + B * U);
     },
     gruBackward(st) {
       if (
@@ -344,20 +348,26 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
       general.storeProbe(st);
-      k.gruBackward(B, U, st.gates, st.mh, s * 3, st.h, s, st.dh, st.dhNext, st.dMX, st.dMH);
+      k.gruBackwardStep(B, U, st.gates, st.mh, s * 3, st.h, s, st.dh, st.dhNext, st.dMX, st.dMH);
       ops.gemm(false, true, B, U, U3, st.dMH, s * 3, U3, st.recurrentKernel, 0, U3, st.dhNext, 0, U, true);
     },
   };
 }
 
-let cached: Backend | null | undefined;
+export interface WasmBackend extends Backend {
+  readonly name: 'wasm';
+  /** The module's kernels, for tests and benchmarks. */
+  readonly kernels: WasmKernels;
+}
+
+let cached: WasmBackend | null | undefined;
 let loadError = '';
 
 /**
  * The WebAssembly backend, or null where WebAssembly or its SIMD instructions are unavailable (the reason is
  * in `wasmUnavailableReason()`). Compiled once, synchronously (the module is about 12 KB).
  */
-export function loadWasmBackend(): Backend | null {
+export function loadWasmBackend(): WasmBackend | null {
   if (cached !== undefined) return cached;
   cached = null;
   try {
@@ -390,7 +400,7 @@ export function loadWasmBackend(): Backend | null {
       activateBackward: jsBackend.activateBackward,
     };
     const steps = wasmSteps(kernels, ops);
-    cached = { name: 'wasm', ...ops, ...steps };
+    cached = { name: 'wasm', kernels, ...ops, ...steps };
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);
   }
