@@ -25,6 +25,7 @@ import {
   simpleRNN,
 } from '../src/index.js';
 import { runConformanceDir } from '../src/conformance/dir.js';
+import { mat } from '../src/kernels/backend.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'conformance');
@@ -102,7 +103,15 @@ describe.each(FAST)('the %s backend', (name) => {
           const B = random32(2 + (transB ? N : K) * ldb, rng);
           const C = random32(3 + M * ldc + 1, rng);
           const before = C.slice();
-          backend.gemm(transA, transB, M, N, K, A, 5, lda, B, 2, ldb, C, 3, ldc, accumulate);
+          backend.gemm(
+            M,
+            N,
+            K,
+            { data: A, offset: 5, ld: lda, trans: transA },
+            { data: B, offset: 2, ld: ldb, trans: transB },
+            mat(C, 3, ldc),
+            accumulate,
+          );
           const ref = reference(transA, transB, M, N, K, A, 5, lda, B, 2, ldb);
           for (let i = 0; i < M; i++) {
             for (let j = 0; j < N; j++) {
@@ -138,12 +147,28 @@ describe.each(FAST)('the %s backend', (name) => {
       const A = random32(M * K, rng);
       const B = random32(K * N, rng);
       const all = new Float32Array(M * N);
-      backend.gemm(transA, transB, M, N, K, A, 0, transA ? M : K, B, 0, transB ? K : N, all, 0, N, false);
+      backend.gemm(
+        M,
+        N,
+        K,
+        { data: A, offset: 0, ld: transA ? M : K, trans: transA },
+        { data: B, offset: 0, ld: transB ? K : N, trans: transB },
+        mat(all, 0, N),
+        false,
+      );
       for (let i = 0; i < M; i++) {
         const row = new Float32Array(K);
         for (let k = 0; k < K; k++) row[k] = transA ? A[k * M + i] : A[i * K + k];
         const one = new Float32Array(N);
-        backend.gemm(false, transB, 1, N, K, row, 0, K, B, 0, transB ? K : N, one, 0, N, false);
+        backend.gemm(
+          1,
+          N,
+          K,
+          mat(row, 0, K),
+          { data: B, offset: 0, ld: transB ? K : N, trans: transB },
+          mat(one, 0, N),
+          false,
+        );
         expect(Array.from(one)).toEqual(Array.from(all.subarray(i * N, (i + 1) * N)));
       }
     }
@@ -151,17 +176,25 @@ describe.each(FAST)('the %s backend', (name) => {
 
   it('gemm with K = 0 zeroes C or leaves it, and float64 operands are computed exactly as by the JS backend', () => {
     const C = new Float32Array([1, 2, 3, 4]);
-    backend.gemm(false, false, 2, 2, 0, new Float32Array(0), 0, 0, new Float32Array(0), 0, 2, C, 0, 2, true);
+    backend.gemm(2, 2, 0, mat(new Float32Array(0), 0, 0), mat(new Float32Array(0), 0, 2), mat(C, 0, 2), true);
     expect([...C]).toEqual([1, 2, 3, 4]);
-    backend.gemm(false, false, 2, 2, 0, new Float32Array(0), 0, 0, new Float32Array(0), 0, 2, C, 0, 2, false);
+    backend.gemm(
+      2,
+      2,
+      0,
+      mat(new Float32Array(0), 0, 0),
+      mat(new Float32Array(0), 0, 2),
+      mat(C, 0, 2),
+      false,
+    );
     expect([...C]).toEqual([0, 0, 0, 0]);
     const rng = new Random(2);
     const A = Float64Array.from(random32(6 * 7, rng));
     const B = Float64Array.from(random32(7 * 5, rng));
     const C1 = new Float64Array(30);
     const C2 = new Float64Array(30);
-    backend.gemm(false, false, 6, 5, 7, A, 0, 7, B, 0, 5, C1, 0, 5, false);
-    jsBackend.gemm(false, false, 6, 5, 7, A, 0, 7, B, 0, 5, C2, 0, 5, false);
+    backend.gemm(6, 5, 7, mat(A, 0, 7), mat(B, 0, 5), mat(C1, 0, 5), false);
+    jsBackend.gemm(6, 5, 7, mat(A, 0, 7), mat(B, 0, 5), mat(C2, 0, 5), false);
     expect(Array.from(C1)).toEqual(Array.from(C2));
   });
 
@@ -202,7 +235,7 @@ describe.each(FAST)('the %s backend', (name) => {
       const A = random32(4 * 3, rng);
       const B = random32(3 * 2, rng);
       const C = new Float32Array(8);
-      backend.gemm(false, false, 4, 2, 3, A, 0, 3, B, 0, 2, C, 0, 2, false);
+      backend.gemm(4, 2, 3, mat(A, 0, 3), mat(B, 0, 2), mat(C, 0, 2), false);
       const ref = reference(false, false, 4, 2, 3, A, 0, 3, B, 0, 2);
       for (let i = 0; i < 8; i++) expect(C[i]).toBeCloseTo(ref.value[i], 5);
     };
@@ -211,7 +244,7 @@ describe.each(FAST)('the %s backend', (name) => {
     const A = random32(M * K, rng);
     const B = random32(K * N, rng);
     const C = new Float32Array(M * N);
-    backend.gemm(false, false, M, N, K, A, 0, K, B, 0, N, C, 0, N, false);
+    backend.gemm(M, N, K, mat(A, 0, K), mat(B, 0, N), mat(C, 0, N), false);
     const ref = reference(false, false, M, N, K, A, 0, K, B, 0, N);
     let worst = 0;
     for (let i = 0; i < M * N; i++) worst = Math.max(worst, Math.abs(C[i] - ref.value[i]) / ref.scale[i]);

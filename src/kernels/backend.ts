@@ -12,29 +12,49 @@ export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
 
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
 
+/**
+ * A matrix inside a flat array, as BLAS addresses one: element (i, k) of the stored matrix is
+ * data[offset + i·ld + k] (ld, the leading dimension, is the distance between rows). With `trans`, the
+ * operand is its transpose: op(X)[i, k] = data[offset + k·ld + i].
+ */
+export interface MatrixView {
+  data: FloatArray;
+  offset: number;
+  ld: number;
+  trans: boolean;
+}
+
+/** A product's output: C[i, j] = data[offset + i·ld + j] (never transposed). */
+export interface OutputView {
+  data: FloatArray;
+  offset: number;
+  ld: number;
+}
+
+/** The view of a matrix stored at `offset` with leading dimension `ld`. */
+export function mat(data: FloatArray, offset: number, ld: number): MatrixView {
+  return { data, offset, ld, trans: false };
+}
+
+/** The view of the transpose of a matrix stored at `offset` with leading dimension `ld`. */
+export function matT(data: FloatArray, offset: number, ld: number): MatrixView {
+  return { data, offset, ld, trans: true };
+}
+
 export interface Backend {
   readonly name: string;
 
   /**
-   * C[M, N] = op(A)[M, K] · op(B)[K, N], or C += … when `accumulate` is true.
-   * op(A)[i, k] = transA ? A[aOff + k·lda + i] : A[aOff + i·lda + k]; op(B) likewise with bOff, ldb;
-   * C[i, j] = C[cOff + i·ldc + j].
+   * C[M, N] = op(A)[M, K] · op(B)[K, N], or C += … when `accumulate` is true, with op(X) = Xᵀ when
+   * `x.trans` (see MatrixView). The three views must not overlap where C is written.
    */
   gemm(
-    transA: boolean,
-    transB: boolean,
     M: number,
     N: number,
     K: number,
-    A: FloatArray,
-    aOff: number,
-    lda: number,
-    B: FloatArray,
-    bOff: number,
-    ldb: number,
-    C: FloatArray,
-    cOff: number,
-    ldc: number,
+    a: MatrixView,
+    b: MatrixView,
+    c: OutputView,
     accumulate: boolean,
   ): void;
 

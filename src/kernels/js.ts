@@ -4,7 +4,7 @@
  * Sums are formed in float64 (JavaScript numbers) and rounded when stored.
  */
 import type { FloatArray } from '../tensor.js';
-import type { Activation, Backend } from './backend.js';
+import type { Activation, Backend, MatrixView, OutputView } from './backend.js';
 import { generalSteps } from './steps.js';
 
 export const jsBackend: Backend = {
@@ -16,22 +16,17 @@ export const jsBackend: Backend = {
 };
 
 function gemm(
-  transA: boolean,
-  transB: boolean,
   M: number,
   N: number,
   K: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: OutputView,
   accumulate: boolean,
 ): void {
+  const { data: A, offset: aOff, ld: lda, trans: transA } = a;
+  const { data: B, offset: bOff, ld: ldb, trans: transB } = b;
+  const { data: C, offset: cOff, ld: ldc } = c;
   if (!accumulate) {
     for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
   }

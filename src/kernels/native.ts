@@ -13,6 +13,7 @@ import type { Activation, Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import type { StepMethod, StepOps } from './steps.js';
 import * as general from './steps.js';
+import { sa, sb, sc } from './steps.js';
 
 /** The addon's instruction-set paths, from the portable one up. */
 export type NativeIsa = 'scalar' | 'avx2' | 'avx512';
@@ -229,11 +230,32 @@ export function nativeUnavailableReason(): string {
 
 function makeBackend(addon: NativeAddon): NativeBackend {
   const ops: StepOps = {
-    gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate) {
+    // the addon takes the views' fields positionally: reading named properties through Node-API costs
+    // more than the call
+    gemm(M, N, K, a, b, c, accumulate) {
+      const A = a.data;
+      const B = b.data;
+      const C = c.data;
       if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
-        addon.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+        addon.gemm(
+          a.trans,
+          b.trans,
+          M,
+          N,
+          K,
+          A,
+          a.offset,
+          a.ld,
+          B,
+          b.offset,
+          b.ld,
+          C,
+          c.offset,
+          c.ld,
+          accumulate,
+        );
       } else {
-        jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+        jsBackend.gemm(M, N, K, a, b, c, accumulate);
       }
     },
     activate(act, x, off, n) {
@@ -267,7 +289,7 @@ function nativeSteps(addon: NativeAddon, ops: StepOps): Pick<Backend, StepMethod
       if (!general.fastKernelsApply(st, h, c, gates, cAct)) return general.lstmForward(ops, st);
       const G = 4 * U;
       const s = (t - 1) * B * U;
-      ops.gemm(false, false, B, G, U, h, s, U, st.recurrentKernel, 0, G, gates, s * 4, G, true);
+      ops.gemm(B, G, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, s * 4, G), true);
       addon.lstmForwardStep(
         B,
         U,
@@ -307,7 +329,7 @@ function nativeSteps(addon: NativeAddon, ops: StepOps): Pick<Backend, StepMethod
         dcNext,
         dz as Float32Array,
       );
-      ops.gemm(false, true, B, U, G, dz, s * 4, G, st.recurrentKernel, 0, G, dhNext, 0, U, false);
+      ops.gemm(B, U, G, sa(dz, s * 4, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
     },
     gruForward(st) {
       const { B, U, t, h, gates, mh } = st;
@@ -315,7 +337,7 @@ function nativeSteps(addon: NativeAddon, ops: StepOps): Pick<Backend, StepMethod
         return general.gruForward(ops, st);
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
-      ops.gemm(false, false, B, U3, U, h, s, U, st.recurrentKernel, 0, U3, mh, s * 3, U3, true);
+      ops.gemm(B, U3, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U3, false), sc(mh, s * 3, U3), true);
       addon.gruForwardStep(
         B,
         U,
@@ -352,7 +374,15 @@ function nativeSteps(addon: NativeAddon, ops: StepOps): Pick<Backend, StepMethod
         dMX as Float32Array,
         dMH,
       );
-      ops.gemm(false, true, B, U, U3, dMH, s * 3, U3, st.recurrentKernel, 0, U3, dhNext, 0, U, true);
+      ops.gemm(
+        B,
+        U,
+        U3,
+        sa(dMH, s * 3, U3, false),
+        sb(st.recurrentKernel, 0, U3, true),
+        sc(dhNext, 0, U),
+        true,
+      );
     },
   };
 }

@@ -9,7 +9,47 @@
  * s + B·U is h_t and c_t; z = (t−1)·B·G is step t in the [T, B, G] gate blocks (G = 4U for LSTM, 3U for GRU).
  */
 import type { FloatArray } from '../tensor.js';
-import type { Backend, GruStep, LstmStep, SimpleRnnStep, StepCommon } from './backend.js';
+import type {
+  Backend,
+  GruStep,
+  LstmStep,
+  MatrixView,
+  OutputView,
+  SimpleRnnStep,
+  StepCommon,
+} from './backend.js';
+
+/**
+ * The operand views of the products inside a step, reused: a step runs to its end before another starts
+ * (JavaScript runs one at a time, and a product never calls back into a step), so a step allocates
+ * nothing. `sa`, `sb` point the views of A and B at a matrix; `sc` the output's.
+ */
+const viewA: MatrixView = { data: new Float32Array(0), offset: 0, ld: 0, trans: false };
+const viewB: MatrixView = { data: new Float32Array(0), offset: 0, ld: 0, trans: false };
+const viewC: OutputView = { data: new Float32Array(0), offset: 0, ld: 0 };
+
+export function sa(data: FloatArray, offset: number, ld: number, trans: boolean): MatrixView {
+  viewA.data = data;
+  viewA.offset = offset;
+  viewA.ld = ld;
+  viewA.trans = trans;
+  return viewA;
+}
+
+export function sb(data: FloatArray, offset: number, ld: number, trans: boolean): MatrixView {
+  viewB.data = data;
+  viewB.offset = offset;
+  viewB.ld = ld;
+  viewB.trans = trans;
+  return viewB;
+}
+
+export function sc(data: FloatArray, offset: number, ld: number): OutputView {
+  viewC.data = data;
+  viewC.offset = offset;
+  viewC.ld = ld;
+  return viewC;
+}
 
 /** The part of a backend the general steps compute through. */
 export type StepOps = Pick<Backend, 'gemm' | 'activate' | 'activateBackward'>;
@@ -30,7 +70,7 @@ export function storeProbe(st: StepCommon): void {
 export function simpleRnnForward(be: StepOps, st: SimpleRnnStep): void {
   const { B, U, t, h } = st;
   const s = (t - 1) * B * U;
-  be.gemm(false, false, B, U, U, h, s, U, st.recurrentKernel, 0, U, h, s + B * U, U, true);
+  be.gemm(B, U, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U, false), sc(h, s + B * U, U), true);
   be.activate(st.activation, h, s + B * U, B * U);
 }
 
@@ -41,7 +81,7 @@ export function simpleRnnBackward(be: StepOps, st: SimpleRnnStep): void {
   for (let k = 0; k < B * U; k++) dh[o + k] += dhNext[k];
   st.probe?.set(dh.subarray(o, o + B * U), o); // dL/dh_t, before act' turns it into dz_t
   be.activateBackward(st.activation, h, t * B * U, dh, o, B * U);
-  be.gemm(false, true, B, U, U, dh, o, U, st.recurrentKernel, 0, U, dhNext, 0, U, false);
+  be.gemm(B, U, U, sa(dh, o, U, false), sb(st.recurrentKernel, 0, U, true), sc(dhNext, 0, U), false);
 }
 
 // gates block t−1 [B, 4U] += h_{t−1} · U, activated in place; c_t = f ⊙ c_{t−1} + i ⊙ g; cAct = act(c_t);
@@ -55,7 +95,7 @@ export function lstmForward(be: StepOps, st: LstmStep): void {
   const sPrev = (t - 1) * B * U;
   const sOff = t * B * U;
   const aOff = sPrev;
-  be.gemm(false, false, B, G, U, h, sPrev, U, st.recurrentKernel, 0, G, gates, zOff, G, true);
+  be.gemm(B, G, U, sa(h, sPrev, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, zOff, G), true);
   for (let b = 0; b < B; b++) {
     const row = zOff + b * G;
     be.activate(ract, gates, row, 2 * U);
@@ -122,7 +162,7 @@ export function lstmBackward(be: StepOps, st: LstmStep): void {
     be.activateBackward(act, gates, row + 2 * U, dz, row + 2 * U, U);
     be.activateBackward(ract, gates, row + 3 * U, dz, row + 3 * U, U);
   }
-  be.gemm(false, true, B, U, G, dz, zOff, G, st.recurrentKernel, 0, G, dhNext, 0, U, false);
+  be.gemm(B, U, G, sa(dz, zOff, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
 }
 
 export function gruForward(be: StepOps, st: GruStep): void {
@@ -148,7 +188,15 @@ function gruGatesResetAfter(be: StepOps, st: GruStep): void {
   const { B, U, t, h, gates, mh } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
-  be.gemm(false, false, B, U3, U, h, (t - 1) * B * U, U, st.recurrentKernel, 0, U3, mh, g, U3, true);
+  be.gemm(
+    B,
+    U3,
+    U,
+    sa(h, (t - 1) * B * U, U, false),
+    sb(st.recurrentKernel, 0, U3, false),
+    sc(mh, g, U3),
+    true,
+  );
   for (let b = 0; b < B; b++) {
     const o = g + b * U3;
     for (let k = 0; k < 2 * U; k++) gates[o + k] += mh[o + k];
@@ -165,13 +213,21 @@ function gruGatesResetBefore(be: StepOps, st: GruStep): void {
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
   const hp = (t - 1) * B * U;
-  be.gemm(false, false, B, 2 * U, U, h, hp, U, st.recurrentKernel, 0, U3, gates, g, U3, true);
+  be.gemm(B, 2 * U, U, sa(h, hp, U, false), sb(st.recurrentKernel, 0, U3, false), sc(gates, g, U3), true);
   for (let b = 0; b < B; b++) {
     const o = g + b * U3;
     be.activate(st.recurrentActivation, gates, o, 2 * U);
     for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * h[hp + b * U + j];
   }
-  be.gemm(false, false, B, U, U, rh, hp, U, st.recurrentKernel, 2 * U, U3, gates, g + 2 * U, U3, true);
+  be.gemm(
+    B,
+    U,
+    U,
+    sa(rh, hp, U, false),
+    sb(st.recurrentKernel, 2 * U, U3, false),
+    sc(gates, g + 2 * U, U3),
+    true,
+  );
   for (let b = 0; b < B; b++) be.activate(st.activation, gates, g + b * U3 + 2 * U, U);
 }
 
@@ -212,7 +268,7 @@ function gruBackwardResetAfter(be: StepOps, st: GruStep): void {
     for (let k = 0; k < 2 * U; k++) dMH[o + k] = dMX[o + k];
     for (let j = 0; j < U; j++) dMH[o + 2 * U + j] = dMX[o + 2 * U + j] * gates[o + U + j];
   }
-  be.gemm(false, true, B, U, U3, dMH, g, U3, st.recurrentKernel, 0, U3, dhNext, 0, U, true);
+  be.gemm(B, U, U3, sa(dMH, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
 }
 
 // not resetAfter: drh = dhhPre · U_hᵀ [B, U]; drPre = drh ⊙ h_{t-1} ⊙ ract'(r); dhNext accumulates
@@ -222,7 +278,15 @@ function gruBackwardResetBefore(be: StepOps, st: GruStep): void {
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
   const hp = (t - 1) * B * U;
-  be.gemm(false, true, B, U, U, dMX, g + 2 * U, U3, st.recurrentKernel, 2 * U, U3, drh, 0, U, false);
+  be.gemm(
+    B,
+    U,
+    U,
+    sa(dMX, g + 2 * U, U3, false),
+    sb(st.recurrentKernel, 2 * U, U3, true),
+    sc(drh, 0, U),
+    false,
+  );
   for (let b = 0; b < B; b++) {
     const o = g + b * U3;
     for (let j = 0; j < U; j++) {
@@ -232,7 +296,7 @@ function gruBackwardResetBefore(be: StepOps, st: GruStep): void {
     }
     be.activateBackward(st.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
   }
-  be.gemm(false, true, B, U, 2 * U, dMX, g, U3, st.recurrentKernel, 0, U3, dhNext, 0, U, true);
+  be.gemm(B, U, 2 * U, sa(dMX, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
 }
 
 export type StepMethod =

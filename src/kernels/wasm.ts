@@ -17,6 +17,7 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import type { StepMethod, StepOps } from './steps.js';
 import * as general from './steps.js';
+import { sa, sb, sc } from './steps.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
 
 /** The part of the WebAssembly API used here (the project's type libraries are ES2022 without DOM). */
@@ -310,7 +311,15 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const { B, U, t } = st;
       const G = 4 * U;
       const s = (t - 1) * B * U;
-      ops.gemm(false, false, B, G, U, st.h, s, U, st.recurrentKernel, 0, G, st.gates, s * 4, G, true);
+      ops.gemm(
+        B,
+        G,
+        U,
+        sa(st.h, s, U, false),
+        sb(st.recurrentKernel, 0, G, false),
+        sc(st.gates, s * 4, G),
+        true,
+      );
       k.lstmForwardStep(B, U, st.gates, s * 4, st.c, s, s + B * U, st.cAct, s, st.h);
     },
     lstmBackward(st) {
@@ -325,7 +334,15 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const s = (t - 1) * B * U;
       general.storeProbe(st);
       k.lstmBackwardStep(B, U, st.gates, s * 4, st.cAct, s, st.c, s, st.dh, s, st.dhNext, st.dcNext, st.dz);
-      ops.gemm(false, true, B, U, G, st.dz, s * 4, G, st.recurrentKernel, 0, G, st.dhNext, 0, U, false);
+      ops.gemm(
+        B,
+        U,
+        G,
+        sa(st.dz, s * 4, G, false),
+        sb(st.recurrentKernel, 0, G, true),
+        sc(st.dhNext, 0, U),
+        false,
+      );
     },
     gruForward(st) {
       if (!st.resetAfter || !general.fastKernelsApply(st, st.h, st.gates, st.mh, st.h))
@@ -333,7 +350,15 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const { B, U, t } = st;
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
-      ops.gemm(false, false, B, U3, U, st.h, s, U, st.recurrentKernel, 0, U3, st.mh, s * 3, U3, true);
+      ops.gemm(
+        B,
+        U3,
+        U,
+        sa(st.h, s, U, false),
+        sb(st.recurrentKernel, 0, U3, false),
+        sc(st.mh, s * 3, U3),
+        true,
+      );
       k.gruForwardStep(B, U, st.gates, st.mh, s * 3, st.h, s, s + B * U);
     },
     gruBackward(st) {
@@ -349,7 +374,15 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
       const s = (t - 1) * B * U;
       general.storeProbe(st);
       k.gruBackwardStep(B, U, st.gates, st.mh, s * 3, st.h, s, st.dh, st.dhNext, st.dMX, st.dMH);
-      ops.gemm(false, true, B, U, U3, st.dMH, s * 3, U3, st.recurrentKernel, 0, U3, st.dhNext, 0, U, true);
+      ops.gemm(
+        B,
+        U,
+        U3,
+        sa(st.dMH, s * 3, U3, false),
+        sb(st.recurrentKernel, 0, U3, true),
+        sc(st.dhNext, 0, U),
+        true,
+      );
     },
   };
 }
@@ -378,17 +411,36 @@ export function loadWasmBackend(): WasmBackend | null {
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
     const ops: StepOps = {
-      gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate) {
+      gemm(M, N, K, a, b, c, accumulate) {
+        const A = a.data;
+        const B = b.data;
+        const C = c.data;
         if (
           M === 0 ||
           N === 0 ||
           K === 0 ||
           !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)
         ) {
-          jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+          jsBackend.gemm(M, N, K, a, b, c, accumulate);
           return;
         }
-        kernels.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+        kernels.gemm(
+          a.trans,
+          b.trans,
+          M,
+          N,
+          K,
+          A,
+          a.offset,
+          a.ld,
+          B,
+          b.offset,
+          b.ld,
+          C,
+          c.offset,
+          c.ld,
+          accumulate,
+        );
       },
       activate(act, x, off, n) {
         if ((act === 'tanh' || act === 'sigmoid') && x instanceof Float32Array) {

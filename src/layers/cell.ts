@@ -15,6 +15,7 @@ import type { Backend } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { BuildContext, WeightSpec } from './layer.js';
+import { mat } from '../kernels/backend.js';
 
 export interface RecurrentCell {
   readonly units: number;
@@ -165,7 +166,7 @@ export function accumulateColumnSums(
 ): void {
   if (rows === 0 || n === 0) return;
   const ones = onesOf(dz instanceof Float64Array ? 'float64' : 'float32', rows);
-  be.gemm(false, false, 1, n, rows, ones, 0, rows, dz, off, ld, dBias, bOff, n, true);
+  be.gemm(1, n, rows, mat(ones, 0, rows), mat(dz, off, ld), mat(dBias, bOff, n), true);
 }
 
 const onesCache: { float32: FloatArray; float64: FloatArray } = {

@@ -38,6 +38,7 @@ import type { BuildContext, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
 import type { RecurrentOptions } from './recurrent.js';
 import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+import { mat, matT } from '../kernels/backend.js';
 
 export interface GRUCellOptions {
   readonly units: number;
@@ -161,7 +162,7 @@ export class GRUCell implements RecurrentCell {
     loadInitialState(h, state0[0] ?? null, B * U);
     // 1. input projection of every step at once: mx = x · W + b[0] (or + b)
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, U3);
-    this.backend.gemm(false, false, T * B, U3, I, x, 0, I, this.kernel, 0, U3, gates, 0, U3, true);
+    this.backend.gemm(T * B, U3, I, mat(x, 0, I), mat(this.kernel, 0, U3), mat(gates, 0, U3), true);
     if (this.resetAfter) fillRowsWithBias(this.ws.buf.mh, 0, T * B, this.bias, U3, U3);
     // 2. the recurrence, step by step (the backend's step: the recurrent product, gates, h_t)
     const step = this.fillStep(B);
@@ -215,21 +216,21 @@ export class GRUCell implements RecurrentCell {
     // weight gradients: one product each over all steps (accumulates)
     const x = this.x;
     const dRK = this.dRecurrentKernel;
-    be.gemm(true, false, I, U3, T * B, x, 0, I, dMX, 0, U3, this.dKernel, 0, U3, true);
+    be.gemm(I, U3, T * B, matT(x, 0, I), mat(dMX, 0, U3), mat(this.dKernel, 0, U3), true);
     if (this.resetAfter) {
       const dMH = this.ws.buf.dMH;
-      be.gemm(true, false, U, U3, T * B, h, 0, U, dMH, 0, U3, dRK, 0, U3, true);
+      be.gemm(U, U3, T * B, matT(h, 0, U), mat(dMH, 0, U3), mat(dRK, 0, U3), true);
       if (this.dBias !== null) {
         accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
         accumulateColumnSums(be, dMH, 0, T * B, U3, U3, this.dBias, U3);
       }
     } else {
       const rh = this.ws.buf.rh;
-      be.gemm(true, false, U, 2 * U, T * B, h, 0, U, dMX, 0, U3, dRK, 0, U3, true);
-      be.gemm(true, false, U, U, T * B, rh, 0, U, dMX, 2 * U, U3, dRK, 2 * U, U3, true);
+      be.gemm(U, 2 * U, T * B, matT(h, 0, U), mat(dMX, 0, U3), mat(dRK, 0, U3), true);
+      be.gemm(U, U, T * B, matT(rh, 0, U), mat(dMX, 2 * U, U3), mat(dRK, 2 * U, U3), true);
       if (this.dBias !== null) accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
     }
-    be.gemm(false, true, T * B, I, U3, dMX, 0, U3, this.kernel, 0, U3, dx, 0, I, false);
+    be.gemm(T * B, I, U3, mat(dMX, 0, U3), matT(this.kernel, 0, U3), mat(dx, 0, I), false);
   }
 
   internals(): Readonly<Record<string, Float64Array>> {

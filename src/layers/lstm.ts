@@ -32,6 +32,7 @@ import type { BuildContext, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
 import type { RecurrentOptions } from './recurrent.js';
 import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+import { mat, matT } from '../kernels/backend.js';
 
 export interface LSTMCellOptions {
   readonly units: number;
@@ -152,7 +153,7 @@ export class LSTMCell implements RecurrentCell {
     loadInitialState(c, state0[1] ?? null, B * U);
     // 1. input projection of every step at once: z = x · W + b
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, G);
-    be.gemm(false, false, T * B, G, I, x, 0, I, this.kernel, 0, G, gates, 0, G, true);
+    be.gemm(T * B, G, I, mat(x, 0, I), mat(this.kernel, 0, G), mat(gates, 0, G), true);
     // 2. the recurrence, step by step (the backend's step: z_t += h_{t-1} · U, gates, c_t, h_t)
     const step = this.step;
     step.B = B;
@@ -201,10 +202,10 @@ export class LSTMCell implements RecurrentCell {
     dState0[0].set(dhNext.subarray(0, B * U));
     dState0[1].set(dcNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
-    be.gemm(true, false, I, G, T * B, this.x, 0, I, dz, 0, G, this.dKernel, 0, G, true);
-    be.gemm(true, false, U, G, T * B, h, 0, U, dz, 0, G, this.dRecurrentKernel, 0, G, true);
+    be.gemm(I, G, T * B, matT(this.x, 0, I), mat(dz, 0, G), mat(this.dKernel, 0, G), true);
+    be.gemm(U, G, T * B, matT(h, 0, U), mat(dz, 0, G), mat(this.dRecurrentKernel, 0, G), true);
     if (this.dBias !== null) accumulateColumnSums(be, dz, 0, T * B, G, G, this.dBias, 0);
-    be.gemm(false, true, T * B, I, G, dz, 0, G, this.kernel, 0, G, dx, 0, I, false);
+    be.gemm(T * B, I, G, mat(dz, 0, G), matT(this.kernel, 0, G), mat(dx, 0, I), false);
   }
 
   internals(): Readonly<Record<string, Float64Array>> {

@@ -21,6 +21,7 @@ import type { BuildContext, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
 import type { RecurrentOptions } from './recurrent.js';
 import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
+import { mat, matT } from '../kernels/backend.js';
 
 export interface SimpleRNNCellOptions {
   readonly units: number;
@@ -116,7 +117,7 @@ export class SimpleRNNCell implements RecurrentCell {
     loadInitialState(h, state0[0] ?? null, B * U);
     // 1. input projection of every step at once into h_1..h_T: z = x · W + b
     fillRowsWithBias(h, B * U, T * B, this.bias, 0, U);
-    be.gemm(false, false, T * B, U, I, x, 0, I, this.kernel, 0, U, h, B * U, U, true);
+    be.gemm(T * B, U, I, mat(x, 0, I), mat(this.kernel, 0, U), mat(h, B * U, U), true);
     // 2. the recurrence, step by step (the backend's step): z_t += h_{t-1} · U; h_t = act(z_t)
     const step = this.step;
     step.B = B;
@@ -155,10 +156,10 @@ export class SimpleRNNCell implements RecurrentCell {
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
-    be.gemm(true, false, I, U, T * B, this.x, 0, I, dh, 0, U, this.dKernel, 0, U, true);
-    be.gemm(true, false, U, U, T * B, h, 0, U, dh, 0, U, this.dRecurrentKernel, 0, U, true);
+    be.gemm(I, U, T * B, matT(this.x, 0, I), mat(dh, 0, U), mat(this.dKernel, 0, U), true);
+    be.gemm(U, U, T * B, matT(h, 0, U), mat(dh, 0, U), mat(this.dRecurrentKernel, 0, U), true);
     if (this.dBias !== null) accumulateColumnSums(be, dh, 0, T * B, U, U, this.dBias, 0);
-    be.gemm(false, true, T * B, I, U, dh, 0, U, this.kernel, 0, U, dx, 0, I, false);
+    be.gemm(T * B, I, U, mat(dh, 0, U), matT(this.kernel, 0, U), mat(dx, 0, I), false);
   }
 
   getConfig(): Readonly<Record<string, unknown>> {
