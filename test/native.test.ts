@@ -1057,7 +1057,7 @@ interface StepSpec<T extends StepCase> {
   make(rng: Random, B: number, U: number): T;
   /** The step on a copy of the case. */
   run(k: FusedKernels, p: T): T;
-  /** The layer's own loops for the same step (src/layers/lstm.ts, gru.ts), on a copy. */
+  /** The general step loops for the same step (src/kernels/steps.ts), written out, on a copy. */
   unfused(be: Backend, p: T): T;
   /** The outputs' references, and the [off, n) blocks written per array (any other array is read only). */
   reference(p: T): { expected: Expected[]; written: Record<string, [number, number]> };

@@ -1,7 +1,7 @@
 /**
  * The contract between a recurrent layer (which owns batch-major ↔ time-major layout, `goBackwards`,
- * `returnSequences`, `returnState` and initial states) and a cell (which owns the fused whole-sequence
- * kernels). Shape letters: T steps, B batch, I input features, U units, G gate blocks.
+ * `returnSequences`, `returnState` and initial states) and a cell (which owns the whole-sequence kernels:
+ * the products over all steps, and the time loop calling the backend's step for each t). Shape letters: T steps, B batch, I input features, U units, G gate blocks.
  *
  * A cell works on time-major buffers, so one step's rows are one contiguous [B, ·] block:
  * - `forward(x, T, B, state0)`: x [T, B, I]; state0[k] [B, U] or null for zeros. Afterwards

@@ -258,8 +258,8 @@ export class GRUCell implements RecurrentCell {
 }
 
 /**
- * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
- * test oracle. x [B, I], hPrev [B, U], kernel [I, 3U], recurrentKernel [U, 3U], bias [2, 3U] (resetAfter),
+ * One step by the textbook, in plain loops: the documentation of what every backend's step computes
+ * (src/kernels/steps.ts and the fused kernels), and its test oracle. x [B, I], hPrev [B, U], kernel [I, 3U], recurrentKernel [U, 3U], bias [2, 3U] (resetAfter),
  * [3U] (not resetAfter) or null → h [B, U].
  */
 export function gruStepNaive(

@@ -235,8 +235,8 @@ export class LSTMCell implements RecurrentCell {
 }
 
 /**
- * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
- * test oracle. x [B, I], hPrev and cPrev [B, U], kernel [I, 4U], recurrentKernel [U, 4U], bias [4U] or
+ * One step by the textbook, in plain loops: the documentation of what every backend's step computes
+ * (src/kernels/steps.ts and the fused kernels), and its test oracle. x [B, I], hPrev and cPrev [B, U], kernel [I, 4U], recurrentKernel [U, 4U], bias [4U] or
  * null → h and c [B, U].
  */
 export function lstmStepNaive(

@@ -2,7 +2,8 @@
  * The recurrent layer: everything a SimpleRNN, LSTM and GRU share. It owns the layout (batch-major
  * [B, T, I] outside, time-major [T, B, I] for the cell), `goBackwards` (the cell reads step T first; the
  * outputs stay in processing order, as in Keras), `returnSequences`, `returnState` and initial states.
- * The cell owns the equations and the fused kernels.
+ * The cell owns the equations and the products over all steps; each time step is the backend's step
+ * (src/kernels/backend.ts, the step contract).
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';

@@ -173,8 +173,8 @@ export class SimpleRNNCell implements RecurrentCell {
 }
 
 /**
- * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
- * test oracle. x [B, I], hPrev [B, U], kernel [I, U], recurrentKernel [U, U], bias [U] or null → h [B, U].
+ * One step by the textbook, in plain loops: the documentation of what every backend's step computes
+ * (src/kernels/steps.ts and the fused kernels), and its test oracle. x [B, I], hPrev [B, U], kernel [I, U], recurrentKernel [U, U], bias [U] or null → h [B, U].
  */
 export function simpleRnnStepNaive(
   x: ArrayLike<number>,
