@@ -1,10 +1,15 @@
 /**
- * The small interface every layer computes through. A faster backend (WebAssembly SIMD, worker threads)
- * implements the same calls and replaces the plain one without a change to any layer.
+ * The small interface every layer computes through: products, activations, and one step per recurrent
+ * cell (the step contract, below). A faster backend (WebAssembly SIMD, native code) implements the same
+ * calls and replaces the plain one without a change to any layer.
  *
- * Matrices are row-major with an explicit offset and leading dimension (the distance between rows), as in
- * BLAS, so a layer can point at one time step's block or one gate's columns of a larger buffer without
- * making a view object per step.
+ * Matrices are row-major views with an explicit offset and leading dimension (the distance between rows),
+ * as in BLAS, so a layer can point at one time step's block or one gate's columns of a larger buffer
+ * without copying. The products inside a step reuse their views (src/kernels/steps.ts): a training loop
+ * allocates nothing per step.
+ *
+ * Every method takes any FloatArray. The float32 kernels of the wasm and native backends run on
+ * Float32Arrays; anything else is computed by the JavaScript arithmetic, so a backend is always correct.
  */
 import type { FloatArray } from '../tensor.js';
 
@@ -46,7 +51,7 @@ export interface Backend {
 
   /**
    * C[M, N] = op(A)[M, K] · op(B)[K, N], or C += … when `accumulate` is true, with op(X) = Xᵀ when
-   * `x.trans` (see MatrixView). The three views must not overlap where C is written.
+   * `x.trans` (see MatrixView).
    */
   gemm(
     M: number,

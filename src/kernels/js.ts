@@ -5,14 +5,35 @@
  */
 import type { FloatArray } from '../tensor.js';
 import type { Activation, Backend, MatrixView, OutputView } from './backend.js';
-import { generalSteps } from './steps.js';
+import * as steps from './steps.js';
 
+/**
+ * The steps compute through the backend they are called on (`this`), so a backend made by spreading this
+ * one with its own gemm or activations (`{ ...jsBackend, gemm }`) uses them inside its steps too.
+ */
 export const jsBackend: Backend = {
   name: 'js',
   gemm,
   activate,
   activateBackward,
-  ...generalSteps({ gemm, activate, activateBackward }),
+  simpleRnnForward(st) {
+    steps.simpleRnnForward(this, st);
+  },
+  simpleRnnBackward(st) {
+    steps.simpleRnnBackward(this, st);
+  },
+  lstmForward(st) {
+    steps.lstmForward(this, st);
+  },
+  lstmBackward(st) {
+    steps.lstmBackward(this, st);
+  },
+  gruForward(st) {
+    steps.gruForward(this, st);
+  },
+  gruBackward(st) {
+    steps.gruBackward(this, st);
+  },
 };
 
 function gemm(

@@ -40,8 +40,8 @@ export function resolveBackend(
   where = 'sequential()',
 ): Backend {
   const c = choice ?? programDefault ?? environmentChoice() ?? 'auto';
-  if (typeof c === 'object') return c;
   checkChoice(c, where);
+  if (typeof c === 'object') return c;
   // A program-wide choice is about float32 models; float64 ones compute in JavaScript, as with 'auto'.
   if (c === 'auto' || (choice === undefined && dtype !== 'float32')) {
     if (dtype !== 'float32') return jsBackend;
@@ -76,11 +76,29 @@ function load(name: BackendName): Backend | null {
   }
 }
 
+/** The methods every Backend object has. */
+const BACKEND_METHODS = [
+  'gemm',
+  'activate',
+  'activateBackward',
+  'simpleRnnForward',
+  'simpleRnnBackward',
+  'lstmForward',
+  'lstmBackward',
+  'gruForward',
+  'gruBackward',
+] as const;
+
 function checkChoice(c: unknown, where: string): void {
-  if (typeof c === 'object' && c !== null) {
+  if (typeof c === 'object' && c !== null && typeof (c as Partial<Backend>).name === 'string') {
     const b = c as Partial<Backend>;
-    if (typeof b.gemm === 'function' && typeof b.activate === 'function' && typeof b.name === 'string')
-      return;
+    const missing = BACKEND_METHODS.filter((m) => typeof b[m] !== 'function');
+    if (missing.length === 0) return;
+    throw new SeqcastError(
+      'config',
+      `${where}: the Backend object '${b.name}' lacks ${missing.join(', ')}; ` +
+        `spread jsBackend ({ ...jsBackend, name, gemm }) for the methods it does not replace`,
+    );
   }
   if (c === 'auto' || (BACKEND_NAMES as readonly unknown[]).includes(c)) return;
   throw new SeqcastError(
