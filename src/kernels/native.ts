@@ -286,94 +286,63 @@ function nativeSteps(addon: NativeAddon, ops: StepOps): Pick<Backend, StepMethod
     simpleRnnBackward: (st) => general.simpleRnnBackward(ops, st),
     lstmForward(st) {
       const { B, U, t, h, c, gates, cAct } = st;
-      if (!general.fastKernelsApply(st, h, c, gates, cAct)) return general.lstmForward(ops, st);
+      if (
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && c instanceof Float32Array) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array)
+      ) {
+        return general.lstmForward(ops, st);
+      }
       const G = 4 * U;
       const s = (t - 1) * B * U;
       ops.gemm(B, G, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, s * 4, G), true);
-      addon.lstmForwardStep(
-        B,
-        U,
-        gates as Float32Array,
-        s * 4,
-        c as Float32Array,
-        s,
-        s + B * U,
-        cAct as Float32Array,
-        s,
-        h as Float32Array,
-      );
+      addon.lstmForwardStep(B, U, gates, s * 4, c, s, s + B * U, cAct, s, h);
     },
     lstmBackward(st) {
       const { B, U, t, gates, cAct, c, dh, dhNext, dcNext, dz } = st;
       if (
-        !general.fastKernelsApply(st, gates, cAct, c, dh, dhNext, dz) ||
-        !(dcNext instanceof Float32Array)
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array && c instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dcNext instanceof Float32Array && dz instanceof Float32Array)
       ) {
         return general.lstmBackward(ops, st);
       }
       const G = 4 * U;
       const s = (t - 1) * B * U;
       general.storeProbe(st);
-      addon.lstmBackwardStep(
-        B,
-        U,
-        gates as Float32Array,
-        s * 4,
-        cAct as Float32Array,
-        s,
-        c as Float32Array,
-        s,
-        dh as Float32Array,
-        s,
-        dhNext as Float32Array,
-        dcNext,
-        dz as Float32Array,
-      );
+      addon.lstmBackwardStep(B, U, gates, s * 4, cAct, s, c, s, dh, s, dhNext, dcNext, dz);
       ops.gemm(B, U, G, sa(dz, s * 4, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
     },
     gruForward(st) {
       const { B, U, t, h, gates, mh } = st;
-      if (!st.resetAfter || !general.fastKernelsApply(st, h, gates, mh, h))
+      if (
+        !st.resetAfter ||
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && gates instanceof Float32Array && mh instanceof Float32Array)
+      ) {
         return general.gruForward(ops, st);
+      }
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
       ops.gemm(B, U3, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U3, false), sc(mh, s * 3, U3), true);
-      addon.gruForwardStep(
-        B,
-        U,
-        gates as Float32Array,
-        mh as Float32Array,
-        s * 3,
-        h as Float32Array,
-        s,
-        s + B * U,
-      );
+      addon.gruForwardStep(B, U, gates, mh, s * 3, h, s, s + B * U);
     },
     gruBackward(st) {
       const { B, U, t, h, gates, mh, dh, dhNext, dMX, dMH } = st;
       if (
         !st.resetAfter ||
-        !general.fastKernelsApply(st, gates, mh, h, dh, dhNext, dMX) ||
-        !(dMH instanceof Float32Array)
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && mh instanceof Float32Array && h instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dMX instanceof Float32Array && dMH instanceof Float32Array)
       ) {
         return general.gruBackward(ops, st);
       }
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
       general.storeProbe(st);
-      addon.gruBackwardStep(
-        B,
-        U,
-        gates as Float32Array,
-        mh as Float32Array,
-        s * 3,
-        h as Float32Array,
-        s,
-        dh as Float32Array,
-        dhNext as Float32Array,
-        dMX as Float32Array,
-        dMH,
-      );
+      addon.gruBackwardStep(B, U, gates, mh, s * 3, h, s, dh, dhNext, dMX, dMH);
       ops.gemm(
         B,
         U,

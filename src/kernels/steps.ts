@@ -318,27 +318,3 @@ export function generalSteps(be: StepOps): Pick<Backend, StepMethod> {
 export function hasDefaultActivations(st: { activation: string; recurrentActivation: string }): boolean {
   return st.activation === 'tanh' && st.recurrentActivation === 'sigmoid';
 }
-
-/**
- * Whether a backend's fused kernels apply to a step: Keras' default activations, and Float32Arrays for the
- * arrays given (up to six: no rest array per call; the defaults repeat the first).
- */
-export function fastKernelsApply(
-  st: { activation: string; recurrentActivation: string },
-  a: FloatArray,
-  b: FloatArray,
-  c: FloatArray,
-  d: FloatArray,
-  e: FloatArray = a,
-  f: FloatArray = a,
-): boolean {
-  return (
-    hasDefaultActivations(st) &&
-    a instanceof Float32Array &&
-    b instanceof Float32Array &&
-    c instanceof Float32Array &&
-    d instanceof Float32Array &&
-    e instanceof Float32Array &&
-    f instanceof Float32Array
-  );
-}

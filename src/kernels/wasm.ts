@@ -12,7 +12,6 @@
  * Float32 only: a call with any Float64Array operand is computed by the JavaScript backend, so the backend is
  * always correct, and `resolveBackend` never picks it for a float64 model.
  */
-import type { FloatArray } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import type { StepMethod, StepOps } from './steps.js';
@@ -160,14 +159,14 @@ export class WasmKernels {
   lstmForwardStep(
     B: number,
     U: number,
-    gates: FloatArray,
+    gates: Float32Array,
     zOff: number,
-    c: FloatArray,
+    c: Float32Array,
     sPrev: number,
     sOff: number,
-    cAct: FloatArray,
+    cAct: Float32Array,
     aOff: number,
-    h: FloatArray,
+    h: Float32Array,
   ): void {
     const n = B * U;
     const [pz, pcp, pc, pa, ph] = [0, 4 * n, 5 * n, 6 * n, 7 * n];
@@ -184,10 +183,10 @@ export class WasmKernels {
   gruForwardStep(
     B: number,
     U: number,
-    gates: FloatArray,
-    mh: FloatArray,
+    gates: Float32Array,
+    mh: Float32Array,
     g: number,
-    h: FloatArray,
+    h: Float32Array,
     hp: number,
     ht: number,
   ): void {
@@ -205,15 +204,15 @@ export class WasmKernels {
   gruBackwardStep(
     B: number,
     U: number,
-    gates: FloatArray,
-    mh: FloatArray,
+    gates: Float32Array,
+    mh: Float32Array,
     g: number,
-    h: FloatArray,
+    h: Float32Array,
     hp: number,
-    dh: FloatArray,
-    dhNext: FloatArray,
-    dMX: FloatArray,
-    dMH: FloatArray,
+    dh: Float32Array,
+    dhNext: Float32Array,
+    dMX: Float32Array,
+    dMH: Float32Array,
   ): void {
     const n = B * U;
     const [pg, pm, php, pdh, pdn, px, pmh] = [0, 3 * n, 6 * n, 7 * n, 8 * n, 9 * n, 12 * n];
@@ -232,17 +231,17 @@ export class WasmKernels {
   lstmBackwardStep(
     B: number,
     U: number,
-    gates: FloatArray,
+    gates: Float32Array,
     zOff: number,
-    cAct: FloatArray,
+    cAct: Float32Array,
     aOff: number,
-    c: FloatArray,
+    c: Float32Array,
     sPrev: number,
-    dh: FloatArray,
+    dh: Float32Array,
     dhOff: number,
-    dhNext: FloatArray,
-    dcNext: FloatArray,
-    dz: FloatArray,
+    dhNext: Float32Array,
+    dcNext: Float32Array,
+    dz: Float32Array,
   ): void {
     const n = B * U;
     const [pg, pa, pcp, pdh, pdn, pdc, pdz] = [0, 4 * n, 5 * n, 6 * n, 7 * n, 8 * n, 9 * n];
@@ -307,80 +306,71 @@ function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
     simpleRnnForward: (st) => general.simpleRnnForward(ops, st),
     simpleRnnBackward: (st) => general.simpleRnnBackward(ops, st),
     lstmForward(st) {
-      if (!general.fastKernelsApply(st, st.h, st.c, st.gates, st.cAct)) return general.lstmForward(ops, st);
-      const { B, U, t } = st;
+      const { B, U, t, h, c, gates, cAct } = st;
+      if (
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && c instanceof Float32Array) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array)
+      ) {
+        return general.lstmForward(ops, st);
+      }
       const G = 4 * U;
       const s = (t - 1) * B * U;
-      ops.gemm(
-        B,
-        G,
-        U,
-        sa(st.h, s, U, false),
-        sb(st.recurrentKernel, 0, G, false),
-        sc(st.gates, s * 4, G),
-        true,
-      );
-      k.lstmForwardStep(B, U, st.gates, s * 4, st.c, s, s + B * U, st.cAct, s, st.h);
+      ops.gemm(B, G, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, s * 4, G), true);
+      k.lstmForwardStep(B, U, gates, s * 4, c, s, s + B * U, cAct, s, h);
     },
     lstmBackward(st) {
+      const { B, U, t, gates, cAct, c, dh, dhNext, dcNext, dz } = st;
       if (
-        !general.fastKernelsApply(st, st.gates, st.cAct, st.c, st.dh, st.dhNext, st.dz) ||
-        !(st.dcNext instanceof Float32Array)
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array && c instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dcNext instanceof Float32Array && dz instanceof Float32Array)
       ) {
         return general.lstmBackward(ops, st);
       }
-      const { B, U, t } = st;
       const G = 4 * U;
       const s = (t - 1) * B * U;
       general.storeProbe(st);
-      k.lstmBackwardStep(B, U, st.gates, s * 4, st.cAct, s, st.c, s, st.dh, s, st.dhNext, st.dcNext, st.dz);
-      ops.gemm(
-        B,
-        U,
-        G,
-        sa(st.dz, s * 4, G, false),
-        sb(st.recurrentKernel, 0, G, true),
-        sc(st.dhNext, 0, U),
-        false,
-      );
+      k.lstmBackwardStep(B, U, gates, s * 4, cAct, s, c, s, dh, s, dhNext, dcNext, dz);
+      ops.gemm(B, U, G, sa(dz, s * 4, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
     },
     gruForward(st) {
-      if (!st.resetAfter || !general.fastKernelsApply(st, st.h, st.gates, st.mh, st.h))
-        return general.gruForward(ops, st);
-      const { B, U, t } = st;
-      const U3 = 3 * U;
-      const s = (t - 1) * B * U;
-      ops.gemm(
-        B,
-        U3,
-        U,
-        sa(st.h, s, U, false),
-        sb(st.recurrentKernel, 0, U3, false),
-        sc(st.mh, s * 3, U3),
-        true,
-      );
-      k.gruForwardStep(B, U, st.gates, st.mh, s * 3, st.h, s, s + B * U);
-    },
-    gruBackward(st) {
+      const { B, U, t, h, gates, mh } = st;
       if (
         !st.resetAfter ||
-        !general.fastKernelsApply(st, st.gates, st.mh, st.h, st.dh, st.dhNext, st.dMX) ||
-        !(st.dMH instanceof Float32Array)
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && gates instanceof Float32Array && mh instanceof Float32Array)
+      ) {
+        return general.gruForward(ops, st);
+      }
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(B, U3, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U3, false), sc(mh, s * 3, U3), true);
+      k.gruForwardStep(B, U, gates, mh, s * 3, h, s, s + B * U);
+    },
+    gruBackward(st) {
+      const { B, U, t, h, gates, mh, dh, dhNext, dMX, dMH } = st;
+      if (
+        !st.resetAfter ||
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && mh instanceof Float32Array && h instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dMX instanceof Float32Array && dMH instanceof Float32Array)
       ) {
         return general.gruBackward(ops, st);
       }
-      const { B, U, t } = st;
       const U3 = 3 * U;
       const s = (t - 1) * B * U;
       general.storeProbe(st);
-      k.gruBackwardStep(B, U, st.gates, st.mh, s * 3, st.h, s, st.dh, st.dhNext, st.dMX, st.dMH);
+      k.gruBackwardStep(B, U, gates, mh, s * 3, h, s, dh, dhNext, dMX, dMH);
       ops.gemm(
         B,
         U,
         U3,
-        sa(st.dMH, s * 3, U3, false),
+        sa(dMH, s * 3, U3, false),
         sb(st.recurrentKernel, 0, U3, true),
-        sc(st.dhNext, 0, U),
+        sc(dhNext, 0, U),
         true,
       );
     },
