@@ -12,10 +12,10 @@
  *   Writes dx [T, B, I] and dState0[k] [B, U]; ACCUMULATES weight gradients.
  */
 import type { Backend } from '../kernels/backend.js';
+import { mat } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { BuildContext, WeightSpec } from './layer.js';
-import { mat } from '../kernels/backend.js';
 
 export interface RecurrentCell {
   readonly units: number;

@@ -7,12 +7,12 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend } from '../kernels/backend.js';
+import { mat, matT } from '../kernels/backend.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, formatShape } from '../tensor.js';
 import { accumulateColumnSums, fillRowsWithBias } from './cell.js';
 import type { BuildContext, Layer, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkInput, checkKnownOptions, checkUnits } from './layer.js';
-import { mat, matT } from '../kernels/backend.js';
 
 export interface DenseOptions {
   readonly units: number;

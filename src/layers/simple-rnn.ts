@@ -13,6 +13,7 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend, SimpleRnnStep } from '../kernels/backend.js';
+import { mat, matT } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
@@ -21,7 +22,6 @@ import type { BuildContext, WeightSpec } from './layer.js';
 import { checkActivation, checkBoolean, checkKnownOptions, checkUnits } from './layer.js';
 import type { RecurrentOptions } from './recurrent.js';
 import { Recurrent, RECURRENT_OPTION_KEYS } from './recurrent.js';
-import { mat, matT } from '../kernels/backend.js';
 
 export interface SimpleRNNCellOptions {
   readonly units: number;
