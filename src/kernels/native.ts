@@ -1,9 +1,9 @@
 /**
  * The optional native backend: the C++ Node-API addon built from native/ (`node scripts/build-native.mjs`),
  * with an AVX-512 / AVX2 / portable GEMM, vectorised activations and the fused LSTM and GRU steps, for
- * Float32Array data, in place. A product or activation with another array type (Float64Array) goes to the
- * plain JavaScript backend, so those are always correct; the fused steps take Float32Arrays only (the layers
- * use them for float32 models only; see addFusedSteps).
+ * Float32Array data, in place. A product, activation or step with another array type (Float64Array) is
+ * computed by the JavaScript arithmetic, so the backend is always correct (see nativeSteps). An addon
+ * built from older sources is refused by its ABI version (NATIVE_ABI_VERSION).
  *
  * This file is bundled for the browser too: it has no static `node:` import, reaches `node:fs` and
  * `node:url` through `process.getBuiltinModule` (Node ≥ 20.16) and returns null wherever that, the addon

@@ -9,8 +9,9 @@
  * against 32 K multiply-adds, and the whole call still ran at 27 GFLOP/s against 2.8 for the JavaScript
  * product (bench/NOTES.md).
  *
- * Float32 only: a call with any Float64Array operand is computed by the JavaScript backend, so the backend is
- * always correct, and `resolveBackend` never picks it for a float64 model.
+ * Float32 only: a call with any Float64Array operand (a step with one included) is computed by the
+ * JavaScript arithmetic, so the backend is always correct, and `resolveBackend` never picks it for a float64
+ * model.
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
