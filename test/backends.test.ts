@@ -455,6 +455,35 @@ describe('choosing a backend', () => {
     expect(calls.length).toBe(5);
   });
 
+  it.each(availableBackends().filter((b) => b !== 'js'))(
+    'the %s backend computes float64 arrays, its steps included, with the JavaScript arithmetic: training is bit-identical to js',
+    async (name) => {
+      const backend = resolveBackend(name, 'float32'); // the object itself: a model may then be float64
+      const rng = new Random(4);
+      const [n, T, F] = [8, 5, 2];
+      const x = { shape: [n, T, F], data: Float64Array.from({ length: n * T * F }, () => rng.normal()) };
+      const y = { shape: [n, 1], data: Float64Array.from({ length: n }, () => rng.normal()) };
+      const train = async (be: Backend) => {
+        const layers = [
+          lstm({ units: 4, returnSequences: true }),
+          gru({ units: 3, returnSequences: true }),
+          gru({ units: 3, resetAfter: false, returnSequences: true }),
+          simpleRNN({ units: 2 }),
+          dense({ units: 1 }),
+        ];
+        const m = sequential(layers, { inputShape: [T, F], seed: 2, dtype: 'float64', backend: be });
+        m.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'mse' });
+        await m.fit(x, y, { epochs: 2, batchSize: 4, seed: 1 });
+        return m.getWeights();
+      };
+      const got = await train(backend);
+      const want = await train(jsBackend);
+      for (let i = 0; i < want.length; i++) {
+        expect(Array.from(got[i].data), want[i].name).toEqual(Array.from(want[i].data));
+      }
+    },
+  );
+
   it('a Backend object without the step methods is rejected with a message naming them', () => {
     const partial = { name: 'partial', gemm: jsBackend.gemm, activate: jsBackend.activate };
     expect(() =>
