@@ -97,7 +97,16 @@ for (const [id, what, transA, transB, M, N, K] of SHAPES) {
   const C = randomArray(M * N, 3);
   const lda = transA ? M : K;
   const ldb = transB ? K : N;
-  const call = (be) => () => be.gemm(transA, transB, M, N, K, A, 0, lda, B, 0, ldb, C, 0, N, true);
+  const call = (be) => () =>
+    be.gemm(
+      M,
+      N,
+      K,
+      { data: A, offset: 0, ld: lda, trans: transA },
+      { data: B, offset: 0, ld: ldb, trans: transB },
+      { data: C, offset: 0, ld: N },
+      true,
+    );
   const fns = [
     { name: 'js', f: call(jsBackend), threads: 0 },
     ...threadCounts.map((t) => ({ name: `native ${t}T`, f: call(native), threads: t })),

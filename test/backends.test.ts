@@ -24,6 +24,7 @@ import {
 } from '../src/index.js';
 import { jsBackend, loadWasmBackend } from '../src/entries/kernels.js';
 import { runConformanceDir } from '../src/conformance/dir.js';
+import { mat } from '../src/kernels/backend.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'conformance');
@@ -101,7 +102,15 @@ describe.each(FAST)('the %s backend', (name) => {
           const B = random32(2 + (transB ? N : K) * ldb, rng);
           const C = random32(3 + M * ldc + 1, rng);
           const before = C.slice();
-          backend.gemm(transA, transB, M, N, K, A, 5, lda, B, 2, ldb, C, 3, ldc, accumulate);
+          backend.gemm(
+            M,
+            N,
+            K,
+            { data: A, offset: 5, ld: lda, trans: transA },
+            { data: B, offset: 2, ld: ldb, trans: transB },
+            mat(C, 3, ldc),
+            accumulate,
+          );
           const ref = reference(transA, transB, M, N, K, A, 5, lda, B, 2, ldb);
           for (let i = 0; i < M; i++) {
             for (let j = 0; j < N; j++) {
@@ -137,12 +146,28 @@ describe.each(FAST)('the %s backend', (name) => {
       const A = random32(M * K, rng);
       const B = random32(K * N, rng);
       const all = new Float32Array(M * N);
-      backend.gemm(transA, transB, M, N, K, A, 0, transA ? M : K, B, 0, transB ? K : N, all, 0, N, false);
+      backend.gemm(
+        M,
+        N,
+        K,
+        { data: A, offset: 0, ld: transA ? M : K, trans: transA },
+        { data: B, offset: 0, ld: transB ? K : N, trans: transB },
+        mat(all, 0, N),
+        false,
+      );
       for (let i = 0; i < M; i++) {
         const row = new Float32Array(K);
         for (let k = 0; k < K; k++) row[k] = transA ? A[k * M + i] : A[i * K + k];
         const one = new Float32Array(N);
-        backend.gemm(false, transB, 1, N, K, row, 0, K, B, 0, transB ? K : N, one, 0, N, false);
+        backend.gemm(
+          1,
+          N,
+          K,
+          mat(row, 0, K),
+          { data: B, offset: 0, ld: transB ? K : N, trans: transB },
+          mat(one, 0, N),
+          false,
+        );
         expect(Array.from(one)).toEqual(Array.from(all.subarray(i * N, (i + 1) * N)));
       }
     }
@@ -150,17 +175,25 @@ describe.each(FAST)('the %s backend', (name) => {
 
   it('gemm with K = 0 zeroes C or leaves it, and float64 operands are computed exactly as by the JS backend', () => {
     const C = new Float32Array([1, 2, 3, 4]);
-    backend.gemm(false, false, 2, 2, 0, new Float32Array(0), 0, 0, new Float32Array(0), 0, 2, C, 0, 2, true);
+    backend.gemm(2, 2, 0, mat(new Float32Array(0), 0, 0), mat(new Float32Array(0), 0, 2), mat(C, 0, 2), true);
     expect([...C]).toEqual([1, 2, 3, 4]);
-    backend.gemm(false, false, 2, 2, 0, new Float32Array(0), 0, 0, new Float32Array(0), 0, 2, C, 0, 2, false);
+    backend.gemm(
+      2,
+      2,
+      0,
+      mat(new Float32Array(0), 0, 0),
+      mat(new Float32Array(0), 0, 2),
+      mat(C, 0, 2),
+      false,
+    );
     expect([...C]).toEqual([0, 0, 0, 0]);
     const rng = new Random(2);
     const A = Float64Array.from(random32(6 * 7, rng));
     const B = Float64Array.from(random32(7 * 5, rng));
     const C1 = new Float64Array(30);
     const C2 = new Float64Array(30);
-    backend.gemm(false, false, 6, 5, 7, A, 0, 7, B, 0, 5, C1, 0, 5, false);
-    jsBackend.gemm(false, false, 6, 5, 7, A, 0, 7, B, 0, 5, C2, 0, 5, false);
+    backend.gemm(6, 5, 7, mat(A, 0, 7), mat(B, 0, 5), mat(C1, 0, 5), false);
+    jsBackend.gemm(6, 5, 7, mat(A, 0, 7), mat(B, 0, 5), mat(C2, 0, 5), false);
     expect(Array.from(C1)).toEqual(Array.from(C2));
   });
 
@@ -201,7 +234,7 @@ describe.each(FAST)('the %s backend', (name) => {
       const A = random32(4 * 3, rng);
       const B = random32(3 * 2, rng);
       const C = new Float32Array(8);
-      backend.gemm(false, false, 4, 2, 3, A, 0, 3, B, 0, 2, C, 0, 2, false);
+      backend.gemm(4, 2, 3, mat(A, 0, 3), mat(B, 0, 2), mat(C, 0, 2), false);
       const ref = reference(false, false, 4, 2, 3, A, 0, 3, B, 0, 2);
       for (let i = 0; i < 8; i++) expect(C[i]).toBeCloseTo(ref.value[i], 5);
     };
@@ -210,7 +243,7 @@ describe.each(FAST)('the %s backend', (name) => {
     const A = random32(M * K, rng);
     const B = random32(K * N, rng);
     const C = new Float32Array(M * N);
-    backend.gemm(false, false, M, N, K, A, 0, K, B, 0, N, C, 0, N, false);
+    backend.gemm(M, N, K, mat(A, 0, K), mat(B, 0, N), mat(C, 0, N), false);
     const ref = reference(false, false, M, N, K, A, 0, K, B, 0, N);
     let worst = 0;
     for (let i = 0; i < M * N; i++) worst = Math.max(worst, Math.abs(C[i] - ref.value[i]) / ref.scale[i]);
@@ -291,7 +324,7 @@ describe('choosing a backend', () => {
   });
 
   it.skipIf(!availableBackends().includes('native'))(
-    'the native backend runs its own fused steps: training SimpleRNN, LSTM and GRU models on it never compiles WebAssembly',
+    'the native backend runs its own steps: training SimpleRNN, LSTM and GRU models on it never compiles WebAssembly',
     async () => {
       // a fresh copy of the library, whose WebAssembly module is not loaded yet
       vi.resetModules();
@@ -301,14 +334,8 @@ describe('choosing a backend', () => {
       try {
         const lib = await import('../src/index.js');
         const native = lib.resolveBackend('native', 'float32');
-        const steps = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
-        const spies = steps.map((step) => {
-          // the addon's own functions: plain properties, not getters that would fetch WebAssembly's
-          const own = Object.getOwnPropertyDescriptor(native, step);
-          expect(own?.get, step).toBeUndefined();
-          expect(typeof own?.value, step).toBe('function');
-          return vi.spyOn(native as Required<Backend>, step);
-        });
+        const steps = ['lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'] as const;
+        const spies = steps.map((step) => vi.spyOn(native, step));
         const data = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i / 3));
         const train = async (layer: Layer) => {
           const m = lib.sequential([layer, lib.dense({ units: 1 })], {
@@ -335,39 +362,42 @@ describe('choosing a backend', () => {
     },
   );
 
-  it.skipIf(!availableBackends().includes('native'))(
-    'with an addon built before the fused steps, the native backend borrows them from WebAssembly when first asked',
-    async () => {
+  it('staleAddon(exports) names an addon built from older sources: another ABI version, or none', async () => {
+    const { NATIVE_ABI_VERSION, staleAddon, loadNativeAddon } = await import('../src/kernels/native.js');
+    expect(staleAddon({ abiVersion: NATIVE_ABI_VERSION })).toBeNull();
+    expect(staleAddon({})).toMatch(
+      /^was built from older sources \(no ABI version; this seqcast needs \d+\)$/,
+    );
+    expect(staleAddon({ abiVersion: NATIVE_ABI_VERSION - 1 })).toMatch(
+      /\(ABI version \d+; this seqcast needs/,
+    );
+    const addon = loadNativeAddon();
+    if (addon !== null) expect(addon.abiVersion).toBe(NATIVE_ABI_VERSION);
+  });
+
+  it("with a stale addon, 'auto' falls back to WebAssembly and backend 'native' is an error naming the rebuild", async () => {
+    vi.resetModules();
+    const real = await import('../src/kernels/native.js');
+    const why =
+      'the native kernel at /x/seqcast_native.node was built from older sources (no ABI version; ' +
+      'this seqcast needs 2); rebuild it with npm run build:native';
+    vi.doMock('../src/kernels/native.js', () => ({
+      ...real,
+      loadNativeBackend: () => null,
+      nativeUnavailableReason: () => why,
+    }));
+    try {
+      const select = await import('../src/kernels/select.js');
+      expect(select.resolveBackend('auto', 'float32').name).toBe('wasm');
+      expect(select.availableBackends()).not.toContain('native');
+      expect(() => select.resolveBackend('native', 'float32', 'sequential()')).toThrow(
+        /^sequential\(\): backend 'native' is unavailable: the native kernel at \S+ was built from older sources .*rebuild it with npm run build:native; use 'auto' or 'js'$/,
+      );
+    } finally {
+      vi.doUnmock('../src/kernels/native.js');
       vi.resetModules();
-      const real = await import('../src/kernels/native.js');
-      const current = real.loadNativeBackend()!;
-      const older = {
-        ...current,
-        lstmForwardStep: undefined,
-        lstmBackwardStep: undefined,
-        gruForwardStep: undefined,
-        gruBackwardStep: undefined,
-      };
-      vi.doMock('../src/kernels/native.js', () => ({ ...real, loadNativeBackend: () => older }));
-      const api = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
-        .WebAssembly;
-      const compile = vi.spyOn(api, 'Module');
-      try {
-        const select = await import('../src/kernels/select.js');
-        const wasm = await import('../src/kernels/wasm.js');
-        const backend = select.resolveBackend('native', 'float32');
-        expect(backend.gemm).toBe(current.gemm);
-        expect(compile).not.toHaveBeenCalled();
-        expect(backend.lstmForwardStep).toBe(wasm.loadWasmBackend()!.lstmForwardStep);
-        expect(backend.gruBackwardStep).toBe(wasm.loadWasmBackend()!.gruBackwardStep);
-        expect(compile).toHaveBeenCalledTimes(1);
-      } finally {
-        compile.mockRestore();
-        vi.doUnmock('../src/kernels/native.js');
-        vi.resetModules();
-      }
-    },
-  );
+    }
+  });
 
   it('float64 models compute in JavaScript, and forcing a float32-only backend on one is an error naming both', () => {
     const m = sequential([simpleRNN({ units: 4 })], { inputShape: [3, 1], seed: 1, dtype: 'float64' });
@@ -412,10 +442,57 @@ describe('choosing a backend', () => {
         jsBackend.gemm(...args);
       },
     };
-    const m = sequential([simpleRNN({ units: 4 })], { inputShape: [3, 1], seed: 1, backend: counting });
+    const m = sequential([simpleRNN({ units: 4 }), dense({ units: 1 })], {
+      inputShape: [3, 1],
+      seed: 1,
+      backend: counting,
+    });
     expect(m.backendName).toBe('counting');
     m.predict({ shape: [2, 3, 1], data: new Float32Array(6) });
-    expect(calls.length).toBeGreaterThan(0);
+    // the input projection, the recurrent product of each of the 3 steps (jsBackend's steps compute
+    // through the backend they are called on), and the Dense layer
+    expect(calls.length).toBe(5);
+  });
+
+  it.each(availableBackends().filter((b) => b !== 'js'))(
+    'the %s backend computes float64 arrays, its steps included, with the JavaScript arithmetic: training is bit-identical to js',
+    async (name) => {
+      const backend = resolveBackend(name, 'float32'); // the object itself: a model may then be float64
+      const rng = new Random(4);
+      const [n, T, F] = [8, 5, 2];
+      const x = { shape: [n, T, F], data: Float64Array.from({ length: n * T * F }, () => rng.normal()) };
+      const y = { shape: [n, 1], data: Float64Array.from({ length: n }, () => rng.normal()) };
+      const train = async (be: Backend) => {
+        const layers = [
+          lstm({ units: 4, returnSequences: true }),
+          gru({ units: 3, returnSequences: true }),
+          gru({ units: 3, resetAfter: false, returnSequences: true }),
+          simpleRNN({ units: 2 }),
+          dense({ units: 1 }),
+        ];
+        const m = sequential(layers, { inputShape: [T, F], seed: 2, dtype: 'float64', backend: be });
+        m.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'mse' });
+        await m.fit(x, y, { epochs: 2, batchSize: 4, seed: 1 });
+        return m.getWeights();
+      };
+      const got = await train(backend);
+      const want = await train(jsBackend);
+      for (let i = 0; i < want.length; i++) {
+        expect(Array.from(got[i].data), want[i].name).toEqual(Array.from(want[i].data));
+      }
+    },
+  );
+
+  it('a Backend object without the step methods is rejected with a message naming them', () => {
+    const partial = { name: 'partial', gemm: jsBackend.gemm, activate: jsBackend.activate };
+    expect(() =>
+      sequential([simpleRNN({ units: 4 })], {
+        inputShape: [3, 1],
+        backend: partial as unknown as Backend,
+      }),
+    ).toThrow(
+      /^sequential\(\): the Backend object 'partial' lacks activateBackward, simpleRnnForward, simpleRnnBackward, lstmForward, lstmBackward, gruForward, gruBackward; spread jsBackend/,
+    );
   });
 
   it('the CLI takes --backend and rejects an unavailable one in one line', () => {

@@ -1,12 +1,14 @@
 /**
- * Equivalence between levels: the fused whole-sequence kernels against a hand-run loop of the plain
- * reference steps; a batch against its samples run one at a time; Bidirectional against a forward layer and
+ * Equivalence between levels: the whole-sequence kernels of every backend (their fused steps included)
+ * against a hand-run loop of the plain reference steps; a batch against its samples run one at a time; Bidirectional against a forward layer and
  * a time-reversed backward layer; goBackwards against a time-reversed input; seeds against the initialisers
  * run by hand.
  */
 import { describe, expect, it } from 'vitest';
 import type { Activation, DType, FloatArray, Layer, Recurrent, Sequential, Tensor } from '../src/index.js';
+import type { BackendName } from '../src/index.js';
 import {
+  availableBackends,
   bidirectional,
   dense,
   gru,
@@ -14,6 +16,7 @@ import {
   lstm,
   MERGE_MODES,
   Random,
+  resolveBackend,
   sequential,
   simpleRNN,
 } from '../src/index.js';
@@ -172,16 +175,26 @@ const NAIVE_KINDS: readonly Kind[] = [
 
 const TOLERANCE: Record<DType, number> = { float32: 1e-5, float64: 1e-12 };
 
+/**
+ * Every backend this runtime has, in each dtype it computes: the wasm and native ones run their fused
+ * kernels for Keras' default activations and their general step loops otherwise; float64 is JavaScript's.
+ */
+const NAIVE_BACKENDS: readonly { backend: BackendName; dtype: DType }[] = [
+  ...availableBackends().map((backend) => ({ backend, dtype: 'float32' as const })),
+  { backend: 'js', dtype: 'float64' },
+];
+
 const naiveCases = NAIVE_KINDS.flatMap((kind) =>
   NAIVE_SHAPES.flatMap((sizes) =>
-    (['float32', 'float64'] as const).flatMap((dtype) =>
+    NAIVE_BACKENDS.flatMap(({ backend, dtype }) =>
       [false, true].map((withInitialState) => ({
         title:
-          `${kind.label}.call matches a hand-run loop of ${kind.stepName} on ` +
+          `${kind.label}.call on the ${backend} backend matches a hand-run loop of ${kind.stepName} on ` +
           `B=${sizes.B}, T=${sizes.T}, I=${sizes.I}, U=${sizes.U} in ${dtype}` +
           (withInitialState ? ' from a given initial state' : ''),
         kind,
         sizes,
+        backend,
         dtype,
         withInitialState,
       })),
@@ -189,12 +202,18 @@ const naiveCases = NAIVE_KINDS.flatMap((kind) =>
   ),
 );
 
-describe('fused kernels = plain reference steps', () => {
-  it.each(titled(naiveCases))('%s', (_title, { kind, sizes, dtype, withInitialState }) => {
+describe('fused kernels = plain reference steps, on every backend', () => {
+  it('runs on every backend this runtime has', () => {
+    expect(new Set(naiveCases.map((c) => c.backend))).toEqual(new Set(availableBackends()));
+  });
+
+  it.each(titled(naiveCases))('%s', (_title, { kind, sizes, backend, dtype, withInitialState }) => {
     const { B, T, I, U } = sizes;
     const rng = new Random(11 + B + T + U);
     const layer = kind.make(U, { returnSequences: true, returnState: true });
-    const { weights } = buildStandalone(layer, [T, I], rng, dtype, undefined, -0.7, 0.7);
+    const be = resolveBackend(backend, dtype);
+    expect(be.name).toBe(backend);
+    const { weights } = buildStandalone(layer, [T, I], rng, dtype, be, -0.7, 0.7);
     const w = weights.map((v) => v.data);
     const x = randomTensor(rng, [B, T, I], dtype);
     const n = layer.cell.stateCount;

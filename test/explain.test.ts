@@ -8,12 +8,64 @@ import {
   gradientFlow,
   gru,
   lstm,
+  adam,
+  availableBackends,
+  Bidirectional,
   Random,
+  Recurrent,
   sequential,
   simpleRNN,
   trace,
 } from '../src/index.js';
 import { jsBackend } from '../src/entries/kernels.js';
+
+describe("the gradient probe (dL/dh_t) is part of every backend's step", () => {
+  const stacks = {
+    simpleRNN: () => [simpleRNN({ units: 5, returnSequences: true }), simpleRNN({ units: 3 })],
+    lstm: () => [lstm({ units: 6 })],
+    'lstm(relu)': () => [lstm({ units: 4, activation: 'relu' })],
+    gru: () => [bidirectional(gru({ units: 5 }))],
+    'gru(resetAfter false)': () => [gru({ units: 4, resetAfter: false })],
+  };
+  const cases = availableBackends().flatMap((backend) =>
+    Object.entries(stacks).map(([kind, make]) => ({ backend, kind, make })),
+  );
+  it.each(cases.map((c) => [`${c.kind} on ${c.backend}`, c] as const))(
+    'training %s with the probe on gives bit-identical weights and losses to training without it',
+    async (_title, { backend, make }) => {
+      const rng = new Random(21);
+      const [n, T, F] = [12, 7, 2];
+      const x = { shape: [n, T, F], data: Float32Array.from({ length: n * T * F }, () => rng.normal()) };
+      const y = { shape: [n, 1], data: Float32Array.from({ length: n }, () => rng.normal()) };
+      const train = async (probe: boolean) => {
+        const m = sequential([...make(), dense({ units: 1 })], { inputShape: [T, F], seed: 3, backend });
+        const recurrent = m.layers.flatMap((l) =>
+          l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : l instanceof Recurrent ? [l] : [],
+        );
+        for (const l of recurrent) l.probeGradients(probe);
+        m.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'mse' });
+        const h = await m.fit(x, y, { epochs: 2, batchSize: 4, seed: 1 });
+        const probed = recurrent.map((l) => l.inspect().dh);
+        return { loss: h.history.loss, weights: m.getWeights(), probed };
+      };
+      const on = await train(true);
+      const off = await train(false);
+      expect(on.loss).toEqual(off.loss);
+      for (let i = 0; i < on.weights.length; i++) {
+        const a = new Uint32Array(Float32Array.from(on.weights[i].data).buffer);
+        const b = new Uint32Array(Float32Array.from(off.weights[i].data).buffer);
+        expect(a, on.weights[i].name).toEqual(b);
+      }
+      // the probe did record: dL/dh_t of the last batch, finite and not all zero
+      for (const dh of on.probed) {
+        expect(dh).not.toBeNull();
+        expect(dh!.every(Number.isFinite)).toBe(true);
+        expect(dh!.some((v) => v !== 0)).toBe(true);
+      }
+      expect(off.probed.every((dh) => dh === null)).toBe(true);
+    },
+  );
+});
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../src/index.js';
 import { jsBackend } from '../src/entries/kernels.js';
+import { mat } from '../src/kernels/backend.js';
 
 /** C = op(A) · op(B) by the definition, in float64, for comparison. */
 function gemmReference(
@@ -61,7 +62,15 @@ describe('jsBackend.gemm', () => {
             const B = random(bOff + (transB ? N : K) * ldb, rng);
             const C = random(cOff + M * ldc, rng);
             const before = C.slice();
-            jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+            jsBackend.gemm(
+              M,
+              N,
+              K,
+              { data: A, offset: aOff, ld: lda, trans: transA },
+              { data: B, offset: bOff, ld: ldb, trans: transB },
+              mat(C, cOff, ldc),
+              accumulate,
+            );
             const ref = gemmReference(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb);
             for (let i = 0; i < M; i++) {
               for (let j = 0; j < N; j++) {
@@ -81,38 +90,22 @@ describe('jsBackend.gemm', () => {
   it('gemm with K = 0 gives zeros, or leaves C unchanged when accumulating', () => {
     const C = new Float64Array([1, 2, 3, 4]);
     jsBackend.gemm(
-      false,
-      false,
       2,
       2,
       0,
-      new Float64Array(0),
-      0,
-      0,
-      new Float64Array(0),
-      0,
-      2,
-      C,
-      0,
-      2,
+      mat(new Float64Array(0), 0, 0),
+      mat(new Float64Array(0), 0, 2),
+      mat(C, 0, 2),
       true,
     );
     expect([...C]).toEqual([1, 2, 3, 4]);
     jsBackend.gemm(
-      false,
-      false,
       2,
       2,
       0,
-      new Float64Array(0),
-      0,
-      0,
-      new Float64Array(0),
-      0,
-      2,
-      C,
-      0,
-      2,
+      mat(new Float64Array(0), 0, 0),
+      mat(new Float64Array(0), 0, 2),
+      mat(C, 0, 2),
       false,
     );
     expect([...C]).toEqual([0, 0, 0, 0]);
@@ -157,12 +150,20 @@ describe('jsBackend.gemm is batch-invariant', () => {
       const A = Float32Array.from({ length: M * K }, () => rng.uniformRange(-1, 1));
       const B = Float32Array.from({ length: K * N }, () => rng.uniformRange(-1, 1));
       const all = new Float32Array(M * N);
-      jsBackend.gemm(transA, false, M, N, K, A, 0, transA ? M : K, B, 0, N, all, 0, N, false);
+      jsBackend.gemm(
+        M,
+        N,
+        K,
+        { data: A, offset: 0, ld: transA ? M : K, trans: transA },
+        mat(B, 0, N),
+        mat(all, 0, N),
+        false,
+      );
       for (let i = 0; i < M; i++) {
         const row = new Float32Array(K);
         for (let k = 0; k < K; k++) row[k] = transA ? A[k * M + i] : A[i * K + k];
         const one = new Float32Array(N);
-        jsBackend.gemm(false, false, 1, N, K, row, 0, K, B, 0, N, one, 0, N, false);
+        jsBackend.gemm(1, N, K, mat(row, 0, K), mat(B, 0, N), mat(one, 0, N), false);
         expect(Array.from(one)).toEqual(Array.from(all.subarray(i * N, (i + 1) * N)));
       }
     }

@@ -14,10 +14,12 @@ import type { Backend } from '../src/kernels/backend.js';
 import { jsBackend } from '../src/kernels/js.js';
 import type { NativeAddon, NativeBackend, NativeIsa } from '../src/kernels/native.js';
 import { loadNativeBackend } from '../src/kernels/native.js';
+import { generalSteps } from '../src/kernels/steps.js';
 import { loadWasmBackend } from '../src/kernels/wasm.js';
 import { adam, dense, gru, lstm, sequential } from '../src/index.js';
 import type { Layer } from '../src/index.js';
 import { Random } from '../src/random.js';
+import { mat, matT } from '../src/kernels/backend.js';
 
 const native = loadNativeBackend();
 const ADDON = new URL('../native/build/Release/seqcast_native.node', import.meta.url);
@@ -171,20 +173,12 @@ function makeProblem(
 
 function run(be: { gemm: NativeBackend['gemm'] }, p: Problem, C: Float32Array = p.C.slice()): Float32Array {
   be.gemm(
-    p.transA,
-    p.transB,
     p.M,
     p.N,
     p.K,
-    p.A,
-    p.aOff,
-    p.lda,
-    p.B,
-    p.bOff,
-    p.ldb,
-    C,
-    p.cOff,
-    p.ldc,
+    { data: p.A, offset: p.aOff, ld: p.lda, trans: p.transA },
+    { data: p.B, offset: p.bOff, ld: p.ldb, trans: p.transB },
+    mat(C, p.cOff, p.ldc),
     p.accumulate,
   );
   return C;
@@ -380,13 +374,29 @@ function nativeSuite(be: NativeBackend): void {
               const row = new Float32Array(K);
               for (let k = 0; k < K; k++) row[k] = transA ? p.A[k * p.lda + i] : p.A[i * p.lda + k];
               const one = p.C.slice(i * p.ldc, i * p.ldc + N);
-              be.gemm(false, transB, 1, N, K, row, 0, K, p.B, 0, p.ldb, one, 0, N, accumulate);
+              be.gemm(
+                1,
+                N,
+                K,
+                mat(row, 0, K),
+                { data: p.B, offset: 0, ld: p.ldb, trans: transB },
+                mat(one, 0, N),
+                accumulate,
+              );
               expectSameBits(one, all.subarray(i * p.ldc, i * p.ldc + N), `row ${i} of ${M}x${N}x${K}`);
             }
             // and the first rows as a smaller problem (a different M, a different split)
             const m = Math.max(1, M >> 2);
             const part = p.C.slice();
-            be.gemm(transA, transB, m, N, K, p.A, 0, p.lda, p.B, 0, p.ldb, part, 0, p.ldc, accumulate);
+            be.gemm(
+              m,
+              N,
+              K,
+              { data: p.A, offset: 0, ld: p.lda, trans: transA },
+              { data: p.B, offset: 0, ld: p.ldb, trans: transB },
+              mat(part, 0, p.ldc),
+              accumulate,
+            );
             expectSameBits(
               part.subarray(0, m * p.ldc),
               all.subarray(0, m * p.ldc),
@@ -533,13 +543,21 @@ function nativeSuite(be: NativeBackend): void {
   describe('native gemm: edge cases and arguments', () => {
     it('K = 0 gives zeros, or leaves C unchanged when accumulating; M = 0 or N = 0 touches nothing', () => {
       const C = Float32Array.from([1, 2, 3, 4, 5]);
-      be.gemm(false, false, 2, 2, 0, new Float32Array(0), 0, 0, new Float32Array(0), 0, 2, C, 1, 2, true);
+      be.gemm(2, 2, 0, mat(new Float32Array(0), 0, 0), mat(new Float32Array(0), 0, 2), mat(C, 1, 2), true);
       expect(Array.from(C)).toEqual([1, 2, 3, 4, 5]);
-      be.gemm(false, false, 2, 2, 0, new Float32Array(0), 0, 0, new Float32Array(0), 0, 2, C, 1, 2, false);
+      be.gemm(2, 2, 0, mat(new Float32Array(0), 0, 0), mat(new Float32Array(0), 0, 2), mat(C, 1, 2), false);
       expect(Array.from(C)).toEqual([1, 0, 0, 0, 0]);
       const D = Float32Array.from([7, 8]);
-      be.gemm(true, true, 0, 5, 3, new Float32Array(0), 0, 0, new Float32Array(15), 0, 3, D, 0, 5, false);
-      be.gemm(false, false, 4, 0, 3, new Float32Array(12), 0, 3, new Float32Array(0), 0, 0, D, 0, 0, false);
+      be.gemm(
+        0,
+        5,
+        3,
+        matT(new Float32Array(0), 0, 0),
+        matT(new Float32Array(15), 0, 3),
+        mat(D, 0, 5),
+        false,
+      );
+      be.gemm(4, 0, 3, mat(new Float32Array(12), 0, 3), mat(new Float32Array(0), 0, 0), mat(D, 0, 0), false);
       expect(Array.from(D)).toEqual([7, 8]);
     });
 
@@ -550,15 +568,15 @@ function nativeSuite(be: NativeBackend): void {
       const B = Float64Array.from(p.B);
       const C1 = Float64Array.from(p.C);
       const C2 = Float64Array.from(p.C);
-      be.gemm(false, true, 9, 7, 5, A, p.aOff, p.lda, B, p.bOff, p.ldb, C1, p.cOff, p.ldc, true);
-      jsBackend.gemm(false, true, 9, 7, 5, A, p.aOff, p.lda, B, p.bOff, p.ldb, C2, p.cOff, p.ldc, true);
+      be.gemm(9, 7, 5, mat(A, p.aOff, p.lda), matT(B, p.bOff, p.ldb), mat(C1, p.cOff, p.ldc), true);
+      jsBackend.gemm(9, 7, 5, mat(A, p.aOff, p.lda), matT(B, p.bOff, p.ldb), mat(C2, p.cOff, p.ldc), true);
       expect(Array.from(C1)).toEqual(Array.from(C2));
       expect(Array.from(C1)).not.toEqual(Array.from(p.C));
       // mixed: one Float64Array among Float32Arrays
       const C3 = p.C.slice();
       const C4 = p.C.slice();
-      be.gemm(false, true, 9, 7, 5, A, p.aOff, p.lda, p.B, p.bOff, p.ldb, C3, p.cOff, p.ldc, true);
-      jsBackend.gemm(false, true, 9, 7, 5, A, p.aOff, p.lda, p.B, p.bOff, p.ldb, C4, p.cOff, p.ldc, true);
+      be.gemm(9, 7, 5, mat(A, p.aOff, p.lda), matT(p.B, p.bOff, p.ldb), mat(C3, p.cOff, p.ldc), true);
+      jsBackend.gemm(9, 7, 5, mat(A, p.aOff, p.lda), matT(p.B, p.bOff, p.ldb), mat(C4, p.cOff, p.ldc), true);
       expectSameBits(C3, C4, 'mixed types');
       const x = Float64Array.from([-2, 0.5, 3]);
       const y = x.slice();
@@ -584,9 +602,25 @@ function nativeSuite(be: NativeBackend): void {
           (_, t) => buf[Math.floor(t / 16) * 32 + 16 + (t % 16)],
         );
         const C = Float32Array.from({ length: 20 * 16 }, (_, t) => buf[Math.floor(t / 16) * 32 + (t % 16)]);
-        be.gemm(false, transB, 20, 16, 16, A, 0, 16, B, 0, 16, C, 0, 16, true);
+        be.gemm(
+          20,
+          16,
+          16,
+          mat(A, 0, 16),
+          { data: B, offset: 0, ld: 16, trans: transB },
+          mat(C, 0, 16),
+          true,
+        );
         const shared = buf.slice();
-        be.gemm(false, transB, 20, 16, 16, shared, 16, 32, B, 0, 16, shared, 0, 32, true);
+        be.gemm(
+          20,
+          16,
+          16,
+          mat(shared, 16, 32),
+          { data: B, offset: 0, ld: 16, trans: transB },
+          mat(shared, 0, 32),
+          true,
+        );
         for (let i = 0; i < 20; i++) {
           expectSameBits(
             shared.subarray(i * 32, i * 32 + 16),
@@ -607,8 +641,24 @@ function nativeSuite(be: NativeBackend): void {
           (_, t) => buf2[Math.floor(t / 16) * 32 + 16 + (t % 16)],
         );
         const C2 = Float32Array.from({ length: 256 }, (_, t) => buf2[Math.floor(t / 16) * 32 + (t % 16)]);
-        be.gemm(false, transB, 16, 16, 16, A2, 0, 16, B2, 0, 16, C2, 0, 16, false);
-        be.gemm(false, transB, 16, 16, 16, A2, 0, 16, buf2, 16, 32, buf2, 0, 32, false);
+        be.gemm(
+          16,
+          16,
+          16,
+          mat(A2, 0, 16),
+          { data: B2, offset: 0, ld: 16, trans: transB },
+          mat(C2, 0, 16),
+          false,
+        );
+        be.gemm(
+          16,
+          16,
+          16,
+          mat(A2, 0, 16),
+          { data: buf2, offset: 16, ld: 32, trans: transB },
+          mat(buf2, 0, 32),
+          false,
+        );
         for (let i = 0; i < 16; i++) {
           expectSameBits(
             buf2.subarray(i * 32, i * 32 + 16),
@@ -638,7 +688,15 @@ function nativeSuite(be: NativeBackend): void {
           ldc: number,
         ) =>
         () =>
-          be.gemm(ta, tb, 3, 5, 4, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+          be.gemm(
+            3,
+            5,
+            4,
+            { data: a, offset: aOff, ld: lda, trans: ta },
+            { data: b, offset: bOff, ld: ldb, trans: tb },
+            mat(c, cOff, ldc),
+            false,
+          );
       expect(call(false, false, A, 0, 4, B, 0, 5, C, 0, 5)).not.toThrow();
       expect(call(false, false, A, 1, 4, B, 0, 5, C, 0, 5)).toThrow(RangeError);
       expect(call(false, false, A, 1, 4, B, 0, 5, C, 0, 5)).toThrow(/\bA\b.*out of range/);
@@ -653,9 +711,9 @@ function nativeSuite(be: NativeBackend): void {
       expect(Array.from(C)).toEqual(Array.from({ length: 15 }, () => 1)); // nothing written
       expect(call(false, false, A, 0, 3, B, 0, 5, C, 0, 5)).toThrow(/lda/); // rows would overlap
       expect(call(false, false, A, 0, 4, B, 0, 5, C, 0, 4)).toThrow(/ldc/);
-      expect(() => be.gemm(false, false, 3, 5, 4, A, -1, 4, B, 0, 5, C, 0, 5, false)).toThrow(RangeError);
-      expect(() => be.gemm(false, false, 3, 5, 4, A, 0.5, 4, B, 0, 5, C, 0, 5, false)).toThrow(RangeError);
-      expect(() => be.gemm(false, false, 3, 5, NaN, A, 0, 4, B, 0, 5, C, 0, 5, false)).toThrow(RangeError);
+      expect(() => be.gemm(3, 5, 4, mat(A, -1, 4), mat(B, 0, 5), mat(C, 0, 5), false)).toThrow(RangeError);
+      expect(() => be.gemm(3, 5, 4, mat(A, 0.5, 4), mat(B, 0, 5), mat(C, 0, 5), false)).toThrow(RangeError);
+      expect(() => be.gemm(3, 5, NaN, mat(A, 0, 4), mat(B, 0, 5), mat(C, 0, 5), false)).toThrow(RangeError);
       expect(() => be.activate('tanh', C, 10, 6)).toThrow(/\bx\b.*out of range/);
       expect(() => be.activateBackward('tanh', C, 0, A, 0, 13)).toThrow(/\bdx\b.*out of range/);
       expect(() => be.activateBackward('tanh', A, 0, C, 0, 13)).toThrow(/\by\b.*out of range/);
@@ -705,16 +763,9 @@ function nativeSuite(be: NativeBackend): void {
   }
 
   describe('native fused steps: models and arguments', () => {
-    it('LSTM and GRU models train bit-identically with the fused steps and with the layers’ own loops', async () => {
-      expect(typeof be.lstmForwardStep).toBe('function');
-      const unfused: Backend = {
-        ...be,
-        name: 'native-unfused',
-        lstmForwardStep: undefined,
-        lstmBackwardStep: undefined,
-        gruForwardStep: undefined,
-        gruBackwardStep: undefined,
-      };
+    it('LSTM and GRU models train bit-identically with the fused steps and with the general step loops', async () => {
+      const ops = { gemm: be.gemm, activate: be.activate, activateBackward: be.activateBackward };
+      const unfused: Backend = { ...ops, ...generalSteps(ops), name: 'native-unfused' };
       const rng = new Random(77);
       const [n, T, F] = [24, 6, 2];
       const x = { shape: [n, T, F], data: Float32Array.from({ length: n * T * F }, () => rng.normal()) };
@@ -900,11 +951,11 @@ function nativeSuite(be: NativeBackend): void {
       expect(call('gruBackwardStep', gruB, q, { dhNext: q.dh })).toThrow(/dhNext and dh at hp overlap/);
     });
 
-    it('the backend’s steps take Float32Arrays only: anything else is a TypeError from the addon', () => {
+    it('the addon’s fused steps take Float32Arrays only: anything else is a TypeError from the addon', () => {
       const p = GRU_FORWARD.make(new Random(7), 2, 3);
-      const mh = Float64Array.from(p.mh as Float32Array);
+      const mh = Float64Array.from(p.mh as Float32Array) as unknown as Float32Array;
       expect(() =>
-        be.gruForwardStep!(2, 3, p.gates as Float32Array, mh, +p.g, p.h as Float32Array, +p.hp, +p.ht),
+        be.addon.gruForwardStep(2, 3, p.gates as Float32Array, mh, +p.g, p.h as Float32Array, +p.hp, +p.ht),
       ).toThrow(/^seqcast_native: mh must be a Float32Array$/);
     });
   });
@@ -994,13 +1045,19 @@ interface Expected {
 /** A case of one step: its arrays (and numbers) by argument name. */
 type StepCase = Record<string, Float32Array | number>;
 
+/** The fused kernels' positional calls (the native addon's, and the WebAssembly module's alike). */
+type FusedKernels = Pick<
+  NativeAddon,
+  'lstmForwardStep' | 'lstmBackwardStep' | 'gruForwardStep' | 'gruBackwardStep'
+>;
+
 interface StepSpec<T extends StepCase> {
   name: 'lstmForwardStep' | 'lstmBackwardStep' | 'gruForwardStep' | 'gruBackwardStep';
   /** Inputs at nonzero offsets, every array padded with sentinels. */
   make(rng: Random, B: number, U: number): T;
   /** The step on a copy of the case. */
-  run(be: Backend, p: T): T;
-  /** The layer's own loops for the same step (src/layers/lstm.ts, gru.ts), on a copy. */
+  run(k: FusedKernels, p: T): T;
+  /** The general step loops for the same step (src/kernels/steps.ts), written out, on a copy. */
   unfused(be: Backend, p: T): T;
   /** The outputs' references, and the [off, n) blocks written per array (any other array is read only). */
   reference(p: T): { expected: Expected[]; written: Record<string, [number, number]> };
@@ -1085,9 +1142,9 @@ const LSTM_FORWARD: StepSpec<LstmForwardCase> = {
     const cAct = sentinels(aOff + n + 2, rng);
     return { B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h: sentinels(sOff + n + 3, rng) };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
-    be.lstmForwardStep!(q.B, q.U, q.gates, q.zOff, q.c, q.sPrev, q.sOff, q.cAct, q.aOff, q.h);
+    k.lstmForwardStep(q.B, q.U, q.gates, q.zOff, q.c, q.sPrev, q.sOff, q.cAct, q.aOff, q.h);
     return q;
   },
   unfused(be, p) {
@@ -1188,10 +1245,10 @@ const LSTM_BACKWARD: StepSpec<LstmBackwardCase> = {
     const dz = sentinels(zOff + 4 * n + 5, rng);
     return { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
     const { B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz } = q;
-    be.lstmBackwardStep!(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz);
+    k.lstmBackwardStep(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz);
     return q;
   },
   unfused(be, p) {
@@ -1286,9 +1343,9 @@ const GRU_FORWARD: StepSpec<GruForwardCase> = {
     fillBlock(h, hp, n, () => tanhOf(rng.normal()));
     return { B, U, gates, mh, g, h, hp, ht };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
-    be.gruForwardStep!(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.ht);
+    k.gruForwardStep(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.ht);
     return q;
   },
   unfused(be, p) {
@@ -1368,9 +1425,9 @@ const GRU_BACKWARD: StepSpec<GruBackwardCase> = {
     const dMX = sentinels(g + 3 * n + 3, rng);
     return { B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH: sentinels(g + 3 * n + 2, rng) };
   },
-  run(be, p) {
+  run(k, p) {
     const q = copyCase(p);
-    be.gruBackwardStep!(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.dh, q.dhNext, q.dMX, q.dMH);
+    k.gruBackwardStep(q.B, q.U, q.gates, q.mh, q.g, q.h, q.hp, q.dh, q.dhNext, q.dMX, q.dMH);
     return q;
   },
   unfused(be, p) {
@@ -1449,7 +1506,7 @@ function fusedStepTests<T extends StepCase>(
     for (const [B, U] of STEP_SHAPES) {
       const what = `${isa} ${spec.name} B=${B} U=${U}`;
       const p = spec.make(rng, B, U);
-      const q = spec.run(be, p);
+      const q = spec.run(be.addon, p);
       worst = Math.max(worst, checkStep(spec, p, q, what));
       expectSameCase(q, spec.unfused(be, p), `${what} against the unfused loops`);
     }
@@ -1463,9 +1520,9 @@ function fusedStepTests<T extends StepCase>(
       // B·U = 16512: over 8192 units per thread, so every step is split (fused.cc), into 64 + 65 rows
       const p = spec.make(new Random(seed + 2), 129, 128);
       expect(be.addon.setThreads(1)).toBe(1);
-      const one = spec.run(be, p);
+      const one = spec.run(be.addon, p);
       expect(be.addon.setThreads(2)).toBe(2);
-      const two = spec.run(be, p);
+      const two = spec.run(be.addon, p);
       const what = `${isa} ${spec.name} B=129 U=128`;
       expectSameCase(two, one, `${what}, 2 threads against 1`);
       checkStep(spec, p, two, what);
@@ -1481,9 +1538,9 @@ function fusedStepTests<T extends StepCase>(
     for (const [B, U] of STEP_SHAPES) {
       const what = `${isa} ${spec.name} B=${B} U=${U} against wasm`;
       const p = spec.make(rng, B, U);
-      const w = spec.run(wasm!, p);
+      const w = spec.run(wasm!.kernels, p);
       checkStep(spec, p, w, `${what} (the wasm step itself)`, 2 ** -126);
-      compareSteps(spec, p, spec.run(be, p), w, what);
+      compareSteps(spec, p, spec.run(be.addon, p), w, what);
     }
   });
 }

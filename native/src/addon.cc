@@ -314,7 +314,15 @@ napi_value LstmForwardStep(napi_env env, napi_callback_info info) {
       {"h", "sOff", h, hLen, sOff, n, true},
   };
   if (!checkBlocks(env, blocks, 5)) return nullptr;
-  seqcast::lstmForwardStep({B, U, gates + zOff, c + sPrev, c + sOff, cAct + aOff, h + sOff});
+  seqcast::LstmStep s{};
+  s.B = B;
+  s.U = U;
+  s.gates = gates + zOff;
+  s.cPrev = c + sPrev;
+  s.c = c + sOff;
+  s.cAct = cAct + aOff;
+  s.h = h + sOff;
+  seqcast::lstmForwardStep(s);
   return nullptr;
 }
 
@@ -341,7 +349,17 @@ napi_value LstmBackwardStep(napi_env env, napi_callback_info info) {
       {"dz", "zOff", dz, dzLen, zOff, 4 * n, true},
   };
   if (!checkBlocks(env, blocks, 7)) return nullptr;
-  seqcast::lstmBackwardStep({B, U, gates + zOff, cAct + aOff, c + sPrev, dh + dhOff, dhNext, dcNext, dz + zOff});
+  seqcast::LstmStep s{};
+  s.B = B;
+  s.U = U;
+  s.gates = gates + zOff;
+  s.cAct = cAct + aOff;
+  s.cPrev = c + sPrev;
+  s.dh = dh + dhOff;
+  s.dhNext = dhNext;
+  s.dcNext = dcNext;
+  s.dz = dz + zOff;
+  seqcast::lstmBackwardStep(s);
   return nullptr;
 }
 
@@ -364,7 +382,14 @@ napi_value GruForwardStep(napi_env env, napi_callback_info info) {
       {"h", "hp", h, hLen, hp, n, false},           {"h", "ht", h, hLen, ht, n, true},
   };
   if (!checkBlocks(env, blocks, 4)) return nullptr;
-  seqcast::gruForwardStep({B, U, gates + g, mh + g, h + hp, h + ht});
+  seqcast::GruStep s{};
+  s.B = B;
+  s.U = U;
+  s.gates = gates + g;
+  s.mh = mh + g;
+  s.hPrev = h + hp;
+  s.h = h + ht;
+  seqcast::gruForwardStep(s);
   return nullptr;
 }
 
@@ -390,7 +415,17 @@ napi_value GruBackwardStep(napi_env env, napi_callback_info info) {
       {"dMH", "g", dMH, dmLen, g, 3 * n, true},
   };
   if (!checkBlocks(env, blocks, 7)) return nullptr;
-  seqcast::gruBackwardStep({B, U, gates + g, mh + g, h + hp, dh + hp, dhNext, dMX + g, dMH + g});
+  seqcast::GruStep s{};
+  s.B = B;
+  s.U = U;
+  s.gates = gates + g;
+  s.mh = mh + g;
+  s.hPrev = h + hp;
+  s.dh = dh + hp;
+  s.dhNext = dhNext;
+  s.dMX = dMX + g;
+  s.dMH = dMH + g;
+  seqcast::gruBackwardStep(s);
   return nullptr;
 }
 
@@ -461,7 +496,14 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
+// The version of these exports' arguments, checked at load by src/kernels/native.ts (NATIVE_ABI_VERSION):
+// raise both together whenever an export's arguments change. 2: the first numbered version (the fused
+// steps' positional arguments as below); an addon without `abiVersion` is older.
+constexpr int32_t kAbiVersion = 2;
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  napi_value abi;
+  if (napi_create_int32(env, kAbiVersion, &abi) != napi_ok) return nullptr;
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm_, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"activate", nullptr, Activate, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -473,6 +515,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"abiVersion", nullptr, nullptr, nullptr, nullptr, abi, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
   return exports;

@@ -1,12 +1,13 @@
-// seqcast native kernel: the fused recurrent steps of the Backend interface (src/kernels/backend.ts):
-// the elementwise part of one LSTM or GRU (resetAfter) time step, with Keras' default activations
-// (sigmoid gates, tanh candidate and cell), on the typed arrays' memory in place.
+// seqcast native kernel: the fused recurrent steps behind the Backend's step methods
+// (src/kernels/backend.ts, the step contract; src/kernels/native.ts calls these around the recurrent
+// product): the elementwise part of one LSTM or GRU (resetAfter) time step, with Keras' default
+// activations (sigmoid gates, tanh candidate and cell), on the typed arrays' memory in place.
 //
-// Each step performs the arithmetic of the layer's own loops (src/layers/lstm.ts, gru.ts) on the native
+// Each step performs the arithmetic of the general step loops (src/kernels/steps.ts) on the native
 // backend, operation for operation: the activations through the same per-path activate() as the
 // backend's activate (double precision, rounded once to float32), every other expression in double
-// precision, as JavaScript evaluates it, rounded to float32 exactly where the layer stores a value into
-// its Float32Array. So a fused step gives bit for bit what the unfused path gives on the same path
+// precision, as JavaScript evaluates it, rounded to float32 exactly where the loops store a value into
+// a Float32Array. So a fused step gives bit for bit what the general loops give on the same path
 // (the addon is compiled with -ffp-contract=off: no multiply-add is fused).
 //
 // The blocks are [B, 4U] (LSTM gates i | f | g | o), [B, 3U] (GRU z | r | h) and [B, U], contiguous;
@@ -49,7 +50,7 @@ constexpr int64_t kSplitBackward = 8192;
 inline float f32(double v) { return static_cast<float>(v); }
 
 // gates [B, 4U] (pre-activations, activated in place); c = f ⊙ cPrev + i ⊙ g; cAct = tanh(c); h = o ⊙ cAct.
-// As lstm.ts: ct = f·c_{t−1} + i·g in double, stored; h = o·cAct in double, stored (the double product of
+// As steps.ts: ct = f·c_{t−1} + i·g in double, stored; h = o·cAct in double, stored (the double product of
 // two floats is exact, so that is the float32 product).
 SEQCAST_INLINE void lstmForwardRows(ActivateFn activate, int64_t B, int64_t U, float* SEQCAST_RESTRICT gates,
                                     const float* SEQCAST_RESTRICT cPrev, float* SEQCAST_RESTRICT c,
@@ -73,8 +74,8 @@ SEQCAST_INLINE void lstmForwardRows(ActivateFn activate, int64_t B, int64_t U, f
   }
 }
 
-// As lstm.ts' backward loops and the backend's activateBackward (dx · (1 − y²), dx · y(1 − y) in double),
-// each value rounded where the layer stores it: dz_o and the path into c_t are stored before their
+// As steps.ts' LSTM backward loops and the backend's activateBackward (dx · (1 − y²), dx · y(1 − y) in double),
+// each value rounded where the loops store it: dz_o and the path into c_t are stored before their
 // derivative is applied, dc is not.
 SEQCAST_INLINE void lstmBackwardRows(int64_t B, int64_t U, const float* SEQCAST_RESTRICT gates,
                                      const float* SEQCAST_RESTRICT cAct, const float* SEQCAST_RESTRICT cPrev,
@@ -101,7 +102,7 @@ SEQCAST_INLINE void lstmBackwardRows(int64_t B, int64_t U, const float* SEQCAST_
   }
 }
 
-// gates [B, 3U] hold mx, mh [B, 3U] holds h_{t−1}·U + b[1]; as gru.ts: mx_zr += mh_zr (stored), σ;
+// gates [B, 3U] hold mx, mh [B, 3U] holds h_{t−1}·U + b[1]; as steps.ts: mx_zr += mh_zr (stored), σ;
 // mx_h += r·mh_h (stored), tanh; h_t = z·h_{t−1} + (1 − z)·hh in double, stored.
 SEQCAST_INLINE void gruForwardRows(ActivateFn activate, int64_t B, int64_t U, float* SEQCAST_RESTRICT gates,
                                    const float* SEQCAST_RESTRICT mh, const float* SEQCAST_RESTRICT hPrev,
@@ -124,8 +125,8 @@ SEQCAST_INLINE void gruForwardRows(ActivateFn activate, int64_t B, int64_t U, fl
   }
 }
 
-// As gru.ts' backward loops (resetAfter) and the backend's activateBackward, each value rounded where the
-// layer stores it; dht is not stored.
+// As steps.ts' GRU backward loops (resetAfter) and the backend's activateBackward, each value rounded where the
+// loops store it; dht is not stored.
 SEQCAST_INLINE void gruBackwardRows(int64_t B, int64_t U, const float* SEQCAST_RESTRICT gates,
                                     const float* SEQCAST_RESTRICT mh, const float* SEQCAST_RESTRICT hPrev,
                                     const float* SEQCAST_RESTRICT dh, float* SEQCAST_RESTRICT dhNext,
@@ -154,16 +155,16 @@ SEQCAST_INLINE void gruBackwardRows(int64_t B, int64_t U, const float* SEQCAST_R
 // The same loops compiled once per path, with that path's activate().
 #define SEQCAST_FUSED_PATH(NS, TARGET, ACTIVATE)                                              \
   namespace NS {                                                                             \
-  TARGET void lstmForward(const LstmForward& s) {                                             \
+  TARGET void lstmForward(const LstmStep& s) {                                                \
     lstmForwardRows(ACTIVATE, s.B, s.U, s.gates, s.cPrev, s.c, s.cAct, s.h);                  \
   }                                                                                          \
-  TARGET void lstmBackward(const LstmBackward& s) {                                           \
+  TARGET void lstmBackward(const LstmStep& s) {                                               \
     lstmBackwardRows(s.B, s.U, s.gates, s.cAct, s.cPrev, s.dh, s.dhNext, s.dcNext, s.dz);     \
   }                                                                                          \
-  TARGET void gruForward(const GruForward& s) {                                               \
+  TARGET void gruForward(const GruStep& s) {                                                  \
     gruForwardRows(ACTIVATE, s.B, s.U, s.gates, s.mh, s.hPrev, s.h);                          \
   }                                                                                          \
-  TARGET void gruBackward(const GruBackward& s) {                                             \
+  TARGET void gruBackward(const GruStep& s) {                                                 \
     gruBackwardRows(s.B, s.U, s.gates, s.mh, s.hPrev, s.dh, s.dhNext, s.dMX, s.dMH);          \
   }                                                                                          \
   }
@@ -176,24 +177,23 @@ SEQCAST_FUSED_PATH(wide512, SEQCAST_T512, avx512::activate)
 
 #undef SEQCAST_FUSED_PATH
 
+// p + o, or null for a field the step's direction does not use.
+template <class T>
+T* at(T* p, int64_t o) {
+  return p == nullptr ? nullptr : p + o;
+}
+
 // Rows b0 .. b1-1 of a step.
-LstmForward rows(const LstmForward& s, int64_t b0, int64_t b1) {
+LstmStep rows(const LstmStep& s, int64_t b0, int64_t b1) {
   const int64_t o = b0 * s.U;
-  return {b1 - b0, s.U, s.gates + 4 * o, s.cPrev + o, s.c + o, s.cAct + o, s.h + o};
+  return {b1 - b0,         s.U,           at(s.gates, 4 * o), at(s.cPrev, o), at(s.c, o),
+          at(s.cAct, o),   at(s.h, o),    at(s.dh, o),        at(s.dhNext, o), at(s.dcNext, o),
+          at(s.dz, 4 * o)};
 }
-LstmBackward rows(const LstmBackward& s, int64_t b0, int64_t b1) {
+GruStep rows(const GruStep& s, int64_t b0, int64_t b1) {
   const int64_t o = b0 * s.U;
-  return {b1 - b0,    s.U,          s.gates + 4 * o, s.cAct + o, s.cPrev + o,
-          s.dh + o,   s.dhNext + o, s.dcNext + o,    s.dz + 4 * o};
-}
-GruForward rows(const GruForward& s, int64_t b0, int64_t b1) {
-  const int64_t o = b0 * s.U;
-  return {b1 - b0, s.U, s.gates + 3 * o, s.mh + 3 * o, s.hPrev + o, s.h + o};
-}
-GruBackward rows(const GruBackward& s, int64_t b0, int64_t b1) {
-  const int64_t o = b0 * s.U;
-  return {b1 - b0,  s.U,          s.gates + 3 * o, s.mh + 3 * o, s.hPrev + o,
-          s.dh + o, s.dhNext + o, s.dMX + 3 * o,   s.dMH + 3 * o};
+  return {b1 - b0,        s.U,         at(s.gates, 3 * o),  at(s.mh, 3 * o),    at(s.hPrev, o),
+          at(s.h, o),     at(s.dh, o), at(s.dhNext, o),     at(s.dMX, 3 * o),   at(s.dMH, 3 * o)};
 }
 
 template <class Step>
@@ -240,10 +240,10 @@ void dispatch(const Step& s, void (*scalarFn)(const Step&), void (*avx2Fn)(const
 #define SEQCAST_PATHS(FN) portable::FN, portable::FN, portable::FN
 #endif
 
-void lstmForwardStep(const LstmForward& s) { dispatch(s, SEQCAST_PATHS(lstmForward), kSplitLstmForward); }
-void lstmBackwardStep(const LstmBackward& s) { dispatch(s, SEQCAST_PATHS(lstmBackward), kSplitBackward); }
-void gruForwardStep(const GruForward& s) { dispatch(s, SEQCAST_PATHS(gruForward), kSplitGruForward); }
-void gruBackwardStep(const GruBackward& s) { dispatch(s, SEQCAST_PATHS(gruBackward), kSplitBackward); }
+void lstmForwardStep(const LstmStep& s) { dispatch(s, SEQCAST_PATHS(lstmForward), kSplitLstmForward); }
+void lstmBackwardStep(const LstmStep& s) { dispatch(s, SEQCAST_PATHS(lstmBackward), kSplitBackward); }
+void gruForwardStep(const GruStep& s) { dispatch(s, SEQCAST_PATHS(gruForward), kSplitGruForward); }
+void gruBackwardStep(const GruStep& s) { dispatch(s, SEQCAST_PATHS(gruBackward), kSplitBackward); }
 
 #undef SEQCAST_PATHS
 

@@ -57,46 +57,41 @@ void activateBackward(int act, const float* y, float* dx, int64_t n);
 // The fused recurrent steps of the Backend interface (fused.cc), offsets already applied to the pointers;
 // B rows of U units, blocks contiguous ([B, 4U] for LSTM gates, [B, 3U] for GRU ones, [B, U] otherwise). No
 // block written may overlap another block of the same call (addon.cc checks it).
-struct LstmForward {  // gates activated in place; c = f ⊙ cPrev + i ⊙ g, cAct = tanh(c), h = o ⊙ cAct
+// One LSTM time step: the C form of the step contract's LstmStep (src/kernels/backend.ts), for both
+// directions. Forward: gates activated in place; c = f ⊙ cPrev + i ⊙ g, cAct = tanh(c), h = o ⊙ cAct.
+// Backward: reads gates, cAct, cPrev, dh and dhNext; writes dz and dcNext. A field the direction does not
+// use is null.
+struct LstmStep {
   int64_t B, U;
   float* gates;
   const float* cPrev;
   float* c;
   float* cAct;
   float* h;
-};
-struct LstmBackward {  // writes dz and dcNext (see Backend.lstmBackwardStep)
-  int64_t B, U;
-  const float* gates;
-  const float* cAct;
-  const float* cPrev;
   const float* dh;
   const float* dhNext;
   float* dcNext;
   float* dz;
 };
-struct GruForward {  // gates (mx) become z, r, hh in place; h = z ⊙ hPrev + (1 − z) ⊙ hh
+// One GRU (resetAfter) time step: the C form of GruStep, for both directions. Forward: gates (mx) become
+// z, r, hh in place; h = z ⊙ hPrev + (1 − z) ⊙ hh. Backward: reads gates, mh, hPrev, dh; writes dMX, dMH
+// and dhNext (read first). A field the direction does not use is null.
+struct GruStep {
   int64_t B, U;
   float* gates;
   const float* mh;
   const float* hPrev;
   float* h;
-};
-struct GruBackward {  // writes dMX, dMH and dhNext (see Backend.gruBackwardStep)
-  int64_t B, U;
-  const float* gates;
-  const float* mh;
-  const float* hPrev;
   const float* dh;
   float* dhNext;
   float* dMX;
   float* dMH;
 };
 
-void lstmForwardStep(const LstmForward& s);
-void lstmBackwardStep(const LstmBackward& s);
-void gruForwardStep(const GruForward& s);
-void gruBackwardStep(const GruBackward& s);
+void lstmForwardStep(const LstmStep& s);
+void lstmBackwardStep(const LstmStep& s);
+void gruForwardStep(const GruStep& s);
+void gruBackwardStep(const GruStep& s);
 
 // Per-path entry points (defined in gemm.cc / activate.cc).
 namespace scalar {

@@ -1,10 +1,15 @@
 /**
- * The small interface every layer computes through. A faster backend (WebAssembly SIMD, worker threads)
- * implements the same calls and replaces the plain one without a change to any layer.
+ * The small interface every layer computes through: products, activations, and one step per recurrent
+ * cell (the step contract, below). A faster backend (WebAssembly SIMD, native code) implements the same
+ * calls and replaces the plain one without a change to any layer.
  *
- * Matrices are row-major with an explicit offset and leading dimension (the distance between rows), as in
- * BLAS, so a layer can point at one time step's block or one gate's columns of a larger buffer without
- * making a view object per step.
+ * Matrices are row-major views with an explicit offset and leading dimension (the distance between rows),
+ * as in BLAS, so a layer can point at one time step's block or one gate's columns of a larger buffer
+ * without copying. The products inside a step reuse their views (src/kernels/steps.ts): a training loop
+ * allocates nothing per step.
+ *
+ * Every method takes any FloatArray. The float32 kernels of the wasm and native backends run on
+ * Float32Arrays; anything else is computed by the JavaScript arithmetic, so a backend is always correct.
  */
 import type { FloatArray } from '../tensor.js';
 
@@ -12,29 +17,49 @@ export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
 
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
 
+/**
+ * A matrix inside a flat array, as BLAS addresses one: element (i, k) of the stored matrix is
+ * data[offset + i·ld + k] (ld, the leading dimension, is the distance between rows). With `trans`, the
+ * operand is its transpose: op(X)[i, k] = data[offset + k·ld + i].
+ */
+export interface MatrixView {
+  data: FloatArray;
+  offset: number;
+  ld: number;
+  trans: boolean;
+}
+
+/** A product's output: C[i, j] = data[offset + i·ld + j] (never transposed). */
+export interface OutputView {
+  data: FloatArray;
+  offset: number;
+  ld: number;
+}
+
+/** The view of a matrix stored at `offset` with leading dimension `ld`. */
+export function mat(data: FloatArray, offset: number, ld: number): MatrixView {
+  return { data, offset, ld, trans: false };
+}
+
+/** The view of the transpose of a matrix stored at `offset` with leading dimension `ld`. */
+export function matT(data: FloatArray, offset: number, ld: number): MatrixView {
+  return { data, offset, ld, trans: true };
+}
+
 export interface Backend {
   readonly name: string;
 
   /**
-   * C[M, N] = op(A)[M, K] · op(B)[K, N], or C += … when `accumulate` is true.
-   * op(A)[i, k] = transA ? A[aOff + k·lda + i] : A[aOff + i·lda + k]; op(B) likewise with bOff, ldb;
-   * C[i, j] = C[cOff + i·ldc + j].
+   * C[M, N] = op(A)[M, K] · op(B)[K, N], or C += … when `accumulate` is true, with op(X) = Xᵀ when
+   * `x.trans` (see MatrixView).
    */
   gemm(
-    transA: boolean,
-    transB: boolean,
     M: number,
     N: number,
     K: number,
-    A: FloatArray,
-    aOff: number,
-    lda: number,
-    B: FloatArray,
-    bOff: number,
-    ldb: number,
-    C: FloatArray,
-    cOff: number,
-    ldc: number,
+    a: MatrixView,
+    b: MatrixView,
+    c: OutputView,
     accumulate: boolean,
   ): void;
 
@@ -54,80 +79,121 @@ export interface Backend {
     n: number,
   ): void;
 
-  /**
-   * Optional: one LSTM step after its products, for Keras' default activations (sigmoid gates, tanh cell).
-   * gates[zOff …] is a [B, 4U] block of pre-activations i | f | g | o, activated in place; then
-   * c_t = f ⊙ c_{t−1} + i ⊙ g, cAct = tanh(c_t), h_t = o ⊙ cAct, each a contiguous [B, U] block
-   * (c_{t−1} at c[sPrev], c_t at c[sOff], cAct at cAct[aOff], h_t at h[sOff]). A layer without it, or with
-   * other activations, runs the same arithmetic in its own loops.
-   */
-  lstmForwardStep?(
-    B: number,
-    U: number,
-    gates: FloatArray,
-    zOff: number,
-    c: FloatArray,
-    sPrev: number,
-    sOff: number,
-    cAct: FloatArray,
-    aOff: number,
-    h: FloatArray,
-  ): void;
+  /** One SimpleRNN time step forward: see {@link SimpleRnnStep}. */
+  simpleRnnForward(step: SimpleRnnStep): void;
+  /** One SimpleRNN time step backward: see {@link SimpleRnnStep}. */
+  simpleRnnBackward(step: SimpleRnnStep): void;
+  /** One LSTM time step forward: see {@link LstmStep}. */
+  lstmForward(step: LstmStep): void;
+  /** One LSTM time step backward: see {@link LstmStep}. */
+  lstmBackward(step: LstmStep): void;
+  /** One GRU time step forward (either `resetAfter`): see {@link GruStep}. */
+  gruForward(step: GruStep): void;
+  /** One GRU time step backward (either `resetAfter`): see {@link GruStep}. */
+  gruBackward(step: GruStep): void;
+}
 
-  /**
-   * Optional: the elementwise part of one LSTM step backward. With dhTotal = dh[dhOff …] + dhNext:
-   * dz_o = dhTotal ⊙ cAct ⊙ o(1−o); dc = dcNext + dhTotal ⊙ o ⊙ (1 − cAct²); dz_i = dc ⊙ g ⊙ i(1−i);
-   * dz_f = dc ⊙ c_{t−1} ⊙ f(1−f); dz_g = dc ⊙ i ⊙ (1 − g²); dcNext ← dc ⊙ f. Writes dz[zOff …] ([B, 4U]).
-   */
-  lstmBackwardStep?(
-    B: number,
-    U: number,
-    gates: FloatArray,
-    zOff: number,
-    cAct: FloatArray,
-    aOff: number,
-    c: FloatArray,
-    sPrev: number,
-    dh: FloatArray,
-    dhOff: number,
-    dhNext: FloatArray,
-    dcNext: FloatArray,
-    dz: FloatArray,
-  ): void;
+/**
+ * The step contract. A recurrent cell owns one step object per layer, fills its buffers once per forward
+ * (and backward) call and sets only `t` before each call of the backend's step, so a step allocates
+ * nothing. Every buffer is time-major and addressed by `t` (1 ≤ t ≤ T) inside the backend:
+ * states [T+1, B, U] (block 0 = the initial state, block t = the state after step t); per-step blocks
+ * [T, B, ·] (block t−1 = step t); carried gradients [B, U].
+ *
+ * A step computes everything of one time step that depends on h_{t−1}: the recurrent product, the gates
+ * and the new state forward; the gate gradients, the gradient probe and dh_{t−1} backward. The products
+ * over all steps (x · W, the weight gradients, dx) stay in the cell.
+ *
+ * A backend must compute every activation pair the layers allow. Its fast kernels may cover Keras'
+ * defaults only; for any other activations (and any array that is not a Float32Array) it computes the
+ * same arithmetic through its own gemm / activate / activateBackward (src/kernels/steps.ts), so a
+ * backend's result never depends on which path it took.
+ *
+ * `probe` (gradient flow, dL/dh_t): when not null, backward stores dhTotal = dh_t + dhNext into block t−1
+ * of this [T, B, U] buffer, the whole gradient reaching h_t. Storing it changes no other value.
+ */
+export interface StepCommon {
+  /** Batch rows. */
+  B: number;
+  /** Units. */
+  U: number;
+  /** The step, 1 ≤ t ≤ T. */
+  t: number;
+  /** The activation (of the candidate, and of the LSTM cell state). */
+  activation: Activation;
+  /** dL/dh_t from the layer's outputs, [T, B, U]; a step may overwrite block t−1. */
+  dh: FloatArray;
+  /** The gradient carried back from step t+1, [B, U]: read, then replaced by dL/dh_{t−1} (via h_{t−1}). */
+  dhNext: FloatArray;
+  /** [T, B, U] or null; see above. */
+  probe: FloatArray | null;
+}
 
-  /**
-   * Optional: one GRU step (resetAfter, sigmoid gates, tanh candidate) after the recurrent product.
-   * gates[g …] ([B, 3U]) holds mx = x·W + b[0], mh[g …] holds h_{t−1}·U + b[1]; gates become
-   * z = σ(mx_z + mh_z), r = σ(mx_r + mh_r), hh = tanh(mx_h + r ⊙ mh_h), and
-   * h[ht …] = z ⊙ h[hp …] + (1 − z) ⊙ hh ([B, U] blocks).
-   */
-  gruForwardStep?(
-    B: number,
-    U: number,
-    gates: FloatArray,
-    mh: FloatArray,
-    g: number,
-    h: FloatArray,
-    hp: number,
-    ht: number,
-  ): void;
+/**
+ * SimpleRNN, h_t = act(x_t · W + b + h_{t−1} · U).
+ * forward: block t of `h` holds x_t · W + b on entry; it accumulates h_{t−1} · U and is activated in place.
+ * backward: dz_t = (dh_t + dhNext) ⊙ act'(h_t) is written over block t−1 of `dh`; dhNext ← dz_t · Uᵀ.
+ */
+export interface SimpleRnnStep extends StepCommon {
+  /** [U, U] */
+  recurrentKernel: FloatArray;
+  /** [T+1, B, U] */
+  h: FloatArray;
+}
 
-  /**
-   * Optional: the elementwise part of one GRU step backward (resetAfter). With dht = dh[hp …] + dhNext:
-   * dzPre = dht ⊙ (h_{t−1} − hh) ⊙ z(1−z), dhhPre = dht ⊙ (1−z) ⊙ (1−hh²), drPre = dhhPre ⊙ mh_h ⊙ r(1−r);
-   * writes dMX[g …] = [dzPre, drPre, dhhPre], dMH[g …] = [dzPre, drPre, dhhPre ⊙ r], dhNext = dht ⊙ z.
-   */
-  gruBackwardStep?(
-    B: number,
-    U: number,
-    gates: FloatArray,
-    mh: FloatArray,
-    g: number,
-    h: FloatArray,
-    hp: number,
-    dh: FloatArray,
-    dhNext: FloatArray,
-    dMX: FloatArray,
-    dMH: FloatArray,
-  ): void;
+/**
+ * LSTM, gate blocks i | f | g | o (src/layers/lstm.ts has the equations).
+ * forward: block t−1 of `gates` ([B, 4U]) holds x_t · W + b on entry; it accumulates h_{t−1} · U, is
+ * activated in place (ract on i, f, o; act on g); c_t, cAct = act(c_t) and h_t are written.
+ * backward: writes block t−1 of `dz` (the pre-activation gate gradients), updates dcNext, and replaces
+ * dhNext by dz_t · Uᵀ.
+ */
+export interface LstmStep extends StepCommon {
+  /** Of the gates i, f, o. */
+  recurrentActivation: Activation;
+  /** [U, 4U] */
+  recurrentKernel: FloatArray;
+  /** [T+1, B, U] */
+  h: FloatArray;
+  /** [T+1, B, U] */
+  c: FloatArray;
+  /** [T, B, 4U] */
+  gates: FloatArray;
+  /** [T, B, U]: act(c_t) */
+  cAct: FloatArray;
+  /** [T, B, 4U] */
+  dz: FloatArray;
+  /** [B, U]: the gradient reaching c_t from step t+1, replaced by the one reaching c_{t−1}. */
+  dcNext: FloatArray;
+}
+
+/**
+ * GRU, gate blocks z | r | h (src/layers/gru.ts has the equations), both `resetAfter` variants.
+ * forward: block t−1 of `gates` ([B, 3U]) holds mx = x_t · W + b[0] on entry and the post-activation
+ * z, r, hh on exit; with resetAfter, block t−1 of `mh` holds b[1] on entry and accumulates h_{t−1} · U;
+ * without, block t−1 of `rh` receives r ⊙ h_{t−1}. h_t is written.
+ * backward: writes block t−1 of `dMX` (and of `dMH` with resetAfter; `drh` is scratch without) and
+ * replaces dhNext by the gradient reaching h_{t−1}.
+ * The buffers of the other variant are empty arrays.
+ */
+export interface GruStep extends StepCommon {
+  /** Of the gates z, r. */
+  recurrentActivation: Activation;
+  resetAfter: boolean;
+  /** [U, 3U] */
+  recurrentKernel: FloatArray;
+  /** [T+1, B, U] */
+  h: FloatArray;
+  /** [T, B, 3U] */
+  gates: FloatArray;
+  /** [T, B, 3U] (resetAfter): h_{t−1} · U + b[1] */
+  mh: FloatArray;
+  /** [T, B, U] (not resetAfter): r ⊙ h_{t−1} */
+  rh: FloatArray;
+  /** [T, B, 3U] */
+  dMX: FloatArray;
+  /** [T, B, 3U] (resetAfter) */
+  dMH: FloatArray;
+  /** [B, U] (not resetAfter) */
+  drh: FloatArray;
 }

@@ -4,32 +4,50 @@
  * Sums are formed in float64 (JavaScript numbers) and rounded when stored.
  */
 import type { FloatArray } from '../tensor.js';
-import type { Activation, Backend } from './backend.js';
+import type { Activation, Backend, MatrixView, OutputView } from './backend.js';
+import * as steps from './steps.js';
 
+/**
+ * The steps compute through the backend they are called on (`this`), so a backend made by spreading this
+ * one with its own gemm or activations (`{ ...jsBackend, gemm }`) uses them inside its steps too.
+ */
 export const jsBackend: Backend = {
   name: 'js',
   gemm,
   activate,
   activateBackward,
+  simpleRnnForward(st) {
+    steps.simpleRnnForward(this, st);
+  },
+  simpleRnnBackward(st) {
+    steps.simpleRnnBackward(this, st);
+  },
+  lstmForward(st) {
+    steps.lstmForward(this, st);
+  },
+  lstmBackward(st) {
+    steps.lstmBackward(this, st);
+  },
+  gruForward(st) {
+    steps.gruForward(this, st);
+  },
+  gruBackward(st) {
+    steps.gruBackward(this, st);
+  },
 };
 
 function gemm(
-  transA: boolean,
-  transB: boolean,
   M: number,
   N: number,
   K: number,
-  A: FloatArray,
-  aOff: number,
-  lda: number,
-  B: FloatArray,
-  bOff: number,
-  ldb: number,
-  C: FloatArray,
-  cOff: number,
-  ldc: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: OutputView,
   accumulate: boolean,
 ): void {
+  const { data: A, offset: aOff, ld: lda, trans: transA } = a;
+  const { data: B, offset: bOff, ld: ldb, trans: transB } = b;
+  const { data: C, offset: cOff, ld: ldc } = c;
   if (!accumulate) {
     for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
   }

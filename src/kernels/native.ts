@@ -1,17 +1,19 @@
 /**
  * The optional native backend: the C++ Node-API addon built from native/ (`node scripts/build-native.mjs`),
  * with an AVX-512 / AVX2 / portable GEMM, vectorised activations and the fused LSTM and GRU steps, for
- * Float32Array data, in place. A product or activation with another array type (Float64Array) goes to the
- * plain JavaScript backend, so those are always correct; the fused steps take Float32Arrays only (the layers
- * use them for float32 models only; see addFusedSteps).
+ * Float32Array data, in place. A product, activation or step with another array type (Float64Array) is
+ * computed by the JavaScript arithmetic, so the backend is always correct (see nativeSteps). An addon
+ * built from older sources is refused by its ABI version (NATIVE_ABI_VERSION).
  *
  * This file is bundled for the browser too: it has no static `node:` import, reaches `node:fs` and
  * `node:url` through `process.getBuiltinModule` (Node ≥ 20.16) and returns null wherever that, the addon
  * file or its loading is missing. `SEQCAST_NATIVE=0` in the environment disables it.
  */
-import type { FloatArray } from '../tensor.js';
 import type { Activation, Backend } from './backend.js';
 import { jsBackend } from './js.js';
+import type { StepMethod, StepOps } from './steps.js';
+import * as general from './steps.js';
+import { sa, sb, sc } from './steps.js';
 
 /** The addon's instruction-set paths, from the portable one up. */
 export type NativeIsa = 'scalar' | 'avx2' | 'avx512';
@@ -58,11 +60,13 @@ export interface NativeAddon {
     dxOff: number,
     n: number,
   ): void;
+  /** The version of this interface (NATIVE_ABI_VERSION); an addon built from older sources has another or none. */
+  readonly abiVersion: number;
   /**
-   * The fused recurrent steps, with the arguments of the Backend methods of the same names (every array a
-   * Float32Array). Optional: an addon built before them lacks them, and the backend then has no fused steps.
+   * The fused recurrent steps' elementwise parts, for Keras' default activations (every array a
+   * Float32Array). The backend's step methods call them after the recurrent product (before it, backward).
    */
-  lstmForwardStep?(
+  lstmForwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -74,7 +78,7 @@ export interface NativeAddon {
     aOff: number,
     h: Float32Array,
   ): void;
-  lstmBackwardStep?(
+  lstmBackwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -89,7 +93,7 @@ export interface NativeAddon {
     dcNext: Float32Array,
     dz: Float32Array,
   ): void;
-  gruForwardStep?(
+  gruForwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -99,7 +103,7 @@ export interface NativeAddon {
     hp: number,
     ht: number,
   ): void;
-  gruBackwardStep?(
+  gruBackwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -131,6 +135,13 @@ const ADDON_PATHS = [
   '../../native/build/Release/seqcast_native.node',
 ];
 
+/**
+ * The version of the addon's exports this file calls: native/src/addon.cc exports the same number as
+ * `abiVersion`, and a change to any export's arguments raises both. An addon built from older sources
+ * (another version, or none: built before the version existed) is not used.
+ */
+export const NATIVE_ABI_VERSION = 2;
+
 const ACT_CODE: Readonly<Record<Activation, number>> = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 };
 
 interface ProcessLike {
@@ -148,6 +159,7 @@ interface UrlLike {
 }
 
 let cachedAddon: NativeAddon | null | undefined;
+let loadError = '';
 let cachedBackend: NativeBackend | null | undefined;
 
 /**
@@ -187,8 +199,9 @@ function findAddon(): NativeAddon | null {
         const module = { exports: {} as Partial<NativeAddon> };
         proc.dlopen(module, file);
         const addon = module.exports;
-        if (typeof addon.gemm === 'function' && typeof addon.activate === 'function')
-          return addon as NativeAddon;
+        const stale = staleAddon(addon);
+        if (stale === null) return addon as NativeAddon;
+        loadError = `the native kernel at ${file} ${stale}; rebuild it with npm run build:native`;
       } catch {
         // not loadable here (another platform's or Node version's binary): try the next place
       }
@@ -199,45 +212,57 @@ function findAddon(): NativeAddon | null {
   return null;
 }
 
+/**
+ * Why an addon's exports are not the ones this file calls (a build from older sources), or null when they
+ * are.
+ */
+export function staleAddon(exports: { abiVersion?: unknown }): string | null {
+  const v = exports.abiVersion;
+  if (v === NATIVE_ABI_VERSION) return null;
+  const was = typeof v === 'number' ? `ABI version ${v}` : 'no ABI version';
+  return `was built from older sources (${was}; this seqcast needs ${NATIVE_ABI_VERSION})`;
+}
+
+/** Why `loadNativeBackend()` returned null when the addon exists but is a stale build ('' otherwise). */
+export function nativeUnavailableReason(): string {
+  return loadError;
+}
+
 function makeBackend(addon: NativeAddon): NativeBackend {
-  const backend: NativeBackend = {
-    name: 'native',
-    addon,
-    gemm(
-      transA: boolean,
-      transB: boolean,
-      M: number,
-      N: number,
-      K: number,
-      A: FloatArray,
-      aOff: number,
-      lda: number,
-      B: FloatArray,
-      bOff: number,
-      ldb: number,
-      C: FloatArray,
-      cOff: number,
-      ldc: number,
-      accumulate: boolean,
-    ): void {
+  const ops: StepOps = {
+    // the addon takes the views' fields positionally: reading named properties through Node-API costs
+    // more than the call
+    gemm(M, N, K, a, b, c, accumulate) {
+      const A = a.data;
+      const B = b.data;
+      const C = c.data;
       if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
-        addon.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+        addon.gemm(
+          a.trans,
+          b.trans,
+          M,
+          N,
+          K,
+          A,
+          a.offset,
+          a.ld,
+          B,
+          b.offset,
+          b.ld,
+          C,
+          c.offset,
+          c.ld,
+          accumulate,
+        );
       } else {
-        jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+        jsBackend.gemm(M, N, K, a, b, c, accumulate);
       }
     },
-    activate(act: Activation, x: FloatArray, off: number, n: number): void {
+    activate(act, x, off, n) {
       if (x instanceof Float32Array) addon.activate(ACT_CODE[act] ?? act, x, off, n);
       else jsBackend.activate(act, x, off, n);
     },
-    activateBackward(
-      act: Activation,
-      y: FloatArray,
-      yOff: number,
-      dx: FloatArray,
-      dxOff: number,
-      n: number,
-    ): void {
+    activateBackward(act, y, yOff, dx, dxOff, n) {
       if (y instanceof Float32Array && dx instanceof Float32Array) {
         addon.activateBackward(ACT_CODE[act] ?? act, y, yOff, dx, dxOff, n);
       } else {
@@ -245,51 +270,88 @@ function makeBackend(addon: NativeAddon): NativeBackend {
       }
     },
   };
-  addFusedSteps(backend, addon);
-  return backend;
+  return { name: 'native', addon, ...ops, ...nativeSteps(addon, ops) };
 }
 
 /**
- * The addon's fused recurrent steps, when it has them (an addon built before them does not). They take
- * Float32Arrays only: there is no JavaScript step to hand another array type to, and none is needed, since
- * the layers call fused steps only for float32 models (`resolveBackend` gives float64 ones the JavaScript
- * backend). Any other array makes the addon throw a TypeError naming the argument.
+ * The step methods: the addon's fused kernels (native/src/fused.cc, in place) for Keras' default
+ * activations on Float32Arrays, after (forward) or before (backward) the recurrent product; the general
+ * loops over this backend's products and activations otherwise (src/kernels/steps.ts), which the fused
+ * kernels match bit for bit. The gradient probe is stored before the fused backward kernels run, from the
+ * values they read.
  */
-function addFusedSteps(backend: NativeBackend, addon: NativeAddon): void {
-  const { lstmForwardStep, lstmBackwardStep, gruForwardStep, gruBackwardStep } = addon;
-  if (lstmForwardStep !== undefined) {
-    backend.lstmForwardStep = (B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h) =>
-      lstmForwardStep(B, U, f32(gates), zOff, f32(c), sPrev, sOff, f32(cAct), aOff, f32(h));
-  }
-  if (lstmBackwardStep !== undefined) {
-    backend.lstmBackwardStep = (B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz) =>
-      lstmBackwardStep(
+function nativeSteps(addon: NativeAddon, ops: StepOps): Pick<Backend, StepMethod> {
+  return {
+    simpleRnnForward: (st) => general.simpleRnnForward(ops, st),
+    simpleRnnBackward: (st) => general.simpleRnnBackward(ops, st),
+    lstmForward(st) {
+      const { B, U, t, h, c, gates, cAct } = st;
+      if (
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && c instanceof Float32Array) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array)
+      ) {
+        return general.lstmForward(ops, st);
+      }
+      const G = 4 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(B, G, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, s * 4, G), true);
+      addon.lstmForwardStep(B, U, gates, s * 4, c, s, s + B * U, cAct, s, h);
+    },
+    lstmBackward(st) {
+      const { B, U, t, gates, cAct, c, dh, dhNext, dcNext, dz } = st;
+      if (
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array && c instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dcNext instanceof Float32Array && dz instanceof Float32Array)
+      ) {
+        return general.lstmBackward(ops, st);
+      }
+      const G = 4 * U;
+      const s = (t - 1) * B * U;
+      general.storeProbe(st);
+      addon.lstmBackwardStep(B, U, gates, s * 4, cAct, s, c, s, dh, s, dhNext, dcNext, dz);
+      ops.gemm(B, U, G, sa(dz, s * 4, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
+    },
+    gruForward(st) {
+      const { B, U, t, h, gates, mh } = st;
+      if (
+        !st.resetAfter ||
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && gates instanceof Float32Array && mh instanceof Float32Array)
+      ) {
+        return general.gruForward(ops, st);
+      }
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(B, U3, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U3, false), sc(mh, s * 3, U3), true);
+      addon.gruForwardStep(B, U, gates, mh, s * 3, h, s, s + B * U);
+    },
+    gruBackward(st) {
+      const { B, U, t, h, gates, mh, dh, dhNext, dMX, dMH } = st;
+      if (
+        !st.resetAfter ||
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && mh instanceof Float32Array && h instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dMX instanceof Float32Array && dMH instanceof Float32Array)
+      ) {
+        return general.gruBackward(ops, st);
+      }
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      general.storeProbe(st);
+      addon.gruBackwardStep(B, U, gates, mh, s * 3, h, s, dh, dhNext, dMX, dMH);
+      ops.gemm(
         B,
         U,
-        f32(gates),
-        zOff,
-        f32(cAct),
-        aOff,
-        f32(c),
-        sPrev,
-        f32(dh),
-        dhOff,
-        f32(dhNext),
-        f32(dcNext),
-        f32(dz),
+        U3,
+        sa(dMH, s * 3, U3, false),
+        sb(st.recurrentKernel, 0, U3, true),
+        sc(dhNext, 0, U),
+        true,
       );
-  }
-  if (gruForwardStep !== undefined) {
-    backend.gruForwardStep = (B, U, gates, mh, g, h, hp, ht) =>
-      gruForwardStep(B, U, f32(gates), f32(mh), g, f32(h), hp, ht);
-  }
-  if (gruBackwardStep !== undefined) {
-    backend.gruBackwardStep = (B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH) =>
-      gruBackwardStep(B, U, f32(gates), f32(mh), g, f32(h), hp, f32(dh), f32(dhNext), f32(dMX), f32(dMH));
-  }
-}
-
-/** For the type checker only: the addon itself rejects any array that is not a Float32Array. */
-function f32(a: FloatArray): Float32Array {
-  return a as Float32Array;
+    },
+  };
 }

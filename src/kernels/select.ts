@@ -12,7 +12,7 @@ import { SeqcastError } from '../errors.js';
 import type { DType } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
-import { loadNativeBackend } from './native.js';
+import { loadNativeBackend, nativeUnavailableReason } from './native.js';
 import { loadWasmBackend, wasmUnavailableReason } from './wasm.js';
 
 export type BackendName = 'js' | 'wasm' | 'native';
@@ -40,8 +40,8 @@ export function resolveBackend(
   where = 'sequential()',
 ): Backend {
   const c = choice ?? programDefault ?? environmentChoice() ?? 'auto';
-  if (typeof c === 'object') return c;
   checkChoice(c, where);
+  if (typeof c === 'object') return c;
   // A program-wide choice is about float32 models; float64 ones compute in JavaScript, as with 'auto'.
   if (c === 'auto' || (choice === undefined && dtype !== 'float32')) {
     if (dtype !== 'float32') return jsBackend;
@@ -57,7 +57,8 @@ export function resolveBackend(
   if (backend === null) {
     const why =
       c === 'native'
-        ? 'the native kernel is not built here (npm run build:native needs a C++ compiler; Node only)'
+        ? nativeUnavailableReason() ||
+          'the native kernel is not built here (npm run build:native needs a C++ compiler; Node only)'
         : wasmUnavailableReason();
     throw new SeqcastError('config', `${where}: backend '${c}' is unavailable: ${why}; use 'auto' or 'js'`);
   }
@@ -71,50 +72,33 @@ function load(name: BackendName): Backend | null {
     case 'wasm':
       return loadWasmBackend();
     case 'native':
-      return nativeWithFusedSteps();
+      return loadNativeBackend();
   }
 }
 
-let composite: Backend | null | undefined;
-
-/** The optional fused recurrent steps of a Backend. */
-const FUSED_STEPS = ['lstmForwardStep', 'lstmBackwardStep', 'gruForwardStep', 'gruBackwardStep'] as const;
-
-/**
- * The native backend. Its addon computes the fused recurrent steps itself, in place (native/src/fused.cc),
- * so with a current build nothing is added here and the WebAssembly module is never compiled for it.
- *
- * An addon built before the fused steps existed lacks them; only then is each missing step taken from the
- * WebAssembly kernels, which copy the operands into their memory and back on every step. That module is
- * loaded when a layer first asks for such a step (the steps are getters), not here: a model without LSTM
- * or GRU layers never needs it. Where it cannot load, the getters answer undefined and the layers take
- * their unfused path, as with any backend without fused steps.
- */
-function nativeWithFusedSteps(): Backend | null {
-  if (composite === undefined) {
-    const native = loadNativeBackend();
-    if (native === null) {
-      composite = null;
-    } else {
-      const backend: Backend = { ...native };
-      for (const step of FUSED_STEPS) {
-        if (native[step] !== undefined) continue;
-        Object.defineProperty(backend, step, {
-          get: () => loadWasmBackend()?.[step],
-          enumerable: true,
-        });
-      }
-      composite = backend;
-    }
-  }
-  return composite;
-}
+/** The methods every Backend object has. */
+const BACKEND_METHODS = [
+  'gemm',
+  'activate',
+  'activateBackward',
+  'simpleRnnForward',
+  'simpleRnnBackward',
+  'lstmForward',
+  'lstmBackward',
+  'gruForward',
+  'gruBackward',
+] as const;
 
 function checkChoice(c: unknown, where: string): void {
-  if (typeof c === 'object' && c !== null) {
+  if (typeof c === 'object' && c !== null && typeof (c as Partial<Backend>).name === 'string') {
     const b = c as Partial<Backend>;
-    if (typeof b.gemm === 'function' && typeof b.activate === 'function' && typeof b.name === 'string')
-      return;
+    const missing = BACKEND_METHODS.filter((m) => typeof b[m] !== 'function');
+    if (missing.length === 0) return;
+    throw new SeqcastError(
+      'config',
+      `${where}: the Backend object '${b.name}' lacks ${missing.join(', ')}; ` +
+        `spread jsBackend ({ ...jsBackend, name, gemm }) for the methods it does not replace`,
+    );
   }
   if (c === 'auto' || (BACKEND_NAMES as readonly unknown[]).includes(c)) return;
   throw new SeqcastError(

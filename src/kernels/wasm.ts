@@ -9,12 +9,15 @@
  * against 32 K multiply-adds, and the whole call still ran at 27 GFLOP/s against 2.8 for the JavaScript
  * product (bench/NOTES.md).
  *
- * Float32 only: a call with any Float64Array operand is computed by the JavaScript backend, so the backend is
- * always correct, and `resolveBackend` never picks it for a float64 model.
+ * Float32 only: a call with any Float64Array operand (a step with one included) is computed by the
+ * JavaScript arithmetic, so the backend is always correct, and `resolveBackend` never picks it for a float64
+ * model.
  */
-import type { FloatArray } from '../tensor.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
+import type { StepMethod, StepOps } from './steps.js';
+import * as general from './steps.js';
+import { sa, sb, sc } from './steps.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
 
 /** The part of the WebAssembly API used here (the project's type libraries are ES2022 without DOM). */
@@ -72,7 +75,11 @@ interface KernelExports {
 
 const PAGE = 65536;
 
-class WasmKernels {
+/**
+ * The module's kernels on typed arrays. The fused steps take the positional arguments of the native
+ * addon's (src/kernels/native.ts), for tests that hold one against the other.
+ */
+export class WasmKernels {
   private heap: Float32Array;
 
   constructor(private readonly k: KernelExports) {
@@ -150,7 +157,7 @@ class WasmKernels {
     x.set(heap.subarray(0, n), off);
   }
 
-  lstmForward(
+  lstmForwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -174,7 +181,7 @@ class WasmKernels {
     h.set(heap.subarray(ph, ph + n), sOff);
   }
 
-  gruForward(
+  gruForwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -195,7 +202,7 @@ class WasmKernels {
     h.set(heap.subarray(ph, ph + n), ht);
   }
 
-  gruBackward(
+  gruBackwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -222,7 +229,7 @@ class WasmKernels {
     dhNext.set(heap.subarray(pdn, pdn + n), 0);
   }
 
-  lstmBackward(
+  lstmBackwardStep(
     B: number,
     U: number,
     gates: Float32Array,
@@ -250,12 +257,6 @@ class WasmKernels {
     dz.set(heap.subarray(pdz, pdz + 4 * n), zOff);
     dcNext.set(heap.subarray(pdc, pdc + n), 0);
   }
-}
-
-/** The fused steps are offered to float32 models only (resolveBackend never gives this backend a float64 one). */
-function f32(a: FloatArray): Float32Array {
-  if (!(a instanceof Float32Array)) throw new TypeError('the wasm backend computes float32 arrays only');
-  return a;
 }
 
 function align4(n: number): number {
@@ -295,14 +296,102 @@ function copyOut(
   for (let r = 0; r < rows; r++) dst.set(heap.subarray(at + r * cols, at + (r + 1) * cols), off + r * ld);
 }
 
-let cached: Backend | null | undefined;
+/**
+ * The step methods: the module's fused kernels (which copy the step's blocks into its memory and back)
+ * for Keras' default activations on Float32Arrays, the general loops over this backend's products and
+ * activations otherwise (src/kernels/steps.ts). The gradient probe is stored before the fused backward
+ * kernels run, from the values they read.
+ */
+function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
+  return {
+    simpleRnnForward: (st) => general.simpleRnnForward(ops, st),
+    simpleRnnBackward: (st) => general.simpleRnnBackward(ops, st),
+    lstmForward(st) {
+      const { B, U, t, h, c, gates, cAct } = st;
+      if (
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && c instanceof Float32Array) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array)
+      ) {
+        return general.lstmForward(ops, st);
+      }
+      const G = 4 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(B, G, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, s * 4, G), true);
+      k.lstmForwardStep(B, U, gates, s * 4, c, s, s + B * U, cAct, s, h);
+    },
+    lstmBackward(st) {
+      const { B, U, t, gates, cAct, c, dh, dhNext, dcNext, dz } = st;
+      if (
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && cAct instanceof Float32Array && c instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dcNext instanceof Float32Array && dz instanceof Float32Array)
+      ) {
+        return general.lstmBackward(ops, st);
+      }
+      const G = 4 * U;
+      const s = (t - 1) * B * U;
+      general.storeProbe(st);
+      k.lstmBackwardStep(B, U, gates, s * 4, cAct, s, c, s, dh, s, dhNext, dcNext, dz);
+      ops.gemm(B, U, G, sa(dz, s * 4, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
+    },
+    gruForward(st) {
+      const { B, U, t, h, gates, mh } = st;
+      if (
+        !st.resetAfter ||
+        !general.hasDefaultActivations(st) ||
+        !(h instanceof Float32Array && gates instanceof Float32Array && mh instanceof Float32Array)
+      ) {
+        return general.gruForward(ops, st);
+      }
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      ops.gemm(B, U3, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U3, false), sc(mh, s * 3, U3), true);
+      k.gruForwardStep(B, U, gates, mh, s * 3, h, s, s + B * U);
+    },
+    gruBackward(st) {
+      const { B, U, t, h, gates, mh, dh, dhNext, dMX, dMH } = st;
+      if (
+        !st.resetAfter ||
+        !general.hasDefaultActivations(st) ||
+        !(gates instanceof Float32Array && mh instanceof Float32Array && h instanceof Float32Array) ||
+        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
+        !(dMX instanceof Float32Array && dMH instanceof Float32Array)
+      ) {
+        return general.gruBackward(ops, st);
+      }
+      const U3 = 3 * U;
+      const s = (t - 1) * B * U;
+      general.storeProbe(st);
+      k.gruBackwardStep(B, U, gates, mh, s * 3, h, s, dh, dhNext, dMX, dMH);
+      ops.gemm(
+        B,
+        U,
+        U3,
+        sa(dMH, s * 3, U3, false),
+        sb(st.recurrentKernel, 0, U3, true),
+        sc(dhNext, 0, U),
+        true,
+      );
+    },
+  };
+}
+
+export interface WasmBackend extends Backend {
+  readonly name: 'wasm';
+  /** The module's kernels, for tests and benchmarks. */
+  readonly kernels: WasmKernels;
+}
+
+let cached: WasmBackend | null | undefined;
 let loadError = '';
 
 /**
  * The WebAssembly backend, or null where WebAssembly or its SIMD instructions are unavailable (the reason is
  * in `wasmUnavailableReason()`). Compiled once, synchronously (the module is about 12 KB).
  */
-export function loadWasmBackend(): Backend | null {
+export function loadWasmBackend(): WasmBackend | null {
   if (cached !== undefined) return cached;
   cached = null;
   try {
@@ -312,19 +401,37 @@ export function loadWasmBackend(): Backend | null {
     if (!wasm.validate(bytes)) throw new Error('this runtime does not support WebAssembly SIMD');
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
-    cached = {
-      name: 'wasm',
-      gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate) {
+    const ops: StepOps = {
+      gemm(M, N, K, a, b, c, accumulate) {
+        const A = a.data;
+        const B = b.data;
+        const C = c.data;
         if (
           M === 0 ||
           N === 0 ||
           K === 0 ||
           !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)
         ) {
-          jsBackend.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+          jsBackend.gemm(M, N, K, a, b, c, accumulate);
           return;
         }
-        kernels.gemm(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+        kernels.gemm(
+          a.trans,
+          b.trans,
+          M,
+          N,
+          K,
+          A,
+          a.offset,
+          a.ld,
+          B,
+          b.offset,
+          b.ld,
+          C,
+          c.offset,
+          c.ld,
+          accumulate,
+        );
       },
       activate(act, x, off, n) {
         if ((act === 'tanh' || act === 'sigmoid') && x instanceof Float32Array) {
@@ -334,45 +441,9 @@ export function loadWasmBackend(): Backend | null {
         }
       },
       activateBackward: jsBackend.activateBackward,
-      gruForwardStep(B, U, gates, mh, g, h, hp, ht) {
-        kernels.gruForward(B, U, f32(gates), f32(mh), g, f32(h), hp, ht);
-      },
-      gruBackwardStep(B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH) {
-        kernels.gruBackward(
-          B,
-          U,
-          f32(gates),
-          f32(mh),
-          g,
-          f32(h),
-          hp,
-          f32(dh),
-          f32(dhNext),
-          f32(dMX),
-          f32(dMH),
-        );
-      },
-      lstmForwardStep(B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h) {
-        kernels.lstmForward(B, U, f32(gates), zOff, f32(c), sPrev, sOff, f32(cAct), aOff, f32(h));
-      },
-      lstmBackwardStep(B, U, gates, zOff, cAct, aOff, c, sPrev, dh, dhOff, dhNext, dcNext, dz) {
-        kernels.lstmBackward(
-          B,
-          U,
-          f32(gates),
-          zOff,
-          f32(cAct),
-          aOff,
-          f32(c),
-          sPrev,
-          f32(dh),
-          dhOff,
-          f32(dhNext),
-          f32(dcNext),
-          f32(dz),
-        );
-      },
     };
+    const steps = wasmSteps(kernels, ops);
+    cached = { name: 'wasm', kernels, ...ops, ...steps };
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);
   }

@@ -1,7 +1,7 @@
 /**
  * The contract between a recurrent layer (which owns batch-major ↔ time-major layout, `goBackwards`,
- * `returnSequences`, `returnState` and initial states) and a cell (which owns the fused whole-sequence
- * kernels). Shape letters: T steps, B batch, I input features, U units, G gate blocks.
+ * `returnSequences`, `returnState` and initial states) and a cell (which owns the whole-sequence kernels:
+ * the products over all steps, and the time loop calling the backend's step for each t). Shape letters: T steps, B batch, I input features, U units, G gate blocks.
  *
  * A cell works on time-major buffers, so one step's rows are one contiguous [B, ·] block:
  * - `forward(x, T, B, state0)`: x [T, B, I]; state0[k] [B, U] or null for zeros. Afterwards
@@ -12,6 +12,7 @@
  *   Writes dx [T, B, I] and dState0[k] [B, U]; ACCUMULATES weight gradients.
  */
 import type { Backend } from '../kernels/backend.js';
+import { mat } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { BuildContext, WeightSpec } from './layer.js';
@@ -55,30 +56,35 @@ export function columnBlock(
 }
 
 /**
- * Grows-only buffers: `ensure(T, B)` reallocates only when a call needs more room than any before it, so
- * repeated calls (training batches, a last partial batch, prediction) reuse the same memory.
+ * Grows-only buffers, typed by name (`Workspace<'h' | 'c'>`: a misspelt name does not compile):
+ * `ensure(T, B)` reallocates only when a call needs more room than any before it, so repeated calls
+ * (training batches, a last partial batch, prediction) reuse the same memory. Every buffer is an empty
+ * array until its first allocation.
  *
  * Buffers named in `backwardOnly` are grown by `ensureBackward(T, B)` instead, at the start of a backward
  * pass: prediction in large batches (say 1024 windows) then never allocates gradient buffers of that size.
  */
-export class Workspace {
+export class Workspace<K extends string> {
   private capT = 0;
   private capB = 0;
   private backT = 0;
   private backB = 0;
-  private readonly sizes: Record<string, (T: number, B: number) => number>;
-  private readonly backwardOnly: ReadonlySet<string>;
+  private readonly sizes: Readonly<Record<K, (T: number, B: number) => number>>;
+  private readonly backwardOnly: ReadonlySet<K>;
   private readonly dtype: BuildContext['dtype'];
-  readonly buf: Record<string, FloatArray> = {};
+  readonly buf: Record<K, FloatArray>;
 
   constructor(
     dtype: BuildContext['dtype'],
-    sizes: Record<string, (T: number, B: number) => number>,
-    backwardOnly: readonly string[] = [],
+    sizes: Readonly<Record<K, (T: number, B: number) => number>>,
+    backwardOnly: readonly NoInfer<K>[] = [],
   ) {
     this.dtype = dtype;
     this.sizes = sizes;
     this.backwardOnly = new Set(backwardOnly);
+    const empty = allocate(dtype, 0);
+    this.buf = {} as Record<K, FloatArray>;
+    for (const name of this.names()) this.buf[name] = empty;
   }
 
   /** capT · capB: enough for one [T, B] plane of any forward call so far. */
@@ -103,9 +109,14 @@ export class Workspace {
     this.allocate(true, this.backT, this.backB);
   }
 
+  private names(): K[] {
+    return Object.keys(this.sizes) as K[];
+  }
+
   private allocate(backward: boolean, T: number, B: number): void {
-    for (const [name, size] of Object.entries(this.sizes)) {
-      if (this.backwardOnly.has(name) === backward) this.buf[name] = allocate(this.dtype, size(T, B));
+    for (const name of this.names()) {
+      if (this.backwardOnly.has(name) === backward)
+        this.buf[name] = allocate(this.dtype, this.sizes[name](T, B));
     }
   }
 }
@@ -155,7 +166,7 @@ export function accumulateColumnSums(
 ): void {
   if (rows === 0 || n === 0) return;
   const ones = onesOf(dz instanceof Float64Array ? 'float64' : 'float32', rows);
-  be.gemm(false, false, 1, n, rows, ones, 0, rows, dz, off, ld, dBias, bOff, n, true);
+  be.gemm(1, n, rows, mat(ones, 0, rows), mat(dz, off, ld), mat(dBias, bOff, n), true);
 }
 
 const onesCache: { float32: FloatArray; float64: FloatArray } = {

@@ -7,6 +7,7 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend } from '../kernels/backend.js';
+import { mat, matT } from '../kernels/backend.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, formatShape } from '../tensor.js';
 import { accumulateColumnSums, fillRowsWithBias } from './cell.js';
@@ -134,7 +135,7 @@ export class Dense implements Layer {
     if (this.y.length < R * U) this.y = allocate(this.dtype, R * U);
     const y = this.y;
     fillRowsWithBias(y, 0, R, this.bias, 0, U);
-    this.backend.gemm(false, false, R, U, F, x.data, 0, F, this.kernel, 0, U, y, 0, U, true);
+    this.backend.gemm(R, U, F, mat(x.data, 0, F), mat(this.kernel, 0, U), mat(y, 0, U), true);
     this.backend.activate(this.activation, y, 0, R * U);
     this.x = x.data;
     this.rows = R;
@@ -159,9 +160,9 @@ export class Dense implements Layer {
     const dz = this.dz;
     dz.set(dy.data.length === R * U ? dy.data : dy.data.subarray(0, R * U));
     this.backend.activateBackward(this.activation, this.y, 0, dz, 0, R * U);
-    this.backend.gemm(true, false, F, U, R, this.x, 0, F, dz, 0, U, this.dKernel, 0, U, true);
+    this.backend.gemm(F, U, R, matT(this.x, 0, F), mat(dz, 0, U), mat(this.dKernel, 0, U), true);
     if (this.dBias !== null) accumulateColumnSums(this.backend, dz, 0, R, U, U, this.dBias, 0);
-    this.backend.gemm(false, true, R, F, U, dz, 0, U, this.kernel, 0, U, this.dx, 0, F, false);
+    this.backend.gemm(R, F, U, mat(dz, 0, U), matT(this.kernel, 0, U), mat(this.dx, 0, F), false);
     return { shape: [...this.outShape.slice(0, -1), F], data: this.dx.subarray(0, R * F) };
   }
 

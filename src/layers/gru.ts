@@ -29,8 +29,10 @@
  *     dW = Σ_t x_tᵀ · dMX,  dx_t = dMX · Wᵀ,  dh_0 = dhNext after step 1
  */
 import { SeqcastError } from '../errors.js';
-import type { Activation, Backend } from '../kernels/backend.js';
+import type { Activation, Backend, GruStep } from '../kernels/backend.js';
+import { mat, matT } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
+import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
@@ -56,7 +58,7 @@ export class GRUCell implements RecurrentCell {
   readonly resetAfter: boolean;
   private inputDim = 0;
   private backend!: Backend;
-  private ws!: Workspace;
+  private ws!: Workspace<'h' | 'gates' | 'mh' | 'rh' | 'dMX' | 'dMH' | 'drh' | 'dhNext'>;
   private T = 0;
   private B = 0;
   private kernel!: FloatArray;
@@ -66,8 +68,8 @@ export class GRUCell implements RecurrentCell {
   private dRecurrentKernel!: FloatArray;
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
-  /** Keras' default activations: the backend's fused steps (when it has them) compute exactly these. */
-  private fusedSteps = false;
+  /** The backend step's argument, filled once per forward / backward call; only `t` changes per step. */
+  private step!: GruStep;
   gradientProbe: FloatArray | null = null;
 
   constructor(options: GRUCellOptions) {
@@ -76,7 +78,6 @@ export class GRUCell implements RecurrentCell {
     this.recurrentActivation = options.recurrentActivation;
     this.useBias = options.useBias;
     this.resetAfter = options.resetAfter;
-    this.fusedSteps = this.activation === 'tanh' && this.recurrentActivation === 'sigmoid';
   }
 
   get states(): readonly FloatArray[] {
@@ -88,20 +89,42 @@ export class GRUCell implements RecurrentCell {
     const U3 = 3 * U; // the three gate blocks
     this.inputDim = inputDim;
     this.backend = ctx.backend;
-    const sizes: Record<string, (T: number, B: number) => number> = {
-      h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
-      gates: (T, B) => T * B * U3, // [T, B, 3U]: mx, then overwritten with post-activation z, r, hh
-      dMX: (T, B) => T * B * U3, // [T, B, 3U]: [dzPre, drPre, dhhPre]
-      dhNext: (_T, B) => B * U, // [B, U]
+    const after = this.resetAfter ? 1 : 0; // the buffers of the other variant stay empty
+    const before = 1 - after;
+    this.ws = new Workspace(
+      ctx.dtype,
+      {
+        h: (T, B) => (T + 1) * B * U, // [T+1, B, U]: h_0 .. h_T
+        gates: (T, B) => T * B * U3, // [T, B, 3U]: mx, then overwritten with post-activation z, r, hh
+        mh: (T, B) => after * T * B * U3, // [T, B, 3U] (resetAfter): h_{t-1} · U + b[1]
+        rh: (T, B) => before * T * B * U, // [T, B, U] (not resetAfter): r ⊙ h_{t-1}
+        dMX: (T, B) => T * B * U3, // [T, B, 3U]: [dzPre, drPre, dhhPre]
+        dMH: (T, B) => after * T * B * U3, // [T, B, 3U] (resetAfter): [dzPre, drPre, dhhPre ⊙ r]
+        drh: (_T, B) => before * B * U, // [B, U] (not resetAfter): d(r ⊙ h_{t-1}) of one step
+        dhNext: (_T, B) => B * U, // [B, U]
+      },
+      ['dMX', 'dMH', 'drh', 'dhNext'],
+    );
+    const none = allocate(ctx.dtype, 0);
+    this.step = {
+      B: 0,
+      U,
+      t: 0,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      resetAfter: this.resetAfter,
+      recurrentKernel: none,
+      h: none,
+      gates: none,
+      mh: none,
+      rh: none,
+      dh: none,
+      dMX: none,
+      dMH: none,
+      drh: none,
+      dhNext: none,
+      probe: null,
     };
-    if (this.resetAfter) {
-      sizes.mh = (T, B) => T * B * U3; // [T, B, 3U]: h_{t-1} · U + b[1]
-      sizes.dMH = (T, B) => T * B * U3; // [T, B, 3U]: [dzPre, drPre, dhhPre ⊙ r]
-    } else {
-      sizes.rh = (T, B) => T * B * U; // [T, B, U]: r ⊙ h_{t-1}
-      sizes.drh = (_T, B) => B * U; // [B, U]: d(r ⊙ h_{t-1}) of one step
-    }
-    this.ws = new Workspace(ctx.dtype, sizes, ['dMX', 'dhNext', 'dMH', 'drh']);
   }
 
   weightSpecs(): readonly WeightSpec[] {
@@ -120,6 +143,7 @@ export class GRUCell implements RecurrentCell {
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
     [this.kernel, this.recurrentKernel] = weights;
+    this.step.recurrentKernel = this.recurrentKernel;
     [this.dKernel, this.dRecurrentKernel] = grads;
     this.bias = this.useBias ? weights[2] : null;
     this.dBias = this.useBias ? grads[2] : null;
@@ -139,67 +163,30 @@ export class GRUCell implements RecurrentCell {
     loadInitialState(h, state0[0] ?? null, B * U);
     // 1. input projection of every step at once: mx = x · W + b[0] (or + b)
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, U3);
-    this.backend.gemm(false, false, T * B, U3, I, x, 0, I, this.kernel, 0, U3, gates, 0, U3, true);
+    this.backend.gemm(T * B, U3, I, mat(x, 0, I), mat(this.kernel, 0, U3), mat(gates, 0, U3), true);
     if (this.resetAfter) fillRowsWithBias(this.ws.buf.mh, 0, T * B, this.bias, U3, U3);
-    // 2. the recurrence
+    // 2. the recurrence, step by step (the backend's step: the recurrent product, gates, h_t)
+    const step = this.fillStep(B);
     for (let t = 1; t <= T; t++) {
-      if (this.resetAfter) {
-        if (this.forwardStepResetAfter(t, B)) continue; // the fused step also formed h_t
-      } else {
-        this.forwardStepResetBefore(t, B);
-      }
-      const g = (t - 1) * B * U3;
-      const hp = (t - 1) * B * U;
-      const ht = t * B * U;
-      for (let b = 0; b < B; b++) {
-        for (let j = 0; j < U; j++) {
-          const z = gates[g + b * U3 + j];
-          h[ht + b * U + j] = z * h[hp + b * U + j] + (1 - z) * gates[g + b * U3 + 2 * U + j];
-        }
-      }
+      step.t = t;
+      this.backend.gruForward(step);
     }
   }
 
-  // one step t, resetAfter true: mh_t [B, 3U] accumulates h_{t-1} · U (it holds b[1] already); gates of step t
-  // become z = ract(mx_z + mh_z), r = ract(mx_r + mh_r), hh = act(mx_h + r ⊙ mh_h)
-  private forwardStepResetAfter(t: number, B: number): boolean {
-    const U = this.units;
-    const U3 = 3 * U; // the three gate blocks
-    const be = this.backend;
-    const { h, gates, mh } = this.ws.buf;
-    const g = (t - 1) * B * U3;
-    be.gemm(false, false, B, U3, U, h, (t - 1) * B * U, U, this.recurrentKernel, 0, U3, mh, g, U3, true);
-    if (this.fusedSteps && be.gruForwardStep !== undefined) {
-      be.gruForwardStep(B, U, gates, mh, g, h, (t - 1) * B * U, t * B * U);
-      return true;
-    }
-    for (let b = 0; b < B; b++) {
-      const o = g + b * U3;
-      for (let k = 0; k < 2 * U; k++) gates[o + k] += mh[o + k];
-      be.activate(this.recurrentActivation, gates, o, 2 * U);
-      for (let j = 0; j < U; j++) gates[o + 2 * U + j] += gates[o + U + j] * mh[o + 2 * U + j];
-      be.activate(this.activation, gates, o + 2 * U, U);
-    }
-    return false;
-  }
-
-  // one step t, resetAfter false: [mx_z, mx_r] accumulates h_{t-1} · U_{zr}; rh_t = r ⊙ h_{t-1} [B, U];
-  // mx_h accumulates rh_t · U_h
-  private forwardStepResetBefore(t: number, B: number): void {
-    const U = this.units;
-    const U3 = 3 * U; // the three gate blocks
-    const be = this.backend;
-    const { h, gates, rh } = this.ws.buf;
-    const g = (t - 1) * B * U3;
-    const hp = (t - 1) * B * U;
-    be.gemm(false, false, B, 2 * U, U, h, hp, U, this.recurrentKernel, 0, U3, gates, g, U3, true);
-    for (let b = 0; b < B; b++) {
-      const o = g + b * U3;
-      be.activate(this.recurrentActivation, gates, o, 2 * U);
-      for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * h[hp + b * U + j];
-    }
-    be.gemm(false, false, B, U, U, rh, hp, U, this.recurrentKernel, 2 * U, U3, gates, g + 2 * U, U3, true);
-    for (let b = 0; b < B; b++) be.activate(this.activation, gates, g + b * U3 + 2 * U, U);
+  /** The step's buffers of the current workspace and batch (forward's and, once allocated, backward's). */
+  private fillStep(B: number): GruStep {
+    const step = this.step;
+    const buf = this.ws.buf;
+    step.B = B;
+    step.h = buf.h;
+    step.gates = buf.gates;
+    step.mh = buf.mh;
+    step.rh = buf.rh;
+    step.dMX = buf.dMX;
+    step.dMH = buf.dMH;
+    step.drh = buf.drh;
+    step.dhNext = buf.dhNext;
+    return step;
   }
 
   // dh [T*B*U]; dx [T*B*I] (overwritten); dState0[0] [B*U] (overwritten); accumulates into dKernel,
@@ -215,98 +202,36 @@ export class GRUCell implements RecurrentCell {
     const I = this.inputDim;
     const { T, B } = this;
     if (T === 0) throw new SeqcastError('state', 'GRU: backward() called before forward()');
-    const probe = this.gradientProbe;
     const be = this.backend;
     this.ws.ensureBackward(T, B);
-    const { h, gates, dMX, dhNext } = this.ws.buf;
+    const { h, dMX, dhNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
-    const fused = this.resetAfter && this.fusedSteps && probe === null ? be.gruBackwardStep : undefined;
+    const step = this.fillStep(B);
+    step.dh = dh;
+    step.probe = this.gradientProbe;
     for (let t = T; t >= 1; t--) {
-      const g = (t - 1) * B * U3;
-      const hp = (t - 1) * B * U; // h_{t-1} in h; step t in dh
-      if (fused !== undefined) {
-        const { mh, dMH } = this.ws.buf;
-        fused.call(be, B, U, gates, mh, g, h, hp, dh, dhNext, dMX, dMH);
-        be.gemm(false, true, B, U, U3, dMH, g, U3, this.recurrentKernel, 0, U3, dhNext, 0, U, true);
-        continue;
-      }
-      // the update h_t = z ⊙ h_{t-1} + (1 − z) ⊙ hh; dhNext keeps its direct part dht ⊙ z
-      for (let b = 0; b < B; b++) {
-        const o = g + b * U3;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const dht = dh[hp + k] + dhNext[k];
-          if (probe !== null) probe[hp + k] = dht;
-          const z = gates[o + j];
-          dMX[o + j] = dht * (h[hp + k] - gates[o + 2 * U + j]);
-          dMX[o + 2 * U + j] = dht * (1 - z);
-          dhNext[k] = dht * z;
-        }
-        be.activateBackward(this.recurrentActivation, gates, o, dMX, o, U); // dzPre
-        be.activateBackward(this.activation, gates, o + 2 * U, dMX, o + 2 * U, U); // dhhPre
-      }
-      if (this.resetAfter) this.backwardStepResetAfter(t, B);
-      else this.backwardStepResetBefore(t, B);
+      step.t = t;
+      be.gruBackward(step);
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
     const x = this.x;
     const dRK = this.dRecurrentKernel;
-    be.gemm(true, false, I, U3, T * B, x, 0, I, dMX, 0, U3, this.dKernel, 0, U3, true);
+    be.gemm(I, U3, T * B, matT(x, 0, I), mat(dMX, 0, U3), mat(this.dKernel, 0, U3), true);
     if (this.resetAfter) {
       const dMH = this.ws.buf.dMH;
-      be.gemm(true, false, U, U3, T * B, h, 0, U, dMH, 0, U3, dRK, 0, U3, true);
+      be.gemm(U, U3, T * B, matT(h, 0, U), mat(dMH, 0, U3), mat(dRK, 0, U3), true);
       if (this.dBias !== null) {
         accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
         accumulateColumnSums(be, dMH, 0, T * B, U3, U3, this.dBias, U3);
       }
     } else {
       const rh = this.ws.buf.rh;
-      be.gemm(true, false, U, 2 * U, T * B, h, 0, U, dMX, 0, U3, dRK, 0, U3, true);
-      be.gemm(true, false, U, U, T * B, rh, 0, U, dMX, 2 * U, U3, dRK, 2 * U, U3, true);
+      be.gemm(U, 2 * U, T * B, matT(h, 0, U), mat(dMX, 0, U3), mat(dRK, 0, U3), true);
+      be.gemm(U, U, T * B, matT(rh, 0, U), mat(dMX, 2 * U, U3), mat(dRK, 2 * U, U3), true);
       if (this.dBias !== null) accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
     }
-    be.gemm(false, true, T * B, I, U3, dMX, 0, U3, this.kernel, 0, U3, dx, 0, I, false);
-  }
-
-  // one step t, resetAfter true: drPre = dhhPre ⊙ mh_h ⊙ ract'(r); dMH_t = [dzPre, drPre, dhhPre ⊙ r];
-  // dhNext accumulates dMH_t · Uᵀ
-  private backwardStepResetAfter(t: number, B: number): void {
-    const U = this.units;
-    const U3 = 3 * U; // the three gate blocks
-    const be = this.backend;
-    const { gates, mh, dMX, dMH, dhNext } = this.ws.buf;
-    const g = (t - 1) * B * U3;
-    for (let b = 0; b < B; b++) {
-      const o = g + b * U3;
-      for (let j = 0; j < U; j++) dMX[o + U + j] = dMX[o + 2 * U + j] * mh[o + 2 * U + j];
-      be.activateBackward(this.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
-      for (let k = 0; k < 2 * U; k++) dMH[o + k] = dMX[o + k];
-      for (let j = 0; j < U; j++) dMH[o + 2 * U + j] = dMX[o + 2 * U + j] * gates[o + U + j];
-    }
-    be.gemm(false, true, B, U, U3, dMH, g, U3, this.recurrentKernel, 0, U3, dhNext, 0, U, true);
-  }
-
-  // one step t, resetAfter false: drh = dhhPre · U_hᵀ [B, U]; drPre = drh ⊙ h_{t-1} ⊙ ract'(r);
-  // dhNext accumulates drh ⊙ r + [dzPre, drPre] · U_{zr}ᵀ
-  private backwardStepResetBefore(t: number, B: number): void {
-    const U = this.units;
-    const U3 = 3 * U; // the three gate blocks
-    const be = this.backend;
-    const { h, gates, dMX, drh, dhNext } = this.ws.buf;
-    const g = (t - 1) * B * U3;
-    const hp = (t - 1) * B * U;
-    be.gemm(false, true, B, U, U, dMX, g + 2 * U, U3, this.recurrentKernel, 2 * U, U3, drh, 0, U, false);
-    for (let b = 0; b < B; b++) {
-      const o = g + b * U3;
-      for (let j = 0; j < U; j++) {
-        const k = b * U + j;
-        dMX[o + U + j] = drh[k] * h[hp + k];
-        dhNext[k] += drh[k] * gates[o + U + j];
-      }
-      be.activateBackward(this.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
-    }
-    be.gemm(false, true, B, U, 2 * U, dMX, g, U3, this.recurrentKernel, 0, U3, dhNext, 0, U, true);
+    be.gemm(T * B, I, U3, mat(dMX, 0, U3), matT(this.kernel, 0, U3), mat(dx, 0, I), false);
   }
 
   internals(): Readonly<Record<string, Float64Array>> {
@@ -334,8 +259,8 @@ export class GRUCell implements RecurrentCell {
 }
 
 /**
- * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
- * test oracle. x [B, I], hPrev [B, U], kernel [I, 3U], recurrentKernel [U, 3U], bias [2, 3U] (resetAfter),
+ * One step by the textbook, in plain loops: the documentation of what every backend's step computes
+ * (src/kernels/steps.ts and the fused kernels), and its test oracle. x [B, I], hPrev [B, U], kernel [I, 3U], recurrentKernel [U, 3U], bias [2, 3U] (resetAfter),
  * [3U] (not resetAfter) or null → h [B, U].
  */
 export function gruStepNaive(

@@ -23,8 +23,10 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
-import type { Activation, Backend } from '../kernels/backend.js';
+import type { Activation, Backend, LstmStep } from '../kernels/backend.js';
+import { mat, matT } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
+import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
@@ -50,7 +52,7 @@ export class LSTMCell implements RecurrentCell {
   readonly unitForgetBias: boolean;
   private inputDim = 0;
   private backend!: Backend;
-  private ws!: Workspace;
+  private ws!: Workspace<'h' | 'c' | 'gates' | 'cAct' | 'dz' | 'dhNext' | 'dcNext'>;
   private T = 0;
   private B = 0;
   private kernel!: FloatArray;
@@ -60,6 +62,8 @@ export class LSTMCell implements RecurrentCell {
   private dRecurrentKernel!: FloatArray;
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
+  /** The backend step's argument, filled once per forward / backward call; only `t` changes per step. */
+  private step!: LstmStep;
   gradientProbe: FloatArray | null = null;
 
   constructor(options: LSTMCellOptions) {
@@ -91,6 +95,24 @@ export class LSTMCell implements RecurrentCell {
       },
       ['dz', 'dhNext', 'dcNext'],
     );
+    const none = allocate(ctx.dtype, 0);
+    this.step = {
+      B: 0,
+      U,
+      t: 0,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      recurrentKernel: none,
+      h: none,
+      c: none,
+      gates: none,
+      cAct: none,
+      dh: none,
+      dz: none,
+      dhNext: none,
+      dcNext: none,
+      probe: null,
+    };
   }
 
   weightSpecs(): readonly WeightSpec[] {
@@ -110,6 +132,7 @@ export class LSTMCell implements RecurrentCell {
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
     [this.kernel, this.recurrentKernel] = weights;
+    this.step.recurrentKernel = this.recurrentKernel;
     [this.dKernel, this.dRecurrentKernel] = grads;
     this.bias = this.useBias ? weights[2] : null;
     this.dBias = this.useBias ? grads[2] : null;
@@ -122,8 +145,6 @@ export class LSTMCell implements RecurrentCell {
     const G = 4 * U;
     const I = this.inputDim;
     const be = this.backend;
-    const act = this.activation;
-    const ract = this.recurrentActivation;
     this.ws.ensure(T, B);
     const { h, c, gates, cAct } = this.ws.buf;
     this.T = T;
@@ -131,47 +152,19 @@ export class LSTMCell implements RecurrentCell {
     this.x = x;
     loadInitialState(h, state0[0] ?? null, B * U);
     loadInitialState(c, state0[1] ?? null, B * U);
-    const fused = act === 'tanh' && ract === 'sigmoid' ? be.lstmForwardStep : undefined;
     // 1. input projection of every step at once: z = x · W + b
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, G);
-    be.gemm(false, false, T * B, G, I, x, 0, I, this.kernel, 0, G, gates, 0, G, true);
-    // 2. the recurrence, step by step
+    be.gemm(T * B, G, I, mat(x, 0, I), mat(this.kernel, 0, G), mat(gates, 0, G), true);
+    // 2. the recurrence, step by step (the backend's step: z_t += h_{t-1} · U, gates, c_t, h_t)
+    const step = this.step;
+    step.B = B;
+    step.h = h;
+    step.c = c;
+    step.gates = gates;
+    step.cAct = cAct;
     for (let t = 1; t <= T; t++) {
-      const zOff = (t - 1) * B * G; // block t-1 of gates holds step t
-      const sPrev = (t - 1) * B * U; // h_{t-1}, c_{t-1}
-      const sOff = t * B * U; // h_t, c_t
-      const aOff = (t - 1) * B * U; // act(c_t)
-      // z_t += h_{t-1} · U, then the gate activations in place: ract on i, f, o; act on c
-      be.gemm(false, false, B, G, U, h, sPrev, U, this.recurrentKernel, 0, G, gates, zOff, G, true);
-      if (fused !== undefined) {
-        fused.call(be, B, U, gates, zOff, c, sPrev, sOff, cAct, aOff, h);
-        continue;
-      }
-      for (let b = 0; b < B; b++) {
-        const row = zOff + b * G;
-        be.activate(ract, gates, row, 2 * U);
-        be.activate(act, gates, row + 2 * U, U);
-        be.activate(ract, gates, row + 3 * U, U);
-      }
-      // c_t = f ⊙ c_{t-1} + i ⊙ g, and a copy of it in cAct to activate
-      for (let b = 0; b < B; b++) {
-        const row = zOff + b * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const ct = gates[row + U + j] * c[sPrev + k] + gates[row + j] * gates[row + 2 * U + j];
-          c[sOff + k] = ct;
-          cAct[aOff + k] = ct;
-        }
-      }
-      be.activate(act, cAct, aOff, B * U);
-      // h_t = o ⊙ act(c_t)
-      for (let b = 0; b < B; b++) {
-        const row = zOff + b * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          h[sOff + k] = gates[row + 3 * U + j] * cAct[aOff + k];
-        }
-      }
+      step.t = t;
+      be.lstmForward(step);
     }
   }
 
@@ -187,67 +180,33 @@ export class LSTMCell implements RecurrentCell {
     const I = this.inputDim;
     const { T, B } = this;
     if (T === 0) throw new SeqcastError('state', 'LSTM: backward() called before forward()');
-    const probe = this.gradientProbe;
     const be = this.backend;
-    const act = this.activation;
-    const ract = this.recurrentActivation;
     this.ws.ensureBackward(T, B);
     const { h, c, gates, cAct, dz, dhNext, dcNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
     loadInitialState(dcNext, dStateT[1] ?? null, B * U);
-    // the fused step has no probe output: with a gradient probe on, the plain loops run
-    const fused = act === 'tanh' && ract === 'sigmoid' && probe === null ? be.lstmBackwardStep : undefined;
+    const step = this.step;
+    step.B = B;
+    step.h = h;
+    step.c = c;
+    step.gates = gates;
+    step.cAct = cAct;
+    step.dh = dh;
+    step.dz = dz;
+    step.dhNext = dhNext;
+    step.dcNext = dcNext;
+    step.probe = this.gradientProbe;
     for (let t = T; t >= 1; t--) {
-      const zOff = (t - 1) * B * G; // block t-1 of gates and dz holds step t
-      const o = (t - 1) * B * U; // block t-1 of dh and cAct holds step t
-      const sPrev = (t - 1) * B * U; // c_{t-1}
-      if (fused !== undefined) {
-        fused.call(be, B, U, gates, zOff, cAct, o, c, sPrev, dh, o, dhNext, dcNext, dz);
-        be.gemm(false, true, B, U, G, dz, zOff, G, this.recurrentKernel, 0, G, dhNext, 0, U, false);
-        continue;
-      }
-      // dhTotal = dh_t + dhNext; dz_o (before ract') = dhTotal ⊙ act(c_t);
-      // dh block ← dhTotal ⊙ o ⊙ act'(c_t), the path into c_t
-      for (let b = 0; b < B; b++) {
-        const row = zOff + b * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const dhTotal = dh[o + k] + dhNext[k];
-          if (probe !== null) probe[o + k] = dhTotal;
-          dz[row + 3 * U + j] = dhTotal * cAct[o + k];
-          dh[o + k] = dhTotal * gates[row + 3 * U + j];
-        }
-      }
-      be.activateBackward(act, cAct, o, dh, o, B * U);
-      // dc = dcNext + (path through h_t); gate gradients before their activations' derivatives; dcNext = dc ⊙ f
-      for (let b = 0; b < B; b++) {
-        const row = zOff + b * G;
-        for (let j = 0; j < U; j++) {
-          const k = b * U + j;
-          const dc = dcNext[k] + dh[o + k];
-          dz[row + j] = dc * gates[row + 2 * U + j]; // di = dc ⊙ g
-          dz[row + U + j] = dc * c[sPrev + k]; // df = dc ⊙ c_{t-1}
-          dz[row + 2 * U + j] = dc * gates[row + j]; // dg = dc ⊙ i
-          dcNext[k] = dc * gates[row + U + j];
-        }
-      }
-      // through the gate activations, from their outputs: dz_t complete
-      for (let b = 0; b < B; b++) {
-        const row = zOff + b * G;
-        be.activateBackward(ract, gates, row, dz, row, 2 * U);
-        be.activateBackward(act, gates, row + 2 * U, dz, row + 2 * U, U);
-        be.activateBackward(ract, gates, row + 3 * U, dz, row + 3 * U, U);
-      }
-      // dhNext = dz_t · Uᵀ
-      be.gemm(false, true, B, U, G, dz, zOff, G, this.recurrentKernel, 0, G, dhNext, 0, U, false);
+      step.t = t;
+      be.lstmBackward(step);
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     dState0[1].set(dcNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
-    be.gemm(true, false, I, G, T * B, this.x, 0, I, dz, 0, G, this.dKernel, 0, G, true);
-    be.gemm(true, false, U, G, T * B, h, 0, U, dz, 0, G, this.dRecurrentKernel, 0, G, true);
+    be.gemm(I, G, T * B, matT(this.x, 0, I), mat(dz, 0, G), mat(this.dKernel, 0, G), true);
+    be.gemm(U, G, T * B, matT(h, 0, U), mat(dz, 0, G), mat(this.dRecurrentKernel, 0, G), true);
     if (this.dBias !== null) accumulateColumnSums(be, dz, 0, T * B, G, G, this.dBias, 0);
-    be.gemm(false, true, T * B, I, G, dz, 0, G, this.kernel, 0, G, dx, 0, I, false);
+    be.gemm(T * B, I, G, mat(dz, 0, G), matT(this.kernel, 0, G), mat(dx, 0, I), false);
   }
 
   internals(): Readonly<Record<string, Float64Array>> {
@@ -277,8 +236,8 @@ export class LSTMCell implements RecurrentCell {
 }
 
 /**
- * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
- * test oracle. x [B, I], hPrev and cPrev [B, U], kernel [I, 4U], recurrentKernel [U, 4U], bias [4U] or
+ * One step by the textbook, in plain loops: the documentation of what every backend's step computes
+ * (src/kernels/steps.ts and the fused kernels), and its test oracle. x [B, I], hPrev and cPrev [B, U], kernel [I, 4U], recurrentKernel [U, 4U], bias [4U] or
  * null → h and c [B, U].
  */
 export function lstmStepNaive(

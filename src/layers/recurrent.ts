@@ -2,7 +2,8 @@
  * The recurrent layer: everything a SimpleRNN, LSTM and GRU share. It owns the layout (batch-major
  * [B, T, I] outside, time-major [T, B, I] for the cell), `goBackwards` (the cell reads step T first; the
  * outputs stay in processing order, as in Keras), `returnSequences`, `returnState` and initial states.
- * The cell owns the equations and the fused kernels.
+ * The cell owns the equations and the products over all steps; each time step is the backend's step
+ * (src/kernels/backend.ts, the step contract).
  *
  * The options all three share, with their Keras names, defaults and checks, are in recurrent-options.ts.
  */
@@ -41,7 +42,7 @@ export abstract class Recurrent<
   private readonly config: K;
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
-  private ws!: Workspace;
+  private ws!: Workspace<'x' | 'dx' | 'dxOut' | 'out' | 'dh' | 'state' | 'dState0'>;
   private T = 0;
   private B = 0;
 
@@ -232,14 +233,14 @@ export abstract class Recurrent<
     if (T === 0) throw new SeqcastError('state', `layer '${this.name}': inspect() before forward()`);
     const I = this.inputShape![1] as number;
     const probe = this.cell.gradientProbe;
-    const dx = this.ws.buf.dx as FloatArray | undefined; // allocated by the first backward pass
+    const dx = this.ws.buf.dx; // empty until the first backward pass
     return {
       steps: T,
       batch: B,
       input: Float64Array.from(this.ws.buf.x.subarray(0, T * B * I)),
       internals: this.cell.internals(),
       dh: probe === null ? null : Float64Array.from(probe.subarray(0, T * B * this.cell.units)),
-      dx: probe === null || dx === undefined ? null : Float64Array.from(dx.subarray(0, T * B * I)),
+      dx: probe === null || dx.length === 0 ? null : Float64Array.from(dx.subarray(0, T * B * I)),
     };
   }
 

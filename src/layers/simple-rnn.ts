@@ -12,8 +12,10 @@
  *     dW = Σ_t x_tᵀ · dz_t,  dU = Σ_t h_{t-1}ᵀ · dz_t,  db = Σ_t Σ_b dz_t,  dx_t = dz_t · Wᵀ
  */
 import { SeqcastError } from '../errors.js';
-import type { Activation, Backend } from '../kernels/backend.js';
+import type { Activation, Backend, SimpleRnnStep } from '../kernels/backend.js';
+import { mat, matT } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
+import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
 import type { BuildContext, WeightSpec } from './layer.js';
@@ -35,7 +37,9 @@ export class SimpleRNNCell implements RecurrentCell {
   readonly useBias: boolean;
   private inputDim = 0;
   private backend!: Backend;
-  private ws!: Workspace;
+  private ws!: Workspace<'h' | 'dhNext'>;
+  /** The backend step's argument, filled once per forward / backward call; only `t` changes per step. */
+  private step!: SimpleRnnStep;
   private T = 0;
   private B = 0;
   private kernel!: FloatArray;
@@ -69,6 +73,18 @@ export class SimpleRNNCell implements RecurrentCell {
       },
       ['dhNext'],
     );
+    const none = allocate(ctx.dtype, 0);
+    this.step = {
+      B: 0,
+      U,
+      t: 0,
+      activation: this.activation,
+      recurrentKernel: none,
+      h: none,
+      dh: none,
+      dhNext: none,
+      probe: null,
+    };
   }
 
   weightSpecs(): readonly WeightSpec[] {
@@ -83,6 +99,7 @@ export class SimpleRNNCell implements RecurrentCell {
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
     [this.kernel, this.recurrentKernel] = weights;
+    this.step.recurrentKernel = this.recurrentKernel;
     [this.dKernel, this.dRecurrentKernel] = grads;
     this.bias = this.useBias ? weights[2] : null;
     this.dBias = this.useBias ? grads[2] : null;
@@ -101,27 +118,14 @@ export class SimpleRNNCell implements RecurrentCell {
     loadInitialState(h, state0[0] ?? null, B * U);
     // 1. input projection of every step at once into h_1..h_T: z = x · W + b
     fillRowsWithBias(h, B * U, T * B, this.bias, 0, U);
-    be.gemm(false, false, T * B, U, I, x, 0, I, this.kernel, 0, U, h, B * U, U, true);
-    // 2. the recurrence: z_t += h_{t-1} · U; h_t = act(z_t)
+    be.gemm(T * B, U, I, mat(x, 0, I), mat(this.kernel, 0, U), mat(h, B * U, U), true);
+    // 2. the recurrence, step by step (the backend's step): z_t += h_{t-1} · U; h_t = act(z_t)
+    const step = this.step;
+    step.B = B;
+    step.h = h;
     for (let t = 1; t <= T; t++) {
-      be.gemm(
-        false,
-        false,
-        B,
-        U,
-        U,
-        h,
-        (t - 1) * B * U,
-        U,
-        this.recurrentKernel,
-        0,
-        U,
-        h,
-        t * B * U,
-        U,
-        true,
-      );
-      be.activate(this.activation, h, t * B * U, B * U);
+      step.t = t;
+      be.simpleRnnForward(step);
     }
   }
 
@@ -141,19 +145,22 @@ export class SimpleRNNCell implements RecurrentCell {
     const h = this.ws.buf.h;
     const dhNext = this.ws.buf.dhNext;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
+    const step = this.step;
+    step.B = B;
+    step.h = h;
+    step.dh = dh;
+    step.dhNext = dhNext;
+    step.probe = this.gradientProbe;
     for (let t = T; t >= 1; t--) {
-      const o = (t - 1) * B * U; // block t-1 of dh holds step t
-      for (let k = 0; k < B * U; k++) dh[o + k] += dhNext[k];
-      this.gradientProbe?.set(dh.subarray(o, o + B * U), o); // dL/dh_t, before act' turns it into dz_t
-      be.activateBackward(this.activation, h, t * B * U, dh, o, B * U); // dh block is now dz_t
-      be.gemm(false, true, B, U, U, dh, o, U, this.recurrentKernel, 0, U, dhNext, 0, U, false);
+      step.t = t;
+      be.simpleRnnBackward(step); // dh block t-1 becomes dz_t
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
-    be.gemm(true, false, I, U, T * B, this.x, 0, I, dh, 0, U, this.dKernel, 0, U, true);
-    be.gemm(true, false, U, U, T * B, h, 0, U, dh, 0, U, this.dRecurrentKernel, 0, U, true);
+    be.gemm(I, U, T * B, matT(this.x, 0, I), mat(dh, 0, U), mat(this.dKernel, 0, U), true);
+    be.gemm(U, U, T * B, matT(h, 0, U), mat(dh, 0, U), mat(this.dRecurrentKernel, 0, U), true);
     if (this.dBias !== null) accumulateColumnSums(be, dh, 0, T * B, U, U, this.dBias, 0);
-    be.gemm(false, true, T * B, I, U, dh, 0, U, this.kernel, 0, U, dx, 0, I, false);
+    be.gemm(T * B, I, U, mat(dh, 0, U), matT(this.kernel, 0, U), mat(dx, 0, I), false);
   }
 
   getConfig(): Readonly<Record<string, unknown>> {
@@ -167,8 +174,8 @@ export class SimpleRNNCell implements RecurrentCell {
 }
 
 /**
- * One step by the textbook, in plain loops: the documentation of what the fused kernel computes, and its
- * test oracle. x [B, I], hPrev [B, U], kernel [I, U], recurrentKernel [U, U], bias [U] or null → h [B, U].
+ * One step by the textbook, in plain loops: the documentation of what every backend's step computes
+ * (src/kernels/steps.ts and the fused kernels), and its test oracle. x [B, I], hPrev [B, U], kernel [I, U], recurrentKernel [U, U], bias [U] or null → h [B, U].
  */
 export function simpleRnnStepNaive(
   x: ArrayLike<number>,

@@ -5,6 +5,8 @@
  */
 import type { Backend, DType, FloatArray, Layer, Random, Shape, Tensor } from '../../src/index.js';
 import { allocate, jsBackend, sizeOf } from '../../src/entries/kernels.js';
+import type { StepOps } from '../../src/kernels/steps.js';
+import { generalSteps } from '../../src/kernels/steps.js';
 
 /** The finite-difference step of every check. */
 export const FD_STEP = 1e-6;
@@ -146,8 +148,7 @@ export interface ReluProbe {
  */
 export function reluProbe(): ReluProbe {
   let min = Infinity;
-  const backend: Backend = {
-    name: 'js-relu-probe',
+  const ops: StepOps = {
     gemm: jsBackend.gemm,
     activateBackward: jsBackend.activateBackward,
     activate(act, x, off, n) {
@@ -160,6 +161,8 @@ export function reluProbe(): ReluProbe {
       jsBackend.activate(act, x, off, n);
     },
   };
+  // the steps through these activations, so that the relus inside a recurrent step are recorded too
+  const backend: Backend = { name: 'js-relu-probe', ...ops, ...generalSteps(ops) };
   return {
     backend,
     reset: () => {
