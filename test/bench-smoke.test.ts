@@ -104,6 +104,15 @@ describe('the benchmark scripts run (smoke, tiny budgets)', () => {
     expect(r.stdout).toMatch(/^\| R4 +\| SimpleRNN\(32\) step/m);
   });
 
+  it('bench/ab.mjs --base . --reps 1 --workloads W1 compares a checkout with itself', () => {
+    const r = bench('ab.mjs', ['--base', '.', '--reps', '1', '--workloads', 'W1']);
+    expectOk(r);
+    const [line] = jsonLines(r.stdout);
+    expect(line.workload).toBe('W1');
+    expect(line.ratio).toBeGreaterThan(0);
+    expect(bench('ab.mjs', []).status).toBe(2);
+  });
+
   it('bench/quality.mjs --only air-passengers --seeds 1 --epochs 1 prints one quality line', () => {
     const r = bench('quality.mjs', ['--only', 'air-passengers', '--seeds', '1', '--epochs', '1']);
     expectOk(r);
