@@ -20,6 +20,7 @@ import type { ForecastConfig, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Evaluation } from './evaluation.js';
 import { nonFinite, scoreEvaluation, unscale } from './evaluation.js';
+import { checkModelAgainst, checkState } from './state.js';
 import { buildModel } from './pipeline.js';
 import type { FittedPipeline, PreparedInput } from './prepare.js';
 import { prepare, prepareInput, testWindows } from './prepare.js';
@@ -173,37 +174,22 @@ export class Forecaster {
 
   /** A forecaster from a model and its saved state (`state()`); the state is checked. */
   static fromState(model: Sequential, state: ForecasterState): Forecaster {
-    if (state === null || typeof state !== 'object' || state.formatVersion !== 1) {
-      throw new SeqcastError(
-        'config',
-        'forecaster state: formatVersion must be 1; this model was saved by another seqcast version',
-      );
-    }
+    const checked = checkState(state);
     // a saved configuration has every option set; states saved before trainFraction and splitDate became
     // exclusive carry both, and splitDate is the one that decided the split
-    const saved = state.config;
+    const saved = checked.config as unknown as ResolvedConfig;
     const cfg = resolveConfig(
       { ...saved, trainFraction: saved.splitDate != null ? undefined : (saved.trainFraction ?? undefined) },
       {
-        columns: state.columns,
+        columns: checked.columns,
         seasonalPeriod: saved.seasonalPeriod,
         positive: () => {
           throw new SeqcastError('config', 'forecaster state: the configuration has no transform');
         },
       },
     );
-    const expected = [null, cfg.window, state.columns.length];
-    if (
-      model.inputShape.length !== 2 ||
-      model.inputShape[0] !== cfg.window ||
-      model.inputShape[1] !== state.columns.length
-    ) {
-      throw new SeqcastError(
-        'config',
-        `forecaster state: the model takes [${['None', ...model.inputShape].join(', ')}] but the forecaster feeds [${expected.map((d) => d ?? 'None').join(', ')}]`,
-      );
-    }
-    return new Forecaster(model, { ...state, config: cfg }, null);
+    checkModelAgainst(model, cfg, checked.columns);
+    return new Forecaster(model, { formatVersion: 1, ...checked, config: cfg }, null);
   }
 
   /** The state to save beside the model. */
