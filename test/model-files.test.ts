@@ -127,3 +127,59 @@ describe('only regular files inside the folder are read', () => {
     );
   });
 });
+
+describe('a model.json cannot make seqcast allocate or run for long', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- model.json edited freely
+  const edit = async (dir: string, f: (json: any) => void): Promise<void> => {
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    f(json);
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+  };
+
+  it('units: 30000 in a small model.json is refused at once, before any weight is allocated', async () => {
+    const dir = await saved();
+    await edit(dir, (j) => (j.modelTopology.config.layers[0].config.units = 30_000));
+    const heap = process.memoryUsage().arrayBuffers;
+    const t = performance.now();
+    await expect(loadModel(dir)).rejects.toThrow(
+      /weight 'lstm\/kernel' has shape \[2, 12\] in the manifest, but layer 'lstm' as the topology builds it needs \[2, 120000\]/,
+    );
+    expect(performance.now() - t).toBeLessThan(2000);
+    expect(process.memoryUsage().arrayBuffers - heap).toBeLessThan(64 << 20);
+  });
+
+  it('3,000 layers are refused by the layer limit at once; the limits can be raised', async () => {
+    const dir = await saved();
+    await edit(dir, (j) => {
+      const dense = j.modelTopology.config.layers[1];
+      j.modelTopology.config.layers.push(
+        ...Array.from({ length: 3000 }, (_, i) => ({ ...dense, config: { ...dense.config, name: `d${i}` } })),
+      );
+    });
+    const t = performance.now();
+    await expect(loadModel(dir)).rejects.toThrow(
+      /the topology has 3002 layers, more than the limit of 1000; .*\{ maxLayers \}/,
+    );
+    expect(performance.now() - t).toBeLessThan(2000);
+    await expect(loadModel(dir, { maxLayers: 5000 })).rejects.toThrow(
+      /the weights manifest has no 'd0\/kernel'/,
+    );
+  });
+
+  it('maxParams bounds the size of a model that loads', async () => {
+    const dir = await saved();
+    await expect(loadModel(dir, { maxParams: 10 })).rejects.toThrow(
+      /the model has 76 parameters, more than the limit of 10; .*\{ maxParams \}/,
+    );
+    expect((await loadModel(dir, { maxParams: 76 })).params.length).toBe(76);
+    await expect(loadModel(dir, { maxParams: 0 })).rejects.toThrow(/maxParams must be an integer ≥ 1/);
+    await expect(loadModel(dir, { maxParam: 1 } as never)).rejects.toThrow(/unknown option 'maxParam'/);
+  });
+
+  it("loading runs no initialiser: the weights are the file's, whatever the seed", async () => {
+    const dir = await saved();
+    const a = await loadModel(dir);
+    const b = await loadModel(dir);
+    expect(Array.from(a.params)).toEqual(Array.from(b.params));
+  });
+});

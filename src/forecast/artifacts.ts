@@ -4,7 +4,7 @@
  * and new data. Browser-safe (in memory); the folder form is in io-node.ts.
  */
 import { SeqcastError } from '../errors.js';
-import type { ArtifactsInput, ModelArtifacts } from '../model/artifacts.js';
+import type { ArtifactsInput, LoadLimits, ModelArtifacts } from '../model/artifacts.js';
 import { fromArtifacts, readMetadata, toArtifacts } from '../model/artifacts.js';
 import type { ForecasterState } from './forecaster.js';
 import { Forecaster } from './forecaster.js';
@@ -13,8 +13,8 @@ export function forecasterToArtifacts(f: Forecaster): ModelArtifacts {
   return toArtifacts(f.model, { forecaster: f.state() as unknown as Record<string, unknown> });
 }
 
-export function forecasterFromArtifacts(artifacts: ArtifactsInput): Forecaster {
-  const model = fromArtifacts(artifacts);
+export function forecasterFromArtifacts(artifacts: ArtifactsInput, limits: LoadLimits = {}): Forecaster {
+  const model = fromArtifacts(artifacts, limits);
   const state = readMetadata(artifacts.modelJson)?.forecaster;
   if (state === undefined) {
     throw new SeqcastError(

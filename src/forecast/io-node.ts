@@ -1,4 +1,5 @@
 /** Forecasters in folders (Node only): the model folder of saveModel with the forecaster's state inside. */
+import type { LoadLimits } from '../model/artifacts.js';
 import { readArtifacts, saveModel } from '../model/io-node.js';
 import { forecasterFromArtifacts } from './artifacts.js';
 import type { Forecaster } from './forecaster.js';
@@ -14,6 +15,6 @@ export async function saveForecaster(
   });
 }
 
-export async function loadForecaster(dir: string): Promise<Forecaster> {
-  return forecasterFromArtifacts(await readArtifacts(dir));
+export async function loadForecaster(dir: string, limits: LoadLimits = {}): Promise<Forecaster> {
+  return forecasterFromArtifacts(await readArtifacts(dir), limits);
 }

@@ -17,7 +17,9 @@ import { SeqcastError } from '../errors.js';
 import { compileFromJson, compileToJson, tfjsTrainingConfig } from './training-config.js';
 import { sizeOf } from '../tensor.js';
 import { checkKeys, object } from './keras-config.js';
-import { Sequential } from './sequential.js';
+import type { Sequential } from './sequential.js';
+import { modelForWeights } from './sequential.js';
+import { checkOptions } from '../options.js';
 import { directionNames, fileWeightName, layerToKeras, parseTopology } from './topology.js';
 
 /** The version written in `generatedBy`; a test holds it equal to package.json's. */
@@ -136,11 +138,37 @@ export function toArtifacts(
 }
 
 /** Builds the model a `model.json` and its weight bytes describe, checking everything on the way. */
-export function fromArtifacts(artifacts: ArtifactsInput): Sequential {
+export function fromArtifacts(artifacts: ArtifactsInput, limits: LoadLimits = {}): Sequential {
   if (artifacts === null || typeof artifacts !== 'object') {
     throw new SeqcastError('config', 'fromArtifacts(): give { modelJson, weightData }');
   }
-  return modelFromJson(artifacts.modelJson, concatBytes(artifacts.weightData), 'model.json');
+  return modelFromJson(artifacts.modelJson, concatBytes(artifacts.weightData), 'model.json', limits);
+}
+
+/**
+ * How large a model read from a file may be. A file is data: its topology is checked against these before
+ * any layer is built, and against the weights it holds before anything is allocated.
+ */
+export interface LoadLimits {
+  /** Default 1,000 layers. */
+  readonly maxLayers?: number;
+  /** Default 2^28 (268 M) parameters, 1 GiB of float32 weights. */
+  readonly maxParams?: number;
+}
+
+export const DEFAULT_MAX_LAYERS = 1000;
+export const DEFAULT_MAX_PARAMS = 2 ** 28;
+
+function checkLimits(limits: LoadLimits): { maxLayers: number; maxParams: number } {
+  checkOptions('loading a model', limits, ['maxLayers', 'maxParams']);
+  const get = (key: 'maxLayers' | 'maxParams', fallback: number): number => {
+    const v = limits[key] ?? fallback;
+    if (!Number.isSafeInteger(v) || v < 1) {
+      throw new SeqcastError('config', `loading a model: ${key} must be an integer ≥ 1 (got ${String(v)})`);
+    }
+    return v;
+  };
+  return { maxLayers: get('maxLayers', DEFAULT_MAX_LAYERS), maxParams: get('maxParams', DEFAULT_MAX_PARAMS) };
 }
 
 /**
@@ -164,9 +192,23 @@ export function shardPaths(byteLength: number): string[] {
 }
 
 /** The model from a parsed model.json and all its weight bytes; `src` names the file in errors. */
-export function modelFromJson(modelJson: unknown, bytes: Uint8Array, src: string): Sequential {
+export function modelFromJson(
+  modelJson: unknown,
+  bytes: Uint8Array,
+  src: string,
+  limits: LoadLimits = {},
+): Sequential {
+  const { maxLayers, maxParams } = checkLimits(limits);
   const json = object(modelJson, src);
   checkHeader(json, src);
+  const declared = (json.modelTopology as { config?: { layers?: unknown } } | undefined)?.config?.layers;
+  if (Array.isArray(declared) && declared.length > maxLayers) {
+    throw new SeqcastError(
+      'config',
+      `${src}: the topology has ${declared.length} layers, more than the limit of ${maxLayers}; if the model is ` +
+        `really that deep, raise it with { maxLayers } when loading`,
+    );
+  }
   const { layers, inputShape, directions } = parseTopology(json.modelTopology, src);
   const groups = parseManifest(json.weightsManifest, src);
   const expected = groups.reduce((n, g) => n + g.byteLength, 0);
@@ -179,61 +221,38 @@ export function modelFromJson(modelJson: unknown, bytes: Uint8Array, src: string
         `or belong to another model`,
     );
   }
+  const params = expected / 4;
+  if (params > maxParams) {
+    throw new SeqcastError(
+      'config',
+      `${src}: the model has ${params.toLocaleString('en-US')} parameters, more than the limit of ` +
+        `${maxParams.toLocaleString('en-US')}; if it is really that large, raise it with { maxParams } when loading`,
+    );
+  }
+  // Which manifest entry is which weight of the topology, checked before the model allocates anything.
+  let plan: { name: string; shape: readonly number[]; entry: number }[] = [];
   let model: Sequential;
   try {
-    model = new Sequential(layers, { inputShape, seed: 0 });
+    model = modelForWeights(layers, { inputShape, seed: 0 }, (weights) => {
+      plan = matchManifest(weights, groups, directions);
+    });
   } catch (e) {
     if (e instanceof SeqcastError) throw new SeqcastError(e.code, `${src}: ${e.message}`);
     throw e;
   }
-  const byFileName = new Map<string, { name: string; shape: readonly number[]; layer: string }>();
-  for (const w of model.weights()) {
-    byFileName.set(fileWeightName(w.name, directions), {
-      name: w.name,
-      shape: w.shape,
-      layer: w.name.split('/')[0],
-    });
-  }
-  const values: { name: string; shape: readonly number[]; data: Float32Array }[] = [];
-  const seen = new Set<string>();
+  const offsets: number[] = [];
   let offset = 0;
   for (const w of groups.flatMap((g) => g.weights)) {
-    // Keras ≥ 2.2 writes layer/cell/weight; like TF.js, drop the cell's segment when the full name is unknown.
-    const parts = w.name.split('/');
-    const short = [...parts.slice(0, -2), parts[parts.length - 1]].join('/');
-    const key = byFileName.has(w.name) ? w.name : short;
-    const target = byFileName.get(key);
-    if (target === undefined) {
-      throw new SeqcastError(
-        'weights',
-        `${src}: the weights manifest lists '${w.name}', which no layer of the topology has; its weights are ` +
-          `${[...byFileName.keys()].map((n) => `'${n}'`).join(', ')}`,
-      );
-    }
-    if (seen.has(key)) throw new SeqcastError('weights', `${src}: the weights manifest lists '${key}' twice`);
-    seen.add(key);
-    if (!sameShape(w.shape, target.shape)) {
-      throw new SeqcastError(
-        'weights',
-        `${src}: weight '${w.name}' has shape [${w.shape.join(', ')}] in the manifest, but layer '${target.layer}' ` +
-          `as the topology builds it needs [${target.shape.join(', ')}]; the topology and the weights do not belong together`,
-      );
-    }
-    const n = sizeOf(w.shape);
+    offsets.push(offset);
+    offset += sizeOf(w.shape) * 4;
+  }
+  const values = plan.map(({ name, shape, entry }) => {
+    const n = sizeOf(shape);
     const data = new Float32Array(n);
-    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, n * 4);
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offsets[entry], n * 4);
     for (let i = 0; i < n; i++) data[i] = view.getFloat32(i * 4, true);
-    offset += n * 4;
-    values.push({ name: target.name, shape: target.shape, data });
-  }
-  const missing = [...byFileName.keys()].filter((k) => !seen.has(k));
-  if (missing.length > 0) {
-    throw new SeqcastError(
-      'weights',
-      `${src}: the weights manifest has no ${missing.map((m) => `'${m}'`).join(', ')}, which the topology needs; ` +
-        `the weights are incomplete or belong to another model`,
-    );
-  }
+    return { name, shape, data };
+  });
   try {
     model.setWeights(values);
   } catch (e) {
@@ -243,6 +262,63 @@ export function modelFromJson(modelJson: unknown, bytes: Uint8Array, src: string
   const stored = seqcastMetadata(json, src)?.compile;
   if (stored !== undefined) model.compile(compileFromJson(stored, src));
   return model;
+}
+
+/**
+ * Matches the manifest's entries to the topology's weights (full names such as `lstm/kernel`): every entry
+ * names a weight of the topology once, with its shape, and every weight has an entry. Returns, per weight,
+ * the index of its manifest entry. Names only: nothing is allocated.
+ */
+function matchManifest(
+  weights: readonly { readonly name: string; readonly shape: readonly number[] }[],
+  groups: readonly ManifestGroup[],
+  directions: ReturnType<typeof parseTopology>['directions'],
+): { name: string; shape: readonly number[]; entry: number }[] {
+  const byFileName = new Map<string, { name: string; shape: readonly number[]; layer: string }>();
+  for (const w of weights) {
+    byFileName.set(fileWeightName(w.name, directions), {
+      name: w.name,
+      shape: w.shape,
+      layer: w.name.split('/')[0],
+    });
+  }
+  const plan: { name: string; shape: readonly number[]; entry: number }[] = [];
+  const seen = new Set<string>();
+  groups
+    .flatMap((g) => g.weights)
+    .forEach((w, entry) => {
+      // Keras ≥ 2.2 writes layer/cell/weight; like TF.js, drop the cell's segment when the full name is unknown.
+      const parts = w.name.split('/');
+      const short = [...parts.slice(0, -2), parts[parts.length - 1]].join('/');
+      const key = byFileName.has(w.name) ? w.name : short;
+      const target = byFileName.get(key);
+      if (target === undefined) {
+        throw new SeqcastError(
+          'weights',
+          `the weights manifest lists '${w.name}', which no layer of the topology has; its weights are ` +
+            `${[...byFileName.keys()].map((n) => `'${n}'`).join(', ')}`,
+        );
+      }
+      if (seen.has(key)) throw new SeqcastError('weights', `the weights manifest lists '${key}' twice`);
+      seen.add(key);
+      if (!sameShape(w.shape, target.shape)) {
+        throw new SeqcastError(
+          'weights',
+          `weight '${w.name}' has shape [${w.shape.join(', ')}] in the manifest, but layer '${target.layer}' ` +
+            `as the topology builds it needs [${target.shape.join(', ')}]; the topology and the weights do not belong together`,
+        );
+      }
+      plan.push({ name: target.name, shape: target.shape, entry });
+    });
+  const missing = [...byFileName.keys()].filter((k) => !seen.has(k));
+  if (missing.length > 0) {
+    throw new SeqcastError(
+      'weights',
+      `the weights manifest has no ${missing.map((m) => `'${m}'`).join(', ')}, which the topology needs; ` +
+        `the weights are incomplete or belong to another model`,
+    );
+  }
+  return plan;
 }
 
 /** Checks `weightsManifest` and returns its groups with their byte counts. Shard paths must be plain file names. */

@@ -18,6 +18,7 @@ export type { NamedTensor, SequentialOptions } from './sequential.js';
 export { Sequential, sequential } from './sequential.js';
 export type {
   ArtifactsInput,
+  LoadLimits,
   ModelArtifacts,
   ModelJson,
   WeightBytes,

@@ -16,7 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { SeqcastError } from '../errors.js';
 import { formatBytes, readRegularFile, readRegularText } from '../io/read-file.js';
 import { checkOptions } from '../options.js';
-import type { ManifestGroup, ModelJson } from './artifacts.js';
+import type { LoadLimits, ManifestGroup, ModelJson } from './artifacts.js';
 import { modelFromJson, parseManifest, SHARD_BYTES, toArtifacts } from './artifacts.js';
 import type { Sequential } from './sequential.js';
 
@@ -98,9 +98,9 @@ export async function saveModel(
 }
 
 /** Reads and checks a model folder (seqcast's or TF.js's) and builds the model. */
-export async function loadModel(dir: string): Promise<Sequential> {
+export async function loadModel(dir: string, limits: LoadLimits = {}): Promise<Sequential> {
   const { modelJson, weightData } = await readArtifacts(dir);
-  return modelFromJson(modelJson, new Uint8Array(weightData), join(resolve(dir), 'model.json'));
+  return modelFromJson(modelJson, new Uint8Array(weightData), join(resolve(dir), 'model.json'), limits);
 }
 
 /**

@@ -10,7 +10,7 @@ import { SeqcastError } from '../errors.js';
 import { initialize } from '../initializers.js';
 import type { BackendChoice } from '../kernels/select.js';
 import { resolveBackend } from '../kernels/select.js';
-import type { BuildContext, Layer } from '../layers/layer.js';
+import type { BuildContext, Layer, WeightSpec } from '../layers/layer.js';
 import type { ParamSegment } from '../optim/clip.js';
 import type { CompiledModel, CompileOptions } from './compile.js';
 import { checkInputShapeOption, checkWeightValue, nameLayer } from './checks.js';
@@ -91,7 +91,10 @@ export class Sequential {
     this.layerShapes = [this.inputShape];
     this.paramArray = allocate(this.dtype, 0);
     this.gradArray = allocate(this.dtype, 0);
-    for (const layer of layers) this.add(layer);
+    if (!Array.isArray(layers)) {
+      throw new SeqcastError('config', 'sequential(): layers must be an array of layers');
+    }
+    this.addAll(layers, building);
   }
 
   /** The backend computing this model's products: 'native', 'wasm', 'js' or a custom backend's name. */
@@ -130,39 +133,61 @@ export class Sequential {
         `add(): the model is already compiled; add every layer before compile()`,
       );
     }
-    if ('returnState' in layer && layer.returnState === true) {
-      throw new SeqcastError(
-        'config',
-        `layer '${layer.name || layer.className}' has returnState: true, which makes several outputs; in a sequential ` +
-          `stack each layer passes one tensor on — call the layer's call() directly to get its states`,
-      );
+    this.addAll([layer], null);
+    return this;
+  }
+
+  /**
+   * Builds `layers` on the current output shape, then allocates the weights of all of them at once and
+   * initialises them in layer order, then weight order (so adding one by one or all at once gives the same
+   * weights). With `load` (models read from a file), the parameter count is checked against the file's before
+   * anything is allocated, and nothing is initialised: the file's weights are set next.
+   */
+  private addAll(layers: readonly Layer[], load: LoadBuild | null): void {
+    const built: { layer: Layer; shape: Shape; specs: readonly WeightSpec[] }[] = [];
+    let shape = this.outputShape;
+    let added = 0;
+    for (const layer of layers) {
+      if ('returnState' in layer && layer.returnState === true) {
+        throw new SeqcastError(
+          'config',
+          `layer '${layer.name || layer.className}' has returnState: true, which makes several outputs; in a sequential ` +
+            `stack each layer passes one tensor on — call the layer's call() directly to get its states`,
+        );
+      }
+      nameLayer(layer, [...this.layerList, ...built.map((b) => b.layer)]);
+      shape = layer.build(shape, this.ctx);
+      const specs = layer.weightSpecs();
+      added += specs.reduce((n, sp) => n + sizeOf(sp.shape), 0);
+      built.push({ layer, shape, specs });
     }
-    nameLayer(layer, this.layerList);
-    const outShape = layer.build(this.outputShape, this.ctx);
-    const specs = layer.weightSpecs();
-    const added = specs.reduce((n, sp) => n + sizeOf(sp.shape), 0);
+    load?.check(
+      built.flatMap((b) => b.specs.map((sp) => ({ name: `${b.layer.name}/${sp.name}`, shape: sp.shape }))),
+    );
     const oldLength = this.paramArray.length;
     const params = allocate(this.dtype, oldLength + added);
     const grads = allocate(this.dtype, oldLength + added);
     params.set(this.paramArray);
     grads.set(this.gradArray);
     let offset = oldLength;
-    const index = this.layerList.length;
     const newEntries: Omit<WeightEntry, 'value' | 'grad'>[] = [];
-    for (const spec of specs) {
-      const n = sizeOf(spec.shape);
-      initialize(spec.init, spec.shape, params.subarray(offset, offset + n), this.rng);
-      newEntries.push({
-        name: `${layer.name}/${spec.name}`,
-        layer: index,
-        shape: spec.shape,
-        offset,
-        length: n,
-      });
-      offset += n;
+    for (const { layer, shape: outShape, specs } of built) {
+      const index = this.layerList.length;
+      for (const spec of specs) {
+        const n = sizeOf(spec.shape);
+        if (load === null) initialize(spec.init, spec.shape, params.subarray(offset, offset + n), this.rng);
+        newEntries.push({
+          name: `${layer.name}/${spec.name}`,
+          layer: index,
+          shape: spec.shape,
+          offset,
+          length: n,
+        });
+        offset += n;
+      }
+      this.layerList.push(layer);
+      this.layerShapes.push(outShape);
     }
-    this.layerList.push(layer);
-    this.layerShapes.push(outShape);
     this.paramArray = params;
     this.gradArray = grads;
     // every layer gets views into the new arrays
@@ -171,14 +196,14 @@ export class Sequential {
       value: params.subarray(e.offset, e.offset + e.length),
       grad: grads.subarray(e.offset, e.offset + e.length),
     }));
-    this.layerList.forEach((l, i) => {
-      const mine = this.entries.filter((e) => e.layer === i);
+    const byLayer: WeightEntry[][] = this.layerList.map(() => []);
+    for (const e of this.entries) byLayer[e.layer].push(e);
+    this.layerList.forEach((l, i) =>
       l.attach(
-        mine.map((e) => e.value),
-        mine.map((e) => e.grad),
-      );
-    });
-    return this;
+        byLayer[i].map((e) => e.value),
+        byLayer[i].map((e) => e.grad),
+      ),
+    );
   }
 
   /** Sets the optimiser, the loss and the metrics that `fit` and `evaluate` use. */
@@ -417,6 +442,34 @@ export class Sequential {
       into.length === data.length && dtypeOf(into) === this.dtype ? into : allocate(this.dtype, data.length);
     out.set(data);
     return out;
+  }
+}
+
+/** How a model read from a file is built: no initialisers, and its weights checked against the file's first. */
+interface LoadBuild {
+  /** Throws unless the file holds exactly these weights; called before anything is allocated. */
+  check(weights: readonly { readonly name: string; readonly shape: readonly number[] }[]): void;
+}
+
+/** Set only while modelForWeights constructs. */
+let building: LoadBuild | null = null;
+
+/**
+ * A model whose weights come from a file (model.json and its weights): built without running any
+ * initialiser, and `check`ed, before its weights are allocated, against the weights the file holds: a
+ * 2.7 KB model.json with `units: 30000` is an error at once, not 13 GiB of initialised weights. Not public
+ * API: `fromArtifacts` and `loadModel` use it.
+ */
+export function modelForWeights(
+  layers: readonly Layer[],
+  options: SequentialOptions,
+  check: LoadBuild['check'],
+): Sequential {
+  building = { check };
+  try {
+    return new Sequential(layers, options);
+  } finally {
+    building = null;
   }
 }
 
