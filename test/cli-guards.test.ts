@@ -1,6 +1,6 @@
 // Every numeric flag has a bound, checked before anything is read, allocated or trained (issue 15).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,5 +130,37 @@ describe('systemErrorMessage(e)', () => {
     expect(systemErrorMessage(new Error('boom'))).toBeNull();
     expect(systemErrorMessage({ code: 'config' })).toBeNull();
     expect(systemErrorMessage(null)).toBeNull();
+  });
+});
+
+describe('training that stops early says so on the terminal, not only in report.md', () => {
+  it('terminateOnNaN stopping on huge values is printed as one "stopped" line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqcast-nan-'));
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const d = new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10);
+      return `${d},${1e30 * (1 + Math.sin(i))}`;
+    });
+    writeFileSync(join(dir, 'huge.csv'), `date,y\n${rows.join('\n')}\n`);
+    const r = spawnSync(
+      'node',
+      [
+        CLI,
+        'train',
+        join(dir, 'huge.csv'),
+        '--transform',
+        'none',
+        '--scaler',
+        'none',
+        '--epochs',
+        '2',
+        '--out',
+        join(dir, 'r'),
+        '--quiet',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {3}stopped {2}epoch 1, batch \d+: .*NaN/m);
+    expect(readFileSync(join(dir, 'r', 'report.md'), 'utf8')).toMatch(/stopped early: epoch 1, batch/);
   });
 });

@@ -31,6 +31,7 @@ export function printResult(doc: ReportDocument, e: Evaluation): void {
   out.push('');
   for (const line of metricsTable(e.metrics).split('\n')) out.push(`   ${line}`);
   out.push('');
+  if (doc.training?.stop != null) out.push(`   stopped  ${doc.training.stop}`);
   out.push(`   verdict  ${doc.comparison}`);
   for (const w of doc.warnings) out.push(`   warning  ${w}`);
   if (doc.outDir !== null) out.push(`   report   ${doc.outDir}/report.md`);
