@@ -4,11 +4,11 @@ import type { ReportDocument } from './document.js';
 import { formatNumber as fmt } from './format.js';
 
 export function reportMarkdown(r: ReportDocument): string {
-  const lines: string[] = [`# ${r.title}`, ''];
+  const lines: string[] = [`# ${text(r.title)}`, ''];
   const d = r.data;
   lines.push('## Data', '');
   lines.push(
-    `${d.source}: ${d.rows} rows, ${d.from} .. ${d.to} (${d.frequency}); \`${d.column}\` from ${fmt(d.min)} to ${fmt(d.max)}.`,
+    `${text(d.source)}: ${d.rows} rows, ${d.from} .. ${d.to} (${d.frequency}); ${code(d.column)} from ${fmt(d.min)} to ${fmt(d.max)}.`,
     '',
   );
   if (r.split !== null) {
@@ -19,7 +19,9 @@ export function reportMarkdown(r: ReportDocument): string {
       '',
     );
   }
-  lines.push('## Configuration', '', '```json', JSON.stringify(r.config, null, 2), '```', '');
+  const config = JSON.stringify(r.config, null, 2);
+  const fence = '`'.repeat(Math.max(3, longestRun(config, '`') + 1));
+  lines.push('## Configuration', '', `${fence}json`, config, fence, '');
   lines.push('## Scores on the test part (original units)', '');
   lines.push('| | RMSE | MAE | MAPE | sMAPE | MASE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   const row = (name: string, s: ScoreSet): string =>
@@ -42,17 +44,17 @@ export function reportMarkdown(r: ReportDocument): string {
     'MASE divides MAE by the in-sample error of the seasonal naive forecast on the training part.',
     '',
   );
-  lines.push(`**Verdict: ${r.comparison}**`, '');
+  lines.push(`**Verdict: ${text(r.comparison)}**`, '');
   if (r.warnings.length > 0) {
     lines.push('## Warnings', '');
-    for (const w of r.warnings) lines.push(`- ${w}`);
+    for (const w of r.warnings) lines.push(`- ${text(w)}`);
     lines.push('');
   }
   if (r.training !== null && r.training.epochs.length > 0) {
     const e = r.training.epochs;
     lines.push('## Training', '');
     lines.push(
-      `${e.length} epochs${r.training.stop !== null ? `; stopped early: ${r.training.stop}` : ''}.`,
+      `${e.length} epochs${r.training.stop !== null ? `; stopped early: ${text(r.training.stop)}` : ''}.`,
       '',
     );
     lines.push('| epoch | loss | val_loss | gradient norm: min / median / max | batches clipped |');
@@ -85,4 +87,36 @@ export function reportMarkdown(r: ReportDocument): string {
 
 export function reportJson(r: ReportDocument): string {
   return `${JSON.stringify(r, null, 2)}\n`;
+}
+
+/**
+ * Text from the data (a file or column name, a message quoting one) as plain Markdown text: HTML is shown,
+ * not run (`<` `>` `&` as entities), Markdown's punctuation is escaped, and a line break becomes a space, so a
+ * name such as ``a `<img onerror=…>` | b`` reads as written.
+ */
+export function text(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`);
+}
+
+/** A name as a code span whose fence is longer than any run of backticks in it (CommonMark), safe in tables. */
+export function code(s: string): string {
+  const flat = s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+  const fence = '`'.repeat(longestRun(flat, '`') + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+function longestRun(s: string, c: string): number {
+  let best = 0;
+  let run = 0;
+  for (const ch of s) {
+    run = ch === c ? run + 1 : 0;
+    best = Math.max(best, run);
+  }
+  return best;
 }

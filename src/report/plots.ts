@@ -77,7 +77,7 @@ export function forecastPlotSpec(p: ForecastPlotInput): VegaLiteSpec {
   }
   return {
     $schema: SCHEMA,
-    title: p.title,
+    title: safeTitle(p.title),
     width: WIDTH,
     height: HEIGHT,
     data: { values: rows },
@@ -128,7 +128,7 @@ export function seriesPlotSpec(p: SeriesPlotInput): VegaLiteSpec {
   const type = xType(p.labels);
   return {
     $schema: SCHEMA,
-    title: p.title,
+    title: safeTitle(p.title),
     width: WIDTH,
     height: HEIGHT,
     data: { values: p.labels.map((l, i) => ({ x: xValue(l, type), value: p.values[i] })) },
@@ -218,4 +218,13 @@ export function gradientFlowPlotSpec(
       color: { field: 'series', type: 'nominal', title: null },
     },
   };
+}
+
+/**
+ * A title Vega can render. Vega looks some texts up in a plain object while it parses a spec, so a title that
+ * is exactly the name of an Object.prototype member (a column named `constructor`, `toString`, …) fails with
+ * "Operator not defined"; a zero-width space after it keeps the text as it reads.
+ */
+export function safeTitle(text: string): string {
+  return Object.hasOwn(Object.prototype, text) ? `${text}\u200b` : text;
 }
