@@ -70,3 +70,21 @@ describe('non-finite forecasts are refused, never printed', () => {
     expect(() => f.evaluate(s)).toThrow(/^evaluate\(\): the model forecasts Infinity for 160 \(one of 40\)/);
   });
 });
+
+describe('what cannot be scored is said, the rest is scored', () => {
+  it('a constant series is trained and scored; MASE is n/a with a warning, the verdict names the exact baseline', async () => {
+    const s = Series.fromColumns({
+      index: Array.from({ length: 80 }, (_, i) => i),
+      columns: { y: Array(80).fill(5) },
+    });
+    const f = await Forecaster.fit(s, { ...quick, transform: 'none' });
+    const e = f.evaluate(s);
+    expect(e.metrics.model.mase).toBeNull();
+    expect(e.metrics.baselines.naive.rmse).toBe(0);
+    expect(e.warnings.map((w) => w.kind)).toContain('unscored');
+    expect(e.comparison.summary).toMatch(
+      /naive(, which is exact on this test part \(RMSE 0\)| on RMSE \(both exact\))/,
+    );
+    expect(e.comparison.skillVersusNaive).toBeNull();
+  });
+});

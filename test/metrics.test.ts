@@ -239,9 +239,18 @@ describe('compareToBaselines(modelScores, baselineScores)', () => {
       /needs a 'naive' entry \(got 'drift'\); score naive\(\) too/,
     );
     thrown(
-      () => compareToBaselines({ rmse: 1 }, { naive: { rmse: 2 }, mean: { rmse: 0 } }),
+      () => compareToBaselines({ rmse: 1 }, { naive: { rmse: 2 }, mean: { rmse: -1 } }),
       'config',
-      /baselineScores\['mean'\]\.rmse must be a finite number > 0 \(got 0\)/,
+      /baselineScores\['mean'\]\.rmse must be a finite number ≥ 0 \(got -1\)/,
+    );
+    // an exact baseline (a constant test part) is said, not divided by
+    const exact = compareToBaselines({ rmse: 1 }, { naive: { rmse: 0 }, mean: { rmse: 2 } });
+    expect(exact.summary).toBe(
+      'worse than naive, which is exact on this test part (RMSE 0) (naive is the best baseline)',
+    );
+    expect(exact.skillVersusNaive).toBeNull();
+    expect(compareToBaselines({ rmse: 0 }, { naive: { rmse: 0 } }).versusNaive).toBe(
+      'ties naive on RMSE (both exact)',
     );
   });
 });

@@ -166,6 +166,12 @@ describe('a model.json cannot make seqcast allocate or run for long', () => {
     );
   });
 
+  it('sequential() with an impossible number of weights is one clear error, not a RangeError', () => {
+    expect(() => sequential([lstm({ units: 1e9 }), dense({ units: 1 })], { inputShape: [4, 1] })).toThrow(
+      /^sequential\(\): the layers need 4,000,000,009,000,000,000 weights \(up to layer 'dense'\), .* use fewer units or layers$/,
+    );
+  });
+
   it('maxParams bounds the size of a model that loads', async () => {
     const dir = await saved();
     await expect(loadModel(dir, { maxParams: 10 })).rejects.toThrow(

@@ -91,6 +91,14 @@ export function scoreEvaluation(
   if (ex !== null) warnings.push(ex);
   const lw = lagWarning(actual, forecast, previous);
   if (lw !== null) warnings.push(lw);
+  if (scores.mase === null) {
+    warnings.push({
+      kind: 'unscored',
+      message:
+        `MASE is not given: the training part repeats itself exactly at lag ${m} (seasonal naive makes no error ` +
+        `there), so the scale MASE divides by is 0; RMSE and MAE are the scores to read`,
+    });
+  }
 
   const byHorizon: { step: number; rmse: number; naiveRmse: number }[] = [];
   if (H > 1) {

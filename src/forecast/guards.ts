@@ -12,7 +12,7 @@
 import { rmse } from '../metrics/metrics.js';
 
 export interface Warning {
-  readonly kind: 'extrapolation' | 'lag';
+  readonly kind: 'extrapolation' | 'lag' | 'unscored';
   readonly message: string;
 }
 

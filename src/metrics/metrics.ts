@@ -32,7 +32,8 @@ export interface ScoreSet {
   /** How many points MAPE left out because their actual value was 0. */
   readonly mapeSkipped: number;
   readonly smape: number;
-  readonly mase: number;
+  /** null when the training part repeats itself exactly at lag m, so MASE's scale is 0 (see mase()). */
+  readonly mase: number | null;
 }
 
 /** Throws unless `values` is non-empty and every entry is finite. */
@@ -252,6 +253,6 @@ export function scoreAll(
     mape: mapeResult.value,
     mapeSkipped: mapeResult.skipped,
     smape: smape(actual, forecast),
-    mase: mase(actual, forecast, train, m),
+    mase: seasonalNaiveScale('scoreAll()', train, m) === 0 ? null : mase(actual, forecast, train, m),
   };
 }

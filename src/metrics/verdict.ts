@@ -62,10 +62,10 @@ export interface BaselineComparison {
   readonly versusNaive: string;
   /** The verdict against the best baseline (the same as versusNaive when naive is the best). */
   readonly versusBest: string;
-  /** 1 − model / naive on RMSE. */
-  readonly skillVersusNaive: number;
-  /** 1 − model / best baseline on RMSE. */
-  readonly skillVersusBest: number;
+  /** 1 − model / naive on RMSE; null when naive is exact (RMSE 0), which leaves no skill to measure. */
+  readonly skillVersusNaive: number | null;
+  /** 1 − model / best baseline on RMSE; null when that baseline is exact. */
+  readonly skillVersusBest: number | null;
   /** Both verdicts in one line. */
   readonly summary: string;
 }
@@ -88,10 +88,10 @@ export function compareToBaselines(
   }
   for (const name of names) {
     const score = baselineScores[name].rmse;
-    if (!Number.isFinite(score) || score <= 0) {
+    if (!Number.isFinite(score) || score < 0) {
       throw new SeqcastError(
         'config',
-        `compareToBaselines(): baselineScores['${name}'].rmse must be a finite number > 0 (got ${score})`,
+        `compareToBaselines(): baselineScores['${name}'].rmse must be a finite number ≥ 0 (got ${score})`,
       );
     }
   }
@@ -102,8 +102,15 @@ export function compareToBaselines(
   const model = modelScores.rmse;
   const naiveRmse = baselineScores['naive'].rmse;
   const bestRmse = baselineScores[best].rmse;
-  const versusNaive = verdict(model, naiveRmse, { baselineName: 'naive' });
-  const versusBest = verdict(model, bestRmse, { baselineName: best });
+  // A baseline can be exact (a constant test part, for naive): say so rather than divide by its zero.
+  const against = (rmse: number, name: string): string =>
+    rmse > 0
+      ? verdict(model, rmse, { baselineName: name })
+      : model === 0
+        ? `ties ${name} on RMSE (both exact)`
+        : `worse than ${name}, which is exact on this test part (RMSE 0)`;
+  const versusNaive = against(naiveRmse, 'naive');
+  const versusBest = against(bestRmse, best);
   const summary =
     best === 'naive'
       ? `${versusNaive} (naive is the best baseline)`
@@ -113,8 +120,8 @@ export function compareToBaselines(
     bestBaselineRmse: bestRmse,
     versusNaive,
     versusBest,
-    skillVersusNaive: skill(model, naiveRmse),
-    skillVersusBest: skill(model, bestRmse),
+    skillVersusNaive: naiveRmse > 0 ? skill(model, naiveRmse) : null,
+    skillVersusBest: bestRmse > 0 ? skill(model, bestRmse) : null,
     summary,
   };
 }

@@ -165,8 +165,8 @@ export class Sequential {
       built.flatMap((b) => b.specs.map((sp) => ({ name: `${b.layer.name}/${sp.name}`, shape: sp.shape }))),
     );
     const oldLength = this.paramArray.length;
-    const params = allocate(this.dtype, oldLength + added);
-    const grads = allocate(this.dtype, oldLength + added);
+    const total = oldLength + added;
+    const [params, grads] = allocateWeights(this.dtype, total, built[built.length - 1]?.layer);
     params.set(this.paramArray);
     grads.set(this.gradArray);
     let offset = oldLength;
@@ -442,6 +442,32 @@ export class Sequential {
       into.length === data.length && dtypeOf(into) === this.dtype ? into : allocate(this.dtype, data.length);
     out.set(data);
     return out;
+  }
+}
+
+/** The most weights a model holds: 2^30 (4 GiB of float32 weights, and as much again for their gradients). */
+export const MAX_WEIGHTS = 2 ** 30;
+
+/** The weight and gradient arrays of a model of `total` weights, or one clear error instead of a RangeError. */
+function allocateWeights(dtype: DType, total: number, last: Layer | undefined): [FloatArray, FloatArray] {
+  const gib = ((total * (dtype === 'float32' ? 4 : 8)) / 2 ** 30).toFixed(1);
+  const which = last === undefined ? '' : ` (up to layer '${last.name}')`;
+  if (total > MAX_WEIGHTS) {
+    throw new SeqcastError(
+      'config',
+      `sequential(): the layers need ${total.toLocaleString('en-US')} weights${which}, ${gib} GiB and as much ` +
+        `again for their gradients; seqcast holds at most ${MAX_WEIGHTS.toLocaleString('en-US')} — use fewer units or layers`,
+    );
+  }
+  try {
+    return [allocate(dtype, total), allocate(dtype, total)];
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new SeqcastError(
+      'config',
+      `sequential(): there is not enough memory for ${total.toLocaleString('en-US')} weights${which} ` +
+        `(${gib} GiB, twice, with the gradients); use fewer units or layers`,
+    );
   }
 }
 

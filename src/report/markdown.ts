@@ -25,7 +25,7 @@ export function reportMarkdown(r: ReportDocument): string {
   lines.push('## Scores on the test part (original units)', '');
   lines.push('| | RMSE | MAE | MAPE | sMAPE | MASE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   const row = (name: string, s: ScoreSet): string =>
-    `| ${name} | ${fmt(s.rmse)} | ${fmt(s.mae)} | ${s.mape === null ? 'n/a' : `${fmt(s.mape)} %`} | ${fmt(s.smape)} % | ${fmt(s.mase)} |`;
+    `| ${name} | ${fmt(s.rmse)} | ${fmt(s.mae)} | ${s.mape === null ? 'n/a' : `${fmt(s.mape)} %`} | ${fmt(s.smape)} % | ${s.mase === null ? 'n/a' : fmt(s.mase)} |`;
   lines.push(row('**model**', r.metrics.model));
   // the document names baselines plainly; the table gives the season length, as the baselines do
   const m = r.config.seasonalPeriod;
