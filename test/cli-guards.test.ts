@@ -164,3 +164,48 @@ describe('training that stops early says so on the terminal, not only in report.
     expect(readFileSync(join(dir, 'r', 'report.md'), 'utf8')).toMatch(/stopped early: epoch 1, batch/);
   });
 });
+
+describe('a model folder without checksums', () => {
+  it('loads in the CLI with one note on stderr; with checksums there is none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqcast-sums-'));
+    const out = join(dir, 'r');
+    const train = spawnSync(
+      'node',
+      [CLI, 'train', 'air-passengers', '--epochs', '1', '--units', '2', '--out', out, '--quiet'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(train.status, train.stderr).toBe(0);
+    const run = () =>
+      spawnSync(
+        'node',
+        [
+          CLI,
+          'forecast',
+          join(out, 'model'),
+          'air-passengers',
+          '--steps',
+          '2',
+          '--output',
+          join(dir, 'f.csv'),
+          '--force',
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const verified = run();
+    expect(verified.status).toBe(0);
+    expect(verified.stderr).toBe('');
+    const file = join(out, 'model', 'model.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    delete json.weightsManifest[0].sha256;
+    writeFileSync(file, JSON.stringify(json));
+    const unverified = run();
+    expect(unverified.status).toBe(0);
+    expect(unverified.stderr).toMatch(
+      /^seqcast: note: model\.json records no SHA-256 of its weight files .*\n$/,
+    );
+  });
+});

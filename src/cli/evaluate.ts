@@ -1,8 +1,7 @@
 /** `seqcast evaluate <model-dir> <csv|dataset>`: score a saved forecaster on data past its training period. */
 import type { Command } from 'commander';
-import { loadForecaster } from '../forecast/io-node.js';
 import { buildReport } from '../report/document.js';
-import { readSeries } from './inputs.js';
+import { loadSavedForecaster, readSeries } from './inputs.js';
 import { printResult } from './print.js';
 
 interface Flags {
@@ -31,7 +30,7 @@ Examples:
     )
     .action(async (modelDir: string, data: string, flags: Flags) => {
       const started = performance.now();
-      const f = await loadForecaster(modelDir);
+      const f = await loadSavedForecaster(modelDir);
       const source = readSeries(data, {
         ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
         missing: flags.missing as 'error',

@@ -1,9 +1,8 @@
 /** `seqcast forecast <model-dir> <csv|dataset> --steps N`: dated forecasts after the data's last row. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadForecaster } from '../forecast/io-node.js';
 import { formatCsv } from '../series/csv.js';
-import { checkOutputFile, readSeries } from './inputs.js';
+import { checkOutputFile, loadSavedForecaster, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
 
 interface Flags {
@@ -42,7 +41,7 @@ Examples:
       const steps = flagNumber('steps', flags.steps) ?? 1;
       const output = flags.output ?? 'seqcast-forecast.csv';
       checkOutputFile(output, flags.force ?? false);
-      const f = await loadForecaster(modelDir);
+      const f = await loadSavedForecaster(modelDir);
       const source = readSeries(data, {
         ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
         missing: flags.missing as 'error',

@@ -4,6 +4,9 @@ import { basename } from 'node:path';
 import { SeqcastError } from '../errors.js';
 import { checkOutputFolder, checkOutputPath } from '../io/output-folder.js';
 import { readRegularFileSync } from '../io/read-file.js';
+import { forecasterFromArtifacts } from '../forecast/artifacts.js';
+import type { Forecaster } from '../forecast/forecaster.js';
+import { NO_CHECKSUMS_NOTE, readArtifacts } from '../model/io-node.js';
 import type { DatasetName } from '../series/datasets.js';
 import { DATASETS } from '../series/datasets.js';
 import { readCsv } from '../series/csv.js';
@@ -103,4 +106,16 @@ export function checkOutputFile(path: string, force: boolean): void {
       'io',
       `'${path}' already exists; choose another --output or pass --force to replace it`,
     );
+}
+
+/**
+ * A saved forecaster for a command (evaluate, forecast, trace). A folder whose model.json records no
+ * checksums of its weight files (TF.js writes none) loads, with one note on stderr saying that damage to
+ * them could not be detected.
+ */
+export async function loadSavedForecaster(dir: string): Promise<Forecaster> {
+  const artifacts = await readArtifacts(dir);
+  const f = forecasterFromArtifacts(artifacts);
+  if (artifacts.checksums === 'absent') process.stderr.write(`seqcast: note: ${NO_CHECKSUMS_NOTE}\n`);
+  return f;
 }

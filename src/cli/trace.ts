@@ -3,9 +3,8 @@ import type { Command } from 'commander';
 import { SeqcastError } from '../errors.js';
 import type { RecurrentTrace } from '../explain/trace.js';
 import { trace } from '../explain/trace.js';
-import { loadForecaster } from '../forecast/io-node.js';
 import { Series } from '../series/series.js';
-import { readSeries } from './inputs.js';
+import { loadSavedForecaster, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
 
 interface Flags {
@@ -57,7 +56,7 @@ each state is also written out as the arithmetic that computes it.`,
           'give either the data (a CSV file or a dataset name) or --input "v1,v2,…", not both or neither',
         );
       }
-      const f = await loadForecaster(modelDir);
+      const f = await loadSavedForecaster(modelDir);
       const source =
         data === undefined
           ? inputSeries(flags.input!, f.columns)
