@@ -16,7 +16,7 @@ export class SeqcastError extends Error {
   readonly code: SeqcastErrorCode;
 
   constructor(code: SeqcastErrorCode, message: string) {
-    super(message);
+    super(shorten(message));
     this.name = 'SeqcastError';
     this.code = code;
   }
@@ -35,4 +35,20 @@ export function quoted(text: string, max = 60): string {
 export function listed(names: readonly string[], max = 200): string {
   const text = names.join(', ');
   return text.length <= max ? text : `${text.slice(0, max)}… (${names.length} in all)`;
+}
+
+/**
+ * The safety net behind `quoted`: a message is one line, and never carries a run of more than 400 characters without a space
+ * (a value from a file quoted whole: a 10,000-character column name, a line of binary); such a run is cut to
+ * its first 60 characters and its length, so the sentence around it, and its fix, stay readable.
+ */
+function shorten(message: string): string {
+  // one line: a control character from the data (a newline inside a quoted name) is shown escaped
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+  const line = message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  if (line.length < 400) return line;
+  return line.replace(
+    /\S{400,}/g,
+    (run) => `${run.slice(0, 60)}…(${run.length.toLocaleString('en-US')} characters)`,
+  );
 }

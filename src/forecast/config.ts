@@ -4,6 +4,7 @@
  * data it beats the naive baseline where the tutorials' own pipeline (MinMax on levels) does not.
  */
 import { SeqcastError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { ScalerKind } from '../prep/scalers.js';
 import type { Series } from '../series/series.js';
 import type { TransformName } from '../series/transforms.js';
@@ -120,7 +121,7 @@ export function contextOf(series: Series): ConfigContext {
  */
 export function resolveConfig(c: ForecastConfig, context: ConfigContext): ResolvedConfig {
   const { columns } = context;
-  known('forecaster', c, [
+  checkOptions('forecaster', c, [
     'target',
     'features',
     'transform',
@@ -134,8 +135,8 @@ export function resolveConfig(c: ForecastConfig, context: ConfigContext): Resolv
     'training',
     'seasonalPeriod',
   ]);
-  known('forecaster model', c.model ?? {}, ['kind', 'units', 'layers', 'bidirectional']);
-  known('forecaster training', c.training ?? {}, [
+  checkOptions('forecaster model', c.model ?? {}, ['kind', 'units', 'layers', 'bidirectional']);
+  checkOptions('forecaster training', c.training ?? {}, [
     'epochs',
     'batchSize',
     'learningRate',
@@ -144,6 +145,20 @@ export function resolveConfig(c: ForecastConfig, context: ConfigContext): Resolv
     'validationSplit',
     'seed',
   ]);
+  const names = (v: unknown, what: string): v is readonly string[] =>
+    Array.isArray(v) && v.every((n) => typeof n === 'string')
+      ? true
+      : fail(what, 'a list of column names', v);
+  if (c.target !== undefined && typeof c.target !== 'string') names(c.target, 'target');
+  if (c.features !== undefined) names(c.features, 'features');
+  if (c.splitDate != null && typeof c.splitDate !== 'string')
+    fail('splitDate', "a date such as '2011-01-01'", c.splitDate);
+  if (c.trainFraction !== undefined && typeof c.trainFraction !== 'number')
+    fail('trainFraction', 'a number', c.trainFraction);
+  if (c.model?.bidirectional !== undefined && typeof c.model.bidirectional !== 'boolean')
+    fail('model.bidirectional', 'true or false', c.model.bidirectional);
+  const seed = c.training?.seed ?? 42;
+  if (!Number.isSafeInteger(seed)) fail('training.seed', 'a safe integer', seed);
   const target =
     c.target === undefined ? [columns[0]] : typeof c.target === 'string' ? [c.target] : [...c.target];
   const column = (name: string, what: string): string => {
@@ -231,9 +246,9 @@ export function resolveConfig(c: ForecastConfig, context: ConfigContext): Resolv
       batchSize: positiveInt('training.batchSize', c.training?.batchSize ?? 32),
       learningRate: lr,
       clipnorm,
-      patience: patience === null ? null : positiveInt('training.patience', patience),
+      patience: patience === null ? null : nonNegativeInt('training.patience', patience),
       validationSplit,
-      seed: c.training?.seed ?? 42,
+      seed,
     },
     seasonalPeriod: positiveInt('seasonalPeriod', c.seasonalPeriod ?? context.seasonalPeriod),
   };
@@ -245,9 +260,16 @@ function positiveInt(what: string, v: number): number {
   return v;
 }
 
-function known(label: string, o: object, keys: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k))
-      throw new SeqcastError('config', `${label}: unknown option '${k}'; the options are ${keys.join(', ')}`);
-  }
+function nonNegativeInt(what: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0)
+    throw new SeqcastError('config', `forecaster: ${what} must be an integer ≥ 0 (got ${v})`);
+  return v;
+}
+
+function fail(what: string, expected: string, got: unknown): never {
+  const shown = JSON.stringify(got) ?? String(got);
+  throw new SeqcastError(
+    'config',
+    `forecaster: ${what} must be ${expected} (got ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown})`,
+  );
 }

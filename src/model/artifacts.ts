@@ -345,6 +345,12 @@ export function parseManifest(manifest: unknown, src: string): ManifestGroup[] {
     if (!Array.isArray(weights)) throw new SeqcastError('weights', `${at}.weights must be an array`);
     const entries = weights.map((w: unknown, k: number) => weightEntry(w, `${at}.weights[${k}]`));
     const byteLength = entries.reduce((n, w) => n + sizeOf(w.shape) * 4, 0);
+    if (!Number.isSafeInteger(byteLength)) {
+      throw new SeqcastError(
+        'weights',
+        `${at}: its weights' shapes add up to ${byteLength} bytes, more than any file holds; the manifest is damaged — save the model again`,
+      );
+    }
     if (
       sha256 !== undefined &&
       (!Array.isArray(sha256) ||

@@ -141,10 +141,8 @@ export async function readArtifacts(dir: string): Promise<FolderArtifacts> {
     );
   }
   const groups = parseManifest((modelJson as Record<string, unknown>).weightsManifest, file);
-  const weightData = new ArrayBuffer(groups.reduce((n, g) => n + g.byteLength, 0));
-  const out = new Uint8Array(weightData);
-  let offset = 0;
   let verified = true;
+  const read: Uint8Array[] = [];
   for (const group of groups) {
     const files: Uint8Array[] = [];
     let rest = group.byteLength;
@@ -183,9 +181,17 @@ export async function readArtifacts(dir: string): Promise<FolderArtifacts> {
           );
         }
       }
-      out.set(bytes, offset);
-      offset += bytes.byteLength;
+      read.push(bytes);
     });
+  }
+  // Allocated only now, from the bytes read (each group checked against its manifest), never from the
+  // manifest's own numbers.
+  const weightData = new ArrayBuffer(read.reduce((n, b) => n + b.byteLength, 0));
+  const out = new Uint8Array(weightData);
+  let offset = 0;
+  for (const bytes of read) {
+    out.set(bytes, offset);
+    offset += bytes.byteLength;
   }
   return { modelJson, weightData, checksums: verified ? 'verified' : 'absent' };
 }

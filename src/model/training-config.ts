@@ -75,7 +75,8 @@ export function compileFromJson(json: unknown, src: string): CompileOptions {
     if (kind !== 'exponentialDecay') return fail(`unknown learning-rate schedule ${JSON.stringify(kind)}`);
     options.learningRate = exponentialDecay(schedule as never);
   }
-  const make = { adam, sgd, rmsprop }[name as OptimizerName];
+  const makers = { adam, sgd, rmsprop };
+  const make = Object.hasOwn(makers, name as string) ? makers[name as OptimizerName] : undefined;
   if (make === undefined) return fail(`unknown optimizer ${JSON.stringify(name)}`);
   if (loss === null || typeof loss !== 'object') return fail('loss must be an object');
   const lossSpec =
