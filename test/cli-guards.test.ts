@@ -1,6 +1,6 @@
 // Every numeric flag has a bound, checked before anything is read, allocated or trained (issue 15).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -207,5 +207,29 @@ describe('a model folder without checksums', () => {
     expect(unverified.stderr).toMatch(
       /^seqcast: note: model\.json records no SHA-256 of its weight files .*\n$/,
     );
+  });
+});
+
+describe('inputs that are not regular files', () => {
+  it.each([
+    ['/dev/zero', /'\/dev\/zero' is a device, not a regular file; give a file$/],
+    ['/proc/self/environ', /^seqcast: environ: /],
+  ])('seqcast train %s ends at once in one line, printing nothing of the file', (path, pattern) => {
+    if (!existsSync(path)) return;
+    const r = seqcast(['train', path, '--epochs', '1']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(pattern);
+    expect(r.stderr).not.toContain(process.env.PATH ?? '\0');
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('a FIFO is refused instead of blocking', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqcast-fifo-'));
+    const fifo = join(dir, 'data.csv');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const r = seqcast(['train', fifo, '--epochs', '1']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/is a FIFO \(named pipe\), not a regular file; give a file$/);
   });
 });

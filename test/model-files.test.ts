@@ -189,3 +189,17 @@ describe('a model.json cannot make seqcast allocate or run for long', () => {
     expect(Array.from(a.params)).toEqual(Array.from(b.params));
   });
 });
+
+describe('saveModel after a killed save', () => {
+  it('removes the temporary folder a dead process left and keeps a live one', async () => {
+    const { mkdir, readdir } = await import('node:fs/promises');
+    const { spawnSync } = await import('node:child_process');
+    const parent = join(root, 'killed');
+    await mkdir(parent);
+    const dead = spawnSync('true').pid;
+    await mkdir(join(parent, `.m.saving-${dead}-0badc0de`));
+    await mkdir(join(parent, `.m.saving-${process.pid}-00000001`));
+    await saveModel(sequential([dense({ units: 1 })], { inputShape: [2], seed: 1 }), join(parent, 'm'));
+    expect((await readdir(parent)).sort()).toEqual([`.m.saving-${process.pid}-00000001`, 'm']);
+  });
+});

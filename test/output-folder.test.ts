@@ -166,3 +166,34 @@ describe('a long series', () => {
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
   }, 60_000);
 });
+
+describe('a full disk', () => {
+  // A real one: a 300 KB tmpfs, where this machine lets the tests mount one (as root); skipped elsewhere.
+  it('leaves the old report folder as it was, with one line naming the folder and the fix', (ctx) => {
+    const mountPoint = mkdtempSync(join(tmpdir(), 'seqcast-full-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'tmpfs', mountPoint]).status !== 0) {
+      process.stderr.write('output-folder: skipping the full-disk test (cannot mount a tmpfs here)\n');
+      ctx.skip();
+    }
+    try {
+      const out = join(mountPoint, 'r');
+      mkdirSync(join(out, 'model'), { recursive: true });
+      writeFileSync(join(out, 'report.md'), 'the old report');
+      writeFileSync(join(out, 'report.json'), '{}');
+      const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+      const r = spawnSync(
+        'node',
+        [CLI, 'train', 'air-passengers', '--epochs', '1', '--units', '2', '--out', out, '--force', '--quiet'],
+        { encoding: 'utf8' },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(
+        /^seqcast: could not write '.*r': the disk is full: free some space, or write somewhere else \(--out, --output\); '.*r' is unchanged\n$/,
+      );
+      expect(readFileSync(join(out, 'report.md'), 'utf8')).toBe('the old report');
+      expect(readdirSync(mountPoint)).toEqual(['r']);
+    } finally {
+      spawnSync('umount', [mountPoint]);
+    }
+  });
+});

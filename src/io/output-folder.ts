@@ -111,14 +111,14 @@ export async function writeOutputFolder<T>(
     await syncTree(temp);
   } catch (e) {
     await rm(temp, { recursive: true, force: true });
-    throw failed(e, unchanged);
+    throw failed(e, unchanged, target);
   }
   try {
     checkOutputFolder(target, options); // again: the folder may have changed while we worked
     await swapInto(temp, full, tag);
   } catch (e) {
     await rm(temp, { recursive: true, force: true });
-    throw failed(e, unchanged);
+    throw failed(e, unchanged, target);
   }
   return result;
 }
@@ -188,13 +188,17 @@ async function swapInto(temp: string, target: string, tag: string): Promise<void
   await rm(aside, { recursive: true, force: true });
 }
 
-/** Removes what killed runs left beside `target`; puts back a folder whose swap was interrupted. */
-function cleanLeftovers(target: string): void {
+/**
+ * Removes what killed runs left beside `target` (`.NAME.writing-PID-TAG` of this writer, `.NAME.saving-…` of
+ * saveModel, of processes that no longer run); puts back a folder whose swap was interrupted
+ * (`.NAME.replaced-…` while NAME is missing).
+ */
+export function cleanLeftovers(target: string): void {
   const full = resolve(target);
   const parent = dirname(full);
   const name = basename(full);
   if (!existsSync(parent)) return;
-  const pattern = new RegExp(`^\\.${escapeRegExp(name)}\\.(writing|replaced)-(\\d+)-[0-9a-f]+$`);
+  const pattern = new RegExp(`^\\.${escapeRegExp(name)}\\.(writing|saving|replaced)-(\\d+)-[0-9a-f]+$`);
   for (const entry of readdirSync(parent)) {
     const m = pattern.exec(entry);
     if (m === null || alive(Number(m[2]))) continue;
@@ -239,11 +243,21 @@ async function syncFolder(folder: string): Promise<void> {
   await syncFile(folder);
 }
 
-function failed(e: unknown, unchanged: string): SeqcastError {
+function failed(e: unknown, unchanged: string, target: string): SeqcastError {
   if (e instanceof SeqcastError) {
     return e.message.includes(unchanged) ? e : new SeqcastError(e.code, `${e.message}; ${unchanged}`);
   }
-  const sys = systemErrorMessage(e);
+  // a write through a file handle names no path: name the folder being written
+  const named =
+    typeof e === 'object' && e !== null && typeof (e as { path?: unknown }).path !== 'string'
+      ? {
+          ...(e as object),
+          code: (e as { code?: unknown }).code,
+          syscall: (e as { syscall?: unknown }).syscall,
+          path: target,
+        }
+      : e;
+  const sys = systemErrorMessage(named);
   if (sys !== null) return new SeqcastError('io', `${sys}; ${unchanged}`);
   const reason = e instanceof Error ? e.message : String(e);
   return new SeqcastError('io', `could not write the output folder: ${reason}; ${unchanged}`);

@@ -11,9 +11,11 @@
  * A folder that holds anything but a model is never deleted or changed.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SeqcastError } from '../errors.js';
+import { cleanLeftovers } from '../io/output-folder.js';
 import { formatBytes, readRegularFile, readRegularText } from '../io/read-file.js';
 import { checkOptions } from '../options.js';
 import type { LoadLimits, ManifestGroup, ModelJson } from './artifacts.js';
@@ -68,6 +70,7 @@ export async function saveModel(
   const { modelJson, weightData } = toArtifacts(model, options.metadata);
   const target = resolve(dir);
   const parent = dirname(target);
+  if (existsSync(parent)) cleanLeftovers(target);
   const existing = await inspect(target, overwrite);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temp = join(parent, `.${basename(target)}.saving-${tag}`);
