@@ -32,7 +32,6 @@ export interface RecurrentCell {
     dx: FloatArray,
     dState0: readonly FloatArray[],
   ): void;
-  getConfig(): Readonly<Record<string, unknown>>;
   /**
    * Set to a [T, B, U] buffer to have `backward` store dL/dh_t — the whole gradient reaching h_t, from the
    * outputs and from later steps — for every step (gradient flow through time). null (the default) skips it.

@@ -246,16 +246,6 @@ export class GRUCell implements RecurrentCell {
       candidate: columnBlock(gates, rows, 3 * U, 2, U),
     };
   }
-
-  getConfig(): Readonly<Record<string, unknown>> {
-    return {
-      units: this.units,
-      activation: this.activation,
-      recurrentActivation: this.recurrentActivation,
-      useBias: this.useBias,
-      resetAfter: this.resetAfter,
-    };
-  }
 }
 
 /**

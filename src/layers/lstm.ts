@@ -223,16 +223,6 @@ export class LSTMCell implements RecurrentCell {
       o: columnBlock(gates, rows, 4 * U, 3, U),
     };
   }
-
-  getConfig(): Readonly<Record<string, unknown>> {
-    return {
-      units: this.units,
-      activation: this.activation,
-      recurrentActivation: this.recurrentActivation,
-      useBias: this.useBias,
-      unitForgetBias: this.unitForgetBias,
-    };
-  }
 }
 
 /**

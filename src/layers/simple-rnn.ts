@@ -163,10 +163,6 @@ export class SimpleRNNCell implements RecurrentCell {
     be.gemm(T * B, I, U, mat(dh, 0, U), matT(this.kernel, 0, U), mat(dx, 0, I), false);
   }
 
-  getConfig(): Readonly<Record<string, unknown>> {
-    return { units: this.units, activation: this.activation, useBias: this.useBias };
-  }
-
   internals(): Readonly<Record<string, Float64Array>> {
     const n = this.B * this.units;
     return { h: Float64Array.from(this.ws.buf.h.subarray(n, (this.T + 1) * n)) };
