@@ -5,7 +5,6 @@
  * `/etc/passwd` or another model's weights; each gets one clear message instead.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { SeqcastError } from '../errors.js';
 
 export interface ReadFileOptions {
@@ -30,56 +29,46 @@ const FOLLOW = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const NO_FOLLOW = FOLLOW | (constants.O_NOFOLLOW ?? 0);
 const CHUNK = 1 << 20;
 
-/** The bytes of the regular file at `path`; see the module comment. */
+/**
+ * The bytes of the regular file at `path`; see the module comment. The reading itself is synchronous (one
+ * implementation for both entry points); only `whenMissing` may wait.
+ */
 export async function readRegularFile(path: string, options: ReadFileOptions): Promise<Uint8Array> {
-  const { maxBytes, what } = options;
-  const code = options.code ?? 'io';
-  let handle;
   try {
-    handle = await open(path, options.followLinks === true ? FOLLOW : NO_FOLLOW);
+    return readFile(path, options);
   } catch (e) {
-    if (errorCode(e) === 'ENOENT' && options.whenMissing !== undefined) throw await options.whenMissing();
-    throw openError(e, path, what, code);
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      throw new SeqcastError(
-        code,
-        `${lead(what)}'${path}' is ${kindOf(st)}, not a regular file; give a file`,
-      );
-    }
-    // The size stat reports may be 0 (/proc) or change while reading: read in chunks, counting.
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const room = Math.min(CHUNK, maxBytes + 1 - total);
-      const buffer = new Uint8Array(room);
-      const { bytesRead } = await handle.read(buffer, 0, room, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) throw tooLargeError(path, options);
-      chunks.push(bytesRead === room ? buffer : buffer.subarray(0, bytesRead));
-    }
-    return concat(chunks, total);
-  } catch (e) {
-    if (e instanceof SeqcastError) throw e;
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new SeqcastError(code, `${lead(what)}could not read '${path}': ${reason}`);
-  } finally {
-    await handle.close();
+    if (e instanceof Missing && options.whenMissing !== undefined) throw await options.whenMissing();
+    throw e instanceof Missing ? e.error : e;
   }
 }
 
 /** `readRegularFile`, synchronously (for readers that are synchronous, such as the CLI's CSV input). */
 export function readRegularFileSync(path: string, options: ReadFileOptions): Uint8Array {
+  try {
+    return readFile(path, options);
+  } catch (e) {
+    if (!(e instanceof Missing)) throw e;
+    const missing = options.whenMissing?.();
+    throw missing instanceof SeqcastError ? missing : e.error;
+  }
+}
+
+/** A file that does not exist: the caller may have more to say (`whenMissing`) than `error`. */
+class Missing extends Error {
+  constructor(readonly error: SeqcastError) {
+    super(error.message);
+  }
+}
+
+function readFile(path: string, options: ReadFileOptions): Uint8Array {
   const { maxBytes, what } = options;
   const code = options.code ?? 'io';
   let fd: number;
   try {
     fd = openSync(path, options.followLinks === true ? FOLLOW : NO_FOLLOW);
   } catch (e) {
-    throw openError(e, path, what, code);
+    const error = openError(e, path, what, code);
+    throw errorCode(e) === 'ENOENT' ? new Missing(error) : error;
   }
   try {
     const st = fstatSync(fd);

@@ -15,9 +15,8 @@
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
-import type { StepMethod, StepOps } from './steps.js';
-import * as general from './steps.js';
-import { sa, sb, sc } from './steps.js';
+import { fusedSteps } from './fused-steps.js';
+import type { StepOps } from './steps.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
 
 /** The part of the WebAssembly API used here (the project's type libraries are ES2022 without DOM). */
@@ -296,88 +295,6 @@ function copyOut(
   for (let r = 0; r < rows; r++) dst.set(heap.subarray(at + r * cols, at + (r + 1) * cols), off + r * ld);
 }
 
-/**
- * The step methods: the module's fused kernels (which copy the step's blocks into its memory and back)
- * for Keras' default activations on Float32Arrays, the general loops over this backend's products and
- * activations otherwise (src/kernels/steps.ts). The gradient probe is stored before the fused backward
- * kernels run, from the values they read.
- */
-function wasmSteps(k: WasmKernels, ops: StepOps): Pick<Backend, StepMethod> {
-  return {
-    simpleRnnForward: (st) => general.simpleRnnForward(ops, st),
-    simpleRnnBackward: (st) => general.simpleRnnBackward(ops, st),
-    lstmForward(st) {
-      const { B, U, t, h, c, gates, cAct } = st;
-      if (
-        !general.hasDefaultActivations(st) ||
-        !(h instanceof Float32Array && c instanceof Float32Array) ||
-        !(gates instanceof Float32Array && cAct instanceof Float32Array)
-      ) {
-        return general.lstmForward(ops, st);
-      }
-      const G = 4 * U;
-      const s = (t - 1) * B * U;
-      ops.gemm(B, G, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, s * 4, G), true);
-      k.lstmForwardStep(B, U, gates, s * 4, c, s, s + B * U, cAct, s, h);
-    },
-    lstmBackward(st) {
-      const { B, U, t, gates, cAct, c, dh, dhNext, dcNext, dz } = st;
-      if (
-        !general.hasDefaultActivations(st) ||
-        !(gates instanceof Float32Array && cAct instanceof Float32Array && c instanceof Float32Array) ||
-        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
-        !(dcNext instanceof Float32Array && dz instanceof Float32Array)
-      ) {
-        return general.lstmBackward(ops, st);
-      }
-      const G = 4 * U;
-      const s = (t - 1) * B * U;
-      general.storeProbe(st);
-      k.lstmBackwardStep(B, U, gates, s * 4, cAct, s, c, s, dh, s, dhNext, dcNext, dz);
-      ops.gemm(B, U, G, sa(dz, s * 4, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
-    },
-    gruForward(st) {
-      const { B, U, t, h, gates, mh } = st;
-      if (
-        !st.resetAfter ||
-        !general.hasDefaultActivations(st) ||
-        !(h instanceof Float32Array && gates instanceof Float32Array && mh instanceof Float32Array)
-      ) {
-        return general.gruForward(ops, st);
-      }
-      const U3 = 3 * U;
-      const s = (t - 1) * B * U;
-      ops.gemm(B, U3, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U3, false), sc(mh, s * 3, U3), true);
-      k.gruForwardStep(B, U, gates, mh, s * 3, h, s, s + B * U);
-    },
-    gruBackward(st) {
-      const { B, U, t, h, gates, mh, dh, dhNext, dMX, dMH } = st;
-      if (
-        !st.resetAfter ||
-        !general.hasDefaultActivations(st) ||
-        !(gates instanceof Float32Array && mh instanceof Float32Array && h instanceof Float32Array) ||
-        !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
-        !(dMX instanceof Float32Array && dMH instanceof Float32Array)
-      ) {
-        return general.gruBackward(ops, st);
-      }
-      const U3 = 3 * U;
-      const s = (t - 1) * B * U;
-      general.storeProbe(st);
-      k.gruBackwardStep(B, U, gates, mh, s * 3, h, s, dh, dhNext, dMX, dMH);
-      ops.gemm(
-        B,
-        U,
-        U3,
-        sa(dMH, s * 3, U3, false),
-        sb(st.recurrentKernel, 0, U3, true),
-        sc(dhNext, 0, U),
-        true,
-      );
-    },
-  };
-}
-
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   /** The module's kernels, for tests and benchmarks. */
@@ -442,7 +359,7 @@ export function loadWasmBackend(): WasmBackend | null {
       },
       activateBackward: jsBackend.activateBackward,
     };
-    const steps = wasmSteps(kernels, ops);
+    const steps = fusedSteps(kernels, ops);
     cached = { name: 'wasm', kernels, ...ops, ...steps };
   } catch (e) {
     loadError = e instanceof Error ? e.message : String(e);
