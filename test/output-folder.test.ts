@@ -197,3 +197,19 @@ describe('a full disk', () => {
     }
   });
 });
+
+describe('writeOutputFile(path, data)', () => {
+  it('replaces the file whole through a synced temporary sibling, and cleans up after killed runs', async () => {
+    const { writeOutputFile } = await import('../src/io/output-folder.js');
+    const root = tmp();
+    const file = join(root, 'next.csv');
+    await writeOutputFile(file, 'date,y\n2020-01-01,1\n');
+    mkdirSync(join(root, `.next.csv.writing-${deadPid()}-0badc0de`));
+    await writeOutputFile(file, 'date,y\n2020-02-01,2\n');
+    expect(readFileSync(file, 'utf8')).toBe('date,y\n2020-02-01,2\n');
+    expect(readdirSync(root)).toEqual(['next.csv']);
+    await expect(writeOutputFile(join(root, 'next.csv', 'x.csv'), 'x')).rejects.toThrow(
+      /nothing was written$/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 /** `seqcast forecast <model-dir> <csv|dataset> --steps N`: dated forecasts after the data's last row. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { writeOutputFile } from '../io/output-folder.js';
 import { formatCsv } from '../series/csv.js';
 import { checkOutputFile, loadSavedForecaster, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
@@ -49,7 +49,7 @@ Examples:
       const target = flags.target ?? f.config.target[0];
       const r = f.forecast(source.series, steps, target);
       const rows = r.labels.map((l, i) => [source.series.kind === 'integer' ? Number(l) : l, r.values[i]]);
-      writeFileSync(output, formatCsv(['date', target], rows, output));
+      await writeOutputFile(output, formatCsv(['date', target], rows, output));
       if (flags.json === true) {
         process.stdout.write(
           `${JSON.stringify({ target, method: r.method, output, forecasts: r.labels.map((date, i) => ({ date, value: r.values[i] })) }, null, 2)}\n`,

@@ -271,3 +271,30 @@ function preview(names: readonly string[]): string {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Writes one output file (`forecast --output`) the same way: into `.NAME.writing-PID-TAG` beside it, synced,
+ * then renamed over `path`, so a reader sees the old file or the whole new one, never half of it.
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  const full = resolve(path);
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = join(dirname(full), `.${basename(full)}.writing-${tag}`);
+  const unchanged = existsSync(full) ? `'${path}' is unchanged` : 'nothing was written';
+  try {
+    await makeFolders(dirname(full));
+    cleanLeftovers(full);
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, full);
+    await syncFolder(dirname(full));
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined); // nothing to remove where the path cannot be
+    throw failed(e, unchanged, path);
+  }
+}
