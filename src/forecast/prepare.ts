@@ -149,6 +149,13 @@ export function testWindows(
 /** The first row on or after the split date (an ISO date, or an integer for an integer index). */
 function splitRow(series: Series, splitDate: string): number {
   const i = series.rowsBefore(splitDate, 'split');
+  if (i === 0) {
+    throw new SeqcastError(
+      'config',
+      `split: ${splitDate} is on or before the first row (${series.label(0)}), which leaves no training part; ` +
+        `give a date inside the series, which runs ${series.label(0)} .. ${series.label(series.length - 1)}`,
+    );
+  }
   if (i >= series.length) {
     throw new SeqcastError(
       'config',
