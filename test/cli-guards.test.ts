@@ -233,3 +233,15 @@ describe('inputs that are not regular files', () => {
     expect(r.stderr.trim()).toMatch(/is a FIFO \(named pipe\), not a regular file; give a file$/);
   });
 });
+
+describe('seqcast demo --data with another file', () => {
+  it('says what the file must be, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqcast-demo-data-'));
+    writeFileSync(join(dir, 'one.csv'), 'date,y\n2020-01-01,1\n');
+    const r = seqcast(['demo', '--data', join(dir, 'one.csv'), '--out', join(dir, 'r')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^seqcast: demo --data: one\.csv must be the S&P 500 monthly series, with a 'price' column \(it has 'y'\)/,
+    );
+  });
+});

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { SeqcastError } from '../errors.js';
 import type { ForecastConfig } from '../forecast/config.js';
 import type { Evaluation } from '../forecast/forecaster.js';
 import { Forecaster } from '../forecast/forecaster.js';
@@ -50,6 +51,13 @@ interface Story {
 /** The tutorial's S&P 500: 1950-01 .. 2026-05, the column `price`; from --data FILE or the resolver. */
 function sp500Story(file: string | undefined): Story {
   const source = readSeries(file ?? 'sp500');
+  if (!source.series.names.includes('price')) {
+    throw new SeqcastError(
+      'config',
+      `demo --data: ${source.name} must be the S&P 500 monthly series, with a 'price' column (it has ` +
+        `${source.series.names.map((n) => `'${n}'`).join(', ')}); for another series use seqcast train`,
+    );
+  }
   return {
     title: 'the S&P 500, monthly',
     what: 'The S&P 500, monthly',
