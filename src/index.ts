@@ -24,12 +24,14 @@ export type {
   Layer,
   LayerClass,
   LSTMOptions,
+  MaskingOptions,
   MergeMode,
   RecurrentCell,
   RecurrentGradients,
   RecurrentOptions,
   RecurrentOutput,
   SimpleRNNOptions,
+  StepMask,
   WeightSpec,
 } from './layers/index.js';
 export {
@@ -45,6 +47,8 @@ export {
   LSTM,
   lstm,
   LSTMCell,
+  Masking,
+  masking,
   MERGE_MODES,
   Recurrent,
   SimpleRNN,

@@ -13,6 +13,7 @@
  * Keras's merge_mode None (the two directions as two outputs) is refused: a Sequential model carries one
  * output from layer to layer.
  */
+import type { StepMask } from './mask.js';
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate } from '../tensor.js';
@@ -167,6 +168,20 @@ export class Bidirectional implements Layer {
       name: `backward_${layer.name || layer.className.toLowerCase()}`,
       goBackwards: !layer.goBackwards,
     });
+    // Keras: with a mask, each half's output at a masked step is 0 when the layer returns sequences
+    this.forwardLayer.zeroOutputForMask = this.forwardLayer.returnSequences;
+    this.backwardLayer.zeroOutputForMask = this.backwardLayer.returnSequences;
+  }
+
+  /** The mask of the next forward pass, for both halves (the backward half reads it reversed, with its input). */
+  setInputMask(mask: StepMask | null): void {
+    this.forwardLayer.setInputMask(mask);
+    this.backwardLayer.setInputMask(mask);
+  }
+
+  /** Its input's mask when it returns sequences, as Keras's Bidirectional.compute_mask. */
+  outputMask(inputMask: StepMask | null): StepMask | null {
+    return this.returnSequences ? inputMask : null;
   }
 
   get returnSequences(): boolean {

@@ -16,6 +16,7 @@ import { mat } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { BuildContext, WeightSpec } from './layer.js';
+import type { CellMask } from './mask.js';
 
 export interface RecurrentCell {
   readonly units: number;
@@ -37,6 +38,8 @@ export interface RecurrentCell {
    * outputs and from later steps — for every step (gradient flow through time). null (the default) skips it.
    */
   gradientProbe: FloatArray | null;
+  /** The mask of the current call (time-major, set by the layer); see mask.ts. */
+  readonly masks: CellMask;
   /** Copies of the last forward's states and post-activation gates, each [T, B, U] time-major, by name. */
   internals(): Readonly<Record<string, Float64Array>>;
 }

@@ -12,6 +12,7 @@ import type { LayerDescriptor } from './descriptor.js';
 import { GRU_LAYER } from './gru.js';
 import type { Layer, LayerClass } from './layer.js';
 import { LSTM_LAYER } from './lstm.js';
+import { MASKING_LAYER } from './masking.js';
 import { SIMPLE_RNN_LAYER } from './simple-rnn.js';
 
 const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
@@ -20,6 +21,7 @@ const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
   LSTM: LSTM_LAYER,
   GRU: GRU_LAYER,
   Bidirectional: BIDIRECTIONAL_LAYER,
+  Masking: MASKING_LAYER,
 };
 
 export const LAYER_CLASSES = Object.keys(DESCRIPTORS) as readonly LayerClass[];

@@ -28,6 +28,7 @@
  *   both:
  *     dW = Σ_t x_tᵀ · dMX,  dx_t = dMX · Wᵀ,  dh_0 = dhNext after step 1
  */
+import { CellMask } from './mask.js';
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend, GruStep } from '../kernels/backend.js';
 import { mat, matT } from '../kernels/backend.js';
@@ -71,6 +72,8 @@ export class GRUCell implements RecurrentCell {
   /** The backend step's argument, filled once per forward / backward call; only `t` changes per step. */
   private step!: GruStep;
   gradientProbe: FloatArray | null = null;
+  /** The mask of the current call, set by the layer (see mask.ts); null: every step is real. */
+  readonly masks = new CellMask();
 
   constructor(options: GRUCellOptions) {
     this.units = options.units;
@@ -167,9 +170,11 @@ export class GRUCell implements RecurrentCell {
     if (this.resetAfter) fillRowsWithBias(this.ws.buf.mh, 0, T * B, this.bias, U3, U3);
     // 2. the recurrence, step by step (the backend's step: the recurrent product, gates, h_t)
     const step = this.fillStep(B);
+    const masks = this.masks;
     for (let t = 1; t <= T; t++) {
       step.t = t;
       this.backend.gruForward(step);
+      masks.carry(t, B, U, h);
     }
   }
 
@@ -209,9 +214,12 @@ export class GRUCell implements RecurrentCell {
     const step = this.fillStep(B);
     step.dh = dh;
     step.probe = this.gradientProbe;
+    const masks = this.masks;
     for (let t = T; t >= 1; t--) {
       step.t = t;
+      masks.hold(t, B, U, dh, dhNext, null);
       be.gruBackward(step);
+      masks.release(t, B, U, dhNext, null, step.probe);
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)

@@ -10,6 +10,7 @@
  * Tensors returned by `forward` and `backward` are views of the layer's own buffers, valid until its next
  * call: a training loop allocates nothing per step. The model copies out what it hands to users.
  */
+import type { StepMask } from './mask.js';
 import { SeqcastError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Activation, Backend } from '../kernels/backend.js';
@@ -29,7 +30,7 @@ export interface BuildContext {
   readonly backend: Backend;
 }
 
-export type LayerClass = 'Dense' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional';
+export type LayerClass = 'Dense' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional' | 'Masking';
 
 export interface Layer {
   /** Unique within a model; Keras style (`lstm`, `lstm_1`) when not given. */
@@ -42,6 +43,13 @@ export interface Layer {
   backward(dy: Tensor): Tensor;
   /** Every option, defaults included, camelCase: what a saved model records. */
   getConfig(): Readonly<Record<string, unknown>>;
+  /** A layer that reads a mask (recurrent ones) is given its input's before each forward pass (see mask.ts). */
+  setInputMask?(mask: StepMask | null): void;
+  /**
+   * The mask of this layer's output, from its input (`x`, the masking layer) and its input's mask. A layer
+   * without it passes the mask on when its output is a sequence as long as its input (Dense), else drops it.
+   */
+  outputMask?(inputMask: StepMask | null, x: Tensor): StepMask | null;
 }
 
 /** Keras's default layer name for a class: `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`. */

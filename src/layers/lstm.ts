@@ -21,6 +21,7 @@
  * Every derivative is written from the activation's output (the backend's `activateBackward`), which is
  * why the forward pass keeps the post-activation gates and act(c_t).
  */
+import { CellMask } from './mask.js';
 import { SeqcastError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Activation, Backend, LstmStep } from '../kernels/backend.js';
@@ -65,6 +66,8 @@ export class LSTMCell implements RecurrentCell {
   /** The backend step's argument, filled once per forward / backward call; only `t` changes per step. */
   private step!: LstmStep;
   gradientProbe: FloatArray | null = null;
+  /** The mask of the current call, set by the layer (see mask.ts); null: every step is real. */
+  readonly masks = new CellMask();
 
   constructor(options: LSTMCellOptions) {
     this.units = options.units;
@@ -162,9 +165,11 @@ export class LSTMCell implements RecurrentCell {
     step.c = c;
     step.gates = gates;
     step.cAct = cAct;
+    const masks = this.masks;
     for (let t = 1; t <= T; t++) {
       step.t = t;
       be.lstmForward(step);
+      masks.carry(t, B, U, h, c);
     }
   }
 
@@ -196,9 +201,12 @@ export class LSTMCell implements RecurrentCell {
     step.dhNext = dhNext;
     step.dcNext = dcNext;
     step.probe = this.gradientProbe;
+    const masks = this.masks;
     for (let t = T; t >= 1; t--) {
       step.t = t;
+      masks.hold(t, B, U, dh, dhNext, dcNext);
       be.lstmBackward(step);
+      masks.release(t, B, U, dhNext, dcNext, step.probe);
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     dState0[1].set(dcNext.subarray(0, B * U));

@@ -16,6 +16,8 @@ import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
 import { checkInput } from './layer.js';
 import type { RecurrentConfig } from './recurrent-options.js';
 import { RECURRENT_INITIALIZER_DRAWS } from './recurrent-options.js';
+import type { StepMask } from './mask.js';
+import { timeMajorMask } from './mask.js';
 
 /** `call`'s result: the output and, with `returnState`, the final states ([h] or [h, c], each [B, U]). */
 export interface RecurrentOutput {
@@ -45,6 +47,16 @@ export abstract class Recurrent<
   private ws!: Workspace<'x' | 'dx' | 'dxOut' | 'out' | 'dh' | 'state' | 'dState0'>;
   private T = 0;
   private B = 0;
+  /** The mask the next call reads (set by Sequential or Bidirectional); null: every step is real. */
+  private inputMask: StepMask | null = null;
+  /** The mask of the last call, time-major in processing order, and its backing store. */
+  private stepMask: Uint8Array | null = null;
+  private stepMaskStore: Uint8Array = new Uint8Array(0);
+  /**
+   * With a mask and returnSequences: the output at a masked step is 0 instead of the carried h_{t−1}
+   * (Keras's zero_output_for_mask, which Bidirectional forces on its halves). Not a user option here.
+   */
+  zeroOutputForMask = false;
 
   /** `config` is complete and checked: the layer's descriptor resolved it. */
   protected constructor(cell: C, config: K & { readonly name: string }) {
@@ -109,6 +121,19 @@ export abstract class Recurrent<
     return this.backwardCall(dy).dx;
   }
 
+  /**
+   * The mask of the input of the next forward pass or `call` ([B, T], see mask.ts), or null for none. It stays
+   * until it is set again; Sequential sets it before every forward pass.
+   */
+  setInputMask(mask: StepMask | null): void {
+    this.inputMask = mask;
+  }
+
+  /** The mask this layer's output carries: its input's, when it returns sequences (Keras's compute_mask). */
+  outputMask(inputMask: StepMask | null): StepMask | null {
+    return this.returnSequences ? inputMask : null;
+  }
+
   /** The forward pass with optional initial states ([h] or [h, c], each [B, U]). */
   call(x: Tensor, initialState?: readonly Tensor[]): RecurrentOutput {
     if (this.inputShape === null)
@@ -134,16 +159,29 @@ export abstract class Recurrent<
         copyRows(xs, from, buf.x, (t * B + b) * I, I);
       }
     }
+    const mask = this.inputMask;
+    if (mask !== null && (mask.batch !== B || mask.steps !== T)) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}': the mask is [${mask.batch}, ${mask.steps}] but the input has ${B} sequences of ${T} steps`,
+      );
+    }
+    this.stepMask = mask === null ? null : timeMajorMask(mask, this.goBackwards, this.stepMaskStore);
+    if (this.stepMask !== null) this.stepMaskStore = this.stepMask;
+    this.cell.masks.mask = this.stepMask;
     this.cell.forward(buf.x, T, B, state0);
     this.T = T;
     this.B = B;
     const h = this.cell.states[0];
     let output: Tensor;
     if (this.returnSequences) {
+      const zeroed = this.zeroOutputForMask ? this.stepMask : null;
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < B; b++) {
           const from = ((t + 1) * B + b) * U;
-          copyRows(h, from, buf.out, (b * T + t) * U, U);
+          if (zeroed !== null && zeroed[t * B + b] === 0)
+            buf.out.fill(0, (b * T + t) * U, (b * T + t + 1) * U);
+          else copyRows(h, from, buf.out, (b * T + t) * U, U);
         }
       }
       output = { shape: [B, T, U], data: buf.out.subarray(0, B * T * U) };
@@ -172,6 +210,7 @@ export abstract class Recurrent<
     const U = this.cell.units;
     const I = this.inputShape![1] as number;
     this.ws.ensureBackward(T, B);
+    this.cell.masks.mask = this.stepMask; // the mask of the call being differentiated
     const { buf } = this.ws;
     const outShape = this.returnSequences ? [B, T, U] : [B, U];
     const dh = buf.dh;
@@ -180,8 +219,11 @@ export abstract class Recurrent<
       checkGradientShape(this.name, 'output', dOutput, outShape);
       const d = dOutput.data;
       if (this.returnSequences) {
+        // an output zeroed at a masked step does not depend on anything: its gradient stops there
+        const zeroed = this.zeroOutputForMask ? this.stepMask : null;
         for (let t = 0; t < T; t++) {
           for (let b = 0; b < B; b++) {
+            if (zeroed !== null && zeroed[t * B + b] === 0) continue;
             const from = (b * T + t) * U;
             copyRows(d, from, dh, (t * B + b) * U, U);
           }

@@ -11,6 +11,7 @@
  *     dhNext    = dz_t · Uᵀ                      (becomes dh_0 after step 1)
  *     dW = Σ_t x_tᵀ · dz_t,  dU = Σ_t h_{t-1}ᵀ · dz_t,  db = Σ_t Σ_b dz_t,  dx_t = dz_t · Wᵀ
  */
+import { CellMask } from './mask.js';
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend, SimpleRnnStep } from '../kernels/backend.js';
 import { mat, matT } from '../kernels/backend.js';
@@ -50,6 +51,8 @@ export class SimpleRNNCell implements RecurrentCell {
   private dBias: FloatArray | null = null;
   private x!: FloatArray;
   gradientProbe: FloatArray | null = null;
+  /** The mask of the current call, set by the layer (see mask.ts); null: every step is real. */
+  readonly masks = new CellMask();
 
   constructor(options: SimpleRNNCellOptions) {
     this.units = options.units;
@@ -123,9 +126,11 @@ export class SimpleRNNCell implements RecurrentCell {
     const step = this.step;
     step.B = B;
     step.h = h;
+    const masks = this.masks;
     for (let t = 1; t <= T; t++) {
       step.t = t;
       be.simpleRnnForward(step);
+      masks.carry(t, B, U, h);
     }
   }
 
@@ -151,9 +156,12 @@ export class SimpleRNNCell implements RecurrentCell {
     step.dh = dh;
     step.dhNext = dhNext;
     step.probe = this.gradientProbe;
+    const masks = this.masks;
     for (let t = T; t >= 1; t--) {
       step.t = t;
+      masks.hold(t, B, U, dh, dhNext, null);
       be.simpleRnnBackward(step); // dh block t-1 becomes dz_t
+      masks.release(t, B, U, dhNext, null, step.probe);
     }
     dState0[0].set(dhNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)

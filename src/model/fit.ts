@@ -195,6 +195,7 @@ function trainBatch(
   let out: Tensor;
   try {
     out = model.forward(xb);
+    refuseMaskedLoss(model, 'fit()');
   } catch (e) {
     if (e instanceof SeqcastError && e.code === 'non-finite') return e.message;
     throw e;
@@ -240,6 +241,7 @@ export function evaluate(
   for (let start = 0; start < N; start += batchSize) {
     const n = Math.min(batchSize, N - start);
     const out = model.forward(xs.range(start, n));
+    refuseMaskedLoss(model, 'evaluate()');
     const yb = ys.range(start, n);
     lossSum += compiled.loss.compute(out.data, yb.data, out.data.length, null) * n;
     sums.add(out.data, yb.data, out.data.length);
@@ -352,4 +354,17 @@ function record(
     max: sorted[sorted.length - 1],
   });
   h.clippedFraction.push(clippedFraction);
+}
+
+/**
+ * A loss over outputs at masked steps would count the padding: until losses weight the steps by the mask
+ * (issue 16), a model whose output carries one is refused rather than trained on padding.
+ */
+function refuseMaskedLoss(model: Sequential, where: string): void {
+  if (model.outputMask === null) return;
+  throw new SeqcastError(
+    'config',
+    `${where}: the model's output is a sequence of masked (padded) steps, and seqcast's losses do not yet leave ` +
+      `masked steps out; end the model with a recurrent layer that returns its last output (returnSequences: false)`,
+  );
 }

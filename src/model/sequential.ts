@@ -11,6 +11,7 @@ import { initialize } from '../initializers.js';
 import type { BackendChoice } from '../kernels/select.js';
 import { resolveBackend } from '../kernels/select.js';
 import type { BuildContext, Layer, WeightSpec } from '../layers/layer.js';
+import type { StepMask } from '../layers/mask.js';
 import type { ParamSegment } from '../optim/clip.js';
 import type { CompiledModel, CompileOptions } from './compile.js';
 import { checkInputShapeOption, checkWeightValue, nameLayer } from './checks.js';
@@ -69,6 +70,7 @@ export class Sequential {
   private entries: WeightEntry[] = [];
   private readonly layerShapes: Shape[];
   private outputs: Tensor[] = [];
+  private lastMask: StepMask | null = null;
   private compiledWith: CompiledModel | null = null;
   /** Model-dtype copies of an input / output gradient given in the other dtype (never shared: Dense keeps its input). */
   private convertedInput: FloatArray = new Float32Array(0);
@@ -267,8 +269,13 @@ export class Sequential {
       throw new SeqcastError('state', 'forward(): the model has no layers yet; add() some');
     let h = this.checkInput(x);
     this.outputs = [];
+    let mask: StepMask | null = null;
     for (const layer of this.layers) {
+      // the mask goes with the data: a masking layer makes it, recurrent layers read it (see layers/mask.ts)
+      layer.setInputMask?.(mask);
+      const input = h;
       h = layer.forward(h);
+      mask = nextMask(layer, mask, input, h);
       const bad = firstNonFinite(h.data);
       if (bad >= 0) {
         throw new SeqcastError(
@@ -280,7 +287,16 @@ export class Sequential {
       }
       this.outputs.push(h);
     }
+    this.lastMask = mask;
     return h;
+  }
+
+  /**
+   * The mask the last forward pass's output carries ([B, T], 1 = a real step), or null: a model that returns
+   * sequences of padded input, after a masking layer. Its loss must leave the masked steps out.
+   */
+  get outputMask(): StepMask | null {
+    return this.lastMask;
   }
 
   /**
@@ -443,6 +459,12 @@ export class Sequential {
     out.set(data);
     return out;
   }
+}
+
+/** The mask after `layer`: its own rule, or, for a layer without one, passed on along an unchanged time axis. */
+function nextMask(layer: Layer, mask: StepMask | null, input: Tensor, output: Tensor): StepMask | null {
+  if (layer.outputMask !== undefined) return layer.outputMask(mask, input);
+  return mask !== null && output.shape.length === 3 && output.shape[1] === mask.steps ? mask : null;
 }
 
 /** The most weights a model holds: 2^30 (4 GiB of float32 weights, and as much again for their gradients). */
