@@ -12,6 +12,8 @@
  *   --budget S      stop after the batch that passes S seconds of training and extrapolate fit_s
  *   --backend NAME  passed to sequential() as its backend option ('js', 'wasm', 'native', 'auto'); when
  *                   absent nothing is passed and the library's default applies
+ *   --mask F        a masking layer first, and the last ⌊F·T⌋ steps of every window zero padding (the cost of
+ *                   masking, issue 16); with one workload only
  *
  * Run `npm run build` first: the library is imported from dist/. See bench/README.md for the fields.
  */
@@ -24,7 +26,8 @@ import { commitOf, distBuilt } from './provenance.mjs';
 import { WORKLOAD_IDS, checkWorkload, errorLine, parseFlags, runWorkload, SEED } from './workloads.mjs';
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-const USAGE = 'usage: npm run --silent bench -- [--workload ID] [--data DIR] [--budget S] [--backend NAME]';
+const USAGE =
+  'usage: npm run --silent bench -- [--workload ID] [--data DIR] [--budget S] [--backend NAME] [--mask F]';
 
 function log(message) {
   process.stderr.write(`${message}\n`);
@@ -46,7 +49,11 @@ async function importLibrary() {
 /** Thrown from the batch callback to end fit when the budget is spent (fit checks stopTraining per epoch). */
 class BudgetSpent extends Error {}
 
-function seqcastAdapter(lib, backend) {
+/**
+ * With `mask` (a fraction in [0, 1)), the model starts with a masking layer and the last ⌊mask · T⌋ steps of
+ * every window are zero padding: the cost of masking (issue 16), against the same workload without it.
+ */
+function seqcastAdapter(lib, backend, mask = null) {
   const makeLayer = (l) => {
     const options = { units: l.units, ...(l.returnSequences ? { returnSequences: true } : {}) };
     const rnn =
@@ -63,7 +70,8 @@ function seqcastAdapter(lib, backend) {
     backend: 'js',
     threads: 1,
     build(layers, T, F) {
-      const model = lib.sequential([...layers.map(makeLayer), lib.dense({ units: 1 })], {
+      const masking = mask === null ? [] : [lib.masking()];
+      const model = lib.sequential([...masking, ...layers.map(makeLayer), lib.dense({ units: 1 })], {
         inputShape: [T, F],
         seed: SEED,
         ...(backend !== null ? { backend } : {}),
@@ -84,7 +92,7 @@ function seqcastAdapter(lib, backend) {
       return model;
     },
     prepareFit(model, ds, w) {
-      const x = { shape: [ds.N, ds.T, ds.F], data: ds.x };
+      const x = { shape: [ds.N, ds.T, ds.F], data: mask === null ? ds.x : padded(ds, mask) };
       const y = { shape: [ds.N, 1], data: ds.y };
       return async (clock) => {
         const stop = {
@@ -110,6 +118,14 @@ function seqcastAdapter(lib, backend) {
     },
   };
   return adapter;
+}
+
+/** A copy of the windows with the last ⌊fraction · T⌋ steps of each set to 0 (post-padding). */
+function padded(ds, fraction) {
+  const x = Float32Array.from(ds.x);
+  const pad = Math.floor(fraction * ds.T);
+  for (let i = 0; i < ds.N; i++) x.fill(0, (i * ds.T + ds.T - pad) * ds.F, (i + 1) * ds.T * ds.F);
+  return x;
 }
 
 function formatTable(lines) {
@@ -171,10 +187,12 @@ async function main() {
   try {
     opts = parseFlags(
       argv,
-      { workload: 'string', data: 'string', budget: 'number', backend: 'string' },
+      { workload: 'string', data: 'string', budget: 'number', backend: 'string', mask: 'number' },
       USAGE,
     );
     if (opts.workload !== null) opts.workload = checkWorkload(opts.workload);
+    if (opts.mask !== null && !(opts.mask < 1))
+      throw new Error(`--mask needs a fraction in [0, 1) (got ${opts.mask})`);
   } catch (e) {
     log(`run.mjs: ${e.message}`);
     process.exitCode = 2;
@@ -193,11 +211,12 @@ async function main() {
   try {
     const built = distBuilt(log);
     const lib = await importLibrary();
-    const adapter = seqcastAdapter(lib, opts.backend);
+    const adapter = seqcastAdapter(lib, opts.backend, opts.mask);
     line = await runWorkload(adapter, id, { data: opts.data, budget: opts.budget, log });
     line.dist_built = built;
     line.commit = commitOf();
     if (opts.backend !== null) line.backend_option = opts.backend;
+    if (opts.mask !== null) line.mask = opts.mask;
     if (adapter.backendInfo !== undefined) line.backend_info = adapter.backendInfo;
     const env = Object.entries(process.env).filter(([k]) => k.startsWith('SEQCAST_'));
     if (env.length > 0) line.seqcast_env = Object.fromEntries(env);

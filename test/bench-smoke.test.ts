@@ -51,6 +51,15 @@ describe('the benchmark scripts run (smoke, tiny budgets)', () => {
     expect(jsonLines(r.stdout)).toMatchObject([{ format: 'seqcast-bench/1', workload: id, status: 'ok' }]);
   });
 
+  it('bench/run.mjs --workload W1 --mask 0.25 trains through a masking layer on padded windows', () => {
+    const r = bench('run.mjs', ['--workload', 'W1', '--budget', '0.05', '--mask', '0.25']);
+    expectOk(r);
+    const [line] = jsonLines(r.stdout);
+    expect(line.status).toBe('ok');
+    expect(line.mask).toBe(0.25);
+    expect(bench('run.mjs', ['--workload', 'W1', '--mask', '1']).status).toBe(2);
+  });
+
   it('bench/engine.mjs --workload E1 --quick --repeats 1 --peer tfjs prints seqcast, reference and tfjs lines', () => {
     const r = bench('engine.mjs', ['--workload', 'E1', '--quick', '--repeats', '1', '--peer', 'tfjs']);
     expectOk(r);
