@@ -34,6 +34,8 @@ function nonDefault(spec: OptionSpec<unknown>, key: string): unknown {
   if (typeof spec.default === 'boolean') return !spec.default;
   if (key === 'activation' || key === 'recurrentActivation') return spec.default === 'relu' ? 'tanh' : 'relu';
   if (key === 'recurrentInitializer') return 'glorotUniform';
+  if (key === 'dropout' || key === 'recurrentDropout') return 0.25;
+  if (key === 'seed') return 7;
   throw new Error(`no non-default value for ${key}: extend nonDefault() in test/descriptors.test.ts`);
 }
 
@@ -105,6 +107,9 @@ describe('layer descriptors', () => {
       returnState: false,
       goBackwards: false,
       recurrentInitializer: 'orthogonal',
+      dropout: 0,
+      recurrentDropout: 0,
+      seed: null,
     });
     expect(thrown(() => lstm({ units: 2, name: 3 as never })).message).toBe(
       'LSTM: name must be a string (got 3)',

@@ -25,8 +25,8 @@ describe('the one option checker', () => {
   it.each([
     [
       'lstm()',
-      () => lstm({ units: 2, dropout: 0.1 } as never),
-      /^LSTM: unknown option 'dropout'; the options are 'units', /,
+      () => lstm({ units: 2, dropoutRate: 0.1 } as never),
+      /^LSTM: unknown option 'dropoutRate'; the options are 'units', /,
     ],
     [
       'dense()',

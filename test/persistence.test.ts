@@ -436,14 +436,14 @@ const CORRUPT: {
     error: /layer 'lstm' \(LSTM\) has config key 'peephole', which seqcast does not know/,
   },
   {
-    title: 'dropout 0.2',
-    edit: (j) => (lstmConfig(j).dropout = 0.2),
-    error: /layer 'lstm' \(LSTM\) has dropout 0\.2; seqcast does not implement dropout; set "dropout": 0/,
+    title: 'dropout 1.5',
+    edit: (j) => (lstmConfig(j).dropout = 1.5),
+    error: /layer 'lstm' \(LSTM\) has dropout 1\.5; expected a number in \[0, 1\)/,
   },
   {
-    title: 'recurrent_dropout 0.1',
-    edit: (j) => (lstmConfig(j).recurrent_dropout = 0.1),
-    error: /has recurrent_dropout 0\.1; .*set "recurrent_dropout": 0/,
+    title: 'stateful true',
+    edit: (j) => (lstmConfig(j).stateful = true),
+    error: /has stateful true; seqcast layers are not stateful/,
   },
   {
     title: 'hard_sigmoid',
@@ -605,8 +605,8 @@ describe('damaged and unsupported files', () => {
   it('loadModel prefixes topology errors with the path of model.json', async () => {
     const dir = await savedFolder();
     const file = join(dir, 'model.json');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('"dropout":0', '"dropout":0.2'));
-    await expect(loadModel(dir)).rejects.toThrow(/model\.json: layer 'lstm' \(LSTM\) has dropout 0\.2/);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"unroll":false', '"unroll":true'));
+    await expect(loadModel(dir)).rejects.toThrow(/model\.json: layer 'lstm' \(LSTM\) has unroll true/);
   });
 });
 

@@ -219,9 +219,9 @@ export class Bidirectional implements Layer {
   }
 
   // x [B, T, I]; f, b [B, T, U] (sequences) or [B, U]; out [B, T, U'] or [B, U'] with U' = 2U for concat
-  forward(x: Tensor): Tensor {
-    const f = this.forwardLayer.forward(x);
-    const b = this.backwardLayer.forward(x);
+  forward(x: Tensor, training = false): Tensor {
+    const f = this.forwardLayer.forward(x, training);
+    const b = this.backwardLayer.forward(x, training);
     this.f = f;
     this.b = b;
     const U = this.forwardLayer.units;

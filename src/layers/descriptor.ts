@@ -179,6 +179,55 @@ export function unitsOption(): OptionSpec<number> {
   return { keras: 'units', check: (where, _key, v) => checkUnits(where, v) };
 }
 
+/** A dropout rate: a number in [0, 1), default 0 (no dropout). */
+export function rateOption(keras: string): OptionSpec<number> {
+  const check = (where: string, key: string, v: unknown): number => {
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
+      throw new SeqcastError(
+        'config',
+        `${where}: ${key} must be a number in [0, 1) (got ${JSON.stringify(v)})`,
+      );
+    }
+    return v;
+  };
+  return {
+    keras,
+    default: 0,
+    check,
+    fromKeras(where, v, key) {
+      if (v === undefined) return 0;
+      if (typeof v !== 'number' || !(v >= 0 && v < 1))
+        fail(`${where} has ${key} ${JSON.stringify(v)}; expected a number in [0, 1)`);
+      return v;
+    },
+  };
+}
+
+/** The seed of a layer's dropout masks: a safe integer, or null (default: drawn from the model's seed). */
+export function seedOption(): OptionSpec<number | null> {
+  const check = (where: string, key: string, v: unknown): number | null => {
+    if (v === null) return null;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+      throw new SeqcastError(
+        'config',
+        `${where}: ${key} must be a safe integer or null (got ${JSON.stringify(v)})`,
+      );
+    }
+    return v;
+  };
+  return {
+    keras: 'seed',
+    default: null,
+    check,
+    fromKeras(where, v, key) {
+      if (v === undefined || v === null) return null;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v))
+        fail(`${where} has ${key} ${JSON.stringify(v)}; expected an integer or null`);
+      return v;
+    },
+  };
+}
+
 export function booleanOption(keras: string, fallback: boolean): OptionSpec<boolean> {
   return {
     keras,

@@ -8,6 +8,7 @@ import { SeqcastError } from '../errors.js';
 import { listKeys } from '../options.js';
 import { BIDIRECTIONAL_LAYER } from './bidirectional.js';
 import { DENSE_LAYER } from './dense.js';
+import { DROPOUT_LAYER } from './dropout.js';
 import type { LayerDescriptor } from './descriptor.js';
 import { GRU_LAYER } from './gru.js';
 import type { Layer, LayerClass } from './layer.js';
@@ -22,6 +23,7 @@ const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
   GRU: GRU_LAYER,
   Bidirectional: BIDIRECTIONAL_LAYER,
   Masking: MASKING_LAYER,
+  Dropout: DROPOUT_LAYER,
 };
 
 export const LAYER_CLASSES = Object.keys(DESCRIPTORS) as readonly LayerClass[];

@@ -28,9 +28,11 @@ export interface WeightSpec {
 export interface BuildContext {
   readonly dtype: DType;
   readonly backend: Backend;
+  /** The model's seed, from which a layer without a seed of its own seeds its dropout masks. */
+  readonly seed?: number;
 }
 
-export type LayerClass = 'Dense' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional' | 'Masking';
+export type LayerClass = 'Dense' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional' | 'Masking' | 'Dropout';
 
 export interface Layer {
   /** Unique within a model; Keras style (`lstm`, `lstm_1`) when not given. */
@@ -39,7 +41,8 @@ export interface Layer {
   build(inputShape: Shape, ctx: BuildContext): Shape;
   weightSpecs(): readonly WeightSpec[];
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void;
-  forward(x: Tensor): Tensor;
+  /** `training`: the pass fit makes (dropout drops); otherwise inference (dropout is the identity). */
+  forward(x: Tensor, training?: boolean): Tensor;
   backward(dy: Tensor): Tensor;
   /** Every option, defaults included, camelCase: what a saved model records. */
   getConfig(): Readonly<Record<string, unknown>>;

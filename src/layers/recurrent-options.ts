@@ -11,8 +11,9 @@ import {
   booleanOption,
   fail,
   isJson,
-  offKeys,
   regularizersAndConstraintsOff,
+  rateOption,
+  seedOption,
   unitsOption,
 } from './descriptor.js';
 
@@ -93,6 +94,18 @@ export const RECURRENT_OPTIONS = {
    * Keras's Orthogonal with gain 1), 'glorotUniform' or 'zeros'. Only a new model's weights depend on it.
    */
   recurrentInitializer: recurrentInitializerOption(),
+  /**
+   * The fraction of the inputs dropped in training (Keras `dropout`): one mask per sequence of the batch,
+   * [B, I], the same at every step, the kept inputs scaled by 1/(1 − rate). Inference: no dropout. Default 0.
+   */
+  dropout: rateOption('dropout'),
+  /**
+   * Keras `recurrent_dropout`. Read and kept, and the identity at inference as in Keras; training with it
+   * above 0 is refused (it is not implemented yet). Default 0.
+   */
+  recurrentDropout: rateOption('recurrent_dropout'),
+  /** The seed of the dropout masks; null (default): derived from the model's seed and the layer's name. */
+  seed: seedOption(),
 };
 
 /**
@@ -118,7 +131,7 @@ export function recurrentKerasKeys(gated: boolean): KerasKeys {
       bias_initializer: ZEROS,
       ...(gated ? { implementation: 2 } : {}),
     },
-    accepted: ['seed', 'zero_output_for_mask', ...(gated ? ['use_cudnn'] : [])],
+    accepted: ['zero_output_for_mask', ...(gated ? ['use_cudnn'] : [])],
     off: {
       ...regularizersAndConstraintsOff([
         'kernel_regularizer',
@@ -129,12 +142,6 @@ export function recurrentKerasKeys(gated: boolean): KerasKeys {
         'recurrent_constraint',
         'bias_constraint',
       ]),
-      ...offKeys(
-        ['dropout', 'recurrent_dropout'],
-        0,
-        (k) =>
-          `seqcast does not implement dropout; set "${k}": 0 (dropout acts only in training, predictions are unchanged)`,
-      ),
       stateful: {
         value: false,
         hint: 'seqcast layers are not stateful (every call starts from zero states); rebuild the model with stateful false',

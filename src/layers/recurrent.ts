@@ -18,6 +18,8 @@ import type { RecurrentConfig } from './recurrent-options.js';
 import { RECURRENT_INITIALIZER_DRAWS } from './recurrent-options.js';
 import type { StepMask } from './mask.js';
 import { timeMajorMask } from './mask.js';
+import { drawDropoutMask, dropoutRandom } from './dropout-mask.js';
+import type { Random } from '../random.js';
 
 /** `call`'s result: the output and, with `returnState`, the final states ([h] or [h, c], each [B, U]). */
 export interface RecurrentOutput {
@@ -57,6 +59,10 @@ export abstract class Recurrent<
    * (Keras's zero_output_for_mask, which Bidirectional forces on its halves). Not a user option here.
    */
   zeroOutputForMask = false;
+  /** Dropout of the inputs in training (see dropout-mask.ts): its generator, and the mask of the last call. */
+  private dropoutRng: Random | null = null;
+  private dropMask: FloatArray | null = null;
+  private dropMaskStore: FloatArray = new Float32Array(0);
 
   /** `config` is complete and checked: the layer's descriptor resolved it. */
   protected constructor(cell: C, config: K & { readonly name: string }) {
@@ -85,6 +91,7 @@ export abstract class Recurrent<
     const [T, I] = inputShape as [number | null, number];
     this.inputShape = inputShape;
     this.dtype = ctx.dtype;
+    this.dropoutRng = dropoutRandom(this.config.seed, ctx.seed, this.name);
     this.cell.build(I, ctx);
     const U = this.cell.units;
     this.ws = new Workspace(
@@ -113,8 +120,8 @@ export abstract class Recurrent<
     this.cell.attach(weights, grads);
   }
 
-  forward(x: Tensor): Tensor {
-    return this.call(x).output;
+  forward(x: Tensor, training = false): Tensor {
+    return this.call(x, undefined, training).output;
   }
 
   backward(dy: Tensor): Tensor {
@@ -135,7 +142,7 @@ export abstract class Recurrent<
   }
 
   /** The forward pass with optional initial states ([h] or [h, c], each [B, U]). */
-  call(x: Tensor, initialState?: readonly Tensor[]): RecurrentOutput {
+  call(x: Tensor, initialState?: readonly Tensor[], training = false): RecurrentOutput {
     if (this.inputShape === null)
       throw new SeqcastError('state', `layer '${this.name}': call() before build()`);
     const B = checkInput(this.name, x, this.inputShape, this.dtype);
@@ -157,6 +164,23 @@ export abstract class Recurrent<
       for (let b = 0; b < B; b++) {
         const from = (b * T + src) * I;
         copyRows(xs, from, buf.x, (t * B + b) * I, I);
+      }
+    }
+    this.dropMask = null;
+    if (training && this.config.recurrentDropout > 0) {
+      throw new SeqcastError(
+        'config',
+        `layer '${this.name}' (${this.className}): training with recurrentDropout ${this.config.recurrentDropout} is not ` +
+          `implemented yet (predictions ignore it, as in Keras); set recurrentDropout: 0 to train`,
+      );
+    }
+    if (training && this.config.dropout > 0) {
+      // one mask per sequence of the batch, [B, I], the same at every step (Keras's DropoutRNNCell)
+      const m = drawDropoutMask(this.dropoutRng!, this.config.dropout, B * I, this.dropMaskStore, this.dtype);
+      this.dropMaskStore = m;
+      this.dropMask = m;
+      for (let t = 0; t < T; t++) {
+        for (let r = 0; r < B * I; r++) buf.x[t * B * I + r] *= m[r];
       }
     }
     const mask = this.inputMask;
@@ -244,6 +268,10 @@ export abstract class Recurrent<
     const probe = this.cell.gradientProbe;
     if (probe !== null && probe.length < T * B * U) this.cell.gradientProbe = allocate(this.dtype, T * B * U);
     this.cell.backward(dh, dStateT, buf.dx, dState0);
+    const drop = this.dropMask;
+    if (drop !== null) {
+      for (let t = 0; t < T; t++) for (let r = 0; r < B * I; r++) buf.dx[t * B * I + r] *= drop[r];
+    }
     // time-major [T, B, I] → batch-major [B, T, I], undoing the goBackwards reversal
     for (let t = 0; t < T; t++) {
       const dst = this.goBackwards ? T - 1 - t : t;

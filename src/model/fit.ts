@@ -194,7 +194,7 @@ function trainBatch(
 ): { loss: number; out: FloatArray; norm: number; clipped: boolean } | string {
   let out: Tensor;
   try {
-    out = model.forward(xb);
+    out = model.forward(xb, true); // the training pass: dropout drops
     refuseMaskedLoss(model, 'fit()');
   } catch (e) {
     if (e instanceof SeqcastError && e.code === 'non-finite') return e.message;

@@ -88,7 +88,7 @@ export class Sequential {
       );
     }
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.ctx = { dtype: this.dtype, backend: resolveBackend(options.backend, this.dtype) };
+    this.ctx = { dtype: this.dtype, backend: resolveBackend(options.backend, this.dtype), seed: this.seed };
     this.rng = new Random(this.seed);
     this.layerShapes = [this.inputShape];
     this.paramArray = allocate(this.dtype, 0);
@@ -264,7 +264,7 @@ export class Sequential {
    * Runs every layer on x ([B, ...inputShape]) and returns the last output: a view, valid until the next
    * call. Input and every layer's output are checked for NaN and ±Infinity.
    */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, training = false): Tensor {
     if (this.layerList.length === 0)
       throw new SeqcastError('state', 'forward(): the model has no layers yet; add() some');
     let h = this.checkInput(x);
@@ -274,7 +274,7 @@ export class Sequential {
       // the mask goes with the data: a masking layer makes it, recurrent layers read it (see layers/mask.ts)
       layer.setInputMask?.(mask);
       const input = h;
-      h = layer.forward(h);
+      h = layer.forward(h, training);
       mask = nextMask(layer, mask, input, h);
       const bad = firstNonFinite(h.data);
       if (bad >= 0) {
