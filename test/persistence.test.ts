@@ -446,10 +446,10 @@ const CORRUPT: {
     error: /has recurrent_dropout 0\.1; .*set "recurrent_dropout": 0/,
   },
   {
-    title: 'hard_sigmoid',
-    edit: (j) => (lstmConfig(j).recurrent_activation = 'hard_sigmoid'),
+    title: 'hard_silu',
+    edit: (j) => (lstmConfig(j).recurrent_activation = 'hard_silu'),
     error:
-      /layer 'lstm' \(LSTM\) has recurrent_activation "hard_sigmoid", which seqcast does not implement.*recurrentActivation: 'sigmoid'/,
+      /layer 'lstm' \(LSTM\) has recurrent_activation "hard_silu", which seqcast does not implement \(it reads 'linear', 'tanh', 'sigmoid', 'relu', 'hard_sigmoid_keras3', 'hard_sigmoid'\)/,
   },
   {
     title: 'no recurrent_activation',
