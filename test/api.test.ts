@@ -82,6 +82,7 @@ it('the public export list changes only deliberately', () => {
       "movingAverage",
       "naive",
       "nextLabels",
+      "padSequences",
       "pctChange",
       "readCsv",
       "readMetadata",
