@@ -178,12 +178,7 @@ const NAIVE_KINDS: readonly Kind[] = [
   lstmKind("lstm({ recurrentActivation: 'hardSigmoid' })", 'tanh', 'hardSigmoid'),
   lstmKind("lstm({ recurrentActivation: 'hardSigmoidTfjs' })", 'tanh', 'hardSigmoidTfjs'),
   gruKind("gru({ recurrentActivation: 'hardSigmoidTfjs' })", true, 'tanh', 'hardSigmoidTfjs'),
-  gruKind(
-    "gru({ resetAfter: false, recurrentActivation: 'hardSigmoid' })",
-    false,
-    'tanh',
-    'hardSigmoid',
-  ),
+  gruKind("gru({ resetAfter: false, recurrentActivation: 'hardSigmoid' })", false, 'tanh', 'hardSigmoid'),
 ];
 
 const TOLERANCE: Record<DType, number> = { float32: 1e-5, float64: 1e-12 };

@@ -3,6 +3,8 @@ export { Bidirectional, bidirectional, MERGE_MODES } from './bidirectional.js';
 export type { RecurrentCell } from './cell.js';
 export type { DenseConfig, DenseOptions } from './dense.js';
 export { Dense, dense } from './dense.js';
+export type { EmbeddingConfig, EmbeddingOptions, EmbeddingsInitializer } from './embedding.js';
+export { Embedding, embedding } from './embedding.js';
 export { LAYER_CLASSES, layerFromConfig } from './from-config.js';
 export type { GRUConfig, GRUOptions } from './gru.js';
 export { GRU, gru, GRUCell, gruStepNaive } from './gru.js';

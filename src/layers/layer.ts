@@ -29,7 +29,7 @@ export interface BuildContext {
   readonly backend: Backend;
 }
 
-export type LayerClass = 'Dense' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional';
+export type LayerClass = 'Dense' | 'Embedding' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional';
 
 export interface Layer {
   /** Unique within a model; Keras style (`lstm`, `lstm_1`) when not given. */
