@@ -428,7 +428,8 @@ const CORRUPT: {
   {
     title: 'an unknown layer class',
     edit: (j) => (j.modelTopology.config.layers[1].class_name = 'Conv1D'),
-    error: /layer 'dense' has class "Conv1D", which seqcast does not have; it reads 'Dense', 'Embedding', 'SimpleRNN'/,
+    error:
+      /layer 'dense' has class "Conv1D", which seqcast does not have; it reads 'Dense', 'Embedding', 'SimpleRNN'/,
   },
   {
     title: 'an unknown config key',
