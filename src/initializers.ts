@@ -8,6 +8,8 @@
  *   decomposition, Q's columns multiplied by sign(diag(R)), transposed when r < c. A recurrent kernel
  *   [U, G·U] therefore has orthonormal rows.
  * - zeros; unitForgetBias: zeros except the forget-gate block [U, 2U) of an LSTM bias, which is 1.
+ * - randomUniform: U(minval, maxval) (Keras `RandomUniform`; Keras's 'uniform', the Embedding default, is
+ *   RandomUniform(-0.05, 0.05)).
  */
 import type { Random } from './random.js';
 import type { FloatArray } from './tensor.js';
@@ -16,7 +18,8 @@ export type Initializer =
   | { readonly kind: 'zeros' }
   | { readonly kind: 'glorotUniform' }
   | { readonly kind: 'orthogonal'; readonly gain: number }
-  | { readonly kind: 'unitForgetBias'; readonly units: number };
+  | { readonly kind: 'unitForgetBias'; readonly units: number }
+  | { readonly kind: 'randomUniform'; readonly minval: number; readonly maxval: number };
 
 export function initialize(init: Initializer, shape: readonly number[], out: FloatArray, rng: Random): void {
   switch (init.kind) {
@@ -35,6 +38,9 @@ export function initialize(init: Initializer, shape: readonly number[], out: Flo
     }
     case 'orthogonal':
       orthogonal(shape, out, rng, init.gain);
+      return;
+    case 'randomUniform':
+      for (let i = 0; i < out.length; i++) out[i] = rng.uniformRange(init.minval, init.maxval);
       return;
   }
 }

@@ -30,6 +30,9 @@ const SCALAR: Record<Activation, (v: number) => number> = {
   tanh: Math.tanh,
   sigmoid: (v) => 1 / (1 + Math.exp(-v)),
   relu: (v) => Math.max(0, v),
+  // Keras 3: relu6(x + 3) / 6; TF.js and Keras 2: clip(0.2·x + 0.5, 0, 1)
+  hardSigmoid: (v) => Math.min(6, Math.max(0, v + 3)) / 6,
+  hardSigmoidTfjs: (v) => Math.min(1, Math.max(0, 0.2 * v + 0.5)),
 };
 
 interface RecurrentOpts {
@@ -171,6 +174,11 @@ const NAIVE_KINDS: readonly Kind[] = [
     'relu',
     'tanh',
   ),
+  simpleRnnKind("simpleRNN({ activation: 'hardSigmoid' })", 'hardSigmoid'),
+  lstmKind("lstm({ recurrentActivation: 'hardSigmoid' })", 'tanh', 'hardSigmoid'),
+  lstmKind("lstm({ recurrentActivation: 'hardSigmoidTfjs' })", 'tanh', 'hardSigmoidTfjs'),
+  gruKind("gru({ recurrentActivation: 'hardSigmoidTfjs' })", true, 'tanh', 'hardSigmoidTfjs'),
+  gruKind("gru({ resetAfter: false, recurrentActivation: 'hardSigmoid' })", false, 'tanh', 'hardSigmoid'),
 ];
 
 const TOLERANCE: Record<DType, number> = { float32: 1e-5, float64: 1e-12 };

@@ -136,8 +136,9 @@ describe('layer options are validated', () => {
   });
 
   it('simpleRNN() rejects an unknown activation and lists the known ones', () => {
+    // 'hard_sigmoid' is a model.json name; the camelCase API says which one: 'hardSigmoid' or 'hardSigmoidTfjs'
     expect(thrown(() => simpleRNN({ units: 3, activation: 'hard_sigmoid' as never })).message).toMatch(
-      /activation must be one of 'linear', 'tanh', 'sigmoid', 'relu' \(got "hard_sigmoid"\)/,
+      /activation must be one of 'linear', 'tanh', 'sigmoid', 'relu', 'hardSigmoid', 'hardSigmoidTfjs' \(got "hard_sigmoid"\)/,
     );
   });
 

@@ -6,7 +6,8 @@
  *
  * Weights are drawn uniform in [-0.6, 0.6) (biases included, so every bias path is exercised), except the
  * rows marked "with Keras initial weights", which keep the seeded initialisers (that is what unitForgetBias
- * changes). Relu kinks: the backend records every relu input, and each check asserts that the smallest
+ * changes). Relu and hard-sigmoid kinks: the backend records every relu input (distance to 0) and every hard
+ * sigmoid input (distance to ±3, or ±2.5 for TF.js's), and each check asserts that the smallest
  * non-zero |relu input| is above 1e-4 (the fixed seeds give 2e-3 or more), so no ±1e-6 finite difference
  * straddles a kink. Exact zeros are structural (an LSTM's c_1 = i ⊙ relu(z_c) with c_0 = 0 when z_c < 0)
  * and stay exactly 0 under the perturbations.
@@ -136,7 +137,7 @@ function checkModel(c: ModelCase): TensorCheck[] {
 
 // ---- Dense ----------------------------------------------------------------------------------------------
 
-const ACTS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
+const ACTS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'relu', 'hardSigmoid', 'hardSigmoidTfjs'];
 
 const denseCases: ModelCase[] = [
   ...ACTS.flatMap((activation) => [
@@ -197,6 +198,17 @@ const VARIANTS: readonly Variant[] = [
     options: { recurrentActivation: 'tanh', returnSequences: true },
     gatedOnly: true,
   },
+  {
+    desc: "with recurrentActivation 'hardSigmoid'",
+    options: { recurrentActivation: 'hardSigmoid', returnSequences: true },
+    gatedOnly: true,
+  },
+  {
+    desc: "with recurrentActivation 'hardSigmoidTfjs'",
+    options: { recurrentActivation: 'hardSigmoidTfjs', returnSequences: true },
+    gatedOnly: true,
+  },
+  { desc: "with activation 'hardSigmoid'", options: { activation: 'hardSigmoid', returnSequences: true } },
   { desc: 'on odd sizes (B=3, T=5, I=2, U=5)', options: { returnSequences: true }, sizes: ODD },
   { desc: 'with Keras initial weights', options: { returnSequences: true }, keepInit: true },
   {

@@ -428,7 +428,8 @@ const CORRUPT: {
   {
     title: 'an unknown layer class',
     edit: (j) => (j.modelTopology.config.layers[1].class_name = 'Conv1D'),
-    error: /layer 'dense' has class "Conv1D", which seqcast does not have; it reads 'Dense', 'SimpleRNN'/,
+    error:
+      /layer 'dense' has class "Conv1D", which seqcast does not have; it reads 'Dense', 'Embedding', 'SimpleRNN'/,
   },
   {
     title: 'an unknown config key',
@@ -446,10 +447,10 @@ const CORRUPT: {
     error: /has stateful true; seqcast layers are not stateful/,
   },
   {
-    title: 'hard_sigmoid',
-    edit: (j) => (lstmConfig(j).recurrent_activation = 'hard_sigmoid'),
+    title: 'hard_silu',
+    edit: (j) => (lstmConfig(j).recurrent_activation = 'hard_silu'),
     error:
-      /layer 'lstm' \(LSTM\) has recurrent_activation "hard_sigmoid", which seqcast does not implement.*recurrentActivation: 'sigmoid'/,
+      /layer 'lstm' \(LSTM\) has recurrent_activation "hard_silu", which seqcast does not implement \(it reads 'linear', 'tanh', 'sigmoid', 'relu', 'hard_sigmoid_keras3', 'hard_sigmoid'\)/,
   },
   {
     title: 'no recurrent_activation',

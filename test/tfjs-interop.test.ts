@@ -110,6 +110,15 @@ const FROM_SEQCAST: SeqcastCase[] = [
     inputShape: [7],
     layers: () => [dense({ units: 5, activation: 'tanh' }), dense({ units: 2, activation: 'sigmoid' })],
   },
+  {
+    title: "LSTM and GRU with recurrentActivation 'hardSigmoidTfjs' (written hard_sigmoid)",
+    inputShape: [5, 2],
+    layers: () => [
+      lstm({ units: 3, recurrentActivation: 'hardSigmoidTfjs', returnSequences: true }),
+      gru({ units: 2, recurrentActivation: 'hardSigmoidTfjs', resetAfter: false }),
+      dense({ units: 2, activation: 'hardSigmoidTfjs' }),
+    ],
+  },
 ];
 
 describe('seqcast → TF.js', () => {
@@ -192,6 +201,27 @@ const FROM_TFJS: TfCase[] = [
       }) as tf.RNN;
       m.add(tf.layers.bidirectional({ layer: inner, mergeMode: 'concat', inputShape: s }));
       m.add(tf.layers.lstm({ units: 2, recurrentActivation: 'sigmoid' }));
+    },
+  },
+  {
+    title: "lstm with TF.js's default recurrentActivation (hard_sigmoid) → dense",
+    inputShape: [5, 2],
+    build: (m, s) => {
+      m.add(tf.layers.lstm({ units: 4, returnSequences: true, inputShape: s }));
+      m.add(tf.layers.dense({ units: 2, activation: 'hardSigmoid' }));
+    },
+  },
+  {
+    title: "gru with TF.js's default recurrentActivation (hard_sigmoid)",
+    inputShape: [6, 3],
+    build: (m, s) => m.add(tf.layers.gru({ units: 4, inputShape: s })),
+  },
+  {
+    title: "bidirectional(lstm) with TF.js's default recurrentActivation (hard_sigmoid)",
+    inputShape: [5, 2],
+    build: (m, s) => {
+      const inner = tf.layers.lstm({ units: 3 }) as tf.RNN;
+      m.add(tf.layers.bidirectional({ layer: inner, mergeMode: 'sum', inputShape: s }));
     },
   },
   {
@@ -287,31 +317,19 @@ describe('what does not cross over', () => {
     );
   });
 
-  it("seqcast refuses a TF.js LSTM saved with its default recurrentActivation, naming 'hard_sigmoid'", async () => {
-    const c: TfCase = {
-      title: 'lstm',
+  it("TF.js cannot load a seqcast LSTM with Keras 3's recurrentActivation 'hardSigmoid' (written hard_sigmoid_keras3)", async () => {
+    const model = new Sequential([lstm({ units: 3, recurrentActivation: 'hardSigmoid' })], {
       inputShape: [4, 2],
-      build: (m, s) => m.add(tf.layers.lstm({ units: 2, inputShape: s })),
+      seed: 3,
+    });
+    const dir = join(root, `r${++folders}`);
+    await saveModel(model, dir);
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+      modelTopology: { config: { layers: { config: Record<string, unknown> }[] } };
     };
-    const { model, artifacts } = await savedByTfjs(c, 7);
-    expect(() =>
-      fromArtifacts({ modelJson: modelJsonOf(artifacts), weightData: weightBytes(artifacts) }),
-    ).toThrow(
-      /layer 'lstm_LSTM\d+' \(LSTM\) has recurrent_activation "hard_sigmoid", which seqcast does not implement .*recurrentActivation: 'sigmoid'/,
-    );
-    model.dispose();
-  });
-
-  it("seqcast refuses a TF.js GRU saved with its default recurrentActivation, naming 'hard_sigmoid'", async () => {
-    const c: TfCase = {
-      title: 'gru',
-      inputShape: [4, 2],
-      build: (m, s) => m.add(tf.layers.gru({ units: 2, inputShape: s })),
-    };
-    const { model, artifacts } = await savedByTfjs(c, 7);
-    expect(() =>
-      fromArtifacts({ modelJson: modelJsonOf(artifacts), weightData: weightBytes(artifacts) }),
-    ).toThrow(/\(GRU\) has recurrent_activation "hard_sigmoid"/);
-    model.dispose();
+    expect(json.modelTopology.config.layers[0].config.recurrent_activation).toBe('hard_sigmoid_keras3');
+    await expect(tf.loadLayersModel(folderHandler(dir))).rejects.toThrow(/hardSigmoidKeras3/);
+    // seqcast itself reads it back as Keras 3's hard sigmoid
+    expect((await loadModel(dir)).layers[0].getConfig().recurrentActivation).toBe('hardSigmoid');
   });
 });

@@ -13,9 +13,24 @@
  */
 import type { FloatArray } from '../tensor.js';
 
-export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
+/**
+ * The activations, by their camelCase names. Two hard sigmoids, because Keras 3 changed the definition:
+ * - 'hardSigmoid' is Keras 3's `hard_sigmoid`, relu6(x + 3) / 6 = clip(x/6 + 0.5, 0, 1)
+ *   (keras/src/activations/activations.py: 0 for x ≤ −3, 1 for x ≥ 3);
+ * - 'hardSigmoidTfjs' is TF.js's (and Keras 2's) `hard_sigmoid`, clip(0.2·x + 0.5, 0, 1)
+ *   (tfjs-layers backend/tfjs_backend.ts `hardSigmoid`; tf-keras backend.py `hard_sigmoid`).
+ * A model.json is the TF.js format, so its "hard_sigmoid" is read as 'hardSigmoidTfjs' (layers/descriptor.ts).
+ */
+export type Activation = 'linear' | 'tanh' | 'sigmoid' | 'relu' | 'hardSigmoid' | 'hardSigmoidTfjs';
 
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
+export const ACTIVATIONS: readonly Activation[] = [
+  'linear',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'hardSigmoid',
+  'hardSigmoidTfjs',
+];
 
 /**
  * A matrix inside a flat array, as BLAS addresses one: element (i, k) of the stored matrix is
@@ -68,7 +83,8 @@ export interface Backend {
 
   /**
    * dx[off .. off+n) ← dx · act'(·), the derivative written from the activation's OUTPUT y
-   * (tanh' = 1 − y², sigmoid' = y(1 − y), relu' = [y > 0], linear' = 1), in place.
+   * (tanh' = 1 − y², sigmoid' = y(1 − y), relu' = [y > 0], linear' = 1, hardSigmoid' = [0 < y < 1] / 6,
+   * hardSigmoidTfjs' = [0 < y < 1] · 0.2), in place.
    */
   activateBackward(
     act: Activation,

@@ -239,6 +239,12 @@ function activate(act: Activation, x: FloatArray, off: number, n: number): void 
     case 'relu':
       for (let i = off; i < end; i++) x[i] = x[i] > 0 ? x[i] : 0;
       return;
+    case 'hardSigmoid':
+      for (let i = off; i < end; i++) x[i] = hardSigmoid(x[i]);
+      return;
+    case 'hardSigmoidTfjs':
+      for (let i = off; i < end; i++) x[i] = hardSigmoidTfjs(x[i]);
+      return;
   }
 }
 
@@ -268,6 +274,20 @@ function activateBackward(
     case 'relu':
       for (let i = 0; i < n; i++) if (!(y[yOff + i] > 0)) dx[dxOff + i] = 0;
       return;
+    // The slope inside (0, 1), 0 where the output is clipped, kinks included (TensorFlow's relu6 gradient
+    // is 0 at both ends; TF.js's clipByValue passes the gradient at them, a difference on a set of measure 0).
+    case 'hardSigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = y[yOff + i];
+        dx[dxOff + i] = v > 0 && v < 1 ? dx[dxOff + i] / 6 : 0;
+      }
+      return;
+    case 'hardSigmoidTfjs':
+      for (let i = 0; i < n; i++) {
+        const v = y[yOff + i];
+        dx[dxOff + i] = v > 0 && v < 1 ? dx[dxOff + i] * 0.2 : 0;
+      }
+      return;
   }
 }
 
@@ -276,6 +296,16 @@ export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
+}
+
+/** Keras 3's hard sigmoid: relu6(x + 3) / 6. */
+export function hardSigmoid(x: number): number {
+  return Math.min(Math.max(x + 3, 0), 6) / 6;
+}
+
+/** TF.js's (and Keras 2's) hard sigmoid: clip(0.2·x + 0.5, 0, 1). */
+export function hardSigmoidTfjs(x: number): number {
+  return Math.min(Math.max(0.2 * x + 0.5, 0), 1);
 }
 
 /** The scalar form of an activation, for the plain reference steps. */
@@ -289,5 +319,9 @@ export function activationFunction(act: Activation): (v: number) => number {
       return sigmoid;
     case 'relu':
       return (v) => (v > 0 ? v : 0);
+    case 'hardSigmoid':
+      return hardSigmoid;
+    case 'hardSigmoidTfjs':
+      return hardSigmoidTfjs;
   }
 }

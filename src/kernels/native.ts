@@ -92,7 +92,8 @@ const ADDON_PATHS = [
  */
 export const NATIVE_ABI_VERSION = 2;
 
-const ACT_CODE: Readonly<Record<Activation, number>> = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 };
+/** The addon's activation codes; an activation without one (the hard sigmoids) is computed by the JS arithmetic. */
+const ACT_CODE: Readonly<Partial<Record<Activation, number>>> = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 };
 
 interface ProcessLike {
   env?: Record<string, string | undefined>;
@@ -209,12 +210,14 @@ function makeBackend(addon: NativeAddon): NativeBackend {
       }
     },
     activate(act, x, off, n) {
-      if (x instanceof Float32Array) addon.activate(ACT_CODE[act] ?? act, x, off, n);
+      const code = ACT_CODE[act];
+      if (code !== undefined && x instanceof Float32Array) addon.activate(code, x, off, n);
       else jsBackend.activate(act, x, off, n);
     },
     activateBackward(act, y, yOff, dx, dxOff, n) {
-      if (y instanceof Float32Array && dx instanceof Float32Array) {
-        addon.activateBackward(ACT_CODE[act] ?? act, y, yOff, dx, dxOff, n);
+      const code = ACT_CODE[act];
+      if (code !== undefined && y instanceof Float32Array && dx instanceof Float32Array) {
+        addon.activateBackward(code, y, yOff, dx, dxOff, n);
       } else {
         jsBackend.activateBackward(act, y, yOff, dx, dxOff, n);
       }

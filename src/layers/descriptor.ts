@@ -242,6 +242,30 @@ export function booleanOption(keras: string, fallback: boolean): OptionSpec<bool
 }
 
 /**
+ * How a model.json (the TF.js format, which Keras 2 and tensorflowjs_converter write too) names an activation:
+ * its "hard_sigmoid" is TF.js's clip(0.2·x + 0.5, 0, 1), seqcast's 'hardSigmoidTfjs'. Keras 3's
+ * relu6(x + 3) / 6, which TF.js does not have, is written "hard_sigmoid_keras3": TF.js refuses that name
+ * instead of computing another function. Every other activation keeps its name. Keras 3 writes an activation
+ * as an object, `{ module: 'keras.activations', class_name: 'function', config: 'hard_sigmoid' }`; in that
+ * form "hard_sigmoid" is Keras 3's (`fromKeras` below).
+ */
+const KERAS_ACTIVATION_NAMES: Readonly<Partial<Record<Activation, string>>> = {
+  hardSigmoidTfjs: 'hard_sigmoid',
+  hardSigmoid: 'hard_sigmoid_keras3',
+};
+
+/** The name a model.json records for an activation. */
+export function activationToKeras(act: Activation): string {
+  return KERAS_ACTIVATION_NAMES[act] ?? act;
+}
+
+/** The activation a model.json name means, or undefined for a name seqcast does not implement. */
+export function activationFromKeras(name: string): Activation | undefined {
+  for (const act of ACTIVATIONS) if (activationToKeras(act) === name) return act;
+  return undefined;
+}
+
+/**
  * An activation; `mustState` makes a Keras config that omits it an error with that explanation (for
  * options whose default differs between libraries).
  */
@@ -254,21 +278,24 @@ export function activationOption(
     keras,
     default: fallback,
     check: (where, key, v) => checkActivation(where, key, v, fallback),
+    toKeras: activationToKeras,
     fromKeras(where, value, key) {
       if (value === undefined) {
         if (mustState !== undefined) fail(`${where} does not state ${key}, ${mustState}`);
         return fallback;
       }
-      const name = isJson(value) && value.class_name === 'function' ? value.config : value;
-      if (typeof name === 'string' && (ACTIVATIONS as readonly string[]).includes(name))
-        return name as Activation;
-      const fix =
-        name === 'hard_sigmoid'
-          ? `TF.js layers default recurrentActivation to 'hard_sigmoid': build the model with recurrentActivation: 'sigmoid' and train it again`
-          : 'rebuild the model with one of these';
+      const keras3 = isJson(value) && value.class_name === 'function';
+      const name = keras3 ? value.config : value;
+      const act =
+        keras3 && name === 'hard_sigmoid'
+          ? 'hardSigmoid'
+          : typeof name === 'string'
+            ? activationFromKeras(name)
+            : undefined;
+      if (act !== undefined) return act;
       fail(
         `${where} has ${key} ${JSON.stringify(value)}, which seqcast does not implement ` +
-          `(it has ${listKeys(ACTIVATIONS)}); ${fix}`,
+          `(it reads ${listKeys(ACTIVATIONS.map(activationToKeras))}); rebuild the model with one of these`,
       );
     },
   };

@@ -10,6 +10,7 @@ import { BIDIRECTIONAL_LAYER } from './bidirectional.js';
 import { DENSE_LAYER } from './dense.js';
 import { DROPOUT_LAYER } from './dropout.js';
 import type { LayerDescriptor } from './descriptor.js';
+import { EMBEDDING_LAYER } from './embedding.js';
 import { GRU_LAYER } from './gru.js';
 import type { Layer, LayerClass } from './layer.js';
 import { LSTM_LAYER } from './lstm.js';
@@ -18,6 +19,7 @@ import { SIMPLE_RNN_LAYER } from './simple-rnn.js';
 
 const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
   Dense: DENSE_LAYER,
+  Embedding: EMBEDDING_LAYER,
   SimpleRNN: SIMPLE_RNN_LAYER,
   LSTM: LSTM_LAYER,
   GRU: GRU_LAYER,

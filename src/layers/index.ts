@@ -5,6 +5,8 @@ export type { DenseConfig, DenseOptions } from './dense.js';
 export { Dense, dense } from './dense.js';
 export type { DropoutConfig, DropoutOptions } from './dropout.js';
 export { Dropout, dropout } from './dropout.js';
+export type { EmbeddingConfig, EmbeddingOptions, EmbeddingsInitializer } from './embedding.js';
+export { Embedding, embedding } from './embedding.js';
 export { LAYER_CLASSES, layerFromConfig } from './from-config.js';
 export type { GRUConfig, GRUOptions } from './gru.js';
 export { GRU, gru, GRUCell, gruStepNaive } from './gru.js';

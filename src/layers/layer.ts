@@ -32,7 +32,8 @@ export interface BuildContext {
   readonly seed?: number;
 }
 
-export type LayerClass = 'Dense' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional' | 'Masking' | 'Dropout';
+export type LayerClass =
+  'Dense' | 'Embedding' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional' | 'Masking' | 'Dropout';
 
 export interface Layer {
   /** Unique within a model; Keras style (`lstm`, `lstm_1`) when not given. */

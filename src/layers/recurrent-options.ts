@@ -110,12 +110,12 @@ export const RECURRENT_OPTIONS = {
 
 /**
  * Of the gates (LSTM i, f, o; GRU z, r). Default 'sigmoid' (the logistic function, as in Keras 3; not
- * TF.js's hard sigmoid), so a Keras config must state it.
+ * TF.js's hard sigmoid, 'hardSigmoidTfjs'), so a Keras config must state it.
  */
 export const RECURRENT_ACTIVATION = activationOption(
   'recurrent_activation',
   'sigmoid',
-  `whose default differs between TF.js ('hard_sigmoid') and Keras ('sigmoid'); add "recurrent_activation": "sigmoid" if the model was trained with the sigmoid`,
+  `whose default differs between TF.js ('hard_sigmoid') and Keras ('sigmoid'); add "recurrent_activation": "sigmoid" if the model was trained with the sigmoid, "hard_sigmoid" if with TF.js's hard sigmoid`,
 );
 
 /** The config every recurrent layer has. */

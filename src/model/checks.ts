@@ -11,12 +11,15 @@ export function checkInputShapeOption(shape: unknown): void {
     shape.length >= 1 &&
     shape.length <= 2 &&
     shape.every(
-      (d, a) => (d === null && a < shape.length - 1) || (Number.isInteger(d) && (d as number) >= 1),
+      (d, a) =>
+        (d === null && (a < shape.length - 1 || shape.length === 1)) ||
+        (Number.isInteger(d) && (d as number) >= 1),
     );
   if (!ok) {
     throw new SeqcastError(
       'config',
-      `sequential(): inputShape must be [timesteps, features] or [features] with integers ≥ 1 (timesteps may be null) ` +
+      `sequential(): inputShape must be [timesteps, features] or [features] with integers ≥ 1 (timesteps may be null; ` +
+        `[null] is a sequence of indices of any length, for an Embedding) ` +
         `(got ${JSON.stringify(shape)})`,
     );
   }

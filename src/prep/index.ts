@@ -4,3 +4,5 @@ export type { Split, SplitOptions } from './split.js';
 export { chronologicalSplit, splitIndexAtLabel } from './split.js';
 export type { Alignment, WindowOptions, Windows } from './windows.js';
 export { alignment, formatAlignment, makeWindows } from './windows.js';
+export type { PadDType, PadSequencesOptions } from './pad-sequences.js';
+export { padSequences } from './pad-sequences.js';

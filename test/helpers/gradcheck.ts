@@ -152,9 +152,11 @@ export function reluProbe(): ReluProbe {
     gemm: jsBackend.gemm,
     activateBackward: jsBackend.activateBackward,
     activate(act, x, off, n) {
-      if (act === 'relu') {
+      // the kinks: relu at 0; the hard sigmoids at ±3 (Keras 3) and ±2.5 (TF.js)
+      const kink = act === 'relu' ? 0 : act === 'hardSigmoid' ? 3 : act === 'hardSigmoidTfjs' ? 2.5 : -1;
+      if (kink >= 0) {
         for (let i = off; i < off + n; i++) {
-          const v = Math.abs(x[i]);
+          const v = Math.abs(Math.abs(x[i]) - kink);
           if (v !== 0 && v < min) min = v;
         }
       }
