@@ -216,7 +216,9 @@ export function activationOption(
       const fix =
         name === 'hard_sigmoid'
           ? `TF.js layers default recurrentActivation to 'hard_sigmoid': build the model with recurrentActivation: 'sigmoid' and train it again`
-          : 'rebuild the model with one of these';
+          : name === 'softmax'
+            ? 'softmax normalises over the last axis and is only a Dense activation in seqcast'
+            : 'rebuild the model with one of these';
       fail(
         `${where} has ${key} ${JSON.stringify(value)}, which seqcast does not implement ` +
           `(it has ${listKeys(ACTIVATIONS)}); ${fix}`,

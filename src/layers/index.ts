@@ -1,7 +1,7 @@
 export type { BidirectionalConfig, BidirectionalOptions, MergeMode } from './bidirectional.js';
 export { Bidirectional, bidirectional, MERGE_MODES } from './bidirectional.js';
 export type { RecurrentCell } from './cell.js';
-export type { DenseConfig, DenseOptions } from './dense.js';
+export type { DenseActivation, DenseConfig, DenseOptions } from './dense.js';
 export { Dense, dense } from './dense.js';
 export { LAYER_CLASSES, layerFromConfig } from './from-config.js';
 export type { GRUConfig, GRUOptions } from './gru.js';
