@@ -40,7 +40,7 @@ export function checkSampleWeight(sw: unknown, N: number, label: string): Float6
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
       throw new SeqcastError(
         'config',
-        `${label}: sampleWeight[${i}] is ${JSON.stringify(w) ?? String(w)}; sample weights must be finite numbers ≥ 0`,
+        `${label}: sampleWeight[${i}] is ${shown(w)}; sample weights must be finite numbers ≥ 0`,
       );
     }
     out[i] = w;
@@ -85,7 +85,7 @@ export function classWeightToSampleWeights(
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
       throw new SeqcastError(
         'config',
-        `${label}: classWeight[${k}] is ${JSON.stringify(w) ?? String(w)}; class weights must be finite numbers ≥ 0`,
+        `${label}: classWeight[${k}] is ${shown(w)}; class weights must be finite numbers ≥ 0`,
       );
     }
     table[c] = w;
@@ -116,6 +116,10 @@ export function batchRowWeights(
 ): Float64Array {
   for (let r = 0; r < n; r++) rows.fill(weights[pick(r)], r * rowsPerSample, (r + 1) * rowsPerSample);
   return rows.subarray(0, n * rowsPerSample);
+}
+
+function shown(v: unknown): string {
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
 function describe(v: unknown): string {
