@@ -6,7 +6,15 @@
  * synthetic tasks to > 90 % accuracy with a fixed seed.
  */
 import { describe, expect, it } from 'vitest';
-import { Random, adam, categoricalCrossentropy, dense, lstm, sequential } from '../src/index.js';
+import {
+  Random,
+  adam,
+  categoricalCrossentropy,
+  dense,
+  earlyStopping,
+  lstm,
+  sequential,
+} from '../src/index.js';
 import type { Sequential } from '../src/index.js';
 
 function oneDense(units: number, activation: 'sigmoid' | 'softmax' | 'linear'): Sequential {
@@ -194,5 +202,28 @@ describe('sequence classifiers learn separable tasks', () => {
     await logits.fit(x.slice(0, 300), oneHot.slice(0, 300), { epochs: 40, batchSize: 32 });
     const t2 = logits.evaluate(x.slice(300), oneHot.slice(300));
     expect(t2.categoricalAccuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe('callbacks on accuracies', () => {
+  it("earlyStopping({ monitor: 'accuracy' }) treats a higher accuracy as the improvement (Keras's direction 'up')", async () => {
+    const { model, x } = fixedOutputs([[0.9], [0.2]]);
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const es = earlyStopping({ monitor: 'accuracy', patience: 1 });
+    const logs = (accuracy: number): Record<string, number> => ({ loss: 1, accuracy });
+    es.onTrainBegin({
+      model,
+      epochs: 5,
+      initialEpoch: 0,
+      stepsPerEpoch: 1,
+      samples: x.length,
+      validationSamples: 0,
+    });
+    es.onEpochEnd(0, logs(0.5));
+    es.onEpochEnd(1, logs(0.75));
+    expect(es.bestEpoch).toBe(1);
+    es.onEpochEnd(2, logs(0.6));
+    expect(model.stopTraining).toBe(true);
+    expect(es.bestEpoch).toBe(1);
   });
 });
