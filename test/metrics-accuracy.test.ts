@@ -40,6 +40,37 @@ function fixedOutputs(outputs: number[][]): { model: Sequential; x: number[][] }
 }
 
 describe('accuracy values', () => {
+  it("the accuracies give the values of Keras's docstring examples (accuracy_metrics.py: 0.75, 0.5, 0.5)", () => {
+    const bin = fixedOutputs([[0.98], [1], [0], [0.6]]);
+    bin.model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['binaryAccuracy'] });
+    expect(bin.model.evaluate(bin.x, [[1], [1], [0], [0]]).binaryAccuracy).toBe(0.75);
+    const cat = fixedOutputs([
+      [0.1, 0.9, 0.8],
+      [0.05, 0.95, 0],
+    ]);
+    cat.model.compile({
+      optimizer: 'sgd',
+      loss: 'categoricalCrossentropy',
+      metrics: ['categoricalAccuracy'],
+    });
+    expect(
+      cat.model.evaluate(cat.x, [
+        [0, 0, 1],
+        [0, 1, 0],
+      ]).categoricalAccuracy,
+    ).toBe(0.5);
+    const sparse = fixedOutputs([
+      [0.1, 0.6, 0.3],
+      [0.05, 0.95, 0],
+    ]);
+    sparse.model.compile({
+      optimizer: 'sgd',
+      loss: 'sparseCategoricalCrossentropy',
+      metrics: ['sparseCategoricalAccuracy'],
+    });
+    expect(sparse.model.evaluate(sparse.x, [[2], [1]]).sparseCategoricalAccuracy).toBe(0.5);
+  });
+
   it('binaryAccuracy counts p > 0.5 against 0/1 targets (0.5 itself is class 0), averaged over every element', () => {
     const { model, x } = fixedOutputs([[0.9], [0.5], [0.2], [0.7]]);
     model.compile({
