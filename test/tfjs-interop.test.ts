@@ -110,6 +110,11 @@ const FROM_SEQCAST: SeqcastCase[] = [
     inputShape: [7],
     layers: () => [dense({ units: 5, activation: 'tanh' }), dense({ units: 2, activation: 'sigmoid' })],
   },
+  {
+    title: 'LSTM → Dense(softmax)',
+    inputShape: [5, 2],
+    layers: () => [lstm({ units: 4 }), dense({ units: 3, activation: 'softmax' })],
+  },
 ];
 
 describe('seqcast → TF.js', () => {
@@ -200,6 +205,14 @@ const FROM_TFJS: TfCase[] = [
     build: (m, s) => {
       const inner = tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid' }) as tf.RNN;
       m.add(tf.layers.bidirectional({ layer: inner, mergeMode: 'ave', inputShape: s }));
+    },
+  },
+  {
+    title: 'lstm → dense (softmax)',
+    inputShape: [5, 2],
+    build: (m, s) => {
+      m.add(tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', inputShape: s }));
+      m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
     },
   },
 ];
