@@ -19,6 +19,7 @@ export { ACTIVATIONS, availableBackends, resolveBackend, setDefaultBackend } fro
 export type {
   BidirectionalOptions,
   BuildContext,
+  DenseActivation,
   DenseOptions,
   DropoutOptions,
   EmbeddingOptions,

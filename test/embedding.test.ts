@@ -15,7 +15,6 @@ import {
   dense,
   embedding,
   fromArtifacts,
-  layerFromConfig,
   lstm,
   padSequences,
   Random,

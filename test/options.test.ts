@@ -74,7 +74,7 @@ describe('the one option checker', () => {
       /^fit\(\): unknown option 'epoch'; the options are 'epochs', /,
     );
     expect(() => m.evaluate(x, y, { batch: 1 } as never)).toThrow(
-      /^evaluate\(\): unknown option 'batch'; the options are 'batchSize'$/,
+      /^evaluate\(\): unknown option 'batch'; the options are 'batchSize', 'sampleWeight'$/,
     );
     expect(() => m.predict(x, { batch: 1 } as never)).toThrow(
       /^predict\(\): unknown option 'batch'; the options are 'batchSize'$/,

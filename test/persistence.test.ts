@@ -476,8 +476,8 @@ const CORRUPT: {
   },
   {
     title: 'an activation seqcast lacks',
-    edit: (j) => (j.modelTopology.config.layers[1].config.activation = 'softmax'),
-    error: /layer 'dense' \(Dense\) has activation "softmax"/,
+    edit: (j) => (j.modelTopology.config.layers[1].config.activation = 'softplus'),
+    error: /layer 'dense' \(Dense\) has activation "softplus"/,
   },
   {
     title: 'a missing weight',

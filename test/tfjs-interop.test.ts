@@ -119,6 +119,11 @@ const FROM_SEQCAST: SeqcastCase[] = [
       dense({ units: 2, activation: 'hardSigmoidTfjs' }),
     ],
   },
+  {
+    title: 'LSTM → Dense(softmax)',
+    inputShape: [5, 2],
+    layers: () => [lstm({ units: 4 }), dense({ units: 3, activation: 'softmax' })],
+  },
 ];
 
 describe('seqcast → TF.js', () => {
@@ -230,6 +235,14 @@ const FROM_TFJS: TfCase[] = [
     build: (m, s) => {
       const inner = tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid' }) as tf.RNN;
       m.add(tf.layers.bidirectional({ layer: inner, mergeMode: 'ave', inputShape: s }));
+    },
+  },
+  {
+    title: 'lstm → dense (softmax)',
+    inputShape: [5, 2],
+    build: (m, s) => {
+      m.add(tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', inputShape: s }));
+      m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
     },
   },
 ];

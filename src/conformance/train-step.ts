@@ -21,20 +21,24 @@ export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendCh
   const optimizer = makeOptimizer(c.optimizer);
   const x = tensor(c.input.data, c.input.shape, dtype);
   const n = c.target.data.length;
-  const dOut = allocate(dtype, n);
+  let dOut = allocate(dtype, n);
   const segments = model.segments();
   const tol = c.tolerance;
   const checks: Comparison[] = [];
 
   const forwardLoss = (): { value: number; shape: readonly number[] } => {
     const out = model.forward(x);
-    if (out.data.length !== n) {
+    const width = out.shape[out.shape.length - 1];
+    // a sparse loss takes one class label per output row
+    const expected = loss.sparse === true ? out.data.length / width : out.data.length;
+    if (expected !== n) {
       throw new SeqcastError(
         'case',
-        `the model outputs ${out.data.length} values per batch but target holds ${n}`,
+        `the model outputs ${out.data.length} values per batch, for which target must hold ${expected}, but it holds ${n}`,
       );
     }
-    return { value: loss.compute(out.data, c.target.data, n, dOut), shape: out.shape };
+    if (dOut.length !== out.data.length) dOut = allocate(dtype, out.data.length);
+    return { value: loss.compute(out.data, c.target.data, out.data.length, dOut, width), shape: out.shape };
   };
 
   c.steps.forEach((step, k) => {

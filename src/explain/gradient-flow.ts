@@ -29,7 +29,8 @@ export interface GradientFlow {
 
 export function gradientFlow(model: Sequential, x: TensorLike, y: TensorLike): GradientFlow {
   const X = checkX(model, x, 'gradientFlow()');
-  const Y = checkY(model, X, y, 'gradientFlow()');
+  const loss = model.compiled?.loss ?? meanSquaredError();
+  const Y = checkY(model, X, y, 'gradientFlow()', loss.sparse === true);
   const recurrent: { layer: Recurrent; name: string }[] = [];
   for (const l of model.layers) {
     if (l instanceof Bidirectional) {
@@ -43,12 +44,7 @@ export function gradientFlow(model: Sequential, x: TensorLike, y: TensorLike): G
   try {
     const out = model.forward(X);
     const grad = allocate(model.dtype, out.data.length);
-    const loss = (model.compiled?.loss ?? meanSquaredError()).compute(
-      out.data,
-      Y.data,
-      out.data.length,
-      grad,
-    );
+    const value = loss.compute(out.data, Y.data, out.data.length, grad, out.shape[out.shape.length - 1]);
     model.zeroGrad();
     model.backward({ shape: out.shape, data: grad });
     model.zeroGrad();
@@ -70,7 +66,7 @@ export function gradientFlow(model: Sequential, x: TensorLike, y: TensorLike): G
         gradX: norms(r.dx!),
       };
     });
-    return { loss, layers };
+    return { loss: value, layers };
   } finally {
     for (const r of recurrent) r.layer.probeGradients(false);
   }

@@ -4,30 +4,63 @@
  *
  * Backward, with R = the number of rows (B or B·T):
  *     dz = dy ⊙ act'(y);   dW += xᵀ · dz;   db += Σ_rows dz;   dx = dz · Wᵀ
+ *
+ * `softmax` (Keras's `activations.softmax`, over the last axis) is not elementwise, so it is computed here
+ * rather than by the backend, row by row, stable as keras/src/backend/numpy/nn.py writes it:
+ *     y_j = exp(z_j − max z) / Σ_k exp(z_k − max z)        dz_j = y_j (dy_j − Σ_k dy_k y_k)
  */
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend } from '../kernels/backend.js';
-import { mat, matT } from '../kernels/backend.js';
+import { ACTIVATIONS, mat, matT } from '../kernels/backend.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, formatShape } from '../tensor.js';
 import { accumulateColumnSums, fillRowsWithBias } from './cell.js';
 import type { BuildContext, Layer, WeightSpec } from './layer.js';
-import type { ConfigOf, OptionsOf } from './descriptor.js';
+import type { ConfigOf, OptionSpec, OptionsOf } from './descriptor.js';
 import {
   activationOption,
   booleanOption,
   describeLayer,
+  isJson,
   offKeys,
   regularizersAndConstraintsOff,
   unitsOption,
 } from './descriptor.js';
 import { checkInput } from './layer.js';
 
+/** Dense's activations: the elementwise ones every backend computes, and softmax over the last axis. */
+export type DenseActivation = Activation | 'softmax';
+
+const ELEMENTWISE = activationOption('activation', 'linear');
+
+/** Dense's `activation`: an elementwise activation or 'softmax', written as Keras and TF.js write it. */
+function denseActivationOption(): OptionSpec<DenseActivation> {
+  return {
+    keras: 'activation',
+    default: 'linear',
+    check(where, key, v) {
+      if (v === 'softmax') return 'softmax';
+      if (v === undefined || (typeof v === 'string' && (ACTIVATIONS as readonly string[]).includes(v)))
+        return ELEMENTWISE.check(where, key, v);
+      throw new SeqcastError(
+        'config',
+        `${where}: ${key} must be one of ${[...ACTIVATIONS, 'softmax'].map((a) => `'${a}'`).join(', ')} (got ${JSON.stringify(v)})`,
+      );
+    },
+    fromKeras(where, value, key) {
+      const name = isJson(value) && value.class_name === 'function' ? value.config : value;
+      if (name === 'softmax') return 'softmax';
+      return ELEMENTWISE.fromKeras!(where, value, key);
+    },
+    toKeras: (v) => (v === 'softmax' ? 'softmax' : ELEMENTWISE.toKeras!(v)),
+  };
+}
+
 const DENSE_OPTIONS = {
   /** The number of outputs. Required. */
   units: unitsOption(),
-  /** Default 'linear'. */
-  activation: activationOption('activation', 'linear'),
+  /** Default 'linear'; 'softmax' normalises over the last axis. */
+  activation: denseActivationOption(),
   /** Default true. */
   useBias: booleanOption('use_bias', true),
 };
@@ -68,7 +101,7 @@ export class Dense implements Layer {
   name: string;
   readonly className = 'Dense' as const;
   readonly units: number;
-  readonly activation: Activation;
+  readonly activation: DenseActivation;
   readonly useBias: boolean;
   private inputShape: Shape | null = null;
   private inputDim = 0;
@@ -136,7 +169,8 @@ export class Dense implements Layer {
     const y = this.y;
     fillRowsWithBias(y, 0, R, this.bias, 0, U);
     this.backend.gemm(R, U, F, mat(x.data, 0, F), mat(this.kernel, 0, U), mat(y, 0, U), true);
-    this.backend.activate(this.activation, y, 0, R * U);
+    if (this.activation === 'softmax') softmaxRows(y, R, U);
+    else this.backend.activate(this.activation, y, 0, R * U);
     this.x = x.data;
     this.rows = R;
     this.outShape = [...x.shape.slice(0, -1), U];
@@ -159,7 +193,8 @@ export class Dense implements Layer {
     if (this.dx.length < R * F) this.dx = allocate(this.dtype, R * F);
     const dz = this.dz;
     dz.set(dy.data.length === R * U ? dy.data : dy.data.subarray(0, R * U));
-    this.backend.activateBackward(this.activation, this.y, 0, dz, 0, R * U);
+    if (this.activation === 'softmax') softmaxRowsBackward(this.y, dz, R, U);
+    else this.backend.activateBackward(this.activation, this.y, 0, dz, 0, R * U);
     this.backend.gemm(F, U, R, matT(this.x, 0, F), mat(dz, 0, U), mat(this.dKernel, 0, U), true);
     if (this.dBias !== null) accumulateColumnSums(this.backend, dz, 0, R, U, U, this.dBias, 0);
     this.backend.gemm(R, F, U, mat(dz, 0, U), matT(this.kernel, 0, U), mat(this.dx, 0, F), false);
@@ -174,4 +209,29 @@ export class Dense implements Layer {
 /** A fully-connected layer on the last axis: `y = act(x · kernel + bias)`. */
 export function dense(options: DenseOptions): Dense {
   return new Dense(options);
+}
+
+// y [R, U] in place: each row z → softmax(z), the row maximum subtracted first.
+function softmaxRows(y: FloatArray, R: number, U: number): void {
+  for (let r = 0; r < R; r++) {
+    const o = r * U;
+    let m = -Infinity;
+    for (let j = 0; j < U; j++) m = Math.max(m, y[o + j]);
+    let s = 0;
+    for (let j = 0; j < U; j++) {
+      y[o + j] = Math.exp(y[o + j] - m);
+      s += y[o + j];
+    }
+    for (let j = 0; j < U; j++) y[o + j] /= s;
+  }
+}
+
+// y [R, U] the softmax outputs; dz [R, U] holds dy on entry and dL/dz on return: dz_j = y_j (dy_j − Σ_k dy_k y_k).
+function softmaxRowsBackward(y: FloatArray, dz: FloatArray, R: number, U: number): void {
+  for (let r = 0; r < R; r++) {
+    const o = r * U;
+    let dot = 0;
+    for (let j = 0; j < U; j++) dot += dz[o + j] * y[o + j];
+    for (let j = 0; j < U; j++) dz[o + j] = y[o + j] * (dz[o + j] - dot);
+  }
 }

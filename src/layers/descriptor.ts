@@ -293,9 +293,13 @@ export function activationOption(
             ? activationFromKeras(name)
             : undefined;
       if (act !== undefined) return act;
+      const fix =
+        name === 'softmax'
+          ? 'softmax normalises over the last axis and is only a Dense activation in seqcast'
+          : 'rebuild the model with one of these';
       fail(
         `${where} has ${key} ${JSON.stringify(value)}, which seqcast does not implement ` +
-          `(it reads ${listKeys(ACTIVATIONS.map(activationToKeras))}); rebuild the model with one of these`,
+          `(it reads ${listKeys(ACTIVATIONS.map(activationToKeras))}); ${fix}`,
       );
     },
   };

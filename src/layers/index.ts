@@ -1,7 +1,7 @@
 export type { BidirectionalConfig, BidirectionalOptions, MergeMode } from './bidirectional.js';
 export { Bidirectional, bidirectional, MERGE_MODES } from './bidirectional.js';
 export type { RecurrentCell } from './cell.js';
-export type { DenseConfig, DenseOptions } from './dense.js';
+export type { DenseActivation, DenseConfig, DenseOptions } from './dense.js';
 export { Dense, dense } from './dense.js';
 export type { DropoutConfig, DropoutOptions } from './dropout.js';
 export { Dropout, dropout } from './dropout.js';

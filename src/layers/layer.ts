@@ -79,6 +79,12 @@ export function checkActivation(
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (ACTIVATIONS as readonly string[]).includes(value))
     return value as Activation;
+  if (value === 'softmax') {
+    throw new SeqcastError(
+      'config',
+      `${layer}: ${option} cannot be 'softmax', which normalises over the last axis of a layer's output: use it as Dense's activation (dense({ units, activation: 'softmax' })); here use one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`,
+    );
+  }
   throw new SeqcastError(
     'config',
     `${layer}: ${option} must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} (got ${JSON.stringify(value)})`,

@@ -39,10 +39,15 @@ function checkFinite(t: Tensor, what: string): void {
   }
 }
 
-/** y as a tensor shaped like the model's output for X's samples; [N] is accepted for an output of [N, 1]. */
-export function checkY(model: Sequential, X: Tensor, y: TensorLike, label: string): Tensor {
+/**
+ * y as a tensor shaped like the model's output for X's samples; [N] is accepted for an output of [N, 1].
+ * With `sparse` (sparseCategoricalCrossentropy), y holds integer class labels in [0, C) shaped like the
+ * output without its last axis of C classes (a trailing axis of 1 is accepted and dropped, as Keras does).
+ */
+export function checkY(model: Sequential, X: Tensor, y: TensorLike, label: string, sparse = false): Tensor {
   let Y = toTensor(y, `${label}: y`, model.dtype);
   const out = outputShapeFor(model, X);
+  if (sparse) return checkLabels(Y, X, out, label);
   if (Y.shape.length === 1 && out.length === 1 && out[0] === 1) Y = { shape: [Y.shape[0], 1], data: Y.data };
   if (Y.shape[0] !== X.shape[0]) {
     throw new SeqcastError(
@@ -57,6 +62,39 @@ export function checkY(model: Sequential, X: Tensor, y: TensorLike, label: strin
     );
   }
   checkFinite(Y, `${label}: y`);
+  return Y;
+}
+
+/** Integer class labels for an output of `out` (C classes on its last axis). */
+function checkLabels(Y: Tensor, X: Tensor, out: Shape, label: string): Tensor {
+  const want = out.slice(0, -1);
+  const C = out[out.length - 1] as number;
+  if (Y.shape.length === want.length + 2 && Y.shape[Y.shape.length - 1] === 1) {
+    Y = { shape: Y.shape.slice(0, -1), data: Y.data };
+  }
+  if (Y.shape[0] !== X.shape[0]) {
+    throw new SeqcastError(
+      'shape',
+      `${label}: x has ${X.shape[0]} samples but y has ${Y.shape[0]}; they must match`,
+    );
+  }
+  if (!fits(Y.shape.slice(1), want)) {
+    throw new SeqcastError(
+      'shape',
+      `${label}: y has shape ${formatShape(Y.shape)}, but sparseCategoricalCrossentropy takes one integer class label per output row: ` +
+        `${formatShape([null, ...want])} for outputs ${formatShape([null, ...out])}`,
+    );
+  }
+  for (let i = 0; i < Y.data.length; i++) {
+    const v = Y.data[i];
+    if (!Number.isInteger(v) || v < 0 || v >= C) {
+      const idx = unravelIndex(i, Y.shape);
+      throw new SeqcastError(
+        'config',
+        `${label}: y holds ${v} at sample ${idx[0]} (index ${formatShape(idx)}); class labels must be integers in [0, ${C}) for an output of ${C} classes`,
+      );
+    }
+  }
   return Y;
 }
 

@@ -7,10 +7,14 @@
  *   with `restoreBestWeights`, the weights of the best epoch are restored when training ends (Keras 3).
  * - reduceLROnPlateau: multiplies the optimiser's learning rate by `factor` after `patience` epochs without
  *   an improvement of more than `minDelta`, then waits `cooldown` epochs; never below `minLr`.
+ *
+ * Both improve downwards, except on an accuracy (`accuracy`, `val_binaryAccuracy`, …), which improves
+ * upwards, as Keras 3's `mode: 'auto'` decides from the metric's direction (keras/src/callbacks/early_stopping.py).
  */
 import { SeqcastError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { FloatArray } from '../tensor.js';
+import { METRICS } from './compile.js';
 import type { Sequential } from './sequential.js';
 
 /** Per-epoch figures: loss, val_loss, the metrics (mae, val_mae, …) and the learning rate used (lr). */
@@ -73,7 +77,7 @@ export class EarlyStopping implements Callback {
 
   onTrainBegin(info: TrainingInfo): void {
     this.model = info.model;
-    this.best = Infinity;
+    this.best = higherIsBetter(this.monitor) ? -Infinity : Infinity;
     this.wait = 0;
     this.stoppedEpoch = null;
     this.bestEpoch = null;
@@ -85,7 +89,7 @@ export class EarlyStopping implements Callback {
     const model = this.model!;
     if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = model.params.slice();
     this.wait++;
-    if (current + this.minDelta < this.best) {
+    if (improves(this.monitor, current, this.minDelta, this.best)) {
       this.best = current;
       this.bestEpoch = epoch;
       this.wait = 0;
@@ -152,7 +156,7 @@ export class ReduceLROnPlateau implements Callback {
 
   onTrainBegin(info: TrainingInfo): void {
     this.model = info.model;
-    this.best = Infinity;
+    this.best = higherIsBetter(this.monitor) ? -Infinity : Infinity;
     this.wait = 0;
     this.cooldownLeft = 0;
     if (typeof info.model.compiled?.optimizer.learningRate !== 'number') {
@@ -170,7 +174,10 @@ export class ReduceLROnPlateau implements Callback {
       this.cooldownLeft--;
       this.wait = 0;
     }
-    if (current < this.best - this.minDelta) {
+    const better = higherIsBetter(this.monitor)
+      ? current - this.minDelta > this.best
+      : current < this.best - this.minDelta;
+    if (better) {
       this.best = current;
       this.wait = 0;
     } else if (this.cooldownLeft === 0) {
@@ -191,6 +198,17 @@ export const earlyStopping = (options: EarlyStoppingOptions = {}): EarlyStopping
   new EarlyStopping(options);
 export const reduceLROnPlateau = (options: ReduceLROnPlateauOptions = {}): ReduceLROnPlateau =>
   new ReduceLROnPlateau(options);
+
+/** The accuracies improve upwards (their Keras `_direction` is 'up'); every other figure downwards. */
+function higherIsBetter(monitor: string): boolean {
+  const name = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
+  return (METRICS as readonly string[]).includes(name) && name.toLowerCase().endsWith('accuracy');
+}
+
+/** current beats best by more than minDelta, in the monitor's direction. */
+function improves(monitor: string, current: number, minDelta: number, best: number): boolean {
+  return higherIsBetter(monitor) ? current - minDelta > best : current + minDelta < best;
+}
 
 function monitored(label: string, monitor: string, logs: EpochLogs): number {
   const v = logs[monitor];

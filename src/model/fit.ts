@@ -2,7 +2,7 @@
  * The training loop, and evaluate / predict. One epoch: shuffle the training samples with the seeded
  * generator (the validation part is never shuffled in), then per batch: forward → loss → backward →
  * clip → update. The epoch's loss is the batch losses' mean weighted by batch size (as Keras reports it);
- * metrics are computed over every element of the epoch.
+ * metrics are computed over every element of the epoch. Sample and class weights: see weights.ts.
  *
  * terminateOnNaN (default on): if a batch's loss, gradients or updated weights are not finite, training
  * stops, the weights from before that update are kept, and History.stop says which epoch and batch.
@@ -12,7 +12,7 @@ import { checkOptions } from '../options.js';
 import type { ParamSegment } from '../optim/clip.js';
 import { Random } from '../random.js';
 import type { FloatArray, Tensor } from '../tensor.js';
-import { allocate, firstNonFinite, sizeOf } from '../tensor.js';
+import { allocate, firstNonFinite, formatShape, sizeOf } from '../tensor.js';
 import { Batcher, checkX, checkY } from './batches.js';
 import type { Callback, EpochLogs, TrainingInfo } from './callbacks.js';
 import { EarlyStopping } from './callbacks.js';
@@ -20,6 +20,8 @@ import type { CompiledModel } from './compile.js';
 import { MetricSums } from './compile.js';
 import type { TensorLike } from './inputs.js';
 import type { Sequential } from './sequential.js';
+import type { ClassWeight, SampleWeightLike } from './weights.js';
+import { batchRowWeights, checkSampleWeight, classWeightToSampleWeights } from './weights.js';
 
 export interface FitOptions {
   /** Default 1. */
@@ -39,6 +41,13 @@ export interface FitOptions {
   readonly callbacks?: readonly Callback[];
   /** Stop cleanly at the first non-finite loss, gradient or weight. Default true; false throws instead. */
   readonly terminateOnNaN?: boolean;
+  /**
+   * One weight ≥ 0 per sample, multiplying its loss (Keras: the weighted sum over the batch divided by the
+   * number of samples). With validationSplit, the held-out part's weights weight val_loss.
+   */
+  readonly sampleWeight?: SampleWeightLike;
+  /** `{ class: weight }` for the training samples (Keras `class_weight`); not with sampleWeight. */
+  readonly classWeight?: ClassWeight;
 }
 
 export interface StopReport {
@@ -75,14 +84,32 @@ export async function fit(
   const shuffle = options.shuffle ?? true;
   const terminateOnNaN = options.terminateOnNaN ?? true;
   const callbacks = options.callbacks ?? [];
+  const sparse = compiled.loss.sparse === true;
   const X = checkX(model, x, 'fit()');
-  const Y = checkY(model, X, y, 'fit()');
+  const Y = checkY(model, X, y, 'fit()', sparse);
+  const width = outputWidth(model);
+  const ySample = sizeOf(Y.shape.slice(1));
+  const rowsPerSample = sparse ? ySample : ySample / width;
+  const outSample = rowsPerSample * width;
+  if (options.sampleWeight !== undefined && options.classWeight !== undefined) {
+    throw new SeqcastError(
+      'config',
+      'fit(): give sampleWeight or classWeight, not both (Keras refuses both at once too)',
+    );
+  }
+  const weights =
+    options.sampleWeight !== undefined
+      ? checkSampleWeight(options.sampleWeight, X.shape[0], 'fit()')
+      : options.classWeight !== undefined
+        ? classWeightToSampleWeights(options.classWeight, Y, width, rowsPerSample, sparse, 'fit()')
+        : null;
 
   let nTrain = X.shape[0];
   let validation: [Tensor, Tensor] | null = null;
+  let validationWeights: Float64Array | undefined;
   if (options.validationData !== undefined) {
     const Xv = checkX(model, options.validationData[0], 'fit(): validationData');
-    validation = [Xv, checkY(model, Xv, options.validationData[1], 'fit(): validationData')];
+    validation = [Xv, checkY(model, Xv, options.validationData[1], 'fit(): validationData', sparse)];
   } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
     nTrain = Math.floor(X.shape[0] * (1 - options.validationSplit));
     if (nTrain < 1 || nTrain >= X.shape[0]) {
@@ -93,13 +120,14 @@ export async function fit(
       );
     }
     validation = [slice(X, nTrain, X.shape[0]), slice(Y, nTrain, Y.shape[0])];
+    if (options.sampleWeight !== undefined && weights !== null) validationWeights = weights.slice(nTrain);
   }
 
   const steps = Math.ceil(nTrain / batchSize);
   const xs = new Batcher(X, batchSize);
   const ys = new Batcher(Y, batchSize);
-  const ySample = sizeOf(Y.shape.slice(1));
-  const dOut = allocate(model.dtype, batchSize * ySample);
+  const dOut = allocate(model.dtype, batchSize * outSample);
+  const rowWeights = weights === null ? null : new Float64Array(batchSize * rowsPerSample);
   const order = Int32Array.from({ length: nTrain }, (_, i) => i);
   const rng = new Random(options.seed ?? model.seed);
   const segments = model.segments();
@@ -123,14 +151,24 @@ export async function fit(
     let lossSum = 0;
     let clipped = 0;
     let done = 0;
-    const sums = new MetricSums();
+    const sums = new MetricSums(compiled.metrics, compiled.loss);
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const n = Math.min(batchSize, nTrain - start);
       const xb = shuffle ? xs.gather(order, start, n) : xs.range(start, n);
       const yb = shuffle ? ys.gather(order, start, n) : ys.range(start, n);
+      const wb =
+        weights === null || rowWeights === null
+          ? null
+          : batchRowWeights(
+              weights,
+              (r) => (shuffle ? order[start + r] : start + r),
+              n,
+              rowsPerSample,
+              rowWeights,
+            );
       before.set(model.params);
-      const step = trainBatch(model, compiled, xb, yb, dOut, segments);
+      const step = trainBatch(model, compiled, xb, yb, dOut, segments, width, wb);
       if (typeof step === 'string') {
         model.params.set(before);
         const report: StopReport = {
@@ -144,7 +182,7 @@ export async function fit(
         break;
       }
       lossSum += step.loss * n;
-      sums.add(step.out, yb.data, n * ySample);
+      sums.add(step.out, yb.data, n * outSample, width);
       norms[b] = step.norm;
       if (step.clipped) clipped++;
       done++;
@@ -159,7 +197,10 @@ export async function fit(
     };
     for (const m of compiled.metrics) logs[m] = sums.value(m);
     if (validation !== null) {
-      const v = evaluate(model, validation[0], validation[1], { batchSize });
+      const v = evaluate(model, validation[0], validation[1], {
+        batchSize,
+        ...(validationWeights === undefined ? {} : { sampleWeight: validationWeights }),
+      });
       for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
     }
     logs.lr = compiled.optimizer.currentLearningRate();
@@ -191,6 +232,8 @@ function trainBatch(
   yb: Tensor,
   dOut: FloatArray,
   segments: readonly ParamSegment[],
+  width: number,
+  weights: Float64Array | null,
 ): { loss: number; out: FloatArray; norm: number; clipped: boolean } | string {
   let out: Tensor;
   try {
@@ -201,7 +244,7 @@ function trainBatch(
     throw e;
   }
   const n = out.data.length;
-  const loss = compiled.loss.compute(out.data, yb.data, n, dOut);
+  const loss = compiled.loss.compute(out.data, yb.data, n, dOut, width, weights);
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
   model.zeroGrad();
   try {
@@ -219,6 +262,8 @@ function trainBatch(
 export interface EvaluateOptions {
   /** Default 32. */
   readonly batchSize?: number;
+  /** One weight ≥ 0 per sample for the loss (not the metrics), as in fit. */
+  readonly sampleWeight?: SampleWeightLike;
 }
 
 /** The loss and the compiled metrics on (x, y), in batches. */
@@ -228,23 +273,34 @@ export function evaluate(
   y: TensorLike,
   options: EvaluateOptions = {},
 ): Record<string, number> {
-  checkOptions('evaluate()', options, ['batchSize']);
+  checkOptions('evaluate()', options, ['batchSize', 'sampleWeight']);
   const compiled = requireCompiled(model, 'evaluate()');
   const batchSize = checkBatchSize('evaluate()', options.batchSize ?? 32);
+  const sparse = compiled.loss.sparse === true;
   const X = checkX(model, x, 'evaluate()');
-  const Y = checkY(model, X, y, 'evaluate()');
+  const Y = checkY(model, X, y, 'evaluate()', sparse);
   const N = X.shape[0];
+  const width = outputWidth(model);
+  const ySample = sizeOf(Y.shape.slice(1));
+  const rowsPerSample = sparse ? ySample : ySample / width;
+  const weights =
+    options.sampleWeight === undefined ? null : checkSampleWeight(options.sampleWeight, N, 'evaluate()');
+  const rowWeights = weights === null ? null : new Float64Array(batchSize * rowsPerSample);
   const xs = new Batcher(X, batchSize);
   const ys = new Batcher(Y, batchSize);
-  const sums = new MetricSums();
+  const sums = new MetricSums(compiled.metrics, compiled.loss);
   let lossSum = 0;
   for (let start = 0; start < N; start += batchSize) {
     const n = Math.min(batchSize, N - start);
     const out = model.forward(xs.range(start, n));
     refuseMaskedLoss(model, 'evaluate()');
     const yb = ys.range(start, n);
-    lossSum += compiled.loss.compute(out.data, yb.data, out.data.length, null) * n;
-    sums.add(out.data, yb.data, out.data.length);
+    const wb =
+      weights === null || rowWeights === null
+        ? null
+        : batchRowWeights(weights, (r) => start + r, n, rowsPerSample, rowWeights);
+    lossSum += compiled.loss.compute(out.data, yb.data, out.data.length, null, width, wb) * n;
+    sums.add(out.data, yb.data, out.data.length, width);
   }
   const result: Record<string, number> = { loss: lossSum / N };
   for (const m of compiled.metrics) result[m] = sums.value(m);
@@ -274,6 +330,18 @@ export function predict(model: Sequential, x: TensorLike, options: PredictOption
   return result!;
 }
 
+/** The size of the model's output's last axis (classes, for a classifier). */
+export function outputWidth(model: Sequential): number {
+  const w = model.outputShape[model.outputShape.length - 1];
+  if (w === null || w === undefined) {
+    throw new SeqcastError(
+      'shape',
+      `the model's output ${formatShape([null, ...model.outputShape])} has no fixed last axis`,
+    );
+  }
+  return w;
+}
+
 function requireCompiled(model: Sequential, label: string): CompiledModel {
   const c = model.compiled;
   if (c === null)
@@ -295,6 +363,8 @@ function checkFitOptions(o: FitOptions): void {
     'initialEpoch',
     'callbacks',
     'terminateOnNaN',
+    'sampleWeight',
+    'classWeight',
   ];
   checkOptions('fit()', o, known);
   if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) {

@@ -7,13 +7,29 @@ export type {
   TrainingInfo,
 } from './callbacks.js';
 export { EarlyStopping, earlyStopping, ReduceLROnPlateau, reduceLROnPlateau } from './callbacks.js';
-export type { CompiledModel, CompileOptions, MetricName } from './compile.js';
+export type { CompiledModel, CompileOptions, MetricName, MetricSpec } from './compile.js';
 export { METRICS } from './compile.js';
 export type { EvaluateOptions, FitOptions, History, PredictOptions, StopReport } from './fit.js';
 export type { NestedArray, TensorLike } from './inputs.js';
 export { toTensor } from './inputs.js';
-export type { Loss, LossName, LossSpec } from './losses.js';
-export { getLoss, huber, meanAbsoluteError, meanSquaredError } from './losses.js';
+export type {
+  BinaryCrossentropyOptions,
+  CategoricalCrossentropyOptions,
+  Loss,
+  LossName,
+  LossSpec,
+  SparseCategoricalCrossentropyOptions,
+} from './losses.js';
+export {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  getLoss,
+  huber,
+  meanAbsoluteError,
+  meanSquaredError,
+  sparseCategoricalCrossentropy,
+} from './losses.js';
+export type { ClassWeight, SampleWeightLike } from './weights.js';
 export type { NamedTensor, SequentialOptions } from './sequential.js';
 export { Sequential, sequential } from './sequential.js';
 export type {

@@ -14,26 +14,51 @@ import { adam, rmsprop, sgd } from '../optim/optimizers.js';
 import { exponentialDecay } from '../optim/schedules.js';
 import type { CompiledModel, CompileOptions, MetricName } from './compile.js';
 import { METRICS } from './compile.js';
-import { huber } from './losses.js';
+import type { Loss, LossSpec } from './losses.js';
+import {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  huber,
+  sparseCategoricalCrossentropy,
+} from './losses.js';
+
+export interface LossJson {
+  readonly name: string;
+  /** huber. */
+  readonly delta?: number;
+  /** The crossentropies. */
+  readonly fromLogits?: boolean;
+  /** binaryCrossentropy and categoricalCrossentropy. */
+  readonly labelSmoothing?: number;
+}
 
 export interface CompileJson {
   readonly optimizer: Record<string, unknown>;
-  readonly loss: { readonly name: string; readonly delta?: number };
+  readonly loss: LossJson;
   readonly metrics: readonly string[];
 }
 
-export function compileToJson(c: CompiledModel): CompileJson {
-  return {
-    optimizer: c.optimizer.getConfig(),
-    loss: c.loss.delta === undefined ? { name: c.loss.name } : { name: c.loss.name, delta: c.loss.delta },
-    metrics: [...c.metrics],
+function lossToJson(l: Loss): LossJson {
+  const out: { name: string; delta?: number; fromLogits?: boolean; labelSmoothing?: number } = {
+    name: l.name,
   };
+  if (l.delta !== undefined) out.delta = l.delta;
+  if (l.fromLogits !== undefined) out.fromLogits = l.fromLogits;
+  if (l.labelSmoothing !== undefined) out.labelSmoothing = l.labelSmoothing;
+  return out;
+}
+
+export function compileToJson(c: CompiledModel): CompileJson {
+  return { optimizer: c.optimizer.getConfig(), loss: lossToJson(c.loss), metrics: [...c.metrics] };
 }
 
 const KERAS_LOSS: Record<string, string> = {
   meanSquaredError: 'mean_squared_error',
   meanAbsoluteError: 'mean_absolute_error',
   huber: 'huber',
+  binaryCrossentropy: 'binary_crossentropy',
+  categoricalCrossentropy: 'categorical_crossentropy',
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
 };
 const KERAS_OPTIMIZER: Record<OptimizerName, string> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' };
 
@@ -79,14 +104,38 @@ export function compileFromJson(json: unknown, src: string): CompileOptions {
   const make = Object.hasOwn(makers, name as string) ? makers[name as OptimizerName] : undefined;
   if (make === undefined) return fail(`unknown optimizer ${JSON.stringify(name)}`);
   if (loss === null || typeof loss !== 'object') return fail('loss must be an object');
-  const lossSpec =
-    loss.name === 'huber'
-      ? huber(loss.delta ?? 1)
-      : loss.name === 'meanSquaredError' || loss.name === 'meanAbsoluteError'
-        ? loss.name
-        : fail(`unknown loss ${JSON.stringify(loss.name)}`);
+  const lossSpec = lossFromJson(loss, fail);
   if (!Array.isArray(metrics) || !metrics.every((m) => METRICS.includes(m as MetricName))) {
     return fail(`metrics must be a list of ${METRICS.map((m) => `'${m}'`).join(', ')}`);
   }
   return { optimizer: make(options as never), loss: lossSpec, metrics: metrics as MetricName[] };
+}
+
+/** The loss a stored LossJson names, with its options (each checked by the loss's own factory). */
+function lossFromJson(loss: LossJson, fail: (what: string) => never): LossSpec {
+  const { name, delta, fromLogits, labelSmoothing } = loss;
+  const given = (o: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  try {
+    switch (name) {
+      case 'meanSquaredError':
+      case 'meanAbsoluteError':
+        return name;
+      case 'huber':
+        return huber(delta ?? 1);
+      case 'binaryCrossentropy':
+        return binaryCrossentropy(given({ fromLogits, labelSmoothing }));
+      case 'categoricalCrossentropy':
+        return categoricalCrossentropy(given({ fromLogits, labelSmoothing }));
+      case 'sparseCategoricalCrossentropy':
+        return sparseCategoricalCrossentropy(given({ fromLogits }));
+      default:
+        return fail(`unknown loss ${JSON.stringify(name)}`);
+    }
+  } catch (e) {
+    if (e instanceof SeqcastError && e.code === 'config' && !e.message.includes('userDefinedMetadata')) {
+      return fail(`loss: ${e.message}`);
+    }
+    throw e;
+  }
 }
