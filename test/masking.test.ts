@@ -276,14 +276,40 @@ describe('the Masking layer', () => {
     expect(Array.from(back.forward(x).data)).toEqual(Array.from(model.forward(x).data));
   });
 
-  it('fit refuses a loss over masked sequence outputs instead of training on the padding', async () => {
+  it("a loss over masked sequence outputs is the mean over the real steps (Keras's apply_mask)", async () => {
     const model = sequential([masking(), lstm({ units: 2, returnSequences: true }), dense({ units: 1 })], {
       inputShape: [4, F],
       seed: 1,
     });
     model.compile({ optimizer: adam(), loss: 'mse' });
-    await expect(
-      model.fit(postPad([[0.5, -0.3]]), tensor(new Float32Array(4), [1, 4, 1]), { epochs: 1 }),
-    ).rejects.toThrow(/the model's output is a sequence of masked \(padded\) steps/);
+    const x = postPad([
+      [0.5, -0.3],
+      [0.2, 0.4],
+      [-0.6, 0.1],
+    ]); // 3 real steps, 1 padded
+    const y = tensor(Float32Array.from([0.1, -0.2, 0.3, 99]), [1, 4, 1]); // the padded step's target must not count
+    const out = model.predict(x).data;
+    let sum = 0;
+    for (let t = 0; t < 3; t++) sum += (out[t] - y.data[t]) ** 2;
+    expect(model.evaluate(x, y).loss).toBeCloseTo(sum / 3, 6);
+    // training moves only with the real steps: a target of 99 at the padded step changes nothing
+    const twin = sequential([masking(), lstm({ units: 2, returnSequences: true }), dense({ units: 1 })], {
+      inputShape: [4, F],
+      seed: 1,
+    });
+    twin.compile({ optimizer: adam(), loss: 'mse' });
+    await model.fit(x, y, { epochs: 2 });
+    await twin.fit(x, tensor(Float32Array.from([0.1, -0.2, 0.3, -5]), [1, 4, 1]), { epochs: 2 });
+    expect(Array.from(model.params)).toEqual(Array.from(twin.params));
+    // metrics are not weighted by the mask yet: refused rather than counting the padding
+    const withMetric = sequential(
+      [masking(), lstm({ units: 2, returnSequences: true }), dense({ units: 1 })],
+      {
+        inputShape: [4, F],
+        seed: 1,
+      },
+    );
+    withMetric.compile({ optimizer: adam(), loss: 'mse', metrics: ['mae'] });
+    await expect(withMetric.fit(x, y, { epochs: 1 })).rejects.toThrow(/the metrics \(mae\) would count them/);
   });
 });

@@ -238,13 +238,13 @@ function trainBatch(
   let out: Tensor;
   try {
     out = model.forward(xb, true); // the training pass: dropout drops
-    refuseMaskedLoss(model, 'fit()');
   } catch (e) {
     if (e instanceof SeqcastError && e.code === 'non-finite') return e.message;
     throw e;
   }
   const n = out.data.length;
-  const loss = compiled.loss.compute(out.data, yb.data, n, dOut, width, weights);
+  const w = maskedRowWeights(model, compiled, weights, n / width, 'fit()');
+  const loss = compiled.loss.compute(out.data, yb.data, n, dOut, width, w);
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
   model.zeroGrad();
   try {
@@ -293,12 +293,16 @@ export function evaluate(
   for (let start = 0; start < N; start += batchSize) {
     const n = Math.min(batchSize, N - start);
     const out = model.forward(xs.range(start, n));
-    refuseMaskedLoss(model, 'evaluate()');
     const yb = ys.range(start, n);
-    const wb =
+    const wb = maskedRowWeights(
+      model,
+      compiled,
       weights === null || rowWeights === null
         ? null
-        : batchRowWeights(weights, (r) => start + r, n, rowsPerSample, rowWeights);
+        : batchRowWeights(weights, (r) => start + r, n, rowsPerSample, rowWeights),
+      out.data.length / width,
+      'evaluate()',
+    );
     lossSum += compiled.loss.compute(out.data, yb.data, out.data.length, null, width, wb) * n;
     sums.add(out.data, yb.data, out.data.length, width);
   }
@@ -427,14 +431,36 @@ function record(
 }
 
 /**
- * A loss over outputs at masked steps would count the padding: until losses weight the steps by the mask
- * (issue 16), a model whose output carries one is refused rather than trained on padding.
+ * The row weights of a batch whose output carries a mask (a sequence output of padded input): Keras's
+ * apply_mask (keras/src/losses/loss.py) for the sum_over_batch_size reduction: a masked step weighs 0 and a
+ * real one total/valid, times its sample weight, so the loss is the mean over the real steps. Without a mask,
+ * `weights` as given. Metrics are not weighted: with a mask they would count the padding, so a model compiled
+ * with metrics is refused there.
  */
-function refuseMaskedLoss(model: Sequential, where: string): void {
-  if (model.outputMask === null) return;
-  throw new SeqcastError(
-    'config',
-    `${where}: the model's output is a sequence of masked (padded) steps, and seqcast's losses do not yet leave ` +
-      `masked steps out; end the model with a recurrent layer that returns its last output (returnSequences: false)`,
-  );
+function maskedRowWeights(
+  model: Sequential,
+  compiled: CompiledModel,
+  weights: Float64Array | null,
+  rows: number,
+  where: string,
+): Float64Array | null {
+  const mask = model.outputMask;
+  if (mask === null) return weights;
+  if (compiled.metrics.length > 0) {
+    throw new SeqcastError(
+      'config',
+      `${where}: the model's output is a sequence of masked (padded) steps; the loss leaves them out, but the ` +
+        `metrics (${compiled.metrics.join(', ')}) would count them: compile without metrics for such a model`,
+    );
+  }
+  const total = mask.batch * mask.steps;
+  if (rows !== total) {
+    throw new SeqcastError('shape', `${where}: the output has ${rows} rows but its mask ${total} steps`);
+  }
+  let valid = 0;
+  for (let r = 0; r < total; r++) valid += mask.data[r];
+  const scale = valid === 0 ? 0 : total / valid;
+  const out = new Float64Array(total);
+  for (let r = 0; r < total; r++) out[r] = mask.data[r] * scale * (weights === null ? 1 : weights[r]);
+  return out;
 }
