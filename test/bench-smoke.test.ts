@@ -34,6 +34,7 @@ function expectOk(r: ReturnType<typeof bench>): void {
 }
 
 const shared = needs('data/sp500_monthly.csv');
+const vowels = needs('data/japanese_vowels.json');
 const hasNative = availableBackends().includes('native');
 const hasTime = existsSync('/usr/bin/time');
 const python = spawnSync('python3', ['--version']).status === 0;
@@ -140,6 +141,18 @@ describe('the benchmark scripts run (smoke, tiny budgets)', () => {
         'pytorch',
         'linear AR(12), least squares',
       ]);
+    },
+  );
+
+  it.skipIf(!vowels.available)(
+    `bench/japanese-vowels.mjs --seeds 1 --epochs 1 trains the masked classifier and prints its accuracy${vowels.note}`,
+    () => {
+      const r = bench('japanese-vowels.mjs', ['--seeds', '1', '--epochs', '1']);
+      expectOk(r);
+      const [run, summary] = jsonLines(r.stdout);
+      expect(run).toMatchObject({ seed: 1, epochs: 1 });
+      expect(run.accuracy).toBeGreaterThan(0.1); // nine speakers: above chance after one epoch
+      expect(summary).toMatchObject({ summary: 'japanese-vowels', seeds: 1 });
     },
   );
 
