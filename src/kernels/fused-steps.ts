@@ -6,6 +6,7 @@
  * fused backward kernels run, from the values they read.
  */
 import type { Backend } from './backend.js';
+import { jsBackend } from './js.js';
 import type { StepMethod, StepOps } from './steps.js';
 import * as general from './steps.js';
 import { sa, sb, sc } from './steps.js';
@@ -141,5 +142,46 @@ export function fusedSteps(k: FusedStepKernels, ops: StepOps): Pick<Backend, Ste
         true,
       );
     },
+  };
+}
+
+/** A fast backend's matrix product, positional (the addon's export, the wasm module's wrapper). */
+export type PositionalGemm = (
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+) => void;
+
+/**
+ * `Backend.gemm` over a positional kernel: the kernel for Float32Array operands (and a product with work in
+ * it), the JavaScript arithmetic otherwise (float64 arrays, empty products).
+ */
+export function viewGemm(kernel: PositionalGemm): Backend['gemm'] {
+  return (M, N, K, a, b, c, accumulate) => {
+    const A = a.data;
+    const B = b.data;
+    const C = c.data;
+    if (
+      M === 0 ||
+      N === 0 ||
+      K === 0 ||
+      !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)
+    ) {
+      jsBackend.gemm(M, N, K, a, b, c, accumulate);
+      return;
+    }
+    kernel(a.trans, b.trans, M, N, K, A, a.offset, a.ld, B, b.offset, b.ld, C, c.offset, c.ld, accumulate);
   };
 }

@@ -12,7 +12,7 @@
 import type { Activation, Backend } from './backend.js';
 import { jsBackend } from './js.js';
 import type { FusedStepKernels } from './fused-steps.js';
-import { fusedSteps } from './fused-steps.js';
+import { fusedSteps, viewGemm } from './fused-steps.js';
 import type { StepOps } from './steps.js';
 
 /** The addon's instruction-set paths, from the portable one up. */
@@ -183,32 +183,7 @@ function makeBackend(addon: NativeAddon): NativeBackend {
   const ops: StepOps = {
     // the addon takes the views' fields positionally: reading named properties through Node-API costs
     // more than the call
-    gemm(M, N, K, a, b, c, accumulate) {
-      const A = a.data;
-      const B = b.data;
-      const C = c.data;
-      if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
-        addon.gemm(
-          a.trans,
-          b.trans,
-          M,
-          N,
-          K,
-          A,
-          a.offset,
-          a.ld,
-          B,
-          b.offset,
-          b.ld,
-          C,
-          c.offset,
-          c.ld,
-          accumulate,
-        );
-      } else {
-        jsBackend.gemm(M, N, K, a, b, c, accumulate);
-      }
-    },
+    gemm: viewGemm(addon.gemm.bind(addon)),
     activate(act, x, off, n) {
       const code = ACT_CODE[act];
       if (code !== undefined && x instanceof Float32Array) addon.activate(code, x, off, n);

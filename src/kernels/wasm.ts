@@ -15,7 +15,7 @@
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
-import { fusedSteps } from './fused-steps.js';
+import { fusedSteps, viewGemm } from './fused-steps.js';
 import type { StepOps } from './steps.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.js';
 
@@ -319,37 +319,7 @@ export function loadWasmBackend(): WasmBackend | null {
     const instance = new wasm.Instance(new wasm.Module(bytes), {});
     const kernels = new WasmKernels(instance.exports as unknown as KernelExports);
     const ops: StepOps = {
-      gemm(M, N, K, a, b, c, accumulate) {
-        const A = a.data;
-        const B = b.data;
-        const C = c.data;
-        if (
-          M === 0 ||
-          N === 0 ||
-          K === 0 ||
-          !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)
-        ) {
-          jsBackend.gemm(M, N, K, a, b, c, accumulate);
-          return;
-        }
-        kernels.gemm(
-          a.trans,
-          b.trans,
-          M,
-          N,
-          K,
-          A,
-          a.offset,
-          a.ld,
-          B,
-          b.offset,
-          b.ld,
-          C,
-          c.offset,
-          c.ld,
-          accumulate,
-        );
-      },
+      gemm: viewGemm(kernels.gemm.bind(kernels)),
       activate(act, x, off, n) {
         if ((act === 'tanh' || act === 'sigmoid') && x instanceof Float32Array) {
           kernels.activate(act === 'tanh' ? 1 : 2, x, off, n);

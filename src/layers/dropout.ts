@@ -81,6 +81,7 @@ export class Dropout implements Layer {
   private rng: Random | null = null;
   private mask: FloatArray | null = null;
   private maskStore: FloatArray = new Float32Array(0);
+  private fullStore: FloatArray = new Float32Array(0);
   private y: FloatArray = new Float32Array(0);
   private dx: FloatArray = new Float32Array(0);
 
@@ -122,7 +123,11 @@ export class Dropout implements Layer {
     const count = noise.reduce((p, d) => p * d, 1);
     const m = drawDropoutMask(this.rng!, this.rate, count, this.maskStore, this.dtype);
     this.maskStore = m;
-    const full = count === n ? m : broadcast(m, noise, shape, this.dtype);
+    let full = m;
+    if (count !== n) {
+      full = broadcast(m, noise, shape, this.fullStore);
+      this.fullStore = full;
+    }
     this.mask = full;
     if (this.y.length < n) this.y = allocate(this.dtype, n);
     for (let i = 0; i < n; i++) this.y[i] = x.data[i] * full[i];
@@ -152,10 +157,14 @@ function broadcast(
   m: FloatArray,
   noise: readonly number[],
   shape: readonly number[],
-  dtype: DType,
+  into: FloatArray,
 ): FloatArray {
   const n = shape.reduce((p, d) => p * d, 1);
-  const out = allocate(dtype, n);
+  const f64 = m instanceof Float64Array;
+  const out =
+    into.length >= n && into instanceof Float64Array === f64
+      ? into
+      : allocate(f64 ? 'float64' : 'float32', n);
   const idx = new Array<number>(shape.length).fill(0);
   for (let i = 0; i < n; i++) {
     let j = 0;

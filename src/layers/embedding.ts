@@ -162,6 +162,7 @@ export class Embedding implements Layer {
   readonly inputLength: number | null;
   readonly maskZero: boolean;
   private mask: StepMask | null = null;
+  private maskStore = new Uint8Array(0);
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
   private embeddings!: FloatArray;
@@ -240,7 +241,8 @@ export class Embedding implements Layer {
     this.rows = R;
     this.outShape = [B, T, D];
     if (this.maskZero) {
-      const m = new Uint8Array(R);
+      if (this.maskStore.length < R) this.maskStore = new Uint8Array(R);
+      const m = this.maskStore.subarray(0, R);
       for (let r = 0; r < R; r++) m[r] = this.indices[r] === 0 ? 0 : 1;
       this.mask = { batch: B, steps: T, data: m };
     }

@@ -57,6 +57,8 @@ export class Masking implements Layer {
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
   private mask: StepMask | null = null;
+  /** The mask's memory, reused from call to call (the layers reading a mask copy what they keep). */
+  private maskStore = new Uint8Array(0);
   private y: FloatArray = new Float32Array(0);
   private dx: FloatArray = new Float32Array(0);
 
@@ -92,7 +94,8 @@ export class Masking implements Layer {
     const [T, F] = [x.shape[1], x.shape[2]];
     const n = B * T * F;
     if (this.y.length < n) this.y = allocate(this.dtype, n);
-    const mask = new Uint8Array(B * T);
+    if (this.maskStore.length < B * T) this.maskStore = new Uint8Array(B * T);
+    const mask = this.maskStore.subarray(0, B * T);
     const xs = x.data;
     for (let r = 0; r < B * T; r++) {
       let real = 0;
