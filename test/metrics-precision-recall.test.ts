@@ -343,7 +343,7 @@ describe('precision and recall saved with the model', () => {
     const loaded = await tf.loadLayersModel({
       load: async () => ({
         modelTopology: a.modelJson.modelTopology,
-        trainingConfig: a.modelJson.trainingConfig as tf.io.TrainingConfig,
+        trainingConfig: a.modelJson.trainingConfig as unknown as tf.io.TrainingConfig,
         weightSpecs: spec as tf.io.WeightsManifestEntry[],
         weightData: a.weightData,
       }),
