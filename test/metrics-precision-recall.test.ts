@@ -17,6 +17,7 @@ import {
   precision,
   Random,
   recall,
+  reduceLROnPlateau,
   sequential,
   sgd,
   toArtifacts,
@@ -264,6 +265,19 @@ describe('precision and recall in callbacks', () => {
     }
   });
 
+  it("reduceLROnPlateau({ monitor: 'val_recall' }) lowers the rate only when recall stops rising", () => {
+    const { model } = compiled([[0.9], [0.2]], ['recall']);
+    const rl = reduceLROnPlateau({ monitor: 'val_recall', patience: 1, factor: 0.5, minDelta: 0 });
+    rl.onTrainBegin(info(model));
+    const lr = (): number => model.compiled!.optimizer.learningRate as number;
+    const start = lr();
+    rl.onEpochEnd(0, { loss: 1, val_recall: 0.5 });
+    rl.onEpochEnd(1, { loss: 1, val_recall: 0.7 });
+    expect(lr()).toBe(start);
+    rl.onEpochEnd(2, { loss: 1, val_recall: 0.6 });
+    expect(lr()).toBe(start * 0.5);
+  });
+
   it("fit() with earlyStopping on 'val_recall' runs, stops on it and restores the best epoch's weights", async () => {
     const rng = new Random(4);
     const x = Array.from({ length: 60 }, () => Array.from({ length: 5 }, () => [rng.uniformRange(-1, 1)]));
@@ -383,6 +397,14 @@ describe('precision and recall options and refusals', () => {
         metrics: ['precision', precision({ thresholds: 0.3 })],
       }),
     ).toThrow(/two different metrics are named 'precision'; give one its own name/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [precision as never] })).toThrow(
+      /got a function \(call it, e\.g\. precision\(\{ thresholds: 0\.3 \}\); custom metric functions are not supported\)/,
+    );
+    expect(() =>
+      model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [{ kind: 'mae', name: 'm' } as never] }),
+    ).toThrow(
+      /a metric is a name such as 'accuracy' or the object precision\(\) or recall\(\) returns \(got \{"kind":"mae","name":"m"\}\)/,
+    );
     // the same metric twice is harmless: reported once under its name
     model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['precision', precision()] });
     expect(model.compiled?.metrics).toHaveLength(2);

@@ -155,6 +155,13 @@ export function getMetric(spec: unknown): Metric {
     if (kind === 'precision' || kind === 'recall') return confusionMetric(kind, {});
     return { kind: kind as MetricName, name: kind };
   }
+  if (typeof spec === 'function') {
+    throw new SeqcastError(
+      'config',
+      "compile(): a metric is a name such as 'accuracy' or the object precision() or recall() returns; got a function " +
+        '(call it, e.g. precision({ thresholds: 0.3 }); custom metric functions are not supported)',
+    );
+  }
   if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
     const { kind, name, thresholds, classId } = spec as Partial<Metric>;
     if (kind === 'precision' || kind === 'recall') {
@@ -170,7 +177,7 @@ export function getMetric(spec: unknown): Metric {
   }
   throw new SeqcastError(
     'config',
-    `compile(): a metric is a name such as 'accuracy' or an object from precision() or recall() (got ${show(spec)})`,
+    `compile(): a metric is a name such as 'accuracy' or the object precision() or recall() returns (got ${show(spec)})`,
   );
 }
 
