@@ -8,10 +8,15 @@
  *    beside "repeat last month".
  * 3. The S&P 500 pipeline of the SimpleRNN tutorial (MinMax on price levels, window 12) with LSTM and GRU
  *    in place of the SimpleRNN, over several seeds, each scored against the SimpleRNN and against naive.
+ * 4. Sequences of different lengths: padSequences (pre and post), a masking layer, the padded batch against
+ *    each sequence alone, and what the same trained weights do without the mask.
+ * 5. Many-to-one: made-up reviews → positive or negative through Embedding(maskZero) → LSTM → Dense(sigmoid),
+ *    with accuracy, precision and recall beside the commoner class and a word count that ignores order.
+ *    Parts 4 and 5 are in examples/parts/sequences-of-any-length.ts.
  *
  * Run from the repository root:  npm run build && npm run --silent example -- 5      (about 4 minutes)
- * SEQCAST_QUICK=1 uses a slice of the data, 2 epochs and one seed; files go to $SEQCAST_EXAMPLE_OUT
- * (default examples/output).
+ * SEQCAST_QUICK=1 uses a slice of the data, 2 epochs and one seed in parts 2 and 3 (parts 4 and 5 take a
+ * few seconds and run in full); files go to $SEQCAST_EXAMPLE_OUT (default examples/output).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +40,7 @@ import {
 } from 'seqcast';
 import type { History, ModelKind, Sequential } from 'seqcast';
 import { datasetAvailable, datasetPath, writePlot } from 'seqcast/node';
+import { manyToOne, paddingAndMasking } from './parts/sequences-of-any-length.js';
 
 const quick = process.env.SEQCAST_QUICK === '1';
 const outDir = process.env.SEQCAST_EXAMPLE_OUT ?? 'examples/output';
@@ -344,5 +350,10 @@ if (!datasetAvailable('sp500')) {
   writeFileSync(join(outDir, 'sp500-cells.csv'), `${csv}\n`);
   console.log(`\nwrote ${join(outDir, 'sp500-cells.csv')}`);
 }
+
+// ─── 4 and 5. Sequences of any length: padding, masking, a many-to-one classifier ─────────────────────────
+
+await paddingAndMasking();
+await manyToOne();
 
 console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

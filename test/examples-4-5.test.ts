@@ -207,6 +207,132 @@ describe('example 5: gated and bidirectional', () => {
     }
   });
 
+  it("example 5 pads sequences with padSequences, before ('pre') or after ('post') their steps", () => {
+    const rows = [...run.stdout.matchAll(/^ {4}\[([^\]]+)\] +\(length (\d+)\)$/gm)].map((m) => ({
+      values: numbers(m[1]),
+      length: Number(m[2]),
+    }));
+    expect(rows).toHaveLength(6); // three sequences, padded pre and then post
+    const T = Math.max(...rows.map((r) => r.length));
+    for (let i = 0; i < 3; i++) {
+      const pre = rows[i];
+      const post = rows[i + 3];
+      expect(pre.values).toHaveLength(T);
+      const real = post.values.slice(0, post.length);
+      expect(pre.values).toEqual([...new Array<number>(T - pre.length).fill(0), ...real]);
+      expect(post.values).toEqual([...real, ...new Array<number>(T - post.length).fill(0)]);
+    }
+  });
+
+  it('example 5 shows the padded batch predicting what each sequence alone predicts, with the mask only', () => {
+    const table = [
+      ...run.stdout.matchAll(/^ {4}\[[^\]]*\] +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$/gm),
+    ].map((m) => m.slice(1).map(Number));
+    expect(table).toHaveLength(4);
+    for (const [alone, pre, post] of table) {
+      expect(pre).toBe(alone);
+      expect(post).toBe(alone);
+    }
+    const withMask = /largest \|padded − alone\| with the mask (\S+) \(pre\), (\S+) \(post\)/.exec(
+      run.stdout,
+    )!;
+    expect(Number(withMask[1])).toBeLessThan(1e-6);
+    expect(Number(withMask[2])).toBeLessThan(1e-6);
+    // without the mask: the largest difference over all test sequences is at least the table's
+    const without =
+      /without it ([\d.]+) \(pre\), ([\d.]+) \(post\), and the predicted class changes for (\d+) \(pre\) and (\d+) \(post\)/.exec(
+        run.stdout,
+      )!;
+    expect(without).not.toBeNull();
+    const [largestPre, largestPost, changedPre, changedPost] = without.slice(1).map(Number);
+    for (const [alone, , , noPre, noPost] of table) {
+      expect(largestPre).toBeGreaterThanOrEqual(Math.abs(noPre - alone) - 1e-4);
+      expect(largestPost).toBeGreaterThanOrEqual(Math.abs(noPost - alone) - 1e-4);
+    }
+    const acc =
+      /with the mask ([\d.]+) \((\d+) of (\d+)\); without it ([\d.]+) \((\d+), pre\) and ([\d.]+) \((\d+), post\);\n {2}always guessing the commoner class: ([\d.]+) \((\d+)\)/.exec(
+        run.stdout,
+      )!;
+    expect(acc).not.toBeNull();
+    const [a, k, n, aPre, kPre, aPost, kPost, aCommon, kCommon] = acc.slice(1).map(Number);
+    expect(a).toBe(Number((k / n).toFixed(3)));
+    expect(aPre).toBe(Number((kPre / n).toFixed(3)));
+    expect(aPost).toBe(Number((kPost / n).toFixed(3)));
+    expect(aCommon).toBe(Number((kCommon / n).toFixed(3)));
+    expect(kCommon).toBeGreaterThanOrEqual(n / 2);
+    // a prediction that changes class changes the count of right answers by one at most
+    expect(Math.abs(k - kPre)).toBeLessThanOrEqual(changedPre);
+    expect(Math.abs(k - kPost)).toBeLessThanOrEqual(changedPost);
+    const zero =
+      /\[0\.5, 0, -0\.2\] gives ([\d.]+), (exactly|not quite) what \[0\.5, -0\.2\] gives \(([\d.]+)\)/.exec(
+        run.stdout,
+      )!;
+    expect(zero[2]).toBe('exactly');
+    expect(zero[1]).toBe(zero[3]);
+  });
+
+  it('example 5 trains a many-to-one review classifier and reports accuracy, precision and recall from their counts', () => {
+    const epochs = [
+      ...run.stdout.matchAll(/^ +(\d+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$/gm),
+    ].map((m) => m.slice(1).map(Number));
+    expect(epochs.map((e) => e[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(epochs.at(-1)![1]).toBeLessThan(epochs[0][1]); // the loss fell
+    for (const e of epochs) for (const v of e.slice(2)) expect(v).toBeGreaterThanOrEqual(0);
+    const n = captured(run.stdout, /on the (\d+) test reviews/);
+    const right = captured(run.stdout, /test reviews: accuracy [\d.]+, (\d+) right/);
+    expect(captured(run.stdout, /test reviews: accuracy ([\d.]+)/)).toBe(Number((right / n).toFixed(3)));
+    const pr =
+      /precision ([\d.]+) = TP (\d+) \/ \(TP \2 \+ FP (\d+)\); recall ([\d.]+) = TP \2 \/ \(TP \2 \+ FN (\d+)\)/.exec(
+        run.stdout,
+      )!;
+    expect(pr).not.toBeNull();
+    const [precision, tp, fp, recall, fn] = pr.slice(1).map(Number);
+    expect(precision).toBe(Number((tp / (tp + fp)).toFixed(3)));
+    expect(recall).toBe(Number((tp / (tp + fn)).toFixed(3)));
+    expect(tp + fp + fn).toBeLessThanOrEqual(n);
+    expect(right).toBeGreaterThanOrEqual(tp);
+    const share = (label: RegExp): number => {
+      const m = label.exec(run.stdout)!;
+      expect(m, String(label)).not.toBeNull();
+      expect(Number(m[1])).toBe(Number((Number(m[2]) / n).toFixed(3)));
+      return Number(m[2]);
+    };
+    const commoner = share(/the commoner class in training\) ([\d.]+) \((\d+) of \d+\)/);
+    const counting = share(/ignoring their order, ([\d.]+) \((\d+) of \d+\)/);
+    const ceiling = share(/against the flipped labels, ([\d.]+) \((\d+) of \d+\)/);
+    const best = Math.max(commoner, counting);
+    const verdict =
+      /→ the LSTM (beats both baselines, by (\d+) reviews|ties the better baseline|loses to a baseline by (\d+) reviews), and is (\d+) reviews? (below|above) the ceiling/.exec(
+        run.stdout,
+      )!;
+    expect(verdict).not.toBeNull();
+    if (right > best) expect(Number(verdict[2])).toBe(right - best);
+    else if (right < best) expect(Number(verdict[3])).toBe(best - right);
+    else expect(verdict[1]).toBe('ties the better baseline');
+    expect(Number(verdict[4])).toBe(Math.abs(ceiling - right));
+    expect(verdict[5]).toBe(right <= ceiling ? 'below' : 'above');
+  });
+
+  it('example 5 shows a review the word count gets wrong, by the vocabulary it prints', () => {
+    const vocab = /\(positive: ([a-z, ]+); negative: ([a-z, ]+); "but"/.exec(run.stdout)!;
+    const positive = vocab[1].split(', ');
+    const negative = vocab[2].split(', ');
+    const m =
+      /where order matters: "([a-z ]+)":\n {2}the last clause is (positive|negative), the word count says (positive|negative), the LSTM P\(positive\) = ([\d.]+)/.exec(
+        run.stdout,
+      )!;
+    expect(m).not.toBeNull();
+    const words = m[1].split(' ');
+    const tally = (ws: string[]): number =>
+      ws.reduce((s, w) => s + (positive.includes(w) ? 1 : negative.includes(w) ? -1 : 0), 0);
+    expect(tally(words) > 0 ? 'positive' : 'negative').toBe(m[3]);
+    const last = words.slice(words.lastIndexOf('but') + 1);
+    expect(tally(last) > 0 ? 'positive' : 'negative').toBe(m[2]);
+    expect(m[2]).not.toBe(m[3]);
+    // the mask: pre- and post-padded test reviews give the same probabilities
+    expect(captured(run.stdout, /instead changes P\(positive\) by at most (\S+)/)).toBeLessThan(1e-6);
+  });
+
   it.skipIf(!shared.available)(`example 5 writes the S&P 500 per-seed table${shared.note}`, () => {
     const csv = readFileSync(join(run.out, 'sp500-cells.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('cell,seed,test_rmse,naive_rmse');

@@ -8,14 +8,15 @@
  * - reduceLROnPlateau: multiplies the optimiser's learning rate by `factor` after `patience` epochs without
  *   an improvement of more than `minDelta`, then waits `cooldown` epochs; never below `minLr`.
  *
- * Both improve downwards, except on an accuracy (`accuracy`, `val_binaryAccuracy`, …), which improves
- * upwards, as Keras 3's `mode: 'auto'` decides from the metric's direction (keras/src/callbacks/early_stopping.py).
+ * Both improve downwards, except on a compiled metric whose Keras direction is 'up' (an accuracy, precision,
+ * recall: `accuracy`, `val_precision`, or the name given to precision({ name })), which improves upwards, as
+ * Keras 3's `mode: 'auto'` decides from the metric's direction (keras/src/callbacks/early_stopping.py).
  */
 import { SeqcastError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { FloatArray } from '../tensor.js';
-import { METRICS } from './compile.js';
 import type { Sequential } from './sequential.js';
+import { higherIsBetterMetric } from './training-metrics.js';
 
 /** Per-epoch figures: loss, val_loss, the metrics (mae, val_mae, …) and the learning rate used (lr). */
 export type EpochLogs = Readonly<Record<string, number>>;
@@ -77,7 +78,7 @@ export class EarlyStopping implements Callback {
 
   onTrainBegin(info: TrainingInfo): void {
     this.model = info.model;
-    this.best = higherIsBetter(this.monitor) ? -Infinity : Infinity;
+    this.best = higherIsBetter(this.monitor, info.model) ? -Infinity : Infinity;
     this.wait = 0;
     this.stoppedEpoch = null;
     this.bestEpoch = null;
@@ -89,7 +90,7 @@ export class EarlyStopping implements Callback {
     const model = this.model!;
     if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = model.params.slice();
     this.wait++;
-    if (improves(this.monitor, current, this.minDelta, this.best)) {
+    if (improves(higherIsBetter(this.monitor, model), current, this.minDelta, this.best)) {
       this.best = current;
       this.bestEpoch = epoch;
       this.wait = 0;
@@ -156,7 +157,7 @@ export class ReduceLROnPlateau implements Callback {
 
   onTrainBegin(info: TrainingInfo): void {
     this.model = info.model;
-    this.best = higherIsBetter(this.monitor) ? -Infinity : Infinity;
+    this.best = higherIsBetter(this.monitor, info.model) ? -Infinity : Infinity;
     this.wait = 0;
     this.cooldownLeft = 0;
     if (typeof info.model.compiled?.optimizer.learningRate !== 'number') {
@@ -174,7 +175,7 @@ export class ReduceLROnPlateau implements Callback {
       this.cooldownLeft--;
       this.wait = 0;
     }
-    const better = higherIsBetter(this.monitor)
+    const better = higherIsBetter(this.monitor, this.model!)
       ? current - this.minDelta > this.best
       : current < this.best - this.minDelta;
     if (better) {
@@ -199,15 +200,19 @@ export const earlyStopping = (options: EarlyStoppingOptions = {}): EarlyStopping
 export const reduceLROnPlateau = (options: ReduceLROnPlateauOptions = {}): ReduceLROnPlateau =>
   new ReduceLROnPlateau(options);
 
-/** The accuracies improve upwards (their Keras `_direction` is 'up'); every other figure downwards. */
-function higherIsBetter(monitor: string): boolean {
+/**
+ * A compiled metric whose Keras `_direction` is 'up' (accuracies, precision, recall) improves upwards,
+ * found by its name in the model's compiled metrics; every other figure (loss, mae, lr, …) downwards.
+ */
+function higherIsBetter(monitor: string, model: Sequential): boolean {
   const name = monitor.startsWith('val_') ? monitor.slice(4) : monitor;
-  return (METRICS as readonly string[]).includes(name) && name.toLowerCase().endsWith('accuracy');
+  const metric = model.compiled?.metrics.find((m) => m.name === name);
+  return metric !== undefined && higherIsBetterMetric(metric.kind);
 }
 
 /** current beats best by more than minDelta, in the monitor's direction. */
-function improves(monitor: string, current: number, minDelta: number, best: number): boolean {
-  return higherIsBetter(monitor) ? current - minDelta > best : current + minDelta < best;
+function improves(up: boolean, current: number, minDelta: number, best: number): boolean {
+  return up ? current - minDelta > best : current + minDelta < best;
 }
 
 function monitored(label: string, monitor: string, logs: EpochLogs): number {

@@ -2,7 +2,8 @@
  * The training loop, and evaluate / predict. One epoch: shuffle the training samples with the seeded
  * generator (the validation part is never shuffled in), then per batch: forward → loss → backward →
  * clip → update. The epoch's loss is the batch losses' mean weighted by batch size (as Keras reports it);
- * metrics are computed over every element of the epoch. Sample and class weights: see weights.ts.
+ * metrics are computed over every element of the epoch (training-metrics.ts), an output's mask weighing its
+ * rows. Sample and class weights: see weights.ts.
  *
  * terminateOnNaN (default on): if a batch's loss, gradients or updated weights are not finite, training
  * stops, the weights from before that update are kept, and History.stop says which epoch and batch.
@@ -17,9 +18,9 @@ import { Batcher, checkX, checkY } from './batches.js';
 import type { Callback, EpochLogs, TrainingInfo } from './callbacks.js';
 import { EarlyStopping } from './callbacks.js';
 import type { CompiledModel } from './compile.js';
-import { MetricSums } from './compile.js';
 import type { TensorLike } from './inputs.js';
 import type { Sequential } from './sequential.js';
+import { checkMetricsForOutput, MetricSums } from './training-metrics.js';
 import type { ClassWeight, SampleWeightLike } from './weights.js';
 import { batchRowWeights, checkSampleWeight, classWeightToSampleWeights } from './weights.js';
 
@@ -88,6 +89,7 @@ export async function fit(
   const X = checkX(model, x, 'fit()');
   const Y = checkY(model, X, y, 'fit()', sparse);
   const width = outputWidth(model);
+  checkMetricsForOutput(compiled.metrics, width, 'fit()');
   const ySample = sizeOf(Y.shape.slice(1));
   const rowsPerSample = sparse ? ySample : ySample / width;
   const outSample = rowsPerSample * width;
@@ -182,7 +184,7 @@ export async function fit(
         break;
       }
       lossSum += step.loss * n;
-      sums.add(step.out, yb.data, n * outSample, width);
+      sums.add(step.out, yb.data, n * outSample, width, step.mask);
       norms[b] = step.norm;
       if (step.clipped) clipped++;
       done++;
@@ -195,7 +197,7 @@ export async function fit(
     const logs: Record<string, number> = {
       loss: lossSum / (done === steps ? nTrain : sumSizes(done, batchSize, nTrain)),
     };
-    for (const m of compiled.metrics) logs[m] = sums.value(m);
+    for (const m of compiled.metrics) logs[m.name] = sums.value(m);
     if (validation !== null) {
       const v = evaluate(model, validation[0], validation[1], {
         batchSize,
@@ -234,7 +236,7 @@ function trainBatch(
   segments: readonly ParamSegment[],
   width: number,
   weights: Float64Array | null,
-): { loss: number; out: FloatArray; norm: number; clipped: boolean } | string {
+): { loss: number; out: FloatArray; mask: Uint8Array | null; norm: number; clipped: boolean } | string {
   let out: Tensor;
   try {
     out = model.forward(xb, true); // the training pass: dropout drops
@@ -243,7 +245,7 @@ function trainBatch(
     throw e;
   }
   const n = out.data.length;
-  const w = maskedRowWeights(model, compiled, weights, n / width, 'fit()');
+  const w = maskedRowWeights(model, weights, n / width, 'fit()');
   const loss = compiled.loss.compute(out.data, yb.data, n, dOut, width, w);
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
   model.zeroGrad();
@@ -256,7 +258,9 @@ function trainBatch(
   const report = compiled.optimizer.applyGradients(model.params, model.grads, segments);
   const bad = firstNonFinite(model.params);
   if (bad >= 0) return `the update made a weight ${model.params[bad]} (learning rate too high?)`;
-  return { loss, out: out.data, norm: report.normBefore, clipped: report.engaged };
+  // the mask of this batch's output weighs its rows in the metrics (1 = a real step)
+  const mask = model.outputMask?.data ?? null;
+  return { loss, out: out.data, mask, norm: report.normBefore, clipped: report.engaged };
 }
 
 export interface EvaluateOptions {
@@ -281,6 +285,7 @@ export function evaluate(
   const Y = checkY(model, X, y, 'evaluate()', sparse);
   const N = X.shape[0];
   const width = outputWidth(model);
+  checkMetricsForOutput(compiled.metrics, width, 'evaluate()');
   const ySample = sizeOf(Y.shape.slice(1));
   const rowsPerSample = sparse ? ySample : ySample / width;
   const weights =
@@ -296,7 +301,6 @@ export function evaluate(
     const yb = ys.range(start, n);
     const wb = maskedRowWeights(
       model,
-      compiled,
       weights === null || rowWeights === null
         ? null
         : batchRowWeights(weights, (r) => start + r, n, rowsPerSample, rowWeights),
@@ -304,10 +308,10 @@ export function evaluate(
       'evaluate()',
     );
     lossSum += compiled.loss.compute(out.data, yb.data, out.data.length, null, width, wb) * n;
-    sums.add(out.data, yb.data, out.data.length, width);
+    sums.add(out.data, yb.data, out.data.length, width, model.outputMask?.data ?? null);
   }
   const result: Record<string, number> = { loss: lossSum / N };
-  for (const m of compiled.metrics) result[m] = sums.value(m);
+  for (const m of compiled.metrics) result[m.name] = sums.value(m);
   return result;
 }
 
@@ -431,28 +435,19 @@ function record(
 }
 
 /**
- * The row weights of a batch whose output carries a mask (a sequence output of padded input): Keras's
+ * The loss's row weights for a batch whose output carries a mask (a sequence output of padded input): Keras's
  * apply_mask (keras/src/losses/loss.py) for the sum_over_batch_size reduction: a masked step weighs 0 and a
  * real one total/valid, times its sample weight, so the loss is the mean over the real steps. Without a mask,
- * `weights` as given. Metrics are not weighted: with a mask they would count the padding, so a model compiled
- * with metrics is refused there.
+ * `weights` as given. (The metrics weigh each row by the mask itself, 0 or 1: MetricSums.add.)
  */
 function maskedRowWeights(
   model: Sequential,
-  compiled: CompiledModel,
   weights: Float64Array | null,
   rows: number,
   where: string,
 ): Float64Array | null {
   const mask = model.outputMask;
   if (mask === null) return weights;
-  if (compiled.metrics.length > 0) {
-    throw new SeqcastError(
-      'config',
-      `${where}: the model's output is a sequence of masked (padded) steps; the loss leaves them out, but the ` +
-        `metrics (${compiled.metrics.join(', ')}) would count them: compile without metrics for such a model`,
-    );
-  }
   const total = mask.batch * mask.steps;
   if (rows !== total) {
     throw new SeqcastError('shape', `${where}: the output has ${rows} rows but its mask ${total} steps`);

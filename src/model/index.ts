@@ -7,8 +7,9 @@ export type {
   TrainingInfo,
 } from './callbacks.js';
 export { EarlyStopping, earlyStopping, ReduceLROnPlateau, reduceLROnPlateau } from './callbacks.js';
-export type { CompiledModel, CompileOptions, MetricName, MetricSpec } from './compile.js';
-export { METRICS } from './compile.js';
+export type { CompiledModel, CompileOptions } from './compile.js';
+export type { ConfusionMetricOptions, Metric, MetricName, MetricSpec } from './training-metrics.js';
+export { METRICS, precision, recall } from './training-metrics.js';
 export type { EvaluateOptions, FitOptions, History, PredictOptions, StopReport } from './fit.js';
 export type { NestedArray, TensorLike } from './inputs.js';
 export { toTensor } from './inputs.js';

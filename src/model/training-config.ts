@@ -6,14 +6,17 @@
  *     { "loss": "mean_squared_error", "metrics": ["mae"],
  *       "optimizer_config": { "class_name": "Adam", "config": { "learning_rate": 0.001, … } } }
  *
+ * A metric is stored by its name ("mae"), or, for a precision or recall with options, as an object
+ * `{ "kind": "precision", "name": "p_at_0.3", "thresholds": 0.3, "classId": 1 }`. The TF.js form lists only
+ * the metrics TF.js's own compile() knows (it refuses the others, and with them the whole model).
+ *
  * The optimiser's moments are not saved: a reloaded model trains on with a fresh optimiser state.
  */
 import { SeqcastError } from '../errors.js';
 import type { OptimizerName } from '../optim/optimizers.js';
 import { adam, rmsprop, sgd } from '../optim/optimizers.js';
 import { exponentialDecay } from '../optim/schedules.js';
-import type { CompiledModel, CompileOptions, MetricName } from './compile.js';
-import { METRICS } from './compile.js';
+import type { CompiledModel, CompileOptions } from './compile.js';
 import type { Loss, LossSpec } from './losses.js';
 import {
   binaryCrossentropy,
@@ -21,6 +24,8 @@ import {
   huber,
   sparseCategoricalCrossentropy,
 } from './losses.js';
+import type { Metric, MetricName, MetricSpec } from './training-metrics.js';
+import { getMetric, isPlainMetric, METRICS } from './training-metrics.js';
 
 export interface LossJson {
   readonly name: string;
@@ -32,10 +37,22 @@ export interface LossJson {
   readonly labelSmoothing?: number;
 }
 
+/** A precision or recall with options; every other metric is stored as its name. */
+export interface MetricJson {
+  readonly kind: MetricName;
+  readonly name: string;
+  readonly thresholds?: number;
+  readonly classId?: number;
+}
+
 export interface CompileJson {
   readonly optimizer: Record<string, unknown>;
   readonly loss: LossJson;
-  readonly metrics: readonly string[];
+  readonly metrics: readonly (string | MetricJson)[];
+}
+
+function metricToJson(m: Metric): string | MetricJson {
+  return isPlainMetric(m) ? m.kind : { ...m };
 }
 
 function lossToJson(l: Loss): LossJson {
@@ -49,7 +66,11 @@ function lossToJson(l: Loss): LossJson {
 }
 
 export function compileToJson(c: CompiledModel): CompileJson {
-  return { optimizer: c.optimizer.getConfig(), loss: lossToJson(c.loss), metrics: [...c.metrics] };
+  return {
+    optimizer: c.optimizer.getConfig(),
+    loss: lossToJson(c.loss),
+    metrics: c.metrics.map(metricToJson),
+  };
 }
 
 const KERAS_LOSS: Record<string, string> = {
@@ -60,6 +81,15 @@ const KERAS_LOSS: Record<string, string> = {
   categoricalCrossentropy: 'categorical_crossentropy',
   sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
 };
+/** The metric names TF.js's compile() resolves (tfjs-layers metrics.ts `metricsMap`, and 'accuracy'). */
+const TFJS_METRICS: readonly MetricName[] = [
+  'accuracy',
+  'binaryAccuracy',
+  'categoricalAccuracy',
+  'mse',
+  'mae',
+  'precision',
+];
 const KERAS_OPTIMIZER: Record<OptimizerName, string> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' };
 
 /** TF.js's `trainingConfig` for the compiled model (a schedule is written as its current rate). */
@@ -77,7 +107,7 @@ export function tfjsTrainingConfig(c: CompiledModel): Record<string, unknown> {
   }
   return {
     loss: KERAS_LOSS[c.loss.name],
-    metrics: [...c.metrics],
+    metrics: c.metrics.filter((m) => isPlainMetric(m) && TFJS_METRICS.includes(m.kind)).map((m) => m.kind),
     optimizer_config: { class_name: KERAS_OPTIMIZER[c.optimizer.name], config },
   };
 }
@@ -105,10 +135,22 @@ export function compileFromJson(json: unknown, src: string): CompileOptions {
   if (make === undefined) return fail(`unknown optimizer ${JSON.stringify(name)}`);
   if (loss === null || typeof loss !== 'object') return fail('loss must be an object');
   const lossSpec = lossFromJson(loss, fail);
-  if (!Array.isArray(metrics) || !metrics.every((m) => METRICS.includes(m as MetricName))) {
-    return fail(`metrics must be a list of ${METRICS.map((m) => `'${m}'`).join(', ')}`);
+  if (!Array.isArray(metrics)) return fail('metrics must be a list');
+  const specs: MetricSpec[] = [];
+  for (const m of metrics as unknown[]) {
+    if (typeof m === 'string' && !METRICS.includes(m as MetricName)) {
+      return fail(
+        `unknown metric ${JSON.stringify(m)}; the metrics are ${METRICS.map((k) => `'${k}'`).join(', ')}`,
+      );
+    }
+    try {
+      specs.push(getMetric(m));
+    } catch (e) {
+      if (e instanceof SeqcastError && e.code === 'config') return fail(`metrics: ${e.message}`);
+      throw e;
+    }
   }
-  return { optimizer: make(options as never), loss: lossSpec, metrics: metrics as MetricName[] };
+  return { optimizer: make(options as never), loss: lossSpec, metrics: specs };
 }
 
 /** The loss a stored LossJson names, with its options (each checked by the loss's own factory). */
