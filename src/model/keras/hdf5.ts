@@ -36,6 +36,7 @@ export class H5File {
   }
 
   static open(bytes: Uint8Array, src: string): H5File {
+    checkEndOfFile(bytes, src);
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     return guarded(src, 'its superblock', () => new H5File(src, new File(buffer, src)));
   }
@@ -179,6 +180,29 @@ export class H5Dataset {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = values[i];
     return out;
+  }
+}
+
+/**
+ * The superblock records the file's end address: fewer bytes than that is a truncated file, said at once
+ * (the part cut off may hold weights read last, or only the optimizer's, which are not read at all).
+ */
+function checkEndOfFile(bytes: Uint8Array, src: string): void {
+  if (bytes.length < 48) {
+    throw new SeqcastError('io', `${src}: the HDF5 file is only ${bytes.length} bytes long; it is truncated`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = bytes[8];
+  const sizeOfOffsets = version <= 1 ? bytes[13] : bytes[9];
+  if (sizeOfOffsets !== 8) return; // h5py always writes 8-byte offsets; other layouts are left to jsfive
+  const at = version === 0 ? 40 : version === 1 ? 44 : 28;
+  const end = Number(view.getBigUint64(at, true));
+  if (end > bytes.length) {
+    throw new SeqcastError(
+      'io',
+      `${src}: the HDF5 file is ${bytes.length.toLocaleString('en-US')} bytes long but its superblock says ${end.toLocaleString('en-US')}; ` +
+        `it is truncated — copy or save it again`,
+    );
   }
 }
 
