@@ -59,9 +59,9 @@ function patch(bytes: Uint8Array, from: string, to: string): number {
 }
 
 /** The one-line SeqcastError `load` throws. */
-function errorOf(load: () => unknown): SeqcastError {
+async function errorOf(load: () => Promise<unknown>): Promise<SeqcastError> {
   try {
-    load();
+    await load();
   } catch (e) {
     expect(e).toBeInstanceOf(SeqcastError);
     expect((e as Error).message).not.toContain('\n');
@@ -73,37 +73,39 @@ function errorOf(load: () => unknown): SeqcastError {
 type Layers = { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
 
 describe.skipIf(!need.available)('bad Keras files get one clear line' + need.note, () => {
-  it('a truncated .keras zip', () => {
+  it('a truncated .keras zip', async () => {
     const bytes = bytesOf(ZIP);
-    const e = errorOf(() => fromKerasFile(bytes.subarray(0, bytes.length >> 1), quiet));
+    const e = await errorOf(() => fromKerasFile(bytes.subarray(0, bytes.length >> 1), quiet));
     expect(e.message).toMatch(
       /the \.keras zip has no end-of-directory record; the file is truncated or damaged/,
     );
   });
 
-  it('a truncated HDF5 file', () => {
+  it('a truncated HDF5 file', async () => {
     const bytes = bytesOf(H5);
-    const e = errorOf(() => fromKerasFile(bytes.subarray(0, 409_948), quiet));
+    const e = await errorOf(() => fromKerasFile(bytes.subarray(0, 409_948), quiet));
     expect(e.message).toMatch(
       /the HDF5 file is 409,948 bytes long but its superblock says 683,248; it is truncated — copy or save it again/,
     );
     // cut inside the superblock itself
-    expect(errorOf(() => fromKerasFile(bytes.subarray(0, 20), quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(bytes.subarray(0, 20), quiet))).message).toMatch(
       /only 20 bytes long; it is truncated/,
     );
   });
 
-  it('bytes that are neither container, and an empty file', () => {
-    expect(errorOf(() => fromKerasFile(strToU8('{"modelTopology": {}}'), quiet)).message).toMatch(
+  it('bytes that are neither container, and an empty file', async () => {
+    expect((await errorOf(() => fromKerasFile(strToU8('{"modelTopology": {}}'), quiet))).message).toMatch(
       /neither a Keras 3 \.keras file \(a zip\) nor a Keras HDF5 file \(its first bytes are 7b 22/,
     );
-    expect(errorOf(() => fromKerasFile(new Uint8Array(0), quiet)).message).toMatch(/none: the file is empty/);
+    expect((await errorOf(() => fromKerasFile(new Uint8Array(0), quiet))).message).toMatch(
+      /none: the file is empty/,
+    );
   });
 
-  it('an HDF5 file whose model_weights group is missing, and a weights group missing from model.weights.h5', () => {
+  it('an HDF5 file whose model_weights group is missing, and a weights group missing from model.weights.h5', async () => {
     const h5 = bytesOf(H5);
     expect(patch(h5, 'model_weights', 'model_weightz')).toBeGreaterThan(0);
-    expect(errorOf(() => fromKerasFile(h5, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(h5, quiet))).message).toMatch(
       /the HDF5 file has no 'model_weights' group/,
     );
     const zip = rezip(
@@ -111,41 +113,41 @@ describe.skipIf(!need.available)('bad Keras files get one clear line' + need.not
       () => {},
       (w) => expect(patch(w, 'gru_1', 'gru_9')).toBeGreaterThan(0),
     );
-    expect(errorOf(() => fromKerasFile(zip, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(zip, quiet))).message).toMatch(
       /model\.weights\.h5 has no group 'layers\/gru_1' for layer 'gru_3' \(GRU\)/,
     );
   });
 
-  it('a weight of the wrong shape, and a GRU whose reset_after does not match its bias', () => {
+  it('a weight of the wrong shape, and a GRU whose reset_after does not match its bias', async () => {
     const zip = rezip(ZIP, (c) => {
       (c as unknown as Layers).config.layers[3].config.units = 33;
     });
-    expect(errorOf(() => fromKerasFile(zip, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(zip, quiet))).message).toMatch(
       /weight 'layers\/gru_1\/cell\/vars\/0' has shape \[64, 96\] but layer 'gru_3' \(GRU\) as its config builds it needs \[64, 99\] for kernel/,
     );
     const h5 = bytesOf(H5);
     expect(patch(h5, '"reset_after": false', '"reset_after": true ')).toBe(1);
-    expect(errorOf(() => fromKerasFile(h5, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(h5, quiet))).message).toMatch(
       /weight 'model_weights\/gru_1\/gru_1\/bias:0' has shape \[48\] but .* needs \[2, 48\] for bias; a GRU's bias is \[3·units\] with reset_after false and \[2, 3·units\] with reset_after true/,
     );
   });
 
-  it('a layer seqcast does not have, and an option it does not implement, by name', () => {
+  it('a layer seqcast does not have, and an option it does not implement, by name', async () => {
     const unknown = rezip(ZIP, (c) => {
       (c as unknown as Layers).config.layers[2].class_name = 'Conv1D';
     });
-    expect(errorOf(() => fromKerasFile(unknown, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(unknown, quiet))).message).toMatch(
       /layer 'dropout_2' has class "Conv1D", which seqcast does not have; it reads 'Dense', /,
     );
     const option = rezip(ZIP, (c) => {
       (c as unknown as Layers).config.layers[1].config.stateful = true;
     });
-    expect(errorOf(() => fromKerasFile(option, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(option, quiet))).message).toMatch(
       /layer 'gru_2' \(GRU\) has stateful true/,
     );
   });
 
-  it('a functional model that is not a chain', () => {
+  it('a functional model that is not a chain', async () => {
     const zip = rezip(FUNCTIONAL, (c) => {
       const layers = (c as unknown as Layers).config.layers as unknown as {
         inbound_nodes: { args: unknown[] }[];
@@ -153,16 +155,16 @@ describe.skipIf(!need.available)('bad Keras files get one clear line' + need.not
       const dense1 = layers[4].inbound_nodes[0];
       dense1.args = [...dense1.args, layers[3].inbound_nodes[0].args[0]];
     });
-    expect(errorOf(() => fromKerasFile(zip, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(zip, quiet))).message).toMatch(
       /the functional model is not a straight chain \(the output of 'dropout' goes to 'dense' and 'dense_1'\)/,
     );
   });
 
-  it('LoadLimits: a model over the parameter limit, and a zip entry that claims to inflate to 4 GiB, fail before allocating', () => {
-    expect(errorOf(() => fromKerasFile(bytesOf(ZIP), { ...quiet, maxParams: 10_000 })).message).toMatch(
-      /the model has 22,689 parameters, more than the limit of 10,000/,
-    );
-    expect(errorOf(() => fromKerasFile(bytesOf(ZIP), { ...quiet, maxLayers: 3 })).message).toMatch(
+  it('LoadLimits: a model over the parameter limit, and a zip entry that claims to inflate to 4 GiB, fail before allocating', async () => {
+    expect(
+      (await errorOf(() => fromKerasFile(bytesOf(ZIP), { ...quiet, maxParams: 10_000 }))).message,
+    ).toMatch(/the model has 22,689 parameters, more than the limit of 10,000/);
+    expect((await errorOf(() => fromKerasFile(bytesOf(ZIP), { ...quiet, maxLayers: 3 }))).message).toMatch(
       /the model has 6 layers, more than the limit of 3/,
     );
     // the central directory's uncompressed size of model.weights.h5, set to 4 GiB − 16
@@ -179,7 +181,7 @@ describe.skipIf(!need.available)('bad Keras files get one clear line' + need.not
       }
     }
     expect(patched).toBe(1);
-    expect(errorOf(() => fromKerasFile(zip, quiet)).message).toMatch(
+    expect((await errorOf(() => fromKerasFile(zip, quiet))).message).toMatch(
       /model\.weights\.h5 inflates to 4,294,967,280 bytes, more than the [\d,]+ bytes seqcast reads/,
     );
   });
@@ -208,9 +210,9 @@ describe.skipIf(!need.available)('bad Keras files get one clear line' + need.not
 });
 
 describe.skipIf(!need.available)('what a Keras file holds besides the model' + need.note, () => {
-  it('compile settings that map are applied; what is not carried over is reported through onSkip', () => {
+  it('compile settings that map are applied; what is not carried over is reported through onSkip', async () => {
     const skipped: string[] = [];
-    const m = fromKerasFile(bytesOf(ZIP), { onSkip: (s) => skipped.push(s) });
+    const m = await fromKerasFile(bytesOf(ZIP), { onSkip: (s) => skipped.push(s) });
     expect(m.compiled?.optimizer.getConfig()).toMatchObject({
       name: 'adam',
       learningRate: 0.0015477559063583612,
@@ -222,7 +224,7 @@ describe.skipIf(!need.available)('what a Keras file holds besides the model' + n
       "fromKerasFile(): not carried over: the optimizer's state (iterations and moments); fit() starts from a fresh optimizer",
     ]);
     const legacy: string[] = [];
-    const r = fromKerasFile(bytesOf(H5), { onSkip: (s) => legacy.push(s) });
+    const r = await fromKerasFile(bytesOf(H5), { onSkip: (s) => legacy.push(s) });
     expect(r.compiled?.optimizer.name).toBe('rmsprop');
     expect(r.compiled?.metrics).toEqual(['accuracy']);
     const unmapped = rezip(ZIP, (c) => {
@@ -231,7 +233,7 @@ describe.skipIf(!need.available)('what a Keras file holds besides the model' + n
       ).config.amsgrad = true;
     });
     const notes: string[] = [];
-    expect(fromKerasFile(unmapped, { onSkip: (s) => notes.push(s) }).compiled).toBeNull();
+    expect((await fromKerasFile(unmapped, { onSkip: (s) => notes.push(s) })).compiled).toBeNull();
     expect(notes.slice(0, 2)).toEqual([
       "fromKerasFile(): not carried over: the optimizer Adam with amsgrad true: seqcast's Adam has no amsgrad",
       'fromKerasFile(): not carried over: the model is left uncompiled; call compile() before fit()',

@@ -1,5 +1,5 @@
 /**
- * The real Keras files of the shared folder (`../shared/keras-files`, saved by Keras 2.0.4 … 3.15.0 in
+ * The real Keras files of the shared folder (`keras-files/` there, saved by Keras 2.0.4 … 3.15.0 in
  * public repositories; never copied here): every one loads, through both entry points, and the five with
  * reference outputs (cases.json: a float64 numpy reading of Keras's equations) give them to
  * max |got − expected| ≤ 1e-4 · max |expected|, the tolerance cases.json states.
@@ -119,8 +119,8 @@ describe.skipIf(!need.available)('real Keras files' + need.note, () => {
   it('fromKerasFile(bytes) gives the same weights as loadKerasModel(path), from a Uint8Array or an ArrayBuffer', async () => {
     for (const file of ['deepak_forecast_gru2.keras', 'anushree_imdb_embed_bigru_resetbefore.h5']) {
       const bytes = new Uint8Array(readFileSync(need.path(`keras-files/${file}`)));
-      const a = fromKerasFile(bytes, quiet);
-      const b = fromKerasFile(
+      const a = await fromKerasFile(bytes, quiet);
+      const b = await fromKerasFile(
         bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
         quiet,
       );

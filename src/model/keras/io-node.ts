@@ -2,7 +2,7 @@
 import { readRegularFile } from '../../io/read-file.js';
 import type { Sequential } from '../sequential.js';
 import type { KerasLoadOptions } from './load.js';
-import { maxKerasFileBytes, modelFromKerasBytes } from './load.js';
+import { maxKerasFileBytes } from './load.js';
 
 /**
  * Loads the Keras model saved at `path`: a Keras 3 `.keras` file or an HDF5 `.h5` file of Keras 2, tf.keras
@@ -16,5 +16,6 @@ export async function loadKerasModel(path: string, options: KerasLoadOptions = {
     followLinks: true,
     tooLarge: 'raise { maxParams } if the model is really that large',
   });
+  const { modelFromKerasBytes } = await import('./read.js');
   return modelFromKerasBytes(bytes, path, options);
 }

@@ -1,24 +1,12 @@
 /**
- * A model from a Keras file's bytes (browser-safe): `fromKerasFile(bytes)`. The steps, each checked before
- * the next, and nothing allocated for weights until the file's shapes have been matched to the model's:
- *
- *   container.ts       zip or HDF5, by content; config, Keras version, compile settings, weight groups
- *   keras-topology.ts  the config as a Sequential topology (version differences settled)
- *   topology.ts        the layers, through their descriptors (every Keras option read or refused by name)
- *   keras-weights.ts   each weight's dataset, by the writer's naming scheme; shapes checked
- *   then               the values read (as float32), set, and the compile settings applied where they map
+ * `fromKerasFile(bytes)`, browser-safe. The reading itself (read.ts, with the zip and HDF5 readers, about
+ * 200 KB of JavaScript) is imported on the first call, not with seqcast: a program that never reads a Keras
+ * file never loads it.
  */
 import { SeqcastError } from '../../errors.js';
 import type { LoadLimits } from '../artifacts.js';
 import { checkLimits } from '../artifacts.js';
 import type { Sequential } from '../sequential.js';
-import { modelForWeights } from '../sequential.js';
-import { parseTopology } from '../topology.js';
-import { openKerasFile } from './container.js';
-import { kerasCompile } from './keras-compile.js';
-import { kerasMajorVersion, kerasTopology } from './keras-topology.js';
-import type { PlannedWeight } from './keras-weights.js';
-import { planWeights } from './keras-weights.js';
 
 export interface KerasLoadOptions extends LoadLimits {
   /**
@@ -29,14 +17,22 @@ export interface KerasLoadOptions extends LoadLimits {
   readonly onSkip?: (message: string) => void;
 }
 
-/** Builds the model a Keras file (`.keras` zip or HDF5 `.h5`, told apart by content) holds. */
-export function fromKerasFile(bytes: Uint8Array | ArrayBuffer, options: KerasLoadOptions = {}): Sequential {
+/**
+ * Builds the model a Keras file holds: a Keras 3 `.keras` zip or an HDF5 `.h5` of Keras 2, tf.keras or
+ * Keras 3's legacy writer, told apart by content. Layers and options are read through their descriptors,
+ * weights by the writer's naming scheme, the compile settings where they map (see `onSkip`).
+ */
+export async function fromKerasFile(
+  bytes: Uint8Array | ArrayBuffer,
+  options: KerasLoadOptions = {},
+): Promise<Sequential> {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw new SeqcastError(
       'config',
       "fromKerasFile(): give the file's bytes as a Uint8Array or an ArrayBuffer",
     );
   }
+  const { modelFromKerasBytes } = await import('./read.js');
   return modelFromKerasBytes(
     bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes),
     'fromKerasFile()',
@@ -48,70 +44,4 @@ export function fromKerasFile(bytes: Uint8Array | ArrayBuffer, options: KerasLoa
 export function maxKerasFileBytes(limits: LoadLimits): number {
   const { maxParams } = checkLimits({ maxLayers: limits.maxLayers, maxParams: limits.maxParams });
   return Math.min(2 ** 31 - 1, maxParams * 4 * 3 + (64 << 20));
-}
-
-/** `fromKerasFile` with `src` naming the file in every message. */
-export function modelFromKerasBytes(bytes: Uint8Array, src: string, options: KerasLoadOptions): Sequential {
-  const { onSkip, ...limits } = options;
-  const { maxLayers, maxParams } = checkLimits(limits);
-  const skip = onSkip ?? ((m: string) => console.warn(`seqcast: ${m}`));
-  const parts = openKerasFile(bytes, src, maxKerasFileBytes(limits));
-  const major = kerasMajorVersion(parts.kerasVersion, parts.format === 'keras3-zip');
-  const { topology } = kerasTopology(parts.config, major, src);
-  const declared = (topology.config as { layers: unknown[] }).layers.length;
-  if (declared > maxLayers) {
-    throw new SeqcastError(
-      'config',
-      `${src}: the model has ${declared} layers, more than the limit of ${maxLayers}; if it is really that deep, raise it with { maxLayers }`,
-    );
-  }
-  const { layers, inputShape } = parseTopology(topology, src);
-  let plan: PlannedWeight[] = [];
-  let model: Sequential;
-  try {
-    model = modelForWeights(layers, { inputShape, seed: 0 }, (weights) => {
-      const total = weights.reduce((n, w) => n + w.shape.reduce((p, d) => p * d, 1), 0);
-      if (total > maxParams) {
-        throw new SeqcastError(
-          'config',
-          `the model has ${total.toLocaleString('en-US')} parameters, more than the limit of ${maxParams.toLocaleString('en-US')}; ` +
-            `if it is really that large, raise it with { maxParams }`,
-        );
-      }
-      plan = planWeights(parts, layers, weights, src);
-    });
-  } catch (e) {
-    if (e instanceof SeqcastError && !e.message.startsWith(src))
-      throw new SeqcastError(e.code, `${src}: ${e.message}`);
-    throw e;
-  }
-  let budget = maxParams;
-  const values = plan.map(({ name, shape, dataset }) => {
-    const data = dataset.readFloat32(budget, `weight '${name}'`);
-    budget -= data.length;
-    return { name, shape, data };
-  });
-  try {
-    model.setWeights(values);
-  } catch (e) {
-    if (e instanceof SeqcastError) throw new SeqcastError(e.code, `${src}: ${e.message}`);
-    throw e;
-  }
-  if (parts.training !== null) {
-    const compile = kerasCompile(parts.training, (m) => skip(`${src}: not carried over: ${m}`));
-    if (compile !== null) {
-      try {
-        model.compile(compile);
-      } catch (e) {
-        if (!(e instanceof SeqcastError)) throw e;
-        skip(`${src}: not carried over: the compile settings (${e.message}); the model is left uncompiled`);
-      }
-    }
-  }
-  if (parts.optimizer !== null && parts.optimizer.keys().length > 0) {
-    skip(
-      `${src}: not carried over: the optimizer's state (iterations and moments); fit() starts from a fresh optimizer`,
-    );
-  }
-  return model;
 }
