@@ -184,7 +184,11 @@ function readMetrics(raw: unknown, skip: (what: string) => void): MetricSpec[] {
     const mapped =
       typeof name === 'string' && Object.hasOwn(METRIC_NAMES, name) ? METRIC_NAMES[name] : undefined;
     if (mapped === undefined) {
-      skip(`the metric ${JSON.stringify(m).slice(0, 60)}: seqcast does not have it`);
+      const label =
+        typeof config.name === 'string' && typeof name === 'string'
+          ? `${config.name} (a ${name})`
+          : JSON.stringify(m).slice(0, 60);
+      skip(`the metric ${label}: seqcast does not have it`);
       continue;
     }
     if (threshold !== undefined && threshold !== 0.5) {
