@@ -24,6 +24,7 @@ export type {
   DropoutOptions,
   EmbeddingOptions,
   EmbeddingsInitializer,
+  GlobalAveragePooling1DOptions,
   GRUOptions,
   Layer,
   LayerClass,
@@ -35,7 +36,9 @@ export type {
   RecurrentOptions,
   RecurrentOutput,
   SimpleRNNOptions,
+  SpatialDropout1DOptions,
   StepMask,
+  TimeDistributedOptions,
   WeightSpec,
 } from './layers/index.js';
 export {
@@ -47,6 +50,8 @@ export {
   dropout,
   Embedding,
   embedding,
+  GlobalAveragePooling1D,
+  globalAveragePooling1D,
   GRU,
   gru,
   GRUCell,
@@ -62,9 +67,15 @@ export {
   SimpleRNN,
   simpleRNN,
   SimpleRNNCell,
+  SpatialDropout1D,
+  spatialDropout1D,
+  TimeDistributed,
+  timeDistributed,
 } from './layers/index.js';
 export * from './metrics/index.js';
 export * from './model/index.js';
+export type { KerasLoadOptions } from './model/keras/load.js';
+export { fromKerasFile } from './model/keras/load.js';
 export type { ClipOptions, ClipReport, ParamSegment } from './optim/index.js';
 export {
   Adam,

@@ -233,6 +233,7 @@ describe('round trip', () => {
         'datasetPath',
         'loadDataset',
         'loadForecaster',
+        'loadKerasModel',
         'loadModel',
         'readArtifacts',
         'renderSvg',

@@ -14,6 +14,7 @@ import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExplain } from './explain.js';
 import { registerForecast } from './forecast.js';
+import { registerImport } from './import.js';
 import { packageVersion } from './package-root.js';
 import { systemErrorMessage } from '../io/system-errors.js';
 import { registerTrace } from './trace.js';
@@ -49,6 +50,7 @@ Examples:
   $ seqcast forecast report/model air-passengers --steps 12
   $ seqcast explain vanishing                      # how far gradients reach back, per cell
   $ seqcast conformance test/fixtures/conformance  # the reference cases (from the repository)
+  $ seqcast import model.keras --out model         # a Keras model file as a seqcast model folder
   $ seqcast --backend js demo                      # force the plain JavaScript kernels`,
   );
 registerDemo(program);
@@ -60,6 +62,7 @@ registerBacktest(program);
 registerExplain(program);
 registerTrace(program);
 registerConformance(program);
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);

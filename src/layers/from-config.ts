@@ -11,11 +11,14 @@ import { DENSE_LAYER } from './dense.js';
 import { DROPOUT_LAYER } from './dropout.js';
 import type { LayerDescriptor } from './descriptor.js';
 import { EMBEDDING_LAYER } from './embedding.js';
+import { GLOBAL_AVERAGE_POOLING_1D_LAYER } from './global-average-pooling-1d.js';
 import { GRU_LAYER } from './gru.js';
 import type { Layer, LayerClass } from './layer.js';
 import { LSTM_LAYER } from './lstm.js';
 import { MASKING_LAYER } from './masking.js';
 import { SIMPLE_RNN_LAYER } from './simple-rnn.js';
+import { SPATIAL_DROPOUT_1D_LAYER } from './spatial-dropout-1d.js';
+import { TIME_DISTRIBUTED_LAYER } from './time-distributed.js';
 
 const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
   Dense: DENSE_LAYER,
@@ -26,6 +29,9 @@ const DESCRIPTORS: { readonly [C in LayerClass]: LayerDescriptor } = {
   Bidirectional: BIDIRECTIONAL_LAYER,
   Masking: MASKING_LAYER,
   Dropout: DROPOUT_LAYER,
+  GlobalAveragePooling1D: GLOBAL_AVERAGE_POOLING_1D_LAYER,
+  SpatialDropout1D: SPATIAL_DROPOUT_1D_LAYER,
+  TimeDistributed: TIME_DISTRIBUTED_LAYER,
 };
 
 export const LAYER_CLASSES = Object.keys(DESCRIPTORS) as readonly LayerClass[];

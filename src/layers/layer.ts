@@ -33,7 +33,17 @@ export interface BuildContext {
 }
 
 export type LayerClass =
-  'Dense' | 'Embedding' | 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional' | 'Masking' | 'Dropout';
+  | 'Dense'
+  | 'Embedding'
+  | 'SimpleRNN'
+  | 'LSTM'
+  | 'GRU'
+  | 'Bidirectional'
+  | 'Masking'
+  | 'Dropout'
+  | 'GlobalAveragePooling1D'
+  | 'SpatialDropout1D'
+  | 'TimeDistributed';
 
 export interface Layer {
   /** Unique within a model; Keras style (`lstm`, `lstm_1`) when not given. */
@@ -56,9 +66,12 @@ export interface Layer {
   outputMask?(inputMask: StepMask | null, x: Tensor): StepMask | null;
 }
 
-/** Keras's default layer name for a class: `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`. */
+/** Keras's default layer name for a class (its `to_snake_case`): `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`. */
 export function defaultLayerName(className: LayerClass): string {
-  return className === 'SimpleRNN' ? 'simple_rnn' : className.toLowerCase();
+  return className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 // ---- option checks shared by the layer constructors ----------------------------------------------------

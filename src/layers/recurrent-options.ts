@@ -38,7 +38,7 @@ const RECURRENT_INITIALIZER_KERAS: Readonly<Record<RecurrentInitializer, object>
 
 /**
  * `recurrentInitializer` ↔ Keras `recurrent_initializer`: a Keras string ('orthogonal', 'glorot_uniform',
- * 'zeros') or `{ class_name, config }` (Orthogonal with gain 1, GlorotUniform, Zeros, and the
+ * 'zeros') or `{ class_name, config }` (Orthogonal with gain 1 — Keras ≤ 3.4 names it OrthogonalInitializer —, GlorotUniform, Zeros, and the
  * VarianceScaling(1, 'fan_avg', 'uniform') that is GlorotUniform); seeds are not read (seqcast's generator
  * is its own, see initializers.ts). Another initialiser is an error naming these.
  */
@@ -47,7 +47,7 @@ function recurrentInitializerOption(): OptionSpec<RecurrentInitializer> {
   const fromKeras = (value: unknown): RecurrentInitializer | undefined => {
     const cls = isJson(value) ? value.class_name : value;
     const config = isJson(value) && isJson(value.config) ? value.config : {};
-    if (cls === 'Orthogonal' || cls === 'orthogonal')
+    if (cls === 'Orthogonal' || cls === 'OrthogonalInitializer' || cls === 'orthogonal')
       return config.gain === undefined || config.gain === 1 ? 'orthogonal' : undefined;
     if (cls === 'GlorotUniform' || cls === 'glorot_uniform') return 'glorotUniform';
     if (cls === 'Zeros' || cls === 'zeros') return 'zeros';

@@ -159,7 +159,7 @@ export interface LoadLimits {
 export const DEFAULT_MAX_LAYERS = 1000;
 export const DEFAULT_MAX_PARAMS = 2 ** 28;
 
-function checkLimits(limits: LoadLimits): { maxLayers: number; maxParams: number } {
+export function checkLimits(limits: LoadLimits): { maxLayers: number; maxParams: number } {
   checkOptions('loading a model', limits, ['maxLayers', 'maxParams']);
   const get = (key: 'maxLayers' | 'maxParams', fallback: number): number => {
     const v = limits[key] ?? fallback;

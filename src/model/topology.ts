@@ -161,10 +161,10 @@ function readWrapped(raw: unknown, where: string): Layer {
   const cls = entry.class_name;
   const config = object(entry.config, `${where} config`);
   const descriptor = layerDescriptor(cls);
-  if (descriptor === undefined || cls === 'Bidirectional') {
+  if (descriptor === undefined || cls === 'Bidirectional' || cls === 'TimeDistributed') {
     fail(
       'config',
-      `${where} has class ${JSON.stringify(cls)}; a Bidirectional wraps 'SimpleRNN', 'LSTM' or 'GRU'`,
+      `${where} has class ${JSON.stringify(cls)}; a Bidirectional wraps 'SimpleRNN', 'LSTM' or 'GRU', a TimeDistributed 'Dense'`,
     );
   }
   const at = `${where} '${String(config.name)}' (${cls})`;
