@@ -226,7 +226,7 @@ describe.skipIf(!need.available)('what a Keras file holds besides the model' + n
     const legacy: string[] = [];
     const r = await fromKerasFile(bytesOf(H5), { onSkip: (s) => legacy.push(s) });
     expect(r.compiled?.optimizer.name).toBe('rmsprop');
-    expect(r.compiled?.metrics).toEqual(['accuracy']);
+    expect(r.compiled?.metrics).toEqual([{ kind: 'accuracy', name: 'accuracy' }]);
     const unmapped = rezip(ZIP, (c) => {
       (
         (c.compile_config as Record<string, unknown>).optimizer as { config: Record<string, unknown> }

@@ -11,7 +11,9 @@
  */
 import { adam, rmsprop, sgd } from '../../optim/optimizers.js';
 import type { Optimizer } from '../../optim/optimizers.js';
-import type { CompileOptions, MetricSpec } from '../compile.js';
+import type { CompileOptions } from '../compile.js';
+import type { MetricSpec } from '../training-metrics.js';
+import { precision, recall } from '../training-metrics.js';
 import type { Json } from '../keras-config.js';
 import { isObject } from '../keras-config.js';
 import type { LossSpec } from '../losses.js';
@@ -40,6 +42,10 @@ const METRIC_NAMES: Readonly<Record<string, MetricSpec>> = {
   CategoricalAccuracy: 'categoricalAccuracy',
   sparse_categorical_accuracy: 'sparseCategoricalAccuracy',
   SparseCategoricalAccuracy: 'sparseCategoricalAccuracy',
+  precision: 'precision',
+  Precision: 'precision',
+  recall: 'recall',
+  Recall: 'recall',
 };
 
 /** Optimizer config keys that must have these values (features seqcast's optimizers lack). */
@@ -197,9 +203,38 @@ function readMetrics(raw: unknown, skip: (what: string) => void): MetricSpec[] {
       );
       continue;
     }
+    if (mapped === 'precision' || mapped === 'recall') {
+      const confusion = confusionMetricFromKeras(mapped, config, skip);
+      if (confusion !== null) out.push(confusion);
+      continue;
+    }
     out.push(mapped);
   }
   return out;
+}
+
+/** Keras's Precision / Recall config: one threshold, an optional class_id; top_k is not in seqcast. */
+function confusionMetricFromKeras(
+  kind: 'precision' | 'recall',
+  config: Record<string, unknown>,
+  skip: (what: string) => void,
+): MetricSpec | null {
+  const { thresholds, class_id: classId, top_k: topK, name } = config;
+  if (topK !== undefined && topK !== null) {
+    skip(`the metric ${kind} with top_k ${JSON.stringify(topK)}: seqcast's ${kind} has no top_k`);
+    return null;
+  }
+  const threshold = Array.isArray(thresholds) && thresholds.length === 1 ? thresholds[0] : thresholds;
+  try {
+    return (kind === 'precision' ? precision : recall)({
+      ...(threshold === undefined || threshold === null ? {} : { thresholds: threshold as number }),
+      ...(classId === undefined || classId === null ? {} : { classId: classId as number }),
+      ...(typeof name === 'string' ? { name } : {}),
+    });
+  } catch (e) {
+    skip(`the metric ${kind}: ${(e as Error).message}`);
+    return null;
+  }
 }
 
 function camel(key: string): string {
