@@ -7,6 +7,11 @@
  *
  * Offsets: s = (t−1)·B·U is h_{t−1} and c_{t−1} in the state buffers and step t in the [T, B, U] blocks;
  * s + B·U is h_t and c_t; z = (t−1)·B·G is step t in the [T, B, G] gate blocks (G = 4U for LSTM, 3U for GRU).
+ *
+ * Recurrent dropout (`st.recurrentDropout`, a [B, n·U] mask with one [B, U] block m_k per gate block): the
+ * recurrent product of gate block k reads h_{t−1} ⊙ m_k (`dropHidden` writes them, the products are one per
+ * gate block); backward, the gradient through U_kᵀ is multiplied by m_k before it joins dhNext
+ * (`droppedProductBackward`). Without a mask each step runs exactly its code without dropout.
  */
 import type { FloatArray } from '../tensor.js';
 import type {
@@ -66,22 +71,117 @@ export function storeProbe(st: StepCommon): void {
   for (let k = 0; k < n; k++) probe[o + k] = dh[o + k] + dhNext[k];
 }
 
-// h [(T+1)·B·U]: block t holds x_t · W + b; += h_{t−1} · U, then act in place
+/**
+ * Recurrent dropout, forward: block t−1 of hDrop [T, B, n·U] ← h_{t−1} ⊙ m, one [B, U] block per gate
+ * block (m = st.recurrentDropout [B, n·U]); returns that block's offset.
+ */
+function dropHidden(st: StepCommon & { readonly h: FloatArray }, n: number): number {
+  const { B, U, t, h, hDrop } = st;
+  const m = st.recurrentDropout!;
+  const nU = n * U;
+  const d = (t - 1) * B * nU;
+  const hp = (t - 1) * B * U;
+  for (let b = 0; b < B; b++) {
+    for (let k = 0; k < n; k++) {
+      const row = b * nU + k * U;
+      for (let j = 0; j < U; j++) hDrop[d + row + j] = h[hp + b * U + j] * m[row + j];
+    }
+  }
+  return d;
+}
+
+/**
+ * out[b, k·U + j] += ((h_{t−1} ⊙ m_k) · U_k)[b, j] for gate blocks k0 ≤ k < k1, out's rows at outOff with
+ * leading dimension ldOut; U_k = columns k·U .. (k+1)·U−1 of the [U, G] recurrent kernel; hDrop's block at d.
+ * Accumulates.
+ */
+function droppedProduct(
+  be: StepOps,
+  st: StepCommon & { readonly recurrentKernel: FloatArray },
+  n: number,
+  G: number,
+  d: number,
+  k0: number,
+  k1: number,
+  out: FloatArray,
+  outOff: number,
+  ldOut: number,
+): void {
+  const { B, U } = st;
+  for (let k = k0; k < k1; k++) {
+    be.gemm(
+      B,
+      U,
+      U,
+      sa(st.hDrop, d + k * U, n * U, false),
+      sb(st.recurrentKernel, k * U, G, false),
+      sc(out, outOff + k * U, ldOut),
+      true,
+    );
+  }
+}
+
+/**
+ * Recurrent dropout, backward: dhNext ← Σ_k (dz_k · U_kᵀ) ⊙ m_k over gate blocks k0 ≤ k < k1 (or += with
+ * `accumulate`), dz_k = columns k·U .. of the [B, ·] rows of dz at dzOff (leading dimension ldz). dhDrop
+ * [B, n·U] holds each dz_k · U_kᵀ on the way.
+ */
+function droppedProductBackward(
+  be: StepOps,
+  st: StepCommon & { readonly recurrentKernel: FloatArray },
+  n: number,
+  G: number,
+  dz: FloatArray,
+  dzOff: number,
+  ldz: number,
+  k0: number,
+  k1: number,
+  accumulate: boolean,
+): void {
+  const { B, U, dhNext, dhDrop } = st;
+  const m = st.recurrentDropout!;
+  const nU = n * U;
+  for (let k = k0; k < k1; k++) {
+    be.gemm(
+      B,
+      U,
+      U,
+      sa(dz, dzOff + k * U, ldz, false),
+      sb(st.recurrentKernel, k * U, G, true),
+      sc(dhDrop, k * U, nU),
+      false,
+    );
+  }
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < U; j++) {
+      let sum = 0;
+      for (let k = k0; k < k1; k++) sum += dhDrop[b * nU + k * U + j] * m[b * nU + k * U + j];
+      dhNext[b * U + j] = accumulate ? dhNext[b * U + j] + sum : sum;
+    }
+  }
+}
+
+// h [(T+1)·B·U]: block t holds x_t · W + b; += h_{t−1} · U (h_{t−1} ⊙ m with recurrent dropout), then act
+// in place
 export function simpleRnnForward(be: StepOps, st: SimpleRnnStep): void {
   const { B, U, t, h } = st;
   const s = (t - 1) * B * U;
-  be.gemm(B, U, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U, false), sc(h, s + B * U, U), true);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U, false), sc(h, s + B * U, U), true);
+  else droppedProduct(be, st, 1, U, dropHidden(st, 1), 0, 1, h, s + B * U, U);
   be.activate(st.activation, h, s + B * U, B * U);
 }
 
-// dh block t−1 ← (dh_t + dhNext) ⊙ act'(h_t) = dz_t; dhNext ← dz_t · Uᵀ
+// dh block t−1 ← (dh_t + dhNext) ⊙ act'(h_t) = dz_t; dhNext ← dz_t · Uᵀ (⊙ m with recurrent dropout)
 export function simpleRnnBackward(be: StepOps, st: SimpleRnnStep): void {
   const { B, U, t, h, dh, dhNext } = st;
   const o = (t - 1) * B * U;
   for (let k = 0; k < B * U; k++) dh[o + k] += dhNext[k];
   st.probe?.set(dh.subarray(o, o + B * U), o); // dL/dh_t, before act' turns it into dz_t
   be.activateBackward(st.activation, h, t * B * U, dh, o, B * U);
-  be.gemm(B, U, U, sa(dh, o, U, false), sb(st.recurrentKernel, 0, U, true), sc(dhNext, 0, U), false);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, U, sa(dh, o, U, false), sb(st.recurrentKernel, 0, U, true), sc(dhNext, 0, U), false);
+  else droppedProductBackward(be, st, 1, U, dh, o, U, 0, 1, false);
 }
 
 // gates block t−1 [B, 4U] += h_{t−1} · U, activated in place; c_t = f ⊙ c_{t−1} + i ⊙ g; cAct = act(c_t);
@@ -95,7 +195,9 @@ export function lstmForward(be: StepOps, st: LstmStep): void {
   const sPrev = (t - 1) * B * U;
   const sOff = t * B * U;
   const aOff = sPrev;
-  be.gemm(B, G, U, sa(h, sPrev, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, zOff, G), true);
+  if (st.recurrentDropout === null)
+    be.gemm(B, G, U, sa(h, sPrev, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, zOff, G), true);
+  else droppedProduct(be, st, 4, G, dropHidden(st, 4), 0, 4, gates, zOff, G);
   for (let b = 0; b < B; b++) {
     const row = zOff + b * G;
     be.activate(ract, gates, row, 2 * U);
@@ -122,7 +224,8 @@ export function lstmForward(be: StepOps, st: LstmStep): void {
   }
 }
 
-// dz block t−1 [B, 4U]; dcNext ← dc ⊙ f; dhNext ← dz_t · Uᵀ. Overwrites block t−1 of dh.
+// dz block t−1 [B, 4U]; dcNext ← dc ⊙ f; dhNext ← dz_t · Uᵀ (Σ_k (dz_k · U_kᵀ) ⊙ m_k with recurrent
+// dropout). Overwrites block t−1 of dh.
 export function lstmBackward(be: StepOps, st: LstmStep): void {
   const { B, U, t, c, gates, cAct, dh, dz, dhNext, dcNext, probe } = st;
   const G = 4 * U;
@@ -162,7 +265,9 @@ export function lstmBackward(be: StepOps, st: LstmStep): void {
     be.activateBackward(act, gates, row + 2 * U, dz, row + 2 * U, U);
     be.activateBackward(ract, gates, row + 3 * U, dz, row + 3 * U, U);
   }
-  be.gemm(B, U, G, sa(dz, zOff, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, G, sa(dz, zOff, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
+  else droppedProductBackward(be, st, 4, G, dz, zOff, G, 0, 4, false);
 }
 
 export function gruForward(be: StepOps, st: GruStep): void {
@@ -182,21 +287,24 @@ export function gruForward(be: StepOps, st: GruStep): void {
   }
 }
 
-// resetAfter: mh_t [B, 3U] accumulates h_{t-1} · U (it holds b[1] already); the gates of step t become
+// resetAfter: mh_t [B, 3U] accumulates h_{t-1} · U (it holds b[1] already; with recurrent dropout, block k
+// accumulates (h_{t-1} ⊙ m_k) · U_k); the gates of step t become
 // z = ract(mx_z + mh_z), r = ract(mx_r + mh_r), hh = act(mx_h + r ⊙ mh_h)
 function gruGatesResetAfter(be: StepOps, st: GruStep): void {
   const { B, U, t, h, gates, mh } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
-  be.gemm(
-    B,
-    U3,
-    U,
-    sa(h, (t - 1) * B * U, U, false),
-    sb(st.recurrentKernel, 0, U3, false),
-    sc(mh, g, U3),
-    true,
-  );
+  if (st.recurrentDropout === null) {
+    be.gemm(
+      B,
+      U3,
+      U,
+      sa(h, (t - 1) * B * U, U, false),
+      sb(st.recurrentKernel, 0, U3, false),
+      sc(mh, g, U3),
+      true,
+    );
+  } else droppedProduct(be, st, 3, U3, dropHidden(st, 3), 0, 3, mh, g, U3);
   for (let b = 0; b < B; b++) {
     const o = g + b * U3;
     for (let k = 0; k < 2 * U; k++) gates[o + k] += mh[o + k];
@@ -207,17 +315,27 @@ function gruGatesResetAfter(be: StepOps, st: GruStep): void {
 }
 
 // not resetAfter: [mx_z, mx_r] accumulates h_{t-1} · U_{zr}; rh_t = r ⊙ h_{t-1} [B, U]; mx_h accumulates
-// rh_t · U_h
+// rh_t · U_h. With recurrent dropout, h_{t-1} ⊙ m_k in block k's product: rh_t = r ⊙ (h_{t-1} ⊙ m_h).
 function gruGatesResetBefore(be: StepOps, st: GruStep): void {
   const { B, U, t, h, gates, rh } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
   const hp = (t - 1) * B * U;
-  be.gemm(B, 2 * U, U, sa(h, hp, U, false), sb(st.recurrentKernel, 0, U3, false), sc(gates, g, U3), true);
-  for (let b = 0; b < B; b++) {
-    const o = g + b * U3;
-    be.activate(st.recurrentActivation, gates, o, 2 * U);
-    for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * h[hp + b * U + j];
+  if (st.recurrentDropout === null) {
+    be.gemm(B, 2 * U, U, sa(h, hp, U, false), sb(st.recurrentKernel, 0, U3, false), sc(gates, g, U3), true);
+    for (let b = 0; b < B; b++) {
+      const o = g + b * U3;
+      be.activate(st.recurrentActivation, gates, o, 2 * U);
+      for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * h[hp + b * U + j];
+    }
+  } else {
+    const d = dropHidden(st, 3);
+    droppedProduct(be, st, 3, U3, d, 0, 2, gates, g, U3);
+    for (let b = 0; b < B; b++) {
+      const o = g + b * U3;
+      be.activate(st.recurrentActivation, gates, o, 2 * U);
+      for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * st.hDrop[d + b * U3 + 2 * U + j];
+    }
   }
   be.gemm(
     B,
@@ -256,7 +374,7 @@ export function gruBackward(be: StepOps, st: GruStep): void {
 }
 
 // resetAfter: drPre = dhhPre ⊙ mh_h ⊙ ract'(r); dMH_t = [dzPre, drPre, dhhPre ⊙ r]; dhNext accumulates
-// dMH_t · Uᵀ
+// dMH_t · Uᵀ (Σ_k (dMH_k · U_kᵀ) ⊙ m_k with recurrent dropout)
 function gruBackwardResetAfter(be: StepOps, st: GruStep): void {
   const { B, U, t, gates, mh, dMX, dMH, dhNext } = st;
   const U3 = 3 * U;
@@ -268,12 +386,19 @@ function gruBackwardResetAfter(be: StepOps, st: GruStep): void {
     for (let k = 0; k < 2 * U; k++) dMH[o + k] = dMX[o + k];
     for (let j = 0; j < U; j++) dMH[o + 2 * U + j] = dMX[o + 2 * U + j] * gates[o + U + j];
   }
-  be.gemm(B, U, U3, sa(dMH, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, U3, sa(dMH, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
+  else droppedProductBackward(be, st, 3, U3, dMH, g, U3, 0, 3, true);
 }
 
 // not resetAfter: drh = dhhPre · U_hᵀ [B, U]; drPre = drh ⊙ h_{t-1} ⊙ ract'(r); dhNext accumulates
-// drh ⊙ r + [dzPre, drPre] · U_{zr}ᵀ
+// drh ⊙ r + [dzPre, drPre] · U_{zr}ᵀ. With recurrent dropout: drPre = drh ⊙ (h_{t-1} ⊙ m_h) ⊙ ract'(r);
+// dhNext accumulates drh ⊙ r ⊙ m_h + Σ_{k = z, r} (dMX_k · U_kᵀ) ⊙ m_k.
 function gruBackwardResetBefore(be: StepOps, st: GruStep): void {
+  if (st.recurrentDropout !== null) {
+    gruBackwardResetBeforeDropped(be, st);
+    return;
+  }
   const { B, U, t, h, gates, dMX, drh, dhNext } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
@@ -297,6 +422,33 @@ function gruBackwardResetBefore(be: StepOps, st: GruStep): void {
     be.activateBackward(st.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
   }
   be.gemm(B, U, 2 * U, sa(dMX, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
+}
+
+// gruBackwardResetBefore with a recurrent dropout mask m [B, 3U]; see there.
+function gruBackwardResetBeforeDropped(be: StepOps, st: GruStep): void {
+  const { B, U, t, gates, dMX, drh, dhNext, hDrop } = st;
+  const m = st.recurrentDropout!;
+  const U3 = 3 * U;
+  const g = (t - 1) * B * U3; // step t in the gate blocks, and in hDrop
+  be.gemm(
+    B,
+    U,
+    U,
+    sa(dMX, g + 2 * U, U3, false),
+    sb(st.recurrentKernel, 2 * U, U3, true),
+    sc(drh, 0, U),
+    false,
+  );
+  for (let b = 0; b < B; b++) {
+    const o = g + b * U3;
+    for (let j = 0; j < U; j++) {
+      const k = b * U + j;
+      dMX[o + U + j] = drh[k] * hDrop[o + 2 * U + j];
+      dhNext[k] += drh[k] * gates[o + U + j] * m[b * U3 + 2 * U + j];
+    }
+    be.activateBackward(st.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
+  }
+  droppedProductBackward(be, st, 3, U3, dMX, g, U3, 0, 2, true);
 }
 
 export type StepMethod =
