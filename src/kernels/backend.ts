@@ -201,7 +201,7 @@ export interface LstmStep extends StepCommon {
  * GRU, gate blocks z | r | h (src/layers/gru.ts has the equations), both `resetAfter` variants.
  * forward: block t−1 of `gates` ([B, 3U]) holds mx = x_t · W + b[0] on entry and the post-activation
  * z, r, hh on exit; with resetAfter, block t−1 of `mh` holds b[1] on entry and accumulates h_{t−1} · U;
- * without, block t−1 of `rh` receives r ⊙ h_{t−1}. h_t is written.
+ * without, block t−1 of `rh` receives r ⊙ h_{t−1} (r ⊙ h_{t−1} ⊙ m_h with recurrent dropout). h_t is written.
  * backward: writes block t−1 of `dMX` (and of `dMH` with resetAfter; `drh` is scratch without) and
  * replaces dhNext by the gradient reaching h_{t−1}.
  * The buffers of the other variant are empty arrays.

@@ -9,9 +9,10 @@
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
-import type { StepMethod, StepOps } from './steps.js';
+import type { StepOps } from './step-views.js';
+import { sa, sb, sc } from './step-views.js';
+import type { StepMethod } from './steps.js';
 import * as general from './steps.js';
-import { sa, sb, sc } from './steps.js';
 
 /**
  * The elementwise parts of the fused steps, positional: the addon's exports (native/src/fused.cc) and the

@@ -9,55 +9,17 @@
  * s + B·U is h_t and c_t; z = (t−1)·B·G is step t in the [T, B, G] gate blocks (G = 4U for LSTM, 3U for GRU).
  *
  * Recurrent dropout (`st.recurrentDropout`, a [B, n·U] mask with one [B, U] block m_k per gate block): the
- * recurrent product of gate block k reads h_{t−1} ⊙ m_k (`dropHidden` writes them, the products are one per
- * gate block); backward, the gradient through U_kᵀ is multiplied by m_k before it joins dhNext
- * (`droppedProductBackward`). Without a mask each step runs exactly its code without dropout.
+ * recurrent product of gate block k reads h_{t−1} ⊙ m_k (dropout-steps.ts: `dropHidden` writes them, the
+ * products are one per gate block); backward, the gradient through U_kᵀ is multiplied by m_k before it joins
+ * dhNext (`droppedProductBackward`). Without a mask each step runs exactly its code without dropout.
  */
-import type { FloatArray } from '../tensor.js';
-import type {
-  Backend,
-  GruStep,
-  LstmStep,
-  MatrixView,
-  OutputView,
-  SimpleRnnStep,
-  StepCommon,
-} from './backend.js';
+import type { Backend, GruStep, LstmStep, SimpleRnnStep, StepCommon } from './backend.js';
+import { dropHidden, droppedProduct, droppedProductBackward } from './dropout-steps.js';
+import type { StepOps } from './step-views.js';
+import { sa, sb, sc } from './step-views.js';
 
-/**
- * The operand views of the products inside a step, reused: a step runs to its end before another starts
- * (JavaScript runs one at a time, and a product never calls back into a step), so a step allocates
- * nothing. `sa`, `sb` point the views of A and B at a matrix; `sc` the output's.
- */
-const viewA: MatrixView = { data: new Float32Array(0), offset: 0, ld: 0, trans: false };
-const viewB: MatrixView = { data: new Float32Array(0), offset: 0, ld: 0, trans: false };
-const viewC: OutputView = { data: new Float32Array(0), offset: 0, ld: 0 };
-
-export function sa(data: FloatArray, offset: number, ld: number, trans: boolean): MatrixView {
-  viewA.data = data;
-  viewA.offset = offset;
-  viewA.ld = ld;
-  viewA.trans = trans;
-  return viewA;
-}
-
-export function sb(data: FloatArray, offset: number, ld: number, trans: boolean): MatrixView {
-  viewB.data = data;
-  viewB.offset = offset;
-  viewB.ld = ld;
-  viewB.trans = trans;
-  return viewB;
-}
-
-export function sc(data: FloatArray, offset: number, ld: number): OutputView {
-  viewC.data = data;
-  viewC.offset = offset;
-  viewC.ld = ld;
-  return viewC;
-}
-
-/** The part of a backend the general steps compute through. */
-export type StepOps = Pick<Backend, 'gemm' | 'activate' | 'activateBackward'>;
+export type { StepOps } from './step-views.js';
+export { sa, sb, sc } from './step-views.js';
 
 /**
  * dL/dh_t = dh_t + dhNext into block t−1 of the probe, when there is one: for the fast kernels, which do
@@ -69,96 +31,6 @@ export function storeProbe(st: StepCommon): void {
   const n = st.B * st.U;
   const o = (st.t - 1) * n;
   for (let k = 0; k < n; k++) probe[o + k] = dh[o + k] + dhNext[k];
-}
-
-/**
- * Recurrent dropout, forward: block t−1 of hDrop [T, B, n·U] ← h_{t−1} ⊙ m, one [B, U] block per gate
- * block (m = st.recurrentDropout [B, n·U]); returns that block's offset.
- */
-function dropHidden(st: StepCommon & { readonly h: FloatArray }, n: number): number {
-  const { B, U, t, h, hDrop } = st;
-  const m = st.recurrentDropout!;
-  const nU = n * U;
-  const d = (t - 1) * B * nU;
-  const hp = (t - 1) * B * U;
-  for (let b = 0; b < B; b++) {
-    for (let k = 0; k < n; k++) {
-      const row = b * nU + k * U;
-      for (let j = 0; j < U; j++) hDrop[d + row + j] = h[hp + b * U + j] * m[row + j];
-    }
-  }
-  return d;
-}
-
-/**
- * out[b, k·U + j] += ((h_{t−1} ⊙ m_k) · U_k)[b, j] for gate blocks k0 ≤ k < k1, out's rows at outOff with
- * leading dimension ldOut; U_k = columns k·U .. (k+1)·U−1 of the [U, G] recurrent kernel; hDrop's block at d.
- * Accumulates.
- */
-function droppedProduct(
-  be: StepOps,
-  st: StepCommon & { readonly recurrentKernel: FloatArray },
-  n: number,
-  G: number,
-  d: number,
-  k0: number,
-  k1: number,
-  out: FloatArray,
-  outOff: number,
-  ldOut: number,
-): void {
-  const { B, U } = st;
-  for (let k = k0; k < k1; k++) {
-    be.gemm(
-      B,
-      U,
-      U,
-      sa(st.hDrop, d + k * U, n * U, false),
-      sb(st.recurrentKernel, k * U, G, false),
-      sc(out, outOff + k * U, ldOut),
-      true,
-    );
-  }
-}
-
-/**
- * Recurrent dropout, backward: dhNext ← Σ_k (dz_k · U_kᵀ) ⊙ m_k over gate blocks k0 ≤ k < k1 (or += with
- * `accumulate`), dz_k = columns k·U .. of the [B, ·] rows of dz at dzOff (leading dimension ldz). dhDrop
- * [B, n·U] holds each dz_k · U_kᵀ on the way.
- */
-function droppedProductBackward(
-  be: StepOps,
-  st: StepCommon & { readonly recurrentKernel: FloatArray },
-  n: number,
-  G: number,
-  dz: FloatArray,
-  dzOff: number,
-  ldz: number,
-  k0: number,
-  k1: number,
-  accumulate: boolean,
-): void {
-  const { B, U, dhNext, dhDrop } = st;
-  const m = st.recurrentDropout!;
-  const nU = n * U;
-  for (let k = k0; k < k1; k++) {
-    be.gemm(
-      B,
-      U,
-      U,
-      sa(dz, dzOff + k * U, ldz, false),
-      sb(st.recurrentKernel, k * U, G, true),
-      sc(dhDrop, k * U, nU),
-      false,
-    );
-  }
-  for (let b = 0; b < B; b++) {
-    for (let j = 0; j < U; j++) {
-      let sum = 0;
-      for (let k = k0; k < k1; k++) sum += dhDrop[b * nU + k * U + j] * m[b * nU + k * U + j];
-      dhNext[b * U + j] = accumulate ? dhNext[b * U + j] + sum : sum;
-    }
-  }
 }
 
 // h [(T+1)·B·U]: block t holds x_t · W + b; += h_{t−1} · U (h_{t−1} ⊙ m with recurrent dropout), then act
