@@ -159,16 +159,4 @@ describe('input dropout of recurrent layers', () => {
     const a = await train();
     expect(await train()).toEqual(a);
   });
-
-  it('recurrentDropout loads and predicts (the identity at inference) but training with it is refused', async () => {
-    const m = sequential([gru({ units: 3, recurrentDropout: 0.2 }), dense({ units: 1 })], {
-      inputShape: [4, 2],
-      seed: 1,
-    });
-    expect(m.predict(tensor(X(16), [2, 4, 2])).data.every(Number.isFinite)).toBe(true);
-    m.compile({ optimizer: adam(), loss: 'mse' });
-    await expect(m.fit(tensor(X(16), [2, 4, 2]), tensor(X(2), [2, 1]), { epochs: 1 })).rejects.toThrow(
-      /training with recurrentDropout 0.2 is not implemented yet .* set recurrentDropout: 0 to train/,
-    );
-  });
 });

@@ -127,6 +127,14 @@ export interface Backend {
  *
  * `probe` (gradient flow, dL/dh_t): when not null, backward stores dhTotal = dh_t + dhNext into block t−1
  * of this [T, B, U] buffer, the whole gradient reaching h_t. Storing it changes no other value.
+ *
+ * `recurrentDropout` (training with Keras `recurrent_dropout`): when not null, a [B, n·U] mask, one [B, U]
+ * block per gate block (n = 1 SimpleRNN, 4 LSTM i|f|c|o, 3 GRU z|r|h), the same at every step. Gate block
+ * k's recurrent product then reads h_{t−1} ⊙ m_k instead of h_{t−1}; nothing else does (the carried state,
+ * GRU's z ⊙ h_{t−1}, LSTM's c). Forward writes h_{t−1} ⊙ m into block t−1 of `hDrop` ([T, B, n·U], what the
+ * cell's dU is formed from); backward sends each gate block's gradient through U_kᵀ into `dhDrop` ([B, n·U]
+ * scratch) and adds its product with m_k to dhNext. With null (inference, rate 0) both buffers may be empty
+ * and the step is exactly the step without dropout.
  */
 export interface StepCommon {
   /** Batch rows. */
@@ -143,6 +151,12 @@ export interface StepCommon {
   dhNext: FloatArray;
   /** [T, B, U] or null; see above. */
   probe: FloatArray | null;
+  /** [B, n·U] or null: the recurrent dropout mask; see above. */
+  recurrentDropout: FloatArray | null;
+  /** [T, B, n·U]: h_{t−1} ⊙ m per gate block (with a recurrent dropout mask; else unused). */
+  hDrop: FloatArray;
+  /** [B, n·U]: backward scratch, the gradient reaching h_{t−1} ⊙ m_k (with a mask; else unused). */
+  dhDrop: FloatArray;
 }
 
 /**
@@ -187,7 +201,7 @@ export interface LstmStep extends StepCommon {
  * GRU, gate blocks z | r | h (src/layers/gru.ts has the equations), both `resetAfter` variants.
  * forward: block t−1 of `gates` ([B, 3U]) holds mx = x_t · W + b[0] on entry and the post-activation
  * z, r, hh on exit; with resetAfter, block t−1 of `mh` holds b[1] on entry and accumulates h_{t−1} · U;
- * without, block t−1 of `rh` receives r ⊙ h_{t−1}. h_t is written.
+ * without, block t−1 of `rh` receives r ⊙ h_{t−1} (r ⊙ h_{t−1} ⊙ m_h with recurrent dropout). h_t is written.
  * backward: writes block t−1 of `dMX` (and of `dMH` with resetAfter; `drh` is scratch without) and
  * replaces dhNext by the gradient reaching h_{t−1}.
  * The buffers of the other variant are empty arrays.

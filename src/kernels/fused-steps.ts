@@ -3,13 +3,16 @@
  * for Keras' default activations on Float32Arrays, after (forward) or before (backward) the recurrent
  * product; the general loops over the backend's own products and activations otherwise
  * (src/kernels/steps.ts), which the native kernels match bit for bit. The gradient probe is stored before the
- * fused backward kernels run, from the values they read.
+ * fused backward kernels run, from the values they read. A step with a recurrent dropout mask (training with
+ * `recurrentDropout`) takes the general loops too, still over the backend's own products and activations: the
+ * fused kernels take no mask (their ABI is unchanged), and a step without one runs exactly as before.
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js.js';
-import type { StepMethod, StepOps } from './steps.js';
+import type { StepOps } from './step-views.js';
+import { sa, sb, sc } from './step-views.js';
+import type { StepMethod } from './steps.js';
 import * as general from './steps.js';
-import { sa, sb, sc } from './steps.js';
 
 /**
  * The elementwise parts of the fused steps, positional: the addon's exports (native/src/fused.cc) and the
@@ -76,6 +79,7 @@ export function fusedSteps(k: FusedStepKernels, ops: StepOps): Pick<Backend, Ste
     lstmForward(st) {
       const { B, U, t, h, c, gates, cAct } = st;
       if (
+        st.recurrentDropout !== null ||
         !general.hasDefaultActivations(st) ||
         !(h instanceof Float32Array && c instanceof Float32Array) ||
         !(gates instanceof Float32Array && cAct instanceof Float32Array)
@@ -90,6 +94,7 @@ export function fusedSteps(k: FusedStepKernels, ops: StepOps): Pick<Backend, Ste
     lstmBackward(st) {
       const { B, U, t, gates, cAct, c, dh, dhNext, dcNext, dz } = st;
       if (
+        st.recurrentDropout !== null ||
         !general.hasDefaultActivations(st) ||
         !(gates instanceof Float32Array && cAct instanceof Float32Array && c instanceof Float32Array) ||
         !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||
@@ -107,6 +112,7 @@ export function fusedSteps(k: FusedStepKernels, ops: StepOps): Pick<Backend, Ste
       const { B, U, t, h, gates, mh } = st;
       if (
         !st.resetAfter ||
+        st.recurrentDropout !== null ||
         !general.hasDefaultActivations(st) ||
         !(h instanceof Float32Array && gates instanceof Float32Array && mh instanceof Float32Array)
       ) {
@@ -121,6 +127,7 @@ export function fusedSteps(k: FusedStepKernels, ops: StepOps): Pick<Backend, Ste
       const { B, U, t, h, gates, mh, dh, dhNext, dMX, dMH } = st;
       if (
         !st.resetAfter ||
+        st.recurrentDropout !== null ||
         !general.hasDefaultActivations(st) ||
         !(gates instanceof Float32Array && mh instanceof Float32Array && h instanceof Float32Array) ||
         !(dh instanceof Float32Array && dhNext instanceof Float32Array) ||

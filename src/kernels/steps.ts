@@ -7,52 +7,19 @@
  *
  * Offsets: s = (t−1)·B·U is h_{t−1} and c_{t−1} in the state buffers and step t in the [T, B, U] blocks;
  * s + B·U is h_t and c_t; z = (t−1)·B·G is step t in the [T, B, G] gate blocks (G = 4U for LSTM, 3U for GRU).
+ *
+ * Recurrent dropout (`st.recurrentDropout`, a [B, n·U] mask with one [B, U] block m_k per gate block): the
+ * recurrent product of gate block k reads h_{t−1} ⊙ m_k (dropout-steps.ts: `dropHidden` writes them, the
+ * products are one per gate block); backward, the gradient through U_kᵀ is multiplied by m_k before it joins
+ * dhNext (`droppedProductBackward`). Without a mask each step runs exactly its code without dropout.
  */
-import type { FloatArray } from '../tensor.js';
-import type {
-  Backend,
-  GruStep,
-  LstmStep,
-  MatrixView,
-  OutputView,
-  SimpleRnnStep,
-  StepCommon,
-} from './backend.js';
+import type { Backend, GruStep, LstmStep, SimpleRnnStep, StepCommon } from './backend.js';
+import { dropHidden, droppedProduct, droppedProductBackward } from './dropout-steps.js';
+import type { StepOps } from './step-views.js';
+import { sa, sb, sc } from './step-views.js';
 
-/**
- * The operand views of the products inside a step, reused: a step runs to its end before another starts
- * (JavaScript runs one at a time, and a product never calls back into a step), so a step allocates
- * nothing. `sa`, `sb` point the views of A and B at a matrix; `sc` the output's.
- */
-const viewA: MatrixView = { data: new Float32Array(0), offset: 0, ld: 0, trans: false };
-const viewB: MatrixView = { data: new Float32Array(0), offset: 0, ld: 0, trans: false };
-const viewC: OutputView = { data: new Float32Array(0), offset: 0, ld: 0 };
-
-export function sa(data: FloatArray, offset: number, ld: number, trans: boolean): MatrixView {
-  viewA.data = data;
-  viewA.offset = offset;
-  viewA.ld = ld;
-  viewA.trans = trans;
-  return viewA;
-}
-
-export function sb(data: FloatArray, offset: number, ld: number, trans: boolean): MatrixView {
-  viewB.data = data;
-  viewB.offset = offset;
-  viewB.ld = ld;
-  viewB.trans = trans;
-  return viewB;
-}
-
-export function sc(data: FloatArray, offset: number, ld: number): OutputView {
-  viewC.data = data;
-  viewC.offset = offset;
-  viewC.ld = ld;
-  return viewC;
-}
-
-/** The part of a backend the general steps compute through. */
-export type StepOps = Pick<Backend, 'gemm' | 'activate' | 'activateBackward'>;
+export type { StepOps } from './step-views.js';
+export { sa, sb, sc } from './step-views.js';
 
 /**
  * dL/dh_t = dh_t + dhNext into block t−1 of the probe, when there is one: for the fast kernels, which do
@@ -66,22 +33,27 @@ export function storeProbe(st: StepCommon): void {
   for (let k = 0; k < n; k++) probe[o + k] = dh[o + k] + dhNext[k];
 }
 
-// h [(T+1)·B·U]: block t holds x_t · W + b; += h_{t−1} · U, then act in place
+// h [(T+1)·B·U]: block t holds x_t · W + b; += h_{t−1} · U (h_{t−1} ⊙ m with recurrent dropout), then act
+// in place
 export function simpleRnnForward(be: StepOps, st: SimpleRnnStep): void {
   const { B, U, t, h } = st;
   const s = (t - 1) * B * U;
-  be.gemm(B, U, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U, false), sc(h, s + B * U, U), true);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, U, sa(h, s, U, false), sb(st.recurrentKernel, 0, U, false), sc(h, s + B * U, U), true);
+  else droppedProduct(be, st, 1, U, dropHidden(st, 1), 0, 1, h, s + B * U, U);
   be.activate(st.activation, h, s + B * U, B * U);
 }
 
-// dh block t−1 ← (dh_t + dhNext) ⊙ act'(h_t) = dz_t; dhNext ← dz_t · Uᵀ
+// dh block t−1 ← (dh_t + dhNext) ⊙ act'(h_t) = dz_t; dhNext ← dz_t · Uᵀ (⊙ m with recurrent dropout)
 export function simpleRnnBackward(be: StepOps, st: SimpleRnnStep): void {
   const { B, U, t, h, dh, dhNext } = st;
   const o = (t - 1) * B * U;
   for (let k = 0; k < B * U; k++) dh[o + k] += dhNext[k];
   st.probe?.set(dh.subarray(o, o + B * U), o); // dL/dh_t, before act' turns it into dz_t
   be.activateBackward(st.activation, h, t * B * U, dh, o, B * U);
-  be.gemm(B, U, U, sa(dh, o, U, false), sb(st.recurrentKernel, 0, U, true), sc(dhNext, 0, U), false);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, U, sa(dh, o, U, false), sb(st.recurrentKernel, 0, U, true), sc(dhNext, 0, U), false);
+  else droppedProductBackward(be, st, 1, U, dh, o, U, 0, 1, false);
 }
 
 // gates block t−1 [B, 4U] += h_{t−1} · U, activated in place; c_t = f ⊙ c_{t−1} + i ⊙ g; cAct = act(c_t);
@@ -95,7 +67,9 @@ export function lstmForward(be: StepOps, st: LstmStep): void {
   const sPrev = (t - 1) * B * U;
   const sOff = t * B * U;
   const aOff = sPrev;
-  be.gemm(B, G, U, sa(h, sPrev, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, zOff, G), true);
+  if (st.recurrentDropout === null)
+    be.gemm(B, G, U, sa(h, sPrev, U, false), sb(st.recurrentKernel, 0, G, false), sc(gates, zOff, G), true);
+  else droppedProduct(be, st, 4, G, dropHidden(st, 4), 0, 4, gates, zOff, G);
   for (let b = 0; b < B; b++) {
     const row = zOff + b * G;
     be.activate(ract, gates, row, 2 * U);
@@ -122,7 +96,8 @@ export function lstmForward(be: StepOps, st: LstmStep): void {
   }
 }
 
-// dz block t−1 [B, 4U]; dcNext ← dc ⊙ f; dhNext ← dz_t · Uᵀ. Overwrites block t−1 of dh.
+// dz block t−1 [B, 4U]; dcNext ← dc ⊙ f; dhNext ← dz_t · Uᵀ (Σ_k (dz_k · U_kᵀ) ⊙ m_k with recurrent
+// dropout). Overwrites block t−1 of dh.
 export function lstmBackward(be: StepOps, st: LstmStep): void {
   const { B, U, t, c, gates, cAct, dh, dz, dhNext, dcNext, probe } = st;
   const G = 4 * U;
@@ -162,7 +137,9 @@ export function lstmBackward(be: StepOps, st: LstmStep): void {
     be.activateBackward(act, gates, row + 2 * U, dz, row + 2 * U, U);
     be.activateBackward(ract, gates, row + 3 * U, dz, row + 3 * U, U);
   }
-  be.gemm(B, U, G, sa(dz, zOff, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, G, sa(dz, zOff, G, false), sb(st.recurrentKernel, 0, G, true), sc(dhNext, 0, U), false);
+  else droppedProductBackward(be, st, 4, G, dz, zOff, G, 0, 4, false);
 }
 
 export function gruForward(be: StepOps, st: GruStep): void {
@@ -182,21 +159,24 @@ export function gruForward(be: StepOps, st: GruStep): void {
   }
 }
 
-// resetAfter: mh_t [B, 3U] accumulates h_{t-1} · U (it holds b[1] already); the gates of step t become
+// resetAfter: mh_t [B, 3U] accumulates h_{t-1} · U (it holds b[1] already; with recurrent dropout, block k
+// accumulates (h_{t-1} ⊙ m_k) · U_k); the gates of step t become
 // z = ract(mx_z + mh_z), r = ract(mx_r + mh_r), hh = act(mx_h + r ⊙ mh_h)
 function gruGatesResetAfter(be: StepOps, st: GruStep): void {
   const { B, U, t, h, gates, mh } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
-  be.gemm(
-    B,
-    U3,
-    U,
-    sa(h, (t - 1) * B * U, U, false),
-    sb(st.recurrentKernel, 0, U3, false),
-    sc(mh, g, U3),
-    true,
-  );
+  if (st.recurrentDropout === null) {
+    be.gemm(
+      B,
+      U3,
+      U,
+      sa(h, (t - 1) * B * U, U, false),
+      sb(st.recurrentKernel, 0, U3, false),
+      sc(mh, g, U3),
+      true,
+    );
+  } else droppedProduct(be, st, 3, U3, dropHidden(st, 3), 0, 3, mh, g, U3);
   for (let b = 0; b < B; b++) {
     const o = g + b * U3;
     for (let k = 0; k < 2 * U; k++) gates[o + k] += mh[o + k];
@@ -207,17 +187,27 @@ function gruGatesResetAfter(be: StepOps, st: GruStep): void {
 }
 
 // not resetAfter: [mx_z, mx_r] accumulates h_{t-1} · U_{zr}; rh_t = r ⊙ h_{t-1} [B, U]; mx_h accumulates
-// rh_t · U_h
+// rh_t · U_h. With recurrent dropout, h_{t-1} ⊙ m_k in block k's product: rh_t = r ⊙ (h_{t-1} ⊙ m_h).
 function gruGatesResetBefore(be: StepOps, st: GruStep): void {
   const { B, U, t, h, gates, rh } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
   const hp = (t - 1) * B * U;
-  be.gemm(B, 2 * U, U, sa(h, hp, U, false), sb(st.recurrentKernel, 0, U3, false), sc(gates, g, U3), true);
-  for (let b = 0; b < B; b++) {
-    const o = g + b * U3;
-    be.activate(st.recurrentActivation, gates, o, 2 * U);
-    for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * h[hp + b * U + j];
+  if (st.recurrentDropout === null) {
+    be.gemm(B, 2 * U, U, sa(h, hp, U, false), sb(st.recurrentKernel, 0, U3, false), sc(gates, g, U3), true);
+    for (let b = 0; b < B; b++) {
+      const o = g + b * U3;
+      be.activate(st.recurrentActivation, gates, o, 2 * U);
+      for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * h[hp + b * U + j];
+    }
+  } else {
+    const d = dropHidden(st, 3);
+    droppedProduct(be, st, 3, U3, d, 0, 2, gates, g, U3);
+    for (let b = 0; b < B; b++) {
+      const o = g + b * U3;
+      be.activate(st.recurrentActivation, gates, o, 2 * U);
+      for (let j = 0; j < U; j++) rh[hp + b * U + j] = gates[o + U + j] * st.hDrop[d + b * U3 + 2 * U + j];
+    }
   }
   be.gemm(
     B,
@@ -256,7 +246,7 @@ export function gruBackward(be: StepOps, st: GruStep): void {
 }
 
 // resetAfter: drPre = dhhPre ⊙ mh_h ⊙ ract'(r); dMH_t = [dzPre, drPre, dhhPre ⊙ r]; dhNext accumulates
-// dMH_t · Uᵀ
+// dMH_t · Uᵀ (Σ_k (dMH_k · U_kᵀ) ⊙ m_k with recurrent dropout)
 function gruBackwardResetAfter(be: StepOps, st: GruStep): void {
   const { B, U, t, gates, mh, dMX, dMH, dhNext } = st;
   const U3 = 3 * U;
@@ -268,12 +258,19 @@ function gruBackwardResetAfter(be: StepOps, st: GruStep): void {
     for (let k = 0; k < 2 * U; k++) dMH[o + k] = dMX[o + k];
     for (let j = 0; j < U; j++) dMH[o + 2 * U + j] = dMX[o + 2 * U + j] * gates[o + U + j];
   }
-  be.gemm(B, U, U3, sa(dMH, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
+  if (st.recurrentDropout === null)
+    be.gemm(B, U, U3, sa(dMH, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
+  else droppedProductBackward(be, st, 3, U3, dMH, g, U3, 0, 3, true);
 }
 
 // not resetAfter: drh = dhhPre · U_hᵀ [B, U]; drPre = drh ⊙ h_{t-1} ⊙ ract'(r); dhNext accumulates
-// drh ⊙ r + [dzPre, drPre] · U_{zr}ᵀ
+// drh ⊙ r + [dzPre, drPre] · U_{zr}ᵀ. With recurrent dropout: drPre = drh ⊙ (h_{t-1} ⊙ m_h) ⊙ ract'(r);
+// dhNext accumulates drh ⊙ r ⊙ m_h + Σ_{k = z, r} (dMX_k · U_kᵀ) ⊙ m_k.
 function gruBackwardResetBefore(be: StepOps, st: GruStep): void {
+  if (st.recurrentDropout !== null) {
+    gruBackwardResetBeforeDropped(be, st);
+    return;
+  }
   const { B, U, t, h, gates, dMX, drh, dhNext } = st;
   const U3 = 3 * U;
   const g = (t - 1) * B * U3;
@@ -297,6 +294,33 @@ function gruBackwardResetBefore(be: StepOps, st: GruStep): void {
     be.activateBackward(st.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
   }
   be.gemm(B, U, 2 * U, sa(dMX, g, U3, false), sb(st.recurrentKernel, 0, U3, true), sc(dhNext, 0, U), true);
+}
+
+// gruBackwardResetBefore with a recurrent dropout mask m [B, 3U]; see there.
+function gruBackwardResetBeforeDropped(be: StepOps, st: GruStep): void {
+  const { B, U, t, gates, dMX, drh, dhNext, hDrop } = st;
+  const m = st.recurrentDropout!;
+  const U3 = 3 * U;
+  const g = (t - 1) * B * U3; // step t in the gate blocks, and in hDrop
+  be.gemm(
+    B,
+    U,
+    U,
+    sa(dMX, g + 2 * U, U3, false),
+    sb(st.recurrentKernel, 2 * U, U3, true),
+    sc(drh, 0, U),
+    false,
+  );
+  for (let b = 0; b < B; b++) {
+    const o = g + b * U3;
+    for (let j = 0; j < U; j++) {
+      const k = b * U + j;
+      dMX[o + U + j] = drh[k] * hDrop[o + 2 * U + j];
+      dhNext[k] += drh[k] * gates[o + U + j] * m[b * U3 + 2 * U + j];
+    }
+    be.activateBackward(st.recurrentActivation, gates, o + U, dMX, o + U, U); // drPre
+  }
+  droppedProductBackward(be, st, 3, U3, dMX, g, U3, 0, 2, true);
 }
 
 export type StepMethod =

@@ -17,6 +17,7 @@ import type { FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { BuildContext, WeightSpec } from './layer.js';
 import type { CellMask } from './mask.js';
+import type { CellDropout } from './recurrent-dropout.js';
 
 export interface RecurrentCell {
   readonly units: number;
@@ -40,6 +41,8 @@ export interface RecurrentCell {
   gradientProbe: FloatArray | null;
   /** The mask of the current call (time-major, set by the layer); see mask.ts. */
   readonly masks: CellMask;
+  /** The recurrent (and per-gate input) dropout masks of the current call, drawn by the layer. */
+  readonly dropout: CellDropout;
   /** Copies of the last forward's states and post-activation gates, each [T, B, U] time-major, by name. */
   internals(): Readonly<Record<string, Float64Array>>;
 }

@@ -27,12 +27,19 @@
  *     dU_{zr} = Σ_t h_{t-1}ᵀ · [dzPre, drPre],  dU_h = Σ_t (r ⊙ h_{t-1})ᵀ · dhhPre,  db = Σ dMX
  *   both:
  *     dW = Σ_t x_tᵀ · dMX,  dx_t = dMX · Wᵀ,  dh_0 = dhNext after step 1
+ *
+ * With recurrent dropout (training; recurrent-dropout.ts) gate block k's recurrent product reads
+ * h_{t-1} ⊙ m_k (resetAfter false: rh = r ⊙ (h_{t-1} ⊙ m_h)), while z ⊙ h_{t-1} keeps the real state; each
+ * product's gradient to h_{t-1} is multiplied by m_k, and dU_k is formed from h_{t-1} ⊙ m_k. With input
+ * dropout too, block k's input product reads x_t ⊙ d_k: dW_k = Σ_t (x_t ⊙ d_k)ᵀ · dMX_k,
+ * dx_t = Σ_k (dMX_k · W_kᵀ) ⊙ d_k.
  */
 import { CellMask } from './mask.js';
+import { CellDropout } from './recurrent-dropout.js';
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend, GruStep } from '../kernels/backend.js';
 import { mat, matT } from '../kernels/backend.js';
-import type { FloatArray } from '../tensor.js';
+import type { DType, FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
@@ -74,6 +81,9 @@ export class GRUCell implements RecurrentCell {
   gradientProbe: FloatArray | null = null;
   /** The mask of the current call, set by the layer (see mask.ts); null: every step is real. */
   readonly masks = new CellMask();
+  /** The dropout masks of the current call, set by the layer (see recurrent-dropout.ts). */
+  readonly dropout = new CellDropout(3);
+  private dtype: DType = 'float32';
 
   constructor(options: GRUCellOptions) {
     this.units = options.units;
@@ -92,6 +102,7 @@ export class GRUCell implements RecurrentCell {
     const U3 = 3 * U; // the three gate blocks
     this.inputDim = inputDim;
     this.backend = ctx.backend;
+    this.dtype = ctx.dtype;
     const after = this.resetAfter ? 1 : 0; // the buffers of the other variant stay empty
     const before = 1 - after;
     this.ws = new Workspace(
@@ -127,6 +138,9 @@ export class GRUCell implements RecurrentCell {
       drh: none,
       dhNext: none,
       probe: null,
+      recurrentDropout: null,
+      hDrop: none,
+      dhDrop: none,
     };
   }
 
@@ -164,9 +178,14 @@ export class GRUCell implements RecurrentCell {
     this.B = B;
     this.x = x;
     loadInitialState(h, state0[0] ?? null, B * U);
-    // 1. input projection of every step at once: mx = x · W + b[0] (or + b)
+    const drops = this.dropout;
+    drops.ensure(T, B, I, U, this.dtype);
+    // 1. input projection of every step at once: mx = x · W + b[0] (or + b); per gate block with per-gate
+    // input masks
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, U3);
-    this.backend.gemm(T * B, U3, I, mat(x, 0, I), mat(this.kernel, 0, U3), mat(gates, 0, U3), true);
+    if (drops.input === null)
+      this.backend.gemm(T * B, U3, I, mat(x, 0, I), mat(this.kernel, 0, U3), mat(gates, 0, U3), true);
+    else drops.projectInputs(this.backend, x, T, B, I, U, this.kernel, gates);
     if (this.resetAfter) fillRowsWithBias(this.ws.buf.mh, 0, T * B, this.bias, U3, U3);
     // 2. the recurrence, step by step (the backend's step: the recurrent product, gates, h_t)
     const step = this.fillStep(B);
@@ -191,6 +210,9 @@ export class GRUCell implements RecurrentCell {
     step.dMH = buf.dMH;
     step.drh = buf.drh;
     step.dhNext = buf.dhNext;
+    step.recurrentDropout = this.dropout.recurrent;
+    step.hDrop = this.dropout.hDrop;
+    step.dhDrop = this.dropout.dhDrop;
     return step;
   }
 
@@ -209,6 +231,8 @@ export class GRUCell implements RecurrentCell {
     if (T === 0) throw new SeqcastError('state', 'GRU: backward() called before forward()');
     const be = this.backend;
     this.ws.ensureBackward(T, B);
+    const drops = this.dropout;
+    drops.ensureBackward(T, B, I, U, this.dtype);
     const { h, dMX, dhNext } = this.ws.buf;
     loadInitialState(dhNext, dStateT[0] ?? null, B * U);
     const step = this.fillStep(B);
@@ -225,21 +249,28 @@ export class GRUCell implements RecurrentCell {
     // weight gradients: one product each over all steps (accumulates)
     const x = this.x;
     const dRK = this.dRecurrentKernel;
-    be.gemm(I, U3, T * B, matT(x, 0, I), mat(dMX, 0, U3), mat(this.dKernel, 0, U3), true);
+    if (drops.input === null)
+      be.gemm(I, U3, T * B, matT(x, 0, I), mat(dMX, 0, U3), mat(this.dKernel, 0, U3), true);
     if (this.resetAfter) {
       const dMH = this.ws.buf.dMH;
-      be.gemm(U, U3, T * B, matT(h, 0, U), mat(dMH, 0, U3), mat(dRK, 0, U3), true);
+      if (drops.recurrent === null)
+        be.gemm(U, U3, T * B, matT(h, 0, U), mat(dMH, 0, U3), mat(dRK, 0, U3), true);
+      else drops.recurrentKernelGradient(be, T, B, U, dMH, U3, dRK, 0, 3);
       if (this.dBias !== null) {
         accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
         accumulateColumnSums(be, dMH, 0, T * B, U3, U3, this.dBias, U3);
       }
     } else {
       const rh = this.ws.buf.rh;
-      be.gemm(U, 2 * U, T * B, matT(h, 0, U), mat(dMX, 0, U3), mat(dRK, 0, U3), true);
-      be.gemm(U, U, T * B, matT(rh, 0, U), mat(dMX, 2 * U, U3), mat(dRK, 2 * U, U3), true);
+      if (drops.recurrent === null)
+        be.gemm(U, 2 * U, T * B, matT(h, 0, U), mat(dMX, 0, U3), mat(dRK, 0, U3), true);
+      else drops.recurrentKernelGradient(be, T, B, U, dMX, U3, dRK, 0, 2);
+      be.gemm(U, U, T * B, matT(rh, 0, U), mat(dMX, 2 * U, U3), mat(dRK, 2 * U, U3), true); // rh holds m_h
       if (this.dBias !== null) accumulateColumnSums(be, dMX, 0, T * B, U3, U3, this.dBias, 0);
     }
-    be.gemm(T * B, I, U3, mat(dMX, 0, U3), matT(this.kernel, 0, U3), mat(dx, 0, I), false);
+    if (drops.input === null)
+      be.gemm(T * B, I, U3, mat(dMX, 0, U3), matT(this.kernel, 0, U3), mat(dx, 0, I), false);
+    else drops.inputGradients(be, dMX, T, B, I, U, this.kernel, this.dKernel, dx);
   }
 
   internals(): Readonly<Record<string, Float64Array>> {

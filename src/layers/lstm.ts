@@ -20,13 +20,18 @@
  *
  * Every derivative is written from the activation's output (the backend's `activateBackward`), which is
  * why the forward pass keeps the post-activation gates and act(c_t).
+ *
+ * With recurrent dropout (training; recurrent-dropout.ts) gate block k's products read h_{t-1} ⊙ m_k (and,
+ * with input dropout too, x_t ⊙ d_k): dhNext = Σ_k (dz_k · U_kᵀ) ⊙ m_k, dU_k = Σ_t (h_{t-1} ⊙ m_k)ᵀ · dz_k,
+ * dW_k = Σ_t (x_t ⊙ d_k)ᵀ · dz_k, dx_t = Σ_k (dz_k · W_kᵀ) ⊙ d_k.
  */
 import { CellMask } from './mask.js';
+import { CellDropout } from './recurrent-dropout.js';
 import { SeqcastError } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Activation, Backend, LstmStep } from '../kernels/backend.js';
 import { mat, matT } from '../kernels/backend.js';
-import type { FloatArray } from '../tensor.js';
+import type { DType, FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, columnBlock, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
@@ -68,6 +73,9 @@ export class LSTMCell implements RecurrentCell {
   gradientProbe: FloatArray | null = null;
   /** The mask of the current call, set by the layer (see mask.ts); null: every step is real. */
   readonly masks = new CellMask();
+  /** The dropout masks of the current call, set by the layer (see recurrent-dropout.ts). */
+  readonly dropout = new CellDropout(4);
+  private dtype: DType = 'float32';
 
   constructor(options: LSTMCellOptions) {
     this.units = options.units;
@@ -85,6 +93,7 @@ export class LSTMCell implements RecurrentCell {
     const U = this.units;
     this.inputDim = inputDim;
     this.backend = ctx.backend;
+    this.dtype = ctx.dtype;
     this.ws = new Workspace(
       ctx.dtype,
       {
@@ -115,6 +124,9 @@ export class LSTMCell implements RecurrentCell {
       dhNext: none,
       dcNext: none,
       probe: null,
+      recurrentDropout: null,
+      hDrop: none,
+      dhDrop: none,
     };
   }
 
@@ -155,9 +167,13 @@ export class LSTMCell implements RecurrentCell {
     this.x = x;
     loadInitialState(h, state0[0] ?? null, B * U);
     loadInitialState(c, state0[1] ?? null, B * U);
-    // 1. input projection of every step at once: z = x · W + b
+    const drops = this.dropout;
+    drops.ensure(T, B, I, U, this.dtype);
+    // 1. input projection of every step at once: z = x · W + b (per gate block with per-gate input masks)
     fillRowsWithBias(gates, 0, T * B, this.bias, 0, G);
-    be.gemm(T * B, G, I, mat(x, 0, I), mat(this.kernel, 0, G), mat(gates, 0, G), true);
+    if (drops.input === null)
+      be.gemm(T * B, G, I, mat(x, 0, I), mat(this.kernel, 0, G), mat(gates, 0, G), true);
+    else drops.projectInputs(be, x, T, B, I, U, this.kernel, gates);
     // 2. the recurrence, step by step (the backend's step: z_t += h_{t-1} · U, gates, c_t, h_t)
     const step = this.step;
     step.B = B;
@@ -165,6 +181,8 @@ export class LSTMCell implements RecurrentCell {
     step.c = c;
     step.gates = gates;
     step.cAct = cAct;
+    step.recurrentDropout = drops.recurrent;
+    step.hDrop = drops.hDrop;
     const masks = this.masks;
     for (let t = 1; t <= T; t++) {
       step.t = t;
@@ -201,6 +219,11 @@ export class LSTMCell implements RecurrentCell {
     step.dhNext = dhNext;
     step.dcNext = dcNext;
     step.probe = this.gradientProbe;
+    const drops = this.dropout;
+    drops.ensureBackward(T, B, I, U, this.dtype);
+    step.recurrentDropout = drops.recurrent;
+    step.hDrop = drops.hDrop;
+    step.dhDrop = drops.dhDrop;
     const masks = this.masks;
     for (let t = T; t >= 1; t--) {
       step.t = t;
@@ -211,10 +234,15 @@ export class LSTMCell implements RecurrentCell {
     dState0[0].set(dhNext.subarray(0, B * U));
     dState0[1].set(dcNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
-    be.gemm(I, G, T * B, matT(this.x, 0, I), mat(dz, 0, G), mat(this.dKernel, 0, G), true);
-    be.gemm(U, G, T * B, matT(h, 0, U), mat(dz, 0, G), mat(this.dRecurrentKernel, 0, G), true);
+    if (drops.input === null)
+      be.gemm(I, G, T * B, matT(this.x, 0, I), mat(dz, 0, G), mat(this.dKernel, 0, G), true);
+    if (drops.recurrent === null)
+      be.gemm(U, G, T * B, matT(h, 0, U), mat(dz, 0, G), mat(this.dRecurrentKernel, 0, G), true);
+    else drops.recurrentKernelGradient(be, T, B, U, dz, G, this.dRecurrentKernel, 0, 4);
     if (this.dBias !== null) accumulateColumnSums(be, dz, 0, T * B, G, G, this.dBias, 0);
-    be.gemm(T * B, I, G, mat(dz, 0, G), matT(this.kernel, 0, G), mat(dx, 0, I), false);
+    if (drops.input === null)
+      be.gemm(T * B, I, G, mat(dz, 0, G), matT(this.kernel, 0, G), mat(dx, 0, I), false);
+    else drops.inputGradients(be, dz, T, B, I, U, this.kernel, this.dKernel, dx);
   }
 
   internals(): Readonly<Record<string, Float64Array>> {

@@ -100,8 +100,10 @@ export const RECURRENT_OPTIONS = {
    */
   dropout: rateOption('dropout'),
   /**
-   * Keras `recurrent_dropout`. Read and kept, and the identity at inference as in Keras; training with it
-   * above 0 is refused (it is not implemented yet). Default 0.
+   * The fraction of the state's units dropped in training for the recurrent products (Keras
+   * `recurrent_dropout`): one [B, U] mask per gate block and sequence of the batch, the same at every step,
+   * the kept units scaled by 1/(1 − rate); with it an LSTM's or GRU's input dropout is per gate block too
+   * (recurrent-dropout.ts). Inference: no dropout. Default 0.
    */
   recurrentDropout: rateOption('recurrent_dropout'),
   /** The seed of the dropout masks; null (default): derived from the model's seed and the layer's name. */

@@ -167,14 +167,10 @@ export abstract class Recurrent<
       }
     }
     this.dropMask = null;
-    if (training && this.config.recurrentDropout > 0) {
-      throw new SeqcastError(
-        'config',
-        `layer '${this.name}' (${this.className}): training with recurrentDropout ${this.config.recurrentDropout} is not ` +
-          `implemented yet (predictions ignore it, as in Keras); set recurrentDropout: 0 to train`,
-      );
-    }
-    if (training && this.config.dropout > 0) {
+    const { dropout, recurrentDropout } = this.config;
+    // with recurrentDropout an LSTM or GRU has one input mask per gate block (Keras), which the cell applies
+    const perGate = training && recurrentDropout > 0 && this.cell.dropout.blocks > 1;
+    if (training && dropout > 0 && !perGate) {
       // one mask per sequence of the batch, [B, I], the same at every step (Keras's DropoutRNNCell)
       const m = drawDropoutMask(this.dropoutRng!, this.config.dropout, B * I, this.dropMaskStore, this.dtype);
       this.dropMaskStore = m;
@@ -183,6 +179,8 @@ export abstract class Recurrent<
         for (let r = 0; r < B * I; r++) buf.x[t * B * I + r] *= m[r];
       }
     }
+    const recurrentRate = training ? recurrentDropout : 0;
+    this.cell.dropout.draw(this.dropoutRng!, perGate ? dropout : 0, recurrentRate, B, I, U, this.dtype);
     const mask = this.inputMask;
     if (mask !== null && (mask.batch !== B || mask.steps !== T)) {
       throw new SeqcastError(

@@ -10,12 +10,16 @@
  *     dz_t      = (dh_t + dhNext) ⊙ act'(h_t)
  *     dhNext    = dz_t · Uᵀ                      (becomes dh_0 after step 1)
  *     dW = Σ_t x_tᵀ · dz_t,  dU = Σ_t h_{t-1}ᵀ · dz_t,  db = Σ_t Σ_b dz_t,  dx_t = dz_t · Wᵀ
+ *
+ * With recurrent dropout (training, mask m [B, U]; recurrent-dropout.ts) h_{t-1} ⊙ m replaces h_{t-1} in the
+ * product: dhNext = (dz_t · Uᵀ) ⊙ m and dU = Σ_t (h_{t-1} ⊙ m)ᵀ · dz_t.
  */
 import { CellMask } from './mask.js';
+import { CellDropout } from './recurrent-dropout.js';
 import { SeqcastError } from '../errors.js';
 import type { Activation, Backend, SimpleRnnStep } from '../kernels/backend.js';
 import { mat, matT } from '../kernels/backend.js';
-import type { FloatArray } from '../tensor.js';
+import type { DType, FloatArray } from '../tensor.js';
 import { allocate } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { accumulateColumnSums, fillRowsWithBias, loadInitialState, Workspace } from './cell.js';
@@ -53,6 +57,9 @@ export class SimpleRNNCell implements RecurrentCell {
   gradientProbe: FloatArray | null = null;
   /** The mask of the current call, set by the layer (see mask.ts); null: every step is real. */
   readonly masks = new CellMask();
+  /** The dropout masks of the current call, set by the layer (see recurrent-dropout.ts). */
+  readonly dropout = new CellDropout(1);
+  private dtype: DType = 'float32';
 
   constructor(options: SimpleRNNCellOptions) {
     this.units = options.units;
@@ -68,6 +75,7 @@ export class SimpleRNNCell implements RecurrentCell {
     const U = this.units;
     this.inputDim = inputDim;
     this.backend = ctx.backend;
+    this.dtype = ctx.dtype;
     this.ws = new Workspace(
       ctx.dtype,
       {
@@ -87,6 +95,9 @@ export class SimpleRNNCell implements RecurrentCell {
       dh: none,
       dhNext: none,
       probe: null,
+      recurrentDropout: null,
+      hDrop: none,
+      dhDrop: none,
     };
   }
 
@@ -126,6 +137,10 @@ export class SimpleRNNCell implements RecurrentCell {
     const step = this.step;
     step.B = B;
     step.h = h;
+    const drops = this.dropout;
+    drops.ensure(T, B, I, U, this.dtype);
+    step.recurrentDropout = drops.recurrent;
+    step.hDrop = drops.hDrop;
     const masks = this.masks;
     for (let t = 1; t <= T; t++) {
       step.t = t;
@@ -156,6 +171,11 @@ export class SimpleRNNCell implements RecurrentCell {
     step.dh = dh;
     step.dhNext = dhNext;
     step.probe = this.gradientProbe;
+    const drops = this.dropout;
+    drops.ensureBackward(T, B, I, U, this.dtype);
+    step.recurrentDropout = drops.recurrent;
+    step.hDrop = drops.hDrop;
+    step.dhDrop = drops.dhDrop;
     const masks = this.masks;
     for (let t = T; t >= 1; t--) {
       step.t = t;
@@ -166,7 +186,9 @@ export class SimpleRNNCell implements RecurrentCell {
     dState0[0].set(dhNext.subarray(0, B * U));
     // weight gradients: one product each over all steps (accumulates)
     be.gemm(I, U, T * B, matT(this.x, 0, I), mat(dh, 0, U), mat(this.dKernel, 0, U), true);
-    be.gemm(U, U, T * B, matT(h, 0, U), mat(dh, 0, U), mat(this.dRecurrentKernel, 0, U), true);
+    if (drops.recurrent === null)
+      be.gemm(U, U, T * B, matT(h, 0, U), mat(dh, 0, U), mat(this.dRecurrentKernel, 0, U), true);
+    else drops.recurrentKernelGradient(be, T, B, U, dh, U, this.dRecurrentKernel, 0, 1);
     if (this.dBias !== null) accumulateColumnSums(be, dh, 0, T * B, U, U, this.dBias, 0);
     be.gemm(T * B, I, U, mat(dh, 0, U), matT(this.kernel, 0, U), mat(dx, 0, I), false);
   }
