@@ -1,10 +1,12 @@
 /**
- * Two things Sequential does between its layers, kept apart from it: carrying the mask from one layer to the
- * next (see layers/mask.ts), and allocating the weights of all layers at once, with one clear error when
- * they cannot be held.
+ * What Sequential does between its layers, kept apart from it: carrying the mask from one layer to the
+ * next (see layers/mask.ts), finding its stateful layers, and allocating the weights of all layers at once,
+ * with one clear error when they cannot be held.
  */
 import { SeqcastError } from '../errors.js';
+import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
+import { Recurrent } from '../layers/recurrent.js';
 import type { StepMask } from '../layers/mask.js';
 import type { DType, FloatArray, Tensor } from '../tensor.js';
 import { allocate } from '../tensor.js';
@@ -48,4 +50,24 @@ export function allocateWeights(
         `(${gib} GiB, twice, with the gradients); use fewer units or layers`,
     );
   }
+}
+
+/** The layers that carry states between forward passes: stateful recurrent layers, and Bidirectional ones wrapping one. */
+export function statefulLayers(layers: readonly Layer[]): (Recurrent | Bidirectional)[] {
+  return layers.filter(
+    (l): l is Recurrent | Bidirectional =>
+      (l instanceof Recurrent || l instanceof Bidirectional) && l.stateful,
+  );
+}
+
+/** Sequential's `batchSize` option: absent (null) or an integer ≥ 1. */
+export function checkBatchSizeOption(batchSize: unknown): number | null {
+  if (batchSize === undefined || batchSize === null) return null;
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
+    throw new SeqcastError(
+      'config',
+      `sequential(): batchSize must be an integer ≥ 1, the number of sequences in every batch (got ${JSON.stringify(batchSize)})`,
+    );
+  }
+  return batchSize;
 }

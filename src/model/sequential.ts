@@ -5,6 +5,10 @@
  * All weights of all layers live in ONE contiguous array (`params`), gradients mirrored in `grads`, with a
  * named view per weight: zeroing gradients, optimiser updates and global-norm clipping are single flat
  * loops. Weight names are `layer/weight` in Keras layout (`lstm/kernel`, `bidirectional/forward/bias`).
+ *
+ * State: stateful layers (`stateful: true`, with the model's fixed `batchSize`) carry their states from one
+ * forward pass to the next, in fit, evaluate and predict alike, as in Keras; `resetStates()` zeroes them.
+ * `predictStep` advances the model one time step at a time on a stream (model/stream.ts) of its own.
  */
 import { SeqcastError } from '../errors.js';
 import { initialize } from '../initializers.js';
@@ -19,7 +23,8 @@ import { checkCompileOptions } from './compile.js';
 import type { EvaluateOptions, FitOptions, History, PredictOptions } from './fit.js';
 import { evaluate, fit, predict } from './fit.js';
 import type { TensorLike } from './inputs.js';
-import { allocateWeights, nextMask } from './between-layers.js';
+import { allocateWeights, checkBatchSizeOption, nextMask, statefulLayers } from './between-layers.js';
+import { Stream } from './stream.js';
 import { formatSummary } from './summary.js';
 import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
@@ -29,6 +34,12 @@ import { allocate, dtypeOf, firstNonFinite, formatShape, sizeOf, unravelIndex } 
 export interface SequentialOptions {
   /** The input shape without the batch axis: [timesteps, features] (timesteps may be null), or [features]. */
   readonly inputShape: Shape;
+  /**
+   * The fixed batch size (Keras `batch_size` / `batch_input_shape[0]`), which stateful layers need: every batch
+   * of a model with stateful layers must hold exactly this many sequences. Without stateful layers it is only
+   * recorded (saved as `batch_input_shape`), and any batch size runs, as in tf.keras.
+   */
+  readonly batchSize?: number;
   /** Seed of the weight initialisers; the same seed gives bit-identical weights. Default: drawn at random. */
   readonly seed?: number;
   /** Default 'float32'. 'float64' runs the same code in double precision (gradient checks, references). */
@@ -61,6 +72,8 @@ export class Sequential {
   readonly inputShape: Shape;
   readonly dtype: DType;
   readonly seed: number;
+  /** The fixed batch size, or null (any). */
+  readonly batchSize: number | null;
   /** Set by a callback (or by you, from one) to end `fit` after the current epoch, as in Keras. */
   stopTraining = false;
   private readonly layerList: Layer[] = [];
@@ -76,11 +89,14 @@ export class Sequential {
   /** Model-dtype copies of an input / output gradient given in the other dtype (never shared: Dense keeps its input). */
   private convertedInput: FloatArray = new Float32Array(0);
   private convertedGradient: FloatArray = new Float32Array(0);
+  /** predictStep's stream (its own layers on these weights), made by the first call after a reset. */
+  private stream: Stream | null = null;
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
-    checkOptions('sequential()', options, ['inputShape', 'seed', 'dtype', 'backend']);
+    checkOptions('sequential()', options, ['inputShape', 'batchSize', 'seed', 'dtype', 'backend']);
     checkInputShapeOption(options.inputShape);
     this.inputShape = [...options.inputShape];
+    this.batchSize = checkBatchSizeOption(options.batchSize);
     this.dtype = options.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
       throw new SeqcastError(
@@ -89,7 +105,12 @@ export class Sequential {
       );
     }
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.ctx = { dtype: this.dtype, backend: resolveBackend(options.backend, this.dtype), seed: this.seed };
+    this.ctx = {
+      dtype: this.dtype,
+      backend: resolveBackend(options.backend, this.dtype),
+      seed: this.seed,
+      ...(this.batchSize === null ? {} : { batchSize: this.batchSize }),
+    };
     this.rng = new Random(this.seed);
     this.layerShapes = [this.inputShape];
     this.paramArray = allocate(this.dtype, 0);
@@ -193,6 +214,7 @@ export class Sequential {
     }
     this.paramArray = params;
     this.gradArray = grads;
+    this.stream = null; // its layers hold views of the old arrays
     // every layer gets views into the new arrays
     this.entries = [...this.entries, ...newEntries].map((e) => ({
       ...e,
@@ -269,6 +291,14 @@ export class Sequential {
     if (this.layerList.length === 0)
       throw new SeqcastError('state', 'forward(): the model has no layers yet; add() some');
     let h = this.checkInput(x);
+    if (this.stateful && x.shape[0] !== this.batchSize) {
+      throw new SeqcastError(
+        'shape',
+        `forward(): the model is stateful with batchSize ${this.batchSize} but x holds ${x.shape[0]} sequences; every ` +
+          `batch must hold exactly ${this.batchSize} (sample i continues sample i of the batch before) — in fit, evaluate ` +
+          `and predict give batchSize ${this.batchSize} and a number of samples that is a multiple of it`,
+      );
+    }
     this.outputs = [];
     let mask: StepMask | null = null;
     for (const layer of this.layers) {
@@ -298,6 +328,39 @@ export class Sequential {
    */
   get outputMask(): StepMask | null {
     return this.lastMask;
+  }
+
+  /** Whether any layer is stateful (a Bidirectional one counts when it wraps a stateful layer). */
+  get stateful(): boolean {
+    return statefulLayers(this.layerList).length > 0;
+  }
+
+  /**
+   * Zeroes the states of every stateful layer (Keras `model.reset_states()`), and ends `predictStep`'s
+   * stream: the next step starts from zero states.
+   */
+  resetStates(): void {
+    for (const layer of statefulLayers(this.layerList)) layer.resetStates();
+    this.stream = null;
+  }
+
+  /** Keras 3's name for `resetStates`. */
+  resetState(): void {
+    this.resetStates();
+  }
+
+  /**
+   * Advances the model by one time step of every sequence of a stream and returns the output (a new tensor):
+   * x is [B, F] or [B, 1, F] ([B] or [B, 1] of indices for an Embedding). The recurrent layers carry their
+   * states from call to call, so step t's output equals `predict`'s at step t for a model that returns
+   * sequences, and after the last step a model that returns its last output gives what `predict` gives on the
+   * whole sequence. The batch size is fixed by the first step after `resetStates()`; a stateful model's
+   * stateful layers advance their own states (its batchSize). `predict` and `fit` are not affected. A model
+   * with a Bidirectional or goBackwards layer cannot stream (it reads the sequence from its end).
+   */
+  predictStep(x: TensorLike): Tensor {
+    this.stream ??= new Stream(this.layerList, this.inputShape, this.ctx, (i) => this.layerViews(i));
+    return this.stream.step(x);
   }
 
   /**
@@ -413,6 +476,12 @@ export class Sequential {
   /** Input shape of layer i (without batch axis), as checked at build time. */
   layerInputShape(i: number): Shape {
     return this.layerShapes[i];
+  }
+
+  /** Layer i's weight and gradient views, in its weightSpecs order (what its `attach` was given). */
+  private layerViews(i: number): { weights: FloatArray[]; grads: FloatArray[] } {
+    const mine = this.entries.filter((e) => e.layer === i);
+    return { weights: mine.map((e) => e.value), grads: mine.map((e) => e.grad) };
   }
 
   private checkInput(x: Tensor): Tensor {
