@@ -5,10 +5,8 @@
  * All weights of all layers live in ONE contiguous array (`params`), gradients mirrored in `grads`, with a
  * named view per weight: zeroing gradients, optimiser updates and global-norm clipping are single flat
  * loops. Weight names are `layer/weight` in Keras layout (`lstm/kernel`, `bidirectional/forward/bias`).
- *
- * State: stateful layers (`stateful: true`, with the model's fixed `batchSize`) carry their states from one
- * forward pass to the next, in fit, evaluate and predict alike, as in Keras; `resetStates()` zeroes them.
- * `predictStep` advances the model one time step at a time on a stream (model/stream.ts) of its own.
+ * Stateful layers carry their states from one forward pass to the next (fit, evaluate, predict alike, as in
+ * Keras); `predictStep` streams on layers of its own (stream.ts).
  */
 import { SeqcastError } from '../errors.js';
 import { initialize } from '../initializers.js';
@@ -18,12 +16,19 @@ import type { BuildContext, Layer, WeightSpec } from '../layers/layer.js';
 import type { StepMask } from '../layers/mask.js';
 import type { ParamSegment } from '../optim/clip.js';
 import type { CompiledModel, CompileOptions } from './compile.js';
-import { checkInputShapeOption, checkWeightValue, nameLayer } from './checks.js';
+import { checkInputShapeOption, checkWeightValue, matchWeights, nameLayer } from './checks.js';
 import { checkCompileOptions } from './compile.js';
 import type { EvaluateOptions, FitOptions, History, PredictOptions } from './fit.js';
 import { evaluate, fit, predict } from './fit.js';
 import type { TensorLike } from './inputs.js';
-import { allocateWeights, checkBatchSizeOption, nextMask, statefulLayers } from './between-layers.js';
+import {
+  allocateWeights,
+  checkBatchSizeOption,
+  checkLayerOutput,
+  checkModelInput,
+  nextMask,
+  statefulLayers,
+} from './between-layers.js';
 import { Stream } from './stream.js';
 import { formatSummary } from './summary.js';
 import { checkOptions } from '../options.js';
@@ -35,9 +40,8 @@ export interface SequentialOptions {
   /** The input shape without the batch axis: [timesteps, features] (timesteps may be null), or [features]. */
   readonly inputShape: Shape;
   /**
-   * The fixed batch size (Keras `batch_size` / `batch_input_shape[0]`), which stateful layers need: every batch
-   * of a model with stateful layers must hold exactly this many sequences. Without stateful layers it is only
-   * recorded (saved as `batch_input_shape`), and any batch size runs, as in tf.keras.
+   * The fixed batch size (Keras `batch_size`, `batch_input_shape[0]`) stateful layers need and every batch then
+   * has. Without stateful layers it is only recorded, and any batch size runs, as in tf.keras.
    */
   readonly batchSize?: number;
   /** Seed of the weight initialisers; the same seed gives bit-identical weights. Default: drawn at random. */
@@ -91,6 +95,8 @@ export class Sequential {
   private convertedGradient: FloatArray = new Float32Array(0);
   /** predictStep's stream (its own layers on these weights), made by the first call after a reset. */
   private stream: Stream | null = null;
+  /** The batch size every forward pass must have: `batchSize` when a layer is stateful, else null. */
+  private statefulBatch: number | null = null;
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
     checkOptions('sequential()', options, ['inputShape', 'batchSize', 'seed', 'dtype', 'backend']);
@@ -215,6 +221,7 @@ export class Sequential {
     this.paramArray = params;
     this.gradArray = grads;
     this.stream = null; // its layers hold views of the old arrays
+    this.statefulBatch = statefulLayers(this.layerList).length > 0 ? this.batchSize : null;
     // every layer gets views into the new arrays
     this.entries = [...this.entries, ...newEntries].map((e) => ({
       ...e,
@@ -291,14 +298,6 @@ export class Sequential {
     if (this.layerList.length === 0)
       throw new SeqcastError('state', 'forward(): the model has no layers yet; add() some');
     let h = this.checkInput(x);
-    if (this.stateful && x.shape[0] !== this.batchSize) {
-      throw new SeqcastError(
-        'shape',
-        `forward(): the model is stateful with batchSize ${this.batchSize} but x holds ${x.shape[0]} sequences; every ` +
-          `batch must hold exactly ${this.batchSize} (sample i continues sample i of the batch before) — in fit, evaluate ` +
-          `and predict give batchSize ${this.batchSize} and a number of samples that is a multiple of it`,
-      );
-    }
     this.outputs = [];
     let mask: StepMask | null = null;
     for (const layer of this.layers) {
@@ -307,15 +306,7 @@ export class Sequential {
       const input = h;
       h = layer.forward(h, training);
       mask = nextMask(layer, mask, input, h);
-      const bad = firstNonFinite(h.data);
-      if (bad >= 0) {
-        throw new SeqcastError(
-          'non-finite',
-          `layer '${layer.name}' (${layer.className}) produced ${h.data[bad]} at output index ` +
-            `${formatShape(unravelIndex(bad, h.shape))} from finite inputs: its weights are non-finite or so large ` +
-            `that the activations overflow; check the weights, lower the learning rate or clip the gradients`,
-        );
-      }
+      checkLayerOutput(layer, h, '');
       this.outputs.push(h);
     }
     this.lastMask = mask;
@@ -332,13 +323,10 @@ export class Sequential {
 
   /** Whether any layer is stateful (a Bidirectional one counts when it wraps a stateful layer). */
   get stateful(): boolean {
-    return statefulLayers(this.layerList).length > 0;
+    return this.statefulBatch !== null;
   }
 
-  /**
-   * Zeroes the states of every stateful layer (Keras `model.reset_states()`), and ends `predictStep`'s
-   * stream: the next step starts from zero states.
-   */
+  /** Zeroes every stateful layer's states (Keras `model.reset_states()`) and ends `predictStep`'s stream. */
   resetStates(): void {
     for (const layer of statefulLayers(this.layerList)) layer.resetStates();
     this.stream = null;
@@ -350,13 +338,10 @@ export class Sequential {
   }
 
   /**
-   * Advances the model by one time step of every sequence of a stream and returns the output (a new tensor):
-   * x is [B, F] or [B, 1, F] ([B] or [B, 1] of indices for an Embedding). The recurrent layers carry their
-   * states from call to call, so step t's output equals `predict`'s at step t for a model that returns
-   * sequences, and after the last step a model that returns its last output gives what `predict` gives on the
-   * whole sequence. The batch size is fixed by the first step after `resetStates()`; a stateful model's
-   * stateful layers advance their own states (its batchSize). `predict` and `fit` are not affected. A model
-   * with a Bidirectional or goBackwards layer cannot stream (it reads the sequence from its end).
+   * Advances every sequence of a stream by one time step, x [B, F] or [B, 1, F] (indices: [B] or [B, 1]), and
+   * returns the output (a new tensor): step t gives what `predict` gives at step t of the whole sequence, or,
+   * for a last-output model, after the last step. B is fixed by the first step after `resetStates()`; `predict`
+   * stays stateless; no Bidirectional or goBackwards layer (see stream.ts).
    */
   predictStep(x: TensorLike): Tensor {
     this.stream ??= new Stream(this.layerList, this.inputShape, this.ctx, (i) => this.layerViews(i));
@@ -426,27 +411,7 @@ export class Sequential {
    * finite values; nothing is changed unless all of them check out.
    */
   setWeights(weights: readonly { name: string; shape: readonly number[]; data: ArrayLike<number> }[]): void {
-    const byName = new Map<string, (typeof weights)[number]>();
-    for (const w of weights) {
-      const entry = this.entries.find((e) => e.name === w.name);
-      if (entry === undefined) {
-        throw new SeqcastError(
-          'weights',
-          `setWeights(): the model has no weight '${w.name}'; its weights are ${this.entries.map((e) => `'${e.name}'`).join(', ')}`,
-        );
-      }
-      if (byName.has(w.name))
-        throw new SeqcastError('weights', `setWeights(): weight '${w.name}' is given twice`);
-      checkWeightValue(entry, w);
-      byName.set(w.name, w);
-    }
-    const missing = this.entries.filter((e) => !byName.has(e.name)).map((e) => `'${e.name}'`);
-    if (missing.length > 0) {
-      throw new SeqcastError(
-        'weights',
-        `setWeights(): no value given for ${missing.join(', ')}; every weight must be set`,
-      );
-    }
+    const byName = matchWeights(this.entries, weights);
     for (const e of this.entries) e.value.set(byName.get(e.name)!.data);
   }
 
@@ -485,38 +450,7 @@ export class Sequential {
   }
 
   private checkInput(x: Tensor): Tensor {
-    if (x === null || typeof x !== 'object' || !Array.isArray(x.shape) || !ArrayBuffer.isView(x.data)) {
-      throw new SeqcastError(
-        'shape',
-        'forward(): x must be a tensor { shape: number[], data: Float32Array }',
-      );
-    }
-    const expected = [null, ...this.inputShape];
-    const ok =
-      x.shape.length === expected.length &&
-      expected.every((d, a) => d === null || d === x.shape[a]) &&
-      x.shape[0] >= 1;
-    if (!ok) {
-      throw new SeqcastError(
-        'shape',
-        `layer '${this.layers[0].name}' (${this.layers[0].className}) received input of shape ${formatShape(x.shape)} ` +
-          `but the model was built for ${formatShape(expected)} (None = any length)`,
-      );
-    }
-    if (x.data.length !== sizeOf(x.shape)) {
-      throw new SeqcastError(
-        'shape',
-        `forward(): shape ${formatShape(x.shape)} needs ${sizeOf(x.shape)} values but data holds ${x.data.length}`,
-      );
-    }
-    const bad = firstNonFinite(x.data);
-    if (bad >= 0) {
-      throw new SeqcastError(
-        'non-finite',
-        `forward(): the input holds ${x.data[bad]} at ${formatShape(unravelIndex(bad, x.shape))}; ` +
-          `fill or drop missing values before windowing`,
-      );
-    }
+    checkModelInput(x, this.inputShape, this.layerList[0], this.statefulBatch);
     if (dtypeOf(x.data) === this.dtype) return x;
     this.convertedInput = this.convert(x.data, this.convertedInput);
     return { shape: x.shape, data: this.convertedInput };

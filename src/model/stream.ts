@@ -17,7 +17,7 @@ import type { StepMask } from '../layers/mask.js';
 import { Recurrent } from '../layers/recurrent.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
 import { firstNonFinite, formatShape, unravelIndex } from '../tensor.js';
-import { nextMask } from './between-layers.js';
+import { checkLayerOutput, nextMask } from './between-layers.js';
 import type { TensorLike } from './inputs.js';
 import { toTensor } from './inputs.js';
 
@@ -78,14 +78,7 @@ export class Stream {
       const input = h;
       h = layer.forward(h, false);
       mask = nextMask(layer, mask, input, h);
-      const bad = firstNonFinite(h.data);
-      if (bad >= 0) {
-        throw new SeqcastError(
-          'non-finite',
-          `predictStep(): layer '${layer.name}' (${layer.className}) produced ${h.data[bad]} at output index ` +
-            `${formatShape(unravelIndex(bad, h.shape))}: its weights are non-finite or so large that the activations overflow`,
-        );
-      }
+      checkLayerOutput(layer, h, 'predictStep(): ');
     }
     const sequence = h.shape.length === 3;
     const shape = sequence && !withTime ? [h.shape[0], h.shape[2]] : [...h.shape];
