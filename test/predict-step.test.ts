@@ -3,9 +3,12 @@
 // (models that return their last output) — every layer kind, every backend, float32 and float64; a batch of B
 // streams = B streams of batch 1; models loaded from a folder and from a model.json stream the same;
 // predict stays stateless; a stateful model's states advance with it; bad calls get one clear line.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BackendName, DType, Layer, Sequential, Tensor } from '../src/index.js';
 import {
@@ -261,5 +264,23 @@ describe('predictStep refuses what it cannot do, in one line', () => {
       'non-finite',
       /predictStep\(\): x holds NaN at \[0, 1\]/,
     );
+  });
+});
+
+describe('the README', () => {
+  it("the README's streaming and stateful example runs against the built package and prints what it says", () => {
+    const root = join(import.meta.dirname, '..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1])
+      .filter((b) => b.includes('predictStep('));
+    expect(blocks).toHaveLength(1);
+    const code = blocks[0].replace(
+      /from 'seqcast'/g,
+      `from '${pathToFileURL(join(root, 'dist', 'index.js')).href}'`,
+    );
+    const r = spawnSync('node', ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['true', '[ 2, 1 ] [ 2, 1 ]']);
   });
 });
