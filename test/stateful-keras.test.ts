@@ -42,13 +42,11 @@ function withConstants(model: Sequential, isLstm: boolean): Sequential {
 /** A layer outside a model (returnState makes several outputs, which a Sequential refuses), Keras's weights. */
 function standalone<L extends Layer>(layer: L, inputShape: [number, number], isLstm: boolean): L {
   layer.build(inputShape, { dtype: 'float32', backend: jsBackend });
-  const weights = layer
-    .weightSpecs()
-    .map((s) => ({
-      name: s.name,
-      shape: s.shape,
-      data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
-    }));
+  const weights = layer.weightSpecs().map((s) => ({
+    name: s.name,
+    shape: s.shape,
+    data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)),
+  }));
   fillConstants(weights, isLstm);
   layer.attach(
     weights.map((w) => w.data),

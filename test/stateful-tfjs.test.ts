@@ -24,7 +24,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function tfPredict(model: tf.LayersModel, x: Tensor): Float32Array {
-  return tf.tidy(() => (model.predict(tf.tensor(x.data, [...x.shape])) as tf.Tensor).dataSync() as Float32Array);
+  return tf.tidy(
+    () => (model.predict(tf.tensor(x.data, [...x.shape])) as tf.Tensor).dataSync() as Float32Array,
+  );
 }
 
 const chunk = (seed: number, steps = T): Tensor => randomTensor(new Random(seed), [B, steps, F], 'float32');
