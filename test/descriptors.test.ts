@@ -106,6 +106,7 @@ describe('layer descriptors', () => {
       returnSequences: false,
       returnState: false,
       goBackwards: false,
+      stateful: false,
       recurrentInitializer: 'orthogonal',
       dropout: 0,
       recurrentDropout: 0,

@@ -126,8 +126,8 @@ describe('weights are checked by name, shape and value', () => {
 
 describe('layer options are validated', () => {
   it('lstm() rejects an option it does not implement instead of ignoring it', () => {
-    expect(thrown(() => lstm({ units: 3, stateful: true } as never)).message).toMatch(
-      /LSTM: unknown option 'stateful'/,
+    expect(thrown(() => lstm({ units: 3, unroll: true } as never)).message).toMatch(
+      /LSTM: unknown option 'unroll'/,
     );
   });
 

@@ -56,7 +56,7 @@ describe('the one option checker', () => {
     [
       'sequential()',
       () => new Sequential([dense({ units: 1 })], { inputShape: [2], sead: 1 } as never),
-      /^sequential\(\): unknown option 'sead'; the options are 'inputShape', 'seed', 'dtype', 'backend'$/,
+      /^sequential\(\): unknown option 'sead'; the options are 'inputShape', 'batchSize', 'seed', 'dtype', 'backend'$/,
     ],
   ])('%s rejects an unknown option through checkOptions', (_title, call, error) => {
     expect(call).toThrow(error);

@@ -443,9 +443,10 @@ const CORRUPT: {
     error: /layer 'lstm' \(LSTM\) has dropout 1\.5; expected a number in \[0, 1\)/,
   },
   {
-    title: 'stateful true',
+    title: 'stateful true without a batch size',
     edit: (j) => (lstmConfig(j).stateful = true),
-    error: /has stateful true; seqcast layers are not stateful/,
+    error:
+      /layer 'lstm' \(LSTM\) is stateful, which needs a fixed batch size .*the first number of batch_input_shape/,
   },
   {
     title: 'hard_silu',
@@ -460,9 +461,9 @@ const CORRUPT: {
       /does not state recurrent_activation, whose default differs between TF\.js \('hard_sigmoid'\) and Keras/,
   },
   {
-    title: 'stateful true',
-    edit: (j) => (lstmConfig(j).stateful = true),
-    error: /has stateful true; seqcast layers are not stateful/,
+    title: 'stateful "yes"',
+    edit: (j) => (lstmConfig(j).stateful = 'yes'),
+    error: /layer 'lstm' \(LSTM\) has stateful "yes"; expected true or false/,
   },
   {
     title: 'unroll true',

@@ -10,12 +10,18 @@
  * Backward: concat splits dy; sum passes dy to both; mul gives df = dy ⊙ b, db = dy ⊙ f; ave dy / 2 to both;
  * dx = dx_forward + dx_backward.
  *
+ * States, as in Keras: `call(x, initialState)` splits the list in half, the forward layer's states ([h] or
+ * [h, c]) first, then the backward layer's; with a wrapped layer of `returnState: true`, `call` returns the
+ * forward layer's final states then the backward layer's (the backward ones after reading x_1). A stateful
+ * wrapped layer makes both halves stateful, each carrying its own final states; `resetStates` resets both.
+ *
  * Keras's merge_mode None (the two directions as two outputs) is refused: a Sequential model carries one
  * output from layer to layer.
  */
 import type { StepMask } from './mask.js';
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
+import type { RecurrentGradients, RecurrentOutput } from './recurrent.js';
 import { allocate } from '../tensor.js';
 import { checkOptions, listKeys, unknownKey } from '../options.js';
 import type { ConfigOf, Json, LayerDescriptor, OptionSpec, OptionsOf } from './descriptor.js';
@@ -139,6 +145,10 @@ export class Bidirectional implements Layer {
   readonly mergeMode: MergeMode;
   readonly forwardLayer: Recurrent;
   readonly backwardLayer: Recurrent;
+  /** The wrapped layer's: `call` also returns the final states of both halves. */
+  readonly returnState: boolean;
+  /** The wrapped layer's: both halves carry their states from one call to the next. */
+  readonly stateful: boolean;
   private dtype: DType = 'float32';
   private out: FloatArray = new Float32Array(0);
   private dF: FloatArray = new Float32Array(0);
@@ -152,17 +162,13 @@ export class Bidirectional implements Layer {
     if (!(layer instanceof Recurrent)) {
       throw new SeqcastError('config', 'Bidirectional: the wrapped layer must be a SimpleRNN, LSTM or GRU');
     }
-    if (layer.returnState) {
-      throw new SeqcastError(
-        'config',
-        'Bidirectional: a wrapped layer with returnState: true is not supported; wrap one without it',
-      );
-    }
     this.mergeMode =
       options.mergeMode === undefined
         ? 'concat'
         : MERGE_MODE.check('Bidirectional', 'mergeMode', options.mergeMode);
     this.name = options.name ?? '';
+    this.returnState = layer.returnState;
+    this.stateful = layer.stateful;
     this.forwardLayer = layer.clone({ name: `forward_${layer.name || layer.className.toLowerCase()}` });
     this.backwardLayer = layer.clone({
       name: `backward_${layer.name || layer.className.toLowerCase()}`,
@@ -218,10 +224,22 @@ export class Bidirectional implements Layer {
     this.backwardLayer.attach(weights.slice(n), grads.slice(n));
   }
 
-  // x [B, T, I]; f, b [B, T, U] (sequences) or [B, U]; out [B, T, U'] or [B, U'] with U' = 2U for concat
   forward(x: Tensor, training = false): Tensor {
-    const f = this.forwardLayer.forward(x, training);
-    const b = this.backwardLayer.forward(x, training);
+    return this.call(x, undefined, training).output;
+  }
+
+  /**
+   * The forward pass with optional initial states: the forward layer's ([h] or [h, c], each [B, U]) then the
+   * backward layer's, as Keras splits the list. With `returnState`, `states` holds the final states in the same
+   * order.
+   */
+  // x [B, T, I]; f, b [B, T, U] (sequences) or [B, U]; out [B, T, U'] or [B, U'] with U' = 2U for concat
+  call(x: Tensor, initialState?: readonly Tensor[], training = false): RecurrentOutput {
+    const [initF, initB] = this.splitStates(initialState, 'initialState');
+    const rf = this.forwardLayer.call(x, initF, training);
+    const rb = this.backwardLayer.call(x, initB, training);
+    const f = rf.output;
+    const b = rb.output;
     this.f = f;
     this.b = b;
     const U = this.forwardLayer.units;
@@ -257,13 +275,37 @@ export class Bidirectional implements Layer {
       }
     }
     const shape = this.returnSequences ? [B, T, W] : [B, W];
-    return { shape, data: out.subarray(0, B * T * W) };
+    return { output: { shape, data: out.subarray(0, B * T * W) }, states: [...rf.states, ...rb.states] };
   }
 
   backward(dy: Tensor): Tensor {
+    return this.backwardCall(dy).dx;
+  }
+
+  /**
+   * Backward through the last `call`: `dOutput` has the merged output's shape (or is null); `dStates` the
+   * final states' (forward then backward, entries may be null). Accumulates weight gradients; returns dL/dx
+   * and dL/d(initial states), forward then backward.
+   */
+  backwardCall(dOutput: Tensor | null, dStates?: readonly (Tensor | null)[]): RecurrentGradients {
     if (this.f === null || this.b === null) {
       throw new SeqcastError('state', `layer '${this.name}': backward() called before forward()`);
     }
+    const n = this.forwardLayer.cell.stateCount;
+    if (dStates !== undefined && dStates.length !== 2 * n) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (Bidirectional): the state gradients must be ${2 * n} (forward then backward), got ${dStates.length}`,
+      );
+    }
+    const dStatesF = dStates?.slice(0, n);
+    const dStatesB = dStates?.slice(n);
+    if (dOutput === null) {
+      const fw = this.forwardLayer.backwardCall(null, dStatesF);
+      const bw = this.backwardLayer.backwardCall(null, dStatesB);
+      return this.sumDx(fw, bw);
+    }
+    const dy = dOutput;
     const U = this.forwardLayer.units;
     const B = this.f.shape[0];
     const T = this.returnSequences ? this.f.shape[1] : 1;
@@ -309,13 +351,71 @@ export class Bidirectional implements Layer {
         }
       }
     }
-    const n = B * T * U;
-    const dxF = this.forwardLayer.backward({ shape: this.f.shape, data: dF.subarray(0, n) });
-    const dxB = this.backwardLayer.backward({ shape: this.b.shape, data: dB.subarray(0, n) });
-    if (this.dx.length < dxF.data.length) this.dx = allocate(this.dtype, dxF.data.length);
+    const size = B * T * U;
+    const fw = this.forwardLayer.backwardCall({ shape: this.f.shape, data: dF.subarray(0, size) }, dStatesF);
+    const bw = this.backwardLayer.backwardCall({ shape: this.b.shape, data: dB.subarray(0, size) }, dStatesB);
+    return this.sumDx(fw, bw);
+  }
+
+  /**
+   * Zeroes the states of both halves, or sets them to `states` (the forward layer's, then the backward
+   * layer's, each [B, U]). Only for a stateful wrapped layer (Keras: "Layer must be stateful").
+   */
+  resetStates(states?: readonly Tensor[]): void {
+    if (!this.stateful) {
+      throw new SeqcastError(
+        'state',
+        `layer '${this.name}' (Bidirectional): resetStates() needs a stateful wrapped layer; this one keeps no states ` +
+          `between calls — wrap a layer built with stateful: true`,
+      );
+    }
+    const [f, b] = this.splitStates(states, 'resetStates()');
+    this.forwardLayer.resetStates(f);
+    this.backwardLayer.resetStates(b);
+  }
+
+  /** Keras 3's name for `resetStates`. */
+  resetState(states?: readonly Tensor[]): void {
+    this.resetStates(states);
+  }
+
+  /** Copies of both halves' states (forward then backward), or null when not stateful. */
+  get states(): readonly Tensor[] | null {
+    const f = this.forwardLayer.states;
+    const b = this.backwardLayer.states;
+    return f === null || b === null ? null : [...f, ...b];
+  }
+
+  /** Keras's split of a state list: the first half for the forward layer, the second for the backward one. */
+  private splitStates(
+    states: readonly Tensor[] | undefined,
+    what: string,
+  ): [readonly Tensor[] | undefined, readonly Tensor[] | undefined] {
+    if (states === undefined) return [undefined, undefined];
+    const n = this.forwardLayer.cell.stateCount;
+    if (!Array.isArray(states) || states.length !== 2 * n) {
+      const parts =
+        n === 2
+          ? '[h, c] of the forward layer, then [h, c] of the backward layer'
+          : '[h] of the forward layer, then [h] of the backward layer';
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (Bidirectional): ${what} must hold ${2 * n} tensors (${parts}) but ` +
+          `${Array.isArray(states) ? states.length : 'no list'} were given`,
+      );
+    }
+    return [states.slice(0, n), states.slice(n)];
+  }
+
+  private sumDx(fw: RecurrentGradients, bw: RecurrentGradients): RecurrentGradients {
+    const len = fw.dx.data.length;
+    if (this.dx.length < len) this.dx = allocate(this.dtype, len);
     const dx = this.dx;
-    for (let i = 0; i < dxF.data.length; i++) dx[i] = dxF.data[i] + dxB.data[i];
-    return { shape: dxF.shape, data: dx.subarray(0, dxF.data.length) };
+    for (let i = 0; i < len; i++) dx[i] = fw.dx.data[i] + bw.dx.data[i];
+    return {
+      dx: { shape: fw.dx.shape, data: dx.subarray(0, len) },
+      dInitialState: [...fw.dInitialState, ...bw.dInitialState],
+    };
   }
 
   getConfig(): BidirectionalConfig & {

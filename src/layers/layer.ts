@@ -30,6 +30,8 @@ export interface BuildContext {
   readonly backend: Backend;
   /** The model's seed, from which a layer without a seed of its own seeds its dropout masks. */
   readonly seed?: number;
+  /** The model's fixed batch size (Sequential's `batchSize`), which a stateful layer needs; absent: any. */
+  readonly batchSize?: number;
 }
 
 export type LayerClass =

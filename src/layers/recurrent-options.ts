@@ -90,6 +90,12 @@ export const RECURRENT_OPTIONS = {
   /** Read the sequence from its last step to its first. Default false. */
   goBackwards: booleanOption('go_backwards', false),
   /**
+   * Carry the final states of each call over as the initial states of the next (Keras `stateful`): sample i
+   * of one batch continues sample i of the previous one. Needs the model's fixed `batchSize`; `resetStates()`
+   * zeroes the states. No gradient crosses from one batch to the next (truncated BPTT). Default false.
+   */
+  stateful: booleanOption('stateful', false),
+  /**
    * How the recurrent kernel's first values are drawn (Keras `recurrent_initializer`): 'orthogonal' (default,
    * Keras's Orthogonal with gain 1), 'glorotUniform' or 'zeros'. Only a new model's weights depend on it.
    */
@@ -144,10 +150,6 @@ export function recurrentKerasKeys(gated: boolean): KerasKeys {
         'recurrent_constraint',
         'bias_constraint',
       ]),
-      stateful: {
-        value: false,
-        hint: 'seqcast layers are not stateful (every call starts from zero states); rebuild the model with stateful false',
-      },
       unroll: {
         value: false,
         hint: 'seqcast does not unroll (it changes speed, not results); set "unroll": false',

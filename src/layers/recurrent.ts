@@ -1,15 +1,21 @@
 /**
  * The recurrent layer: everything a SimpleRNN, LSTM and GRU share. It owns the layout (batch-major
  * [B, T, I] outside, time-major [T, B, I] for the cell), `goBackwards` (the cell reads step T first; the
- * outputs stay in processing order, as in Keras), `returnSequences`, `returnState` and initial states.
- * The cell owns the equations and the products over all steps; each time step is the backend's step
- * (src/kernels/backend.ts, the step contract).
+ * outputs stay in processing order, as in Keras), `returnSequences`, `returnState`, initial states and
+ * `stateful`. The cell owns the equations and the products over all steps; each time step is the backend's
+ * step (src/kernels/backend.ts, the step contract).
+ *
+ * Stateful (Keras `stateful`): the layer keeps [B, U] states (B the model's fixed batch size), hands them to
+ * the cell as the initial state (block 0 of its state buffers) when `call` is given none, and copies block T
+ * back after the forward pass: with a mask that is the masked rule's state, so a row masked throughout keeps
+ * its state. The carried state is a constant to the backward pass (Keras keeps it in a non-trainable
+ * variable): no gradient crosses from one batch to the next. `resetStates()` zeroes it or sets given values.
  *
  * The options all three share, with their Keras names, defaults and checks, are in recurrent-options.ts.
  */
 import { SeqcastError } from '../errors.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
-import { allocate, copyRows, formatShape } from '../tensor.js';
+import { allocate, copyRows, firstNonFinite, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
@@ -43,6 +49,7 @@ export abstract class Recurrent<
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  readonly stateful: boolean;
   private readonly config: K;
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
@@ -63,6 +70,9 @@ export abstract class Recurrent<
   private dropoutRng: Random | null = null;
   private dropMask: FloatArray | null = null;
   private dropMaskStore: FloatArray = new Float32Array(0);
+  /** A stateful layer's states ([h] or [h, c], each [B, U] for its fixed batch size B), or null. */
+  private carried: FloatArray[] | null = null;
+  private carriedBatch = 0;
 
   /** `config` is complete and checked: the layer's descriptor resolved it. */
   protected constructor(cell: C, config: K & { readonly name: string }) {
@@ -73,6 +83,7 @@ export abstract class Recurrent<
     this.returnSequences = config.returnSequences;
     this.returnState = config.returnState;
     this.goBackwards = config.goBackwards;
+    this.stateful = config.stateful;
   }
 
   get units(): number {
@@ -94,6 +105,21 @@ export abstract class Recurrent<
     this.dropoutRng = dropoutRandom(this.config.seed, ctx.seed, this.name);
     this.cell.build(I, ctx);
     const U = this.cell.units;
+    this.carried = null;
+    if (this.stateful) {
+      if (ctx.batchSize === undefined) {
+        throw new SeqcastError(
+          'config',
+          `layer '${this.name}' (${this.className}) is stateful, which needs a fixed batch size (the final states of ` +
+            `sample i of one batch are the initial states of sample i of the next): give it with ` +
+            `sequential(layers, { inputShape, batchSize }) (in a model.json, the first number of batch_input_shape)`,
+        );
+      }
+      this.carriedBatch = ctx.batchSize;
+      this.carried = [];
+      for (let k = 0; k < this.cell.stateCount; k++)
+        this.carried.push(allocate(ctx.dtype, ctx.batchSize * U));
+    }
     this.ws = new Workspace(
       ctx.dtype,
       {
@@ -141,7 +167,11 @@ export abstract class Recurrent<
     return this.returnSequences ? inputMask : null;
   }
 
-  /** The forward pass with optional initial states ([h] or [h, c], each [B, U]). */
+  /**
+   * The forward pass with optional initial states ([h] or [h, c], each [B, U]). A stateful layer starts from
+   * its carried states when none are given (from `initialState` when given, as in Keras) and keeps the final
+   * states for the next call.
+   */
   call(x: Tensor, initialState?: readonly Tensor[], training = false): RecurrentOutput {
     if (this.inputShape === null)
       throw new SeqcastError('state', `layer '${this.name}': call() before build()`);
@@ -154,7 +184,17 @@ export abstract class Recurrent<
         'shape',
         `layer '${this.name}': the input has 0 timesteps; a sequence needs at least 1`,
       );
-    const state0 = this.checkInitialState(initialState, B);
+    if (this.carried !== null && B !== this.carriedBatch) {
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (${this.className}) is stateful with batch size ${this.carriedBatch} but received ` +
+          `${B} sequences; every batch must hold exactly ${this.carriedBatch} (sample i continues sample i of the batch before)`,
+      );
+    }
+    const state0 =
+      initialState === undefined && this.carried !== null
+        ? this.carried
+        : this.checkInitialState(initialState, B);
     this.ws.ensure(T, B);
     const { buf } = this.ws;
     // batch-major [B, T, I] → time-major [T, B, I], reversed in time for goBackwards
@@ -194,6 +234,7 @@ export abstract class Recurrent<
     this.cell.forward(buf.x, T, B, state0);
     this.T = T;
     this.B = B;
+    if (this.carried !== null) this.carryFinalStates(T, B * U);
     const h = this.cell.states[0];
     let output: Tensor;
     if (this.returnSequences) {
@@ -317,6 +358,55 @@ export abstract class Recurrent<
     this.cell.gradientProbe = on ? allocate(this.dtype, Math.max(1, this.ws.capacity())) : null;
   }
 
+  /**
+   * Zeroes a stateful layer's states, or sets them to `states` ([h] or [h, c], each [B, U] for the model's
+   * batch size B; copied). Keras's `reset_states` (Keras 2 and TF.js take the values too; Keras 3's
+   * `reset_state` only zeroes). A layer that is not stateful keeps no states: an error (TF.js's too; Keras 3
+   * does nothing).
+   */
+  resetStates(states?: readonly Tensor[]): void {
+    const carried = this.requireCarried('resetStates()');
+    if (states === undefined) {
+      for (const c of carried) c.fill(0);
+      return;
+    }
+    const values = this.checkStateValues(states, this.carriedBatch, 'resetStates()');
+    for (let k = 0; k < carried.length; k++) carried[k].set(values[k]);
+  }
+
+  /** Keras 3's name for `resetStates`. */
+  resetState(states?: readonly Tensor[]): void {
+    this.resetStates(states);
+  }
+
+  /** Copies of a stateful layer's current states ([h] or [h, c], each [B, U]); null when it is not stateful. */
+  get states(): readonly Tensor[] | null {
+    if (this.carried === null) return null;
+    const B = this.carriedBatch;
+    const U = this.cell.units;
+    return this.carried.map((c) => ({ shape: [B, U], data: c.slice() }));
+  }
+
+  /**
+   * Carries `other`'s states instead of its own (the same arrays): a stream (model/stream.ts) built beside a
+   * stateful model advances that model's states. Both must be stateful, with the same batch size and units.
+   */
+  shareStates(other: Recurrent): void {
+    const mine = this.requireCarried('shareStates()');
+    const theirs = other.requireCarried('shareStates()');
+    if (
+      mine.length !== theirs.length ||
+      mine[0].length !== theirs[0].length ||
+      dtypeMismatch(mine[0], theirs[0])
+    ) {
+      throw new SeqcastError(
+        'state',
+        `layer '${this.name}': shareStates() needs a layer of the same kind, units and batch size`,
+      );
+    }
+    this.carried = theirs;
+  }
+
   /** A new, unbuilt layer with the same options except `overrides` (Bidirectional makes its backward copy so). */
   clone(overrides: Partial<RecurrentConfig> & { readonly name?: string }): Recurrent<C, K> {
     const Ctor = this.constructor as new (options: object) => Recurrent<C, K>;
@@ -331,27 +421,87 @@ export abstract class Recurrent<
   private checkInitialState(initialState: readonly Tensor[] | undefined, B: number): (FloatArray | null)[] {
     const n = this.cell.stateCount;
     if (initialState === undefined) return new Array<FloatArray | null>(n).fill(null);
-    const U = this.cell.units;
-    if (initialState.length !== n) {
-      throw new SeqcastError(
-        'shape',
-        `layer '${this.name}' (${this.className}): initialState must hold ${n} tensor${n > 1 ? 's ([h, c])' : ' ([h])'} ` +
-          `but ${initialState.length} were given`,
-      );
-    }
+    const values = this.checkStateValues(initialState, B, 'initialState');
     return initialState.map((s, k) => {
-      if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== U) {
-        throw new SeqcastError(
-          'shape',
-          `layer '${this.name}' (${this.className}): initial state ${k} has shape ${formatShape(s.shape)}, expected ${formatShape([B, U])}`,
-        );
-      }
       if (s.data instanceof Float64Array !== (this.dtype === 'float64')) {
         throw new SeqcastError('shape', `layer '${this.name}': initial state ${k} must be ${this.dtype}`);
+      }
+      return values[k];
+    });
+  }
+
+  /** Checks state tensors given by a caller: their count, each shape [B, U]; returns their data. */
+  private checkStateValues(states: readonly Tensor[], B: number, what: string): FloatArray[] {
+    const n = this.cell.stateCount;
+    const U = this.cell.units;
+    if (!Array.isArray(states) || states.length !== n) {
+      const got = Array.isArray(states) ? `${states.length} were given` : `got ${typeof states}`;
+      throw new SeqcastError(
+        'shape',
+        `layer '${this.name}' (${this.className}): ${what} must hold ${n} tensor${n > 1 ? 's ([h, c])' : ' ([h])'} ` +
+          `of shape ${formatShape([B, U])} but ${got}`,
+      );
+    }
+    return states.map((s, k) => {
+      const shape: unknown = s?.shape;
+      if (
+        !Array.isArray(shape) ||
+        shape.length !== 2 ||
+        shape[0] !== B ||
+        shape[1] !== U ||
+        !ArrayBuffer.isView(s.data)
+      ) {
+        throw new SeqcastError(
+          'shape',
+          `layer '${this.name}' (${this.className}): ${what === 'initialState' ? 'initial state' : `${what}: state`} ${k} has shape ` +
+            `${Array.isArray(shape) ? formatShape(shape as number[]) : String(shape)}, expected ${formatShape([B, U])}`,
+        );
+      }
+      if (s.data.length !== B * U) {
+        throw new SeqcastError(
+          'shape',
+          `layer '${this.name}': ${what} ${k} holds ${s.data.length} values, expected ${B * U}`,
+        );
+      }
+      const bad = firstNonFinite(s.data);
+      if (bad >= 0) {
+        throw new SeqcastError(
+          'non-finite',
+          `layer '${this.name}' (${this.className}): ${what} ${k} holds ${s.data[bad]} at index ${bad}; states must be finite`,
+        );
       }
       return s.data;
     });
   }
+
+  /**
+   * Copies the state after the last step (block T) into the carried states, unless it is not finite (the model
+   * then reports the non-finite output, and the states stay those from before the call).
+   */
+  private carryFinalStates(T: number, n: number): void {
+    const carried = this.carried!;
+    for (let k = 0; k < carried.length; k++) {
+      if (firstNonFinite(this.cell.states[k].subarray(T * n, (T + 1) * n)) >= 0) return;
+    }
+    for (let k = 0; k < carried.length; k++) carried[k].set(this.cell.states[k].subarray(T * n, (T + 1) * n));
+  }
+
+  private requireCarried(what: string): FloatArray[] {
+    if (!this.stateful) {
+      throw new SeqcastError(
+        'state',
+        `layer '${this.name}' (${this.className}): ${what} needs a stateful layer; this one keeps no states between ` +
+          `calls (each starts from zeros or from call()'s initialState) — build it with stateful: true`,
+      );
+    }
+    if (this.carried === null)
+      throw new SeqcastError('state', `layer '${this.name}': ${what} before build()`);
+    return this.carried;
+  }
+}
+
+function dtypeMismatch(a: FloatArray, b: FloatArray): boolean {
+  return a instanceof Float64Array !== b instanceof Float64Array;
 }
 
 function checkGradientShape(layer: string, what: string, g: Tensor, expected: readonly number[]): void {

@@ -115,7 +115,9 @@ export function toArtifacts(
       dtype: 'float32',
     })),
   };
-  const layers = model.layers.map((l, i) => layerToKeras(l, i === 0 ? [null, ...model.inputShape] : null));
+  const layers = model.layers.map((l, i) =>
+    layerToKeras(l, i === 0 ? [model.batchSize, ...model.inputShape] : null),
+  );
   const modelJson: ModelJson = {
     format: 'layers-model',
     generatedBy: `seqcast ${SEQCAST_VERSION}`,
@@ -209,7 +211,7 @@ export function modelFromJson(
         `really that deep, raise it with { maxLayers } when loading`,
     );
   }
-  const { layers, inputShape, directions } = parseTopology(json.modelTopology, src);
+  const { layers, inputShape, batchSize, directions } = parseTopology(json.modelTopology, src);
   const groups = parseManifest(json.weightsManifest, src);
   const expected = groups.reduce((n, g) => n + g.byteLength, 0);
   if (bytes.byteLength !== expected) {
@@ -233,7 +235,8 @@ export function modelFromJson(
   let plan: { name: string; shape: readonly number[]; entry: number }[] = [];
   let model: Sequential;
   try {
-    model = modelForWeights(layers, { inputShape, seed: 0 }, (weights) => {
+    const options = { inputShape, seed: 0, ...(batchSize === null ? {} : { batchSize }) };
+    model = modelForWeights(layers, options, (weights) => {
       plan = matchManifest(weights, groups, directions);
     });
   } catch (e) {

@@ -65,3 +65,39 @@ export function checkWeightValue(
     }
   }
 }
+
+/**
+ * setWeights' check: every weight of the model (`entries`) given once, by name, with its shape and finite
+ * values; returns them by name. Nothing is changed before all of them check out.
+ */
+export function matchWeights<W extends { name: string; shape: readonly number[]; data: ArrayLike<number> }>(
+  entries: readonly {
+    readonly name: string;
+    readonly shape: readonly number[];
+    readonly value: FloatArray;
+  }[],
+  weights: readonly W[],
+): Map<string, W> {
+  const byName = new Map<string, W>();
+  for (const w of weights) {
+    const entry = entries.find((e) => e.name === w.name);
+    if (entry === undefined) {
+      throw new SeqcastError(
+        'weights',
+        `setWeights(): the model has no weight '${w.name}'; its weights are ${entries.map((e) => `'${e.name}'`).join(', ')}`,
+      );
+    }
+    if (byName.has(w.name))
+      throw new SeqcastError('weights', `setWeights(): weight '${w.name}' is given twice`);
+    checkWeightValue(entry, w);
+    byName.set(w.name, w);
+  }
+  const missing = entries.filter((e) => !byName.has(e.name)).map((e) => `'${e.name}'`);
+  if (missing.length > 0) {
+    throw new SeqcastError(
+      'weights',
+      `setWeights(): no value given for ${missing.join(', ')}; every weight must be set`,
+    );
+  }
+  return byName;
+}

@@ -20,6 +20,7 @@ import { EarlyStopping } from './callbacks.js';
 import type { CompiledModel } from './compile.js';
 import type { TensorLike } from './inputs.js';
 import type { Sequential } from './sequential.js';
+import { batchSizeFor, checkStatefulSamples, shuffleFor } from './stateful-batches.js';
 import { checkMetricsForOutput, MetricSums } from './training-metrics.js';
 import type { ClassWeight, SampleWeightLike } from './weights.js';
 import { batchRowWeights, checkSampleWeight, classWeightToSampleWeights } from './weights.js';
@@ -27,9 +28,9 @@ import { batchRowWeights, checkSampleWeight, classWeightToSampleWeights } from '
 export interface FitOptions {
   /** Default 1. */
   readonly epochs?: number;
-  /** Default 32. */
+  /** Default 32; a stateful model's batchSize, the only one it takes. */
   readonly batchSize?: number;
-  /** Shuffle the training samples every epoch (seeded). Default true. */
+  /** Shuffle the training samples every epoch (seeded). Default true; false for a stateful model, which refuses true. */
   readonly shuffle?: boolean;
   /** Seed of the shuffles. Default: the model's seed. */
   readonly seed?: number;
@@ -81,8 +82,8 @@ export async function fit(
   const compiled = requireCompiled(model, 'fit()');
   checkFitOptions(options);
   const epochs = options.epochs ?? 1;
-  const batchSize = options.batchSize ?? 32;
-  const shuffle = options.shuffle ?? true;
+  const batchSize = batchSizeFor(model, options.batchSize, 32, 'fit()');
+  const shuffle = shuffleFor(model, options.shuffle);
   const terminateOnNaN = options.terminateOnNaN ?? true;
   const callbacks = options.callbacks ?? [];
   const sparse = compiled.loss.sparse === true;
@@ -125,6 +126,8 @@ export async function fit(
     if (options.sampleWeight !== undefined && weights !== null) validationWeights = weights.slice(nTrain);
   }
 
+  checkStatefulSamples(model, nTrain, 'fit()');
+  if (validation !== null) checkStatefulSamples(model, validation[0].shape[0], 'fit(): validation');
   const steps = Math.ceil(nTrain / batchSize);
   const xs = new Batcher(X, batchSize);
   const ys = new Batcher(Y, batchSize);
@@ -279,11 +282,12 @@ export function evaluate(
 ): Record<string, number> {
   checkOptions('evaluate()', options, ['batchSize', 'sampleWeight']);
   const compiled = requireCompiled(model, 'evaluate()');
-  const batchSize = checkBatchSize('evaluate()', options.batchSize ?? 32);
+  const batchSize = checkBatchSize('evaluate()', batchSizeFor(model, options.batchSize, 32, 'evaluate()'));
   const sparse = compiled.loss.sparse === true;
   const X = checkX(model, x, 'evaluate()');
   const Y = checkY(model, X, y, 'evaluate()', sparse);
   const N = X.shape[0];
+  checkStatefulSamples(model, N, 'evaluate()');
   const width = outputWidth(model);
   checkMetricsForOutput(compiled.metrics, width, 'evaluate()');
   const ySample = sizeOf(Y.shape.slice(1));
@@ -323,9 +327,10 @@ export interface PredictOptions {
 /** The model's output for every sample of x, computed batch by batch into one result tensor. */
 export function predict(model: Sequential, x: TensorLike, options: PredictOptions = {}): Tensor {
   checkOptions('predict()', options, ['batchSize']);
-  const batchSize = checkBatchSize('predict()', options.batchSize ?? 256);
+  const batchSize = checkBatchSize('predict()', batchSizeFor(model, options.batchSize, 256, 'predict()'));
   const X = checkX(model, x, 'predict()');
   const N = X.shape[0];
+  checkStatefulSamples(model, N, 'predict()');
   const xs = new Batcher(X, batchSize);
   let result: Tensor | null = null;
   for (let start = 0; start < N; start += batchSize) {

@@ -14,7 +14,11 @@ type JsonErrorCode = 'config' | 'weights';
 /** Keys of a layer entry in a Sequential's layer list (Keras 3 adds module, registered_name, build_config). */
 export const ENTRY_KEYS = ['class_name', 'config', 'module', 'registered_name', 'build_config'];
 
-export function batchShapeToInput(shape: unknown, where: string): Shape {
+/** A `batch_input_shape` (or `batch_shape`): the batch size (null: any) and the input shape without it. */
+export function parseBatchShape(
+  shape: unknown,
+  where: string,
+): { batchSize: number | null; inputShape: Shape } {
   const ok =
     Array.isArray(shape) &&
     (shape.length === 2 || shape.length === 3) &&
@@ -26,7 +30,8 @@ export function batchShapeToInput(shape: unknown, where: string): Shape {
         `with integers ≥ 1 or null`,
     );
   }
-  return (shape as (number | null)[]).slice(1);
+  const dims = shape as (number | null)[];
+  return { batchSize: dims[0], inputShape: dims.slice(1) };
 }
 
 export function checkDtype(dtype: unknown, where: string): void {

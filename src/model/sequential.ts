@@ -5,6 +5,8 @@
  * All weights of all layers live in ONE contiguous array (`params`), gradients mirrored in `grads`, with a
  * named view per weight: zeroing gradients, optimiser updates and global-norm clipping are single flat
  * loops. Weight names are `layer/weight` in Keras layout (`lstm/kernel`, `bidirectional/forward/bias`).
+ * Stateful layers carry their states from one forward pass to the next (fit, evaluate, predict alike, as in
+ * Keras); `predictStep` streams on layers of its own (stream.ts).
  */
 import { SeqcastError } from '../errors.js';
 import { initialize } from '../initializers.js';
@@ -14,12 +16,20 @@ import type { BuildContext, Layer, WeightSpec } from '../layers/layer.js';
 import type { StepMask } from '../layers/mask.js';
 import type { ParamSegment } from '../optim/clip.js';
 import type { CompiledModel, CompileOptions } from './compile.js';
-import { checkInputShapeOption, checkWeightValue, nameLayer } from './checks.js';
+import { checkInputShapeOption, checkWeightValue, matchWeights, nameLayer } from './checks.js';
 import { checkCompileOptions } from './compile.js';
 import type { EvaluateOptions, FitOptions, History, PredictOptions } from './fit.js';
 import { evaluate, fit, predict } from './fit.js';
 import type { TensorLike } from './inputs.js';
-import { allocateWeights, nextMask } from './between-layers.js';
+import {
+  allocateWeights,
+  checkBatchSizeOption,
+  checkLayerOutput,
+  checkModelInput,
+  nextMask,
+  statefulLayers,
+} from './between-layers.js';
+import { Stream } from './stream.js';
 import { formatSummary } from './summary.js';
 import { checkOptions } from '../options.js';
 import { Random } from '../random.js';
@@ -29,6 +39,11 @@ import { allocate, dtypeOf, firstNonFinite, formatShape, sizeOf, unravelIndex } 
 export interface SequentialOptions {
   /** The input shape without the batch axis: [timesteps, features] (timesteps may be null), or [features]. */
   readonly inputShape: Shape;
+  /**
+   * The fixed batch size (Keras `batch_size`, `batch_input_shape[0]`) stateful layers need and every batch then
+   * has. Without stateful layers it is only recorded, and any batch size runs, as in tf.keras.
+   */
+  readonly batchSize?: number;
   /** Seed of the weight initialisers; the same seed gives bit-identical weights. Default: drawn at random. */
   readonly seed?: number;
   /** Default 'float32'. 'float64' runs the same code in double precision (gradient checks, references). */
@@ -61,6 +76,8 @@ export class Sequential {
   readonly inputShape: Shape;
   readonly dtype: DType;
   readonly seed: number;
+  /** The fixed batch size, or null (any). */
+  readonly batchSize: number | null;
   /** Set by a callback (or by you, from one) to end `fit` after the current epoch, as in Keras. */
   stopTraining = false;
   private readonly layerList: Layer[] = [];
@@ -76,11 +93,16 @@ export class Sequential {
   /** Model-dtype copies of an input / output gradient given in the other dtype (never shared: Dense keeps its input). */
   private convertedInput: FloatArray = new Float32Array(0);
   private convertedGradient: FloatArray = new Float32Array(0);
+  /** predictStep's stream (its own layers on these weights), made by the first call after a reset. */
+  private stream: Stream | null = null;
+  /** The batch size every forward pass must have: `batchSize` when a layer is stateful, else null. */
+  private statefulBatch: number | null = null;
 
   constructor(layers: readonly Layer[], options: SequentialOptions) {
-    checkOptions('sequential()', options, ['inputShape', 'seed', 'dtype', 'backend']);
+    checkOptions('sequential()', options, ['inputShape', 'batchSize', 'seed', 'dtype', 'backend']);
     checkInputShapeOption(options.inputShape);
     this.inputShape = [...options.inputShape];
+    this.batchSize = checkBatchSizeOption(options.batchSize);
     this.dtype = options.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
       throw new SeqcastError(
@@ -89,7 +111,12 @@ export class Sequential {
       );
     }
     this.seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.ctx = { dtype: this.dtype, backend: resolveBackend(options.backend, this.dtype), seed: this.seed };
+    this.ctx = {
+      dtype: this.dtype,
+      backend: resolveBackend(options.backend, this.dtype),
+      seed: this.seed,
+      ...(this.batchSize === null ? {} : { batchSize: this.batchSize }),
+    };
     this.rng = new Random(this.seed);
     this.layerShapes = [this.inputShape];
     this.paramArray = allocate(this.dtype, 0);
@@ -193,6 +220,8 @@ export class Sequential {
     }
     this.paramArray = params;
     this.gradArray = grads;
+    this.stream = null; // its layers hold views of the old arrays
+    this.statefulBatch = statefulLayers(this.layerList).length > 0 ? this.batchSize : null;
     // every layer gets views into the new arrays
     this.entries = [...this.entries, ...newEntries].map((e) => ({
       ...e,
@@ -277,15 +306,7 @@ export class Sequential {
       const input = h;
       h = layer.forward(h, training);
       mask = nextMask(layer, mask, input, h);
-      const bad = firstNonFinite(h.data);
-      if (bad >= 0) {
-        throw new SeqcastError(
-          'non-finite',
-          `layer '${layer.name}' (${layer.className}) produced ${h.data[bad]} at output index ` +
-            `${formatShape(unravelIndex(bad, h.shape))} from finite inputs: its weights are non-finite or so large ` +
-            `that the activations overflow; check the weights, lower the learning rate or clip the gradients`,
-        );
-      }
+      checkLayerOutput(layer, h, '');
       this.outputs.push(h);
     }
     this.lastMask = mask;
@@ -298,6 +319,33 @@ export class Sequential {
    */
   get outputMask(): StepMask | null {
     return this.lastMask;
+  }
+
+  /** Whether any layer is stateful (a Bidirectional one counts when it wraps a stateful layer). */
+  get stateful(): boolean {
+    return this.statefulBatch !== null;
+  }
+
+  /** Zeroes every stateful layer's states (Keras `model.reset_states()`) and ends `predictStep`'s stream. */
+  resetStates(): void {
+    for (const layer of statefulLayers(this.layerList)) layer.resetStates();
+    this.stream = null;
+  }
+
+  /** Keras 3's name for `resetStates`. */
+  resetState(): void {
+    this.resetStates();
+  }
+
+  /**
+   * Advances every sequence of a stream by one time step, x [B, F] or [B, 1, F] (indices: [B] or [B, 1]), and
+   * returns the output (a new tensor): step t gives what `predict` gives at step t of the whole sequence, or,
+   * for a last-output model, after the last step. B is fixed by the first step after `resetStates()`; `predict`
+   * stays stateless; no Bidirectional or goBackwards layer (see stream.ts).
+   */
+  predictStep(x: TensorLike): Tensor {
+    this.stream ??= new Stream(this.layerList, this.inputShape, this.ctx, (i) => this.layerViews(i));
+    return this.stream.step(x);
   }
 
   /**
@@ -363,27 +411,7 @@ export class Sequential {
    * finite values; nothing is changed unless all of them check out.
    */
   setWeights(weights: readonly { name: string; shape: readonly number[]; data: ArrayLike<number> }[]): void {
-    const byName = new Map<string, (typeof weights)[number]>();
-    for (const w of weights) {
-      const entry = this.entries.find((e) => e.name === w.name);
-      if (entry === undefined) {
-        throw new SeqcastError(
-          'weights',
-          `setWeights(): the model has no weight '${w.name}'; its weights are ${this.entries.map((e) => `'${e.name}'`).join(', ')}`,
-        );
-      }
-      if (byName.has(w.name))
-        throw new SeqcastError('weights', `setWeights(): weight '${w.name}' is given twice`);
-      checkWeightValue(entry, w);
-      byName.set(w.name, w);
-    }
-    const missing = this.entries.filter((e) => !byName.has(e.name)).map((e) => `'${e.name}'`);
-    if (missing.length > 0) {
-      throw new SeqcastError(
-        'weights',
-        `setWeights(): no value given for ${missing.join(', ')}; every weight must be set`,
-      );
-    }
+    const byName = matchWeights(this.entries, weights);
     for (const e of this.entries) e.value.set(byName.get(e.name)!.data);
   }
 
@@ -415,39 +443,14 @@ export class Sequential {
     return this.layerShapes[i];
   }
 
+  /** Layer i's weight and gradient views, in its weightSpecs order (what its `attach` was given). */
+  private layerViews(i: number): { weights: FloatArray[]; grads: FloatArray[] } {
+    const mine = this.entries.filter((e) => e.layer === i);
+    return { weights: mine.map((e) => e.value), grads: mine.map((e) => e.grad) };
+  }
+
   private checkInput(x: Tensor): Tensor {
-    if (x === null || typeof x !== 'object' || !Array.isArray(x.shape) || !ArrayBuffer.isView(x.data)) {
-      throw new SeqcastError(
-        'shape',
-        'forward(): x must be a tensor { shape: number[], data: Float32Array }',
-      );
-    }
-    const expected = [null, ...this.inputShape];
-    const ok =
-      x.shape.length === expected.length &&
-      expected.every((d, a) => d === null || d === x.shape[a]) &&
-      x.shape[0] >= 1;
-    if (!ok) {
-      throw new SeqcastError(
-        'shape',
-        `layer '${this.layers[0].name}' (${this.layers[0].className}) received input of shape ${formatShape(x.shape)} ` +
-          `but the model was built for ${formatShape(expected)} (None = any length)`,
-      );
-    }
-    if (x.data.length !== sizeOf(x.shape)) {
-      throw new SeqcastError(
-        'shape',
-        `forward(): shape ${formatShape(x.shape)} needs ${sizeOf(x.shape)} values but data holds ${x.data.length}`,
-      );
-    }
-    const bad = firstNonFinite(x.data);
-    if (bad >= 0) {
-      throw new SeqcastError(
-        'non-finite',
-        `forward(): the input holds ${x.data[bad]} at ${formatShape(unravelIndex(bad, x.shape))}; ` +
-          `fill or drop missing values before windowing`,
-      );
-    }
+    checkModelInput(x, this.inputShape, this.layerList[0], this.statefulBatch);
     if (dtypeOf(x.data) === this.dtype) return x;
     this.convertedInput = this.convert(x.data, this.convertedInput);
     return { shape: x.shape, data: this.convertedInput };

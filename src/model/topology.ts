@@ -21,7 +21,7 @@ import type { Layer } from '../layers/layer.js';
 import { listKeys } from '../options.js';
 import type { Shape } from '../tensor.js';
 import type { Json } from './keras-config.js';
-import { batchShapeToInput, checkDtype, checkKeys, ENTRY_KEYS, fail, object } from './keras-config.js';
+import { checkDtype, checkKeys, ENTRY_KEYS, fail, object, parseBatchShape } from './keras-config.js';
 
 /** One layer of a Keras Sequential config. */
 export interface KerasLayerJson {
@@ -35,6 +35,8 @@ export type DirectionNames = ReadonlyMap<string, { readonly forward: string; rea
 export interface ParsedTopology {
   readonly layers: Layer[];
   readonly inputShape: Shape;
+  /** The first number of `batch_input_shape`: the fixed batch size (stateful layers need one), or null. */
+  readonly batchSize: number | null;
   readonly directions: DirectionNames;
 }
 
@@ -104,6 +106,7 @@ export function parseTopology(topology: unknown, src: string): ParsedTopology {
   if (!Array.isArray(list) || list.length === 0)
     fail('config', `${src}: the Sequential config has no layers`);
   let inputShape: Shape | null = null;
+  let batchSize: number | null = null;
   const layers: Layer[] = [];
   const directions = new Map<string, { forward: string; backward: string }>();
   for (let i = 0; i < list.length; i++) {
@@ -114,7 +117,7 @@ export function parseTopology(topology: unknown, src: string): ParsedTopology {
     const cls = entry.class_name;
     const config = object(entry.config, `${at} (${String(cls)}) config`);
     if (cls === 'InputLayer' && i === 0) {
-      inputShape = parseInputLayer(config, at);
+      ({ inputShape, batchSize } = parseInputLayer(config, at));
       continue;
     }
     const where = `${src}: layer '${String(config.name)}' (${String(cls)})`;
@@ -123,7 +126,7 @@ export function parseTopology(topology: unknown, src: string): ParsedTopology {
     if ('batch_input_shape' in config) {
       if (layers.length > 0 || inputShape !== null)
         fail('config', `${where} states batch_input_shape, which only the first layer may; remove it`);
-      inputShape = batchShapeToInput(config.batch_input_shape, where);
+      ({ inputShape, batchSize } = parseBatchShape(config.batch_input_shape, where));
     }
     checkDtype(config.dtype, where);
     const descriptor = layerDescriptor(cls);
@@ -151,7 +154,7 @@ export function parseTopology(topology: unknown, src: string): ParsedTopology {
       `${src}: the first layer states no batch_input_shape, so the model's input shape is unknown; add "batch_input_shape": [null, timesteps, features] to its config`,
     );
   }
-  return { layers, inputShape, directions };
+  return { layers, inputShape, batchSize, directions };
 }
 
 /** Reads a layer nested in another (Bidirectional's `layer` and `backward_layer`). */
@@ -176,7 +179,7 @@ function readWrapped(raw: unknown, where: string): Layer {
   return descriptor.fromKeras(config, at, readWrapped);
 }
 
-function parseInputLayer(config: Json, at: string): Shape {
+function parseInputLayer(config: Json, at: string): { batchSize: number | null; inputShape: Shape } {
   const where = `${at} (InputLayer)`;
   const flags = ['sparse', 'ragged', 'optional'];
   checkKeys(config, ['name', 'batch_input_shape', 'batch_shape', 'dtype', ...flags], where);
@@ -188,5 +191,5 @@ function parseInputLayer(config: Json, at: string): Shape {
       );
   }
   checkDtype(config.dtype, where);
-  return batchShapeToInput(config.batch_input_shape ?? config.batch_shape, where);
+  return parseBatchShape(config.batch_input_shape ?? config.batch_shape, where);
 }
