@@ -140,10 +140,28 @@ describe.skipIf(!need.available)('bad Keras files get one clear line' + need.not
       /layer 'dropout_2' has class "Conv1D", which seqcast does not have; it reads 'Dense', /,
     );
     const option = rezip(ZIP, (c) => {
-      (c as unknown as Layers).config.layers[1].config.stateful = true;
+      (c as unknown as Layers).config.layers[1].config.kernel_regularizer = {
+        class_name: 'L2',
+        config: { l2: 0.01 },
+      };
     });
     expect((await errorOf(() => fromKerasFile(option, quiet))).message).toMatch(
-      /layer 'gru_2' \(GRU\) has stateful true/,
+      /layer 'gru_2' \(GRU\).*kernel_regularizer/,
+    );
+  });
+
+  it('a stateful layer loads with the batch size of the input layer, and without one is refused', async () => {
+    const stateful = (batch: number | null) =>
+      rezip(ZIP, (c) => {
+        const layers = (c as unknown as Layers).config.layers;
+        layers[0].config.batch_shape = [batch, 480, 3];
+        layers[1].config.stateful = true;
+      });
+    const m = await fromKerasFile(stateful(2), quiet);
+    expect(m.layers[0].getConfig()).toMatchObject({ stateful: true });
+    expect(m.batchSize).toBe(2);
+    expect((await errorOf(() => fromKerasFile(stateful(null), quiet))).message).toMatch(
+      /layer 'gru_2' \(GRU\) is stateful, which needs a fixed batch size/,
     );
   });
 

@@ -36,21 +36,25 @@ export function modelFromKerasBytes(bytes: Uint8Array, src: string, options: Ker
       `${src}: the model has ${declared} layers, more than the limit of ${maxLayers}; if it is really that deep, raise it with { maxLayers }`,
     );
   }
-  const { layers, inputShape } = parseTopology(topology, src);
+  const { layers, inputShape, batchSize } = parseTopology(topology, src);
   let plan: PlannedWeight[] = [];
   let model: Sequential;
   try {
-    model = modelForWeights(layers, { inputShape, seed: 0 }, (weights) => {
-      const total = weights.reduce((n, w) => n + w.shape.reduce((p, d) => p * d, 1), 0);
-      if (total > maxParams) {
-        throw new SeqcastError(
-          'config',
-          `the model has ${total.toLocaleString('en-US')} parameters, more than the limit of ${maxParams.toLocaleString('en-US')}; ` +
-            `if it is really that large, raise it with { maxParams }`,
-        );
-      }
-      plan = planWeights(parts, layers, weights, src);
-    });
+    model = modelForWeights(
+      layers,
+      { inputShape, ...(batchSize === null ? {} : { batchSize }), seed: 0 },
+      (weights) => {
+        const total = weights.reduce((n, w) => n + w.shape.reduce((p, d) => p * d, 1), 0);
+        if (total > maxParams) {
+          throw new SeqcastError(
+            'config',
+            `the model has ${total.toLocaleString('en-US')} parameters, more than the limit of ${maxParams.toLocaleString('en-US')}; ` +
+              `if it is really that large, raise it with { maxParams }`,
+          );
+        }
+        plan = planWeights(parts, layers, weights, src);
+      },
+    );
   } catch (e) {
     if (e instanceof SeqcastError && !e.message.startsWith(src))
       throw new SeqcastError(e.code, `${src}: ${e.message}`);
