@@ -86,12 +86,30 @@ describe('runCase() is strict and catches semantic slips', () => {
     expect(r.message).toMatch(/no weight 'simple_rnn\/recurrent_kernal'/);
   });
 
-  it('runCase() rejects an unknown layer config option instead of ignoring it', () => {
+  it('runCase() reports an unknown layer config key as unreadable instead of ignoring it', () => {
     const c = loadCase('simplernn_tanh_last') as { layers: { config: Record<string, unknown> }[] };
     c.layers[0].config.unroll = true;
+    expect(runCase(c, 'simplernn_tanh_last')).toMatchObject({
+      status: 'unreadable',
+      message: 'layers[0].config has an unknown field "unroll"',
+    });
+  });
+
+  it('runCase() reports a missing layer config key as unreadable instead of taking the default', () => {
+    const c = loadCase('lstm_seq') as { layers: { config: Record<string, unknown> }[] };
+    delete c.layers[0].config.recurrentActivation;
+    expect(runCase(c, 'lstm_seq')).toMatchObject({
+      status: 'unreadable',
+      message: 'layers[0].config lacks the field "recurrentActivation"',
+    });
+  });
+
+  it('runCase() fails a case whose layer config value seqcast rejects, naming the option', () => {
+    const c = loadCase('simplernn_tanh_last') as { layers: { config: Record<string, unknown> }[] };
+    c.layers[0].config.activation = 'hard_sigmoid';
     const r = runCase(c, 'simplernn_tanh_last');
     expect(r.status).toBe('failed');
-    expect(r.message).toMatch(/unknown option 'unroll'/);
+    expect(r.message).toMatch(/activation must be one of/);
   });
 });
 
