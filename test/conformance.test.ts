@@ -19,10 +19,11 @@ describe('the public conformance cases', () => {
     const s = runConformanceDir(FIXTURES);
     const failures = s.results.filter((r) => r.status === 'failed' || r.status === 'unreadable');
     expect(failures.map((r) => `${r.name}: ${r.message}`)).toEqual([]);
-    expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(25);
-    expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(7);
+    expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(67);
+    expect(s.results.filter((r) => r.kind === 'lossGrad' && r.status === 'passed')).toHaveLength(16);
+    expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(9);
     expect(s.results.filter((r) => r.kind === 'workflow' && r.status === 'passed')).toHaveLength(1);
-    expect(s.passed).toBe(33);
+    expect(s.passed).toBe(93);
   });
 
   it('runConformanceDir(fixtures, { dtype: float64 }) agrees with the float64 references to 1e-13', () => {
@@ -195,8 +196,8 @@ describe('seqcast conformance DIR', () => {
   it('seqcast conformance prints a line per case and ends with "N passed, M failed"', () => {
     const out = execFileSync('node', [CLI, 'conformance', FIXTURES], { encoding: 'utf8' });
     const lines = out.trim().split('\n');
-    expect(lines.at(-1)).toBe('33 passed, 0 failed');
-    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(33);
+    expect(lines.at(-1)).toBe('93 passed, 0 failed');
+    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(93);
   });
 
   it('seqcast conformance exits 1 and counts an unreadable case as failed', () => {
