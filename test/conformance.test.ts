@@ -19,10 +19,11 @@ describe('the public conformance cases', () => {
     const s = runConformanceDir(FIXTURES);
     const failures = s.results.filter((r) => r.status === 'failed' || r.status === 'unreadable');
     expect(failures.map((r) => `${r.name}: ${r.message}`)).toEqual([]);
-    expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(25);
-    expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(7);
+    expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(67);
+    expect(s.results.filter((r) => r.kind === 'lossGrad' && r.status === 'passed')).toHaveLength(16);
+    expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(9);
     expect(s.results.filter((r) => r.kind === 'workflow' && r.status === 'passed')).toHaveLength(1);
-    expect(s.passed).toBe(33);
+    expect(s.passed).toBe(93);
   });
 
   it('runConformanceDir(fixtures, { dtype: float64 }) agrees with the float64 references to 1e-13', () => {
@@ -86,12 +87,30 @@ describe('runCase() is strict and catches semantic slips', () => {
     expect(r.message).toMatch(/no weight 'simple_rnn\/recurrent_kernal'/);
   });
 
-  it('runCase() rejects an unknown layer config option instead of ignoring it', () => {
+  it('runCase() reports an unknown layer config key as unreadable instead of ignoring it', () => {
     const c = loadCase('simplernn_tanh_last') as { layers: { config: Record<string, unknown> }[] };
     c.layers[0].config.unroll = true;
+    expect(runCase(c, 'simplernn_tanh_last')).toMatchObject({
+      status: 'unreadable',
+      message: 'layers[0].config has an unknown field "unroll"',
+    });
+  });
+
+  it('runCase() reports a missing layer config key as unreadable instead of taking the default', () => {
+    const c = loadCase('lstm_seq') as { layers: { config: Record<string, unknown> }[] };
+    delete c.layers[0].config.recurrentActivation;
+    expect(runCase(c, 'lstm_seq')).toMatchObject({
+      status: 'unreadable',
+      message: 'layers[0].config lacks the field "recurrentActivation"',
+    });
+  });
+
+  it('runCase() fails a case whose layer config value seqcast rejects, naming the option', () => {
+    const c = loadCase('simplernn_tanh_last') as { layers: { config: Record<string, unknown> }[] };
+    c.layers[0].config.activation = 'hard_sigmoid';
     const r = runCase(c, 'simplernn_tanh_last');
     expect(r.status).toBe('failed');
-    expect(r.message).toMatch(/unknown option 'unroll'/);
+    expect(r.message).toMatch(/activation must be one of/);
   });
 });
 
@@ -177,8 +196,8 @@ describe('seqcast conformance DIR', () => {
   it('seqcast conformance prints a line per case and ends with "N passed, M failed"', () => {
     const out = execFileSync('node', [CLI, 'conformance', FIXTURES], { encoding: 'utf8' });
     const lines = out.trim().split('\n');
-    expect(lines.at(-1)).toBe('33 passed, 0 failed');
-    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(33);
+    expect(lines.at(-1)).toBe('93 passed, 0 failed');
+    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(93);
   });
 
   it('seqcast conformance exits 1 and counts an unreadable case as failed', () => {

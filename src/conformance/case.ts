@@ -3,24 +3,28 @@
  * unknown field, a tensor whose data does not fill its shape or a non-number is an unreadable case, never
  * a silently different test.
  */
-import { SeqcastError } from '../errors.js';
+import type { CaseLayer } from './layers.js';
+import { parseLayer } from './layers.js';
+import type { LossSpec } from './loss-spec.js';
+import { parseLossSpec } from './loss-spec.js';
+import type { CaseTensor, CaseWeight } from './parse.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  caseError,
+  checkFields,
+  parseMask,
+  parseNamedLists,
+  parseTensor,
+} from './parse.js';
 import type { WorkflowCase } from './workflow.js';
 import { EXPECTED_KEYS } from './workflow.js';
 
-export interface CaseTensor {
-  readonly shape: readonly number[];
-  readonly data: readonly number[];
-}
-
-export interface CaseWeight extends CaseTensor {
-  readonly name: string;
-}
-
-export interface CaseLayer {
-  readonly type: string;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly weights: readonly CaseWeight[];
-}
+export type { CaseLayer } from './layers.js';
+export type { LossSpec, LossType } from './loss-spec.js';
+export type { CaseTensor, CaseWeight } from './parse.js';
 
 export interface LayerGradCase {
   readonly name: string;
@@ -28,11 +32,37 @@ export interface LayerGradCase {
   readonly description: string;
   readonly layers: readonly CaseLayer[];
   readonly input: CaseTensor;
+  /** [B, T], 1 = a real step: the mask handed to the first layer; null when the case has none. */
+  readonly inputMask: CaseTensor | null;
+  /** The mask the output carries (null: none); undefined when the case does not state it. */
+  readonly outputMask: CaseTensor | null | undefined;
   readonly output: CaseTensor;
   readonly layerOutputs: readonly CaseTensor[];
   readonly lossWeights: CaseTensor;
   readonly loss: number;
-  readonly grads: { readonly input: CaseTensor; readonly weights: readonly (readonly CaseWeight[])[] };
+  /** `input` is null when the first layer is an Embedding (integer indices have no gradient). */
+  readonly grads: { readonly input: CaseTensor | null; readonly weights: readonly (readonly CaseWeight[])[] };
+  readonly tolerance: { readonly forward: number; readonly backward: number };
+}
+
+export interface LossGradCase {
+  readonly name: string;
+  readonly kind: 'lossGrad';
+  readonly description: string;
+  readonly layers: readonly CaseLayer[];
+  readonly input: CaseTensor;
+  readonly inputMask: CaseTensor | null;
+  readonly target: CaseTensor;
+  readonly loss: LossSpec;
+  readonly output: CaseTensor;
+  readonly outputMask: CaseTensor | null;
+  readonly layerOutputs: readonly CaseTensor[];
+  readonly lossValue: number;
+  readonly grads: {
+    readonly output: CaseTensor;
+    readonly input: CaseTensor | null;
+    readonly weights: readonly (readonly CaseWeight[])[];
+  };
   readonly tolerance: { readonly forward: number; readonly backward: number };
 }
 
@@ -48,8 +78,9 @@ export interface TrainStepCase {
   readonly description: string;
   readonly layers: readonly CaseLayer[];
   readonly input: CaseTensor;
+  readonly inputMask: CaseTensor | null;
   readonly target: CaseTensor;
-  readonly loss: string;
+  readonly loss: LossSpec;
   readonly optimizer: CaseOptimizer;
   readonly steps: readonly {
     readonly step: number;
@@ -62,7 +93,9 @@ export interface TrainStepCase {
   readonly tolerance: { readonly forward: number; readonly backward: number; readonly weights: number };
 }
 
-export type ConformanceCase = LayerGradCase | TrainStepCase | WorkflowCase;
+export type ConformanceCase = LayerGradCase | LossGradCase | TrainStepCase | WorkflowCase;
+
+const KINDS = ['layerGrad', 'lossGrad', 'trainStep', 'workflow'] as const;
 
 const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; optional: readonly string[] }> =
   {
@@ -80,7 +113,25 @@ const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; opt
         'grads',
         'tolerance',
       ],
-      optional: [],
+      optional: ['inputMask', 'outputMask'],
+    },
+    lossGrad: {
+      required: [
+        'name',
+        'kind',
+        'description',
+        'layers',
+        'input',
+        'target',
+        'loss',
+        'output',
+        'outputMask',
+        'layerOutputs',
+        'lossValue',
+        'grads',
+        'tolerance',
+      ],
+      optional: ['inputMask'],
     },
     trainStep: {
       required: [
@@ -96,7 +147,7 @@ const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; opt
         'finalLoss',
         'tolerance',
       ],
-      optional: [],
+      optional: ['inputMask'],
     },
     workflow: {
       required: ['name', 'kind', 'description', 'params', 'series', 'expected', 'tolerance'],
@@ -107,44 +158,171 @@ const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; opt
 /** Parses one case from its JSON value; throws a SeqcastError ('case') naming the field that is wrong. */
 export function parseCase(json: unknown): ConformanceCase {
   const c = asObject(json, 'the case');
-  const kind = c.kind;
-  if (kind !== 'layerGrad' && kind !== 'trainStep' && kind !== 'workflow') {
-    throw caseError(`"kind" must be "layerGrad", "trainStep" or "workflow" (got ${JSON.stringify(kind)})`);
+  const kind = c.kind as ConformanceCase['kind'];
+  if (!KINDS.includes(kind)) {
+    throw caseError(
+      `"kind" must be ${KINDS.map((k) => `"${k}"`).join(', ')} (got ${JSON.stringify(c.kind)})`,
+    );
   }
   checkFields(c, FIELDS[kind].required, FIELDS[kind].optional, 'the case');
   const name = asString(c.name, '"name"');
   const description = asString(c.description, '"description"');
-  if (kind === 'trainStep') return parseTrainStep(c, name, description);
-  if (kind === 'workflow') return parseWorkflow(c, name, description);
+  switch (kind) {
+    case 'layerGrad':
+      return parseLayerGrad(c, name, description);
+    case 'lossGrad':
+      return parseLossGrad(c, name, description);
+    case 'trainStep':
+      return parseTrainStep(c, name, description);
+    case 'workflow':
+      return parseWorkflow(c, name, description);
+  }
+}
 
+/** What layerGrad, lossGrad and trainStep cases share: the layers, the input and its mask. */
+function parseModelPart(c: Record<string, unknown>): {
+  layers: CaseLayer[];
+  input: CaseTensor;
+  inputMask: CaseTensor | null;
+  ids: boolean;
+} {
   const layers = asArray(c.layers, '"layers"').map((l, i) => parseLayer(l, `layers[${i}]`));
+  if (layers.length === 0) throw caseError('"layers" must hold at least one layer');
+  const input = parseTensor(c.input, '"input"');
+  // an Embedding reads integer indices [B, T]; a gradient with respect to them does not exist
+  const ids = layers[0].type === 'Embedding';
+  if (ids) {
+    const inputDim = layers[0].config.inputDim;
+    if (input.shape.length !== 2) {
+      throw caseError(
+        `"input" has shape [${input.shape.join(', ')}]; an Embedding first layer reads indices [batch, timesteps]`,
+      );
+    }
+    input.data.forEach((v, i) => {
+      if (!Number.isInteger(v) || v < 0 || (typeof inputDim === 'number' && v >= inputDim)) {
+        throw caseError(
+          `input.data[${i}] is ${v}; an Embedding's indices are integers in [0, inputDim = ${String(inputDim)})`,
+        );
+      }
+    });
+  }
+  const inputMask = c.inputMask === undefined ? null : parseMask(c.inputMask, '"inputMask"', input.shape);
+  if (inputMask !== null && !ids && input.shape.length !== 3) {
+    throw caseError(
+      `"inputMask" needs a sequence input [batch, timesteps, features]; "input" is [${input.shape.join(', ')}]`,
+    );
+  }
+  return { layers, input, inputMask, ids };
+}
+
+/** `grads.input`: a tensor, or null exactly when the first layer is an Embedding. */
+function parseInputGrad(v: unknown, ids: boolean): CaseTensor | null {
+  if (ids) {
+    if (v !== null)
+      throw caseError(
+        'grads.input must be null: an Embedding first layer reads indices, which have no gradient',
+      );
+    return null;
+  }
+  return parseTensor(v, 'grads.input');
+}
+
+function parseLayerGrad(c: Record<string, unknown>, name: string, description: string): LayerGradCase {
+  const { layers, input, inputMask, ids } = parseModelPart(c);
   const tol = asObject(c.tolerance, '"tolerance"');
   checkFields(tol, ['forward', 'backward'], [], '"tolerance"');
   const grads = asObject(c.grads, '"grads"');
   checkFields(grads, ['input', 'weights'], [], '"grads"');
+  const output = parseTensor(c.output, '"output"');
   return {
     name,
-    kind,
+    kind: 'layerGrad',
     description,
     layers,
-    input: parseTensor(c.input, '"input"'),
-    output: parseTensor(c.output, '"output"'),
+    input,
+    inputMask,
+    outputMask: c.outputMask === undefined ? undefined : parseOutputMask(c.outputMask, output),
+    output,
     layerOutputs: asArray(c.layerOutputs, '"layerOutputs"').map((t, i) =>
       parseTensor(t, `layerOutputs[${i}]`),
     ),
     lossWeights: parseTensor(c.lossWeights, '"lossWeights"'),
     loss: asNumber(c.loss, '"loss"'),
     grads: {
-      input: parseTensor(grads.input, 'grads.input'),
-      weights: asArray(grads.weights, 'grads.weights').map((ws, i) =>
-        asArray(ws, `grads.weights[${i}]`).map((w, j) => parseWeight(w, `grads.weights[${i}][${j}]`)),
-      ),
+      input: parseInputGrad(grads.input, ids),
+      weights: parseNamedLists(grads.weights, 'grads.weights'),
     },
     tolerance: {
       forward: asNumber(tol.forward, 'tolerance.forward'),
       backward: asNumber(tol.backward, 'tolerance.backward'),
     },
   };
+}
+
+/** `outputMask`: null, or the [B, T] mask of a sequence output [B, T, C]. */
+function parseOutputMask(v: unknown, output: CaseTensor): CaseTensor | null {
+  if (v === null) return null;
+  if (output.shape.length !== 3) {
+    throw caseError(
+      `"outputMask" must be null: only a sequence output [batch, timesteps, features] carries a mask, and "output" is [${output.shape.join(', ')}]`,
+    );
+  }
+  return parseMask(v, '"outputMask"', output.shape);
+}
+
+function parseLossGrad(c: Record<string, unknown>, name: string, description: string): LossGradCase {
+  const { layers, input, inputMask, ids } = parseModelPart(c);
+  const tol = asObject(c.tolerance, '"tolerance"');
+  checkFields(tol, ['forward', 'backward'], [], '"tolerance"');
+  const grads = asObject(c.grads, '"grads"');
+  checkFields(grads, ['output', 'input', 'weights'], [], '"grads"');
+  const loss = parseLossSpec(c.loss, '"loss"', false);
+  const output = parseTensor(c.output, '"output"');
+  const target = parseTensor(c.target, '"target"');
+  checkTarget(target, output, loss);
+  return {
+    name,
+    kind: 'lossGrad',
+    description,
+    layers,
+    input,
+    inputMask,
+    target,
+    loss,
+    output,
+    outputMask: parseOutputMask(c.outputMask, output),
+    layerOutputs: asArray(c.layerOutputs, '"layerOutputs"').map((t, i) =>
+      parseTensor(t, `layerOutputs[${i}]`),
+    ),
+    lossValue: asNumber(c.lossValue, '"lossValue"'),
+    grads: {
+      output: parseTensor(grads.output, 'grads.output'),
+      input: parseInputGrad(grads.input, ids),
+      weights: parseNamedLists(grads.weights, 'grads.weights'),
+    },
+    tolerance: {
+      forward: asNumber(tol.forward, 'tolerance.forward'),
+      backward: asNumber(tol.backward, 'tolerance.backward'),
+    },
+  };
+}
+
+/** The target is shaped like the output; for sparseCategoricalCrossentropy, like it without the class axis. */
+function checkTarget(target: CaseTensor, output: CaseTensor, loss: LossSpec): void {
+  const sparse = loss.type === 'sparseCategoricalCrossentropy';
+  const want = sparse ? output.shape.slice(0, -1) : output.shape;
+  if (target.shape.length !== want.length || target.shape.some((d, a) => d !== want[a])) {
+    throw caseError(
+      `"target" has shape [${target.shape.join(', ')}]; ${loss.type} needs [${want.join(', ')}] for the output [${output.shape.join(', ')}]`,
+    );
+  }
+  if (sparse) {
+    const C = output.shape[output.shape.length - 1];
+    target.data.forEach((v, i) => {
+      if (!Number.isInteger(v) || v < 0 || v >= C)
+        throw caseError(`target.data[${i}] is ${v}; a class label is an integer in [0, ${C})`);
+    });
+  }
 }
 
 function parseWorkflow(c: Record<string, unknown>, name: string, description: string): WorkflowCase {
@@ -178,6 +356,7 @@ function checkExpected(expected: Record<string, unknown>): Record<string, unknow
 }
 
 function parseTrainStep(c: Record<string, unknown>, name: string, description: string): TrainStepCase {
+  const { layers, input, inputMask } = parseModelPart(c);
   const tol = asObject(c.tolerance, '"tolerance"');
   checkFields(tol, ['forward', 'backward', 'weights'], [], '"tolerance"');
   const opt = asObject(c.optimizer, '"optimizer"');
@@ -192,10 +371,6 @@ function parseTrainStep(c: Record<string, unknown>, name: string, description: s
       throw caseError(`optimizer.${k} must be a number, boolean or null`);
     options[k] = v;
   }
-  const namedLists = (v: unknown, where: string): CaseWeight[][] =>
-    asArray(v, where).map((ws, i) =>
-      asArray(ws, `${where}[${i}]`).map((w, j) => parseWeight(w, `${where}[${i}][${j}]`)),
-    );
   const steps = asArray(c.steps, '"steps"').map((sv, k) => {
     const where = `steps[${k}]`;
     const s = asObject(sv, where);
@@ -203,19 +378,21 @@ function parseTrainStep(c: Record<string, unknown>, name: string, description: s
     return {
       step: asNumber(s.step, `${where}.step`),
       loss: asNumber(s.loss, `${where}.loss`),
-      grads: namedLists(s.grads, `${where}.grads`),
-      clippedGrads: s.clippedGrads === undefined ? null : namedLists(s.clippedGrads, `${where}.clippedGrads`),
-      weightsAfter: namedLists(s.weightsAfter, `${where}.weightsAfter`),
+      grads: parseNamedLists(s.grads, `${where}.grads`),
+      clippedGrads:
+        s.clippedGrads === undefined ? null : parseNamedLists(s.clippedGrads, `${where}.clippedGrads`),
+      weightsAfter: parseNamedLists(s.weightsAfter, `${where}.weightsAfter`),
     };
   });
   return {
     name,
     kind: 'trainStep',
     description,
-    layers: asArray(c.layers, '"layers"').map((l, i) => parseLayer(l, `layers[${i}]`)),
-    input: parseTensor(c.input, '"input"'),
+    layers,
+    input,
+    inputMask,
     target: parseTensor(c.target, '"target"'),
-    loss: asString(c.loss, '"loss"'),
+    loss: parseLossSpec(c.loss, '"loss"', true),
     optimizer: { type, options },
     steps,
     finalLoss: asNumber(c.finalLoss, '"finalLoss"'),
@@ -225,77 +402,4 @@ function parseTrainStep(c: Record<string, unknown>, name: string, description: s
       weights: asNumber(tol.weights, 'tolerance.weights'),
     },
   };
-}
-
-function parseLayer(json: unknown, where: string): CaseLayer {
-  const l = asObject(json, where);
-  checkFields(l, ['type', 'config', 'weights'], [], where);
-  return {
-    type: asString(l.type, `${where}.type`),
-    config: asObject(l.config, `${where}.config`),
-    weights: asArray(l.weights, `${where}.weights`).map((w, j) => parseWeight(w, `${where}.weights[${j}]`)),
-  };
-}
-
-function parseWeight(json: unknown, where: string): CaseWeight {
-  const w = asObject(json, where);
-  checkFields(w, ['name', 'shape', 'data'], [], where);
-  return { name: asString(w.name, `${where}.name`), ...parseTensor({ shape: w.shape, data: w.data }, where) };
-}
-
-function parseTensor(json: unknown, where: string): CaseTensor {
-  const t = asObject(json, where);
-  checkFields(t, ['shape', 'data'], [], where);
-  const shape = asArray(t.shape, `${where}.shape`).map((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw caseError(`${where}.shape[${i}] must be an integer ≥ 0 (got ${JSON.stringify(d)})`);
-    }
-    return d;
-  });
-  const data = asArray(t.data, `${where}.data`).map((v, i) => asNumber(v, `${where}.data[${i}]`));
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== n) {
-    throw caseError(`${where}: shape [${shape.join(', ')}] holds ${n} values but data has ${data.length}`);
-  }
-  return { shape, data };
-}
-
-function checkFields(
-  obj: Record<string, unknown>,
-  required: readonly string[],
-  optional: readonly string[],
-  where: string,
-): void {
-  for (const key of Object.keys(obj)) {
-    if (!required.includes(key) && !optional.includes(key))
-      throw caseError(`${where} has an unknown field "${key}"`);
-  }
-  for (const key of required) {
-    if (!(key in obj)) throw caseError(`${where} lacks the field "${key}"`);
-  }
-}
-
-function asObject(v: unknown, where: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw caseError(`${where} must be an object`);
-  return v as Record<string, unknown>;
-}
-
-function asArray(v: unknown, where: string): unknown[] {
-  if (!Array.isArray(v)) throw caseError(`${where} must be an array`);
-  return v;
-}
-
-function asString(v: unknown, where: string): string {
-  if (typeof v !== 'string') throw caseError(`${where} must be a string`);
-  return v;
-}
-
-function asNumber(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw caseError(`${where} must be a finite number (got ${JSON.stringify(v)})`);
-  return v;
-}
-
-function caseError(message: string): SeqcastError {
-  return new SeqcastError('case', message);
 }

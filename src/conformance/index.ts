@@ -4,6 +4,9 @@ export type {
   CaseWeight,
   ConformanceCase,
   LayerGradCase,
+  LossGradCase,
+  LossSpec,
+  LossType,
   TrainStepCase,
 } from './case.js';
 export type { WorkflowCase } from './workflow.js';

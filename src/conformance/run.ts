@@ -1,20 +1,20 @@
 /**
- * Runs conformance cases. `layerGrad`: build the stack from the case's layers and weights, forward the
- * input, compare every layer's output and the loss Σ output ⊙ lossWeights, backpropagate lossWeights and
- * compare the input gradient and every weight gradient. `trainStep` (train-step.ts) and `workflow`
+ * Runs conformance cases. `layerGrad`: build the stack from the case's layers and weights (model.ts, with
+ * the case's input mask when it has one), forward the input, compare every layer's output, the output's
+ * mask and the loss Σ output ⊙ lossWeights, backpropagate lossWeights and compare the input gradient and
+ * every weight gradient. `lossGrad` (loss-grad.ts), `trainStep` (train-step.ts) and `workflow`
  * (workflow.ts) cases have their own runners.
  */
 import { SeqcastError } from '../errors.js';
-import { layerFromConfig } from '../layers/from-config.js';
-import type { NamedTensor } from '../model/sequential.js';
-import { Sequential } from '../model/sequential.js';
 import type { BackendChoice } from '../kernels/select.js';
 import type { DType } from '../tensor.js';
 import { tensor } from '../tensor.js';
-import type { CaseLayer, CaseWeight, LayerGradCase } from './case.js';
+import type { LayerGradCase } from './case.js';
 import { parseCase } from './case.js';
 import type { Comparison } from './compare.js';
 import { compareShapes, compareValues } from './compare.js';
+import { runLossGrad } from './loss-grad.js';
+import { buildCaseModel, compareForward, compareNamed, compareOutputMask } from './model.js';
 import { runTrainStep } from './train-step.js';
 import { runWorkflow } from './workflow.js';
 
@@ -55,9 +55,11 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
     const checks =
       parsed.kind === 'layerGrad'
         ? runLayerGrad(parsed, dtype, options.backend)
-        : parsed.kind === 'trainStep'
-          ? runTrainStep(parsed, dtype, options.backend)
-          : runWorkflow(parsed);
+        : parsed.kind === 'lossGrad'
+          ? runLossGrad(parsed, dtype, options.backend)
+          : parsed.kind === 'trainStep'
+            ? runTrainStep(parsed, dtype, options.backend)
+            : runWorkflow(parsed);
     const failed = checks.filter((c) => !c.ok);
     return {
       name: parsed.name,
@@ -73,86 +75,23 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
 }
 
 function runLayerGrad(c: LayerGradCase, dtype: DType, backend: BackendChoice | undefined): Comparison[] {
-  const model = buildCaseModel(c.layers, c.input.shape, dtype, backend);
-  const layers = model.layers;
-  const checks: Comparison[] = [];
+  const cm = buildCaseModel(c.layers, c.input.shape, c.inputMask, dtype, backend);
   const tol = c.tolerance;
-
-  const out = model.forward(tensor(c.input.data, c.input.shape, dtype));
-  if (c.layerOutputs.length !== layers.length) {
-    throw new SeqcastError(
-      'case',
-      `layerOutputs has ${c.layerOutputs.length} entries for ${layers.length} layers`,
-    );
-  }
-  model.layerOutputs.forEach((o, i) => {
-    checks.push(compareShapes(`layerOutputs[${i}] shape`, o.shape, c.layerOutputs[i].shape));
-    checks.push(compareValues(`layerOutputs[${i}]`, o.data, c.layerOutputs[i].data, tol.forward));
-  });
-  checks.push(compareShapes('output shape', out.shape, c.output.shape));
-  checks.push(compareValues('output', out.data, c.output.data, tol.forward));
+  const out = cm.model.forward(tensor(c.input.data, c.input.shape, dtype));
+  const checks = compareForward(cm, out, c.output, c.layerOutputs, tol.forward);
+  if (c.outputMask !== undefined) checks.push(compareOutputMask(cm, c.outputMask));
   let loss = 0;
   for (let i = 0; i < out.data.length; i++) loss += out.data[i] * (c.lossWeights.data[i] ?? NaN);
   checks.push(compareValues('loss', [loss], [c.loss], tol.forward));
   if (!checks.every((ch) => ch.ok)) return checks; // gradients of a wrong forward say nothing more
 
-  model.zeroGrad();
-  const dx = model.backward(tensor(c.lossWeights.data, c.lossWeights.shape, dtype));
-  checks.push(compareShapes('grads.input shape', dx.shape, c.grads.input.shape));
-  checks.push(compareValues('grads.input', dx.data, c.grads.input.data, tol.backward));
-  checks.push(...compareNamed('grads', model, model.gradients(), c.grads.weights, tol.backward));
-  return checks;
-}
-
-/** The case's stack with its weights set (names `layer/weight`), or a SeqcastError saying what does not fit. */
-export function buildCaseModel(
-  caseLayers: readonly CaseLayer[],
-  inputShape: readonly number[],
-  dtype: DType,
-  backend?: BackendChoice,
-): Sequential {
-  const layers = caseLayers.map((l) => layerFromConfig(l.type, l.config));
-  const model = new Sequential(layers, { inputShape: inputShape.slice(1), dtype, seed: 0, backend });
-  model.setWeights(
-    caseLayers.flatMap((l, i) =>
-      l.weights.map((w) => ({ name: `${layers[i].name}/${w.name}`, shape: w.shape, data: w.data })),
-    ),
-  );
-  return model;
-}
-
-/** Compares per-layer lists of named tensors (gradients or weights) with the model's, by name. */
-export function compareNamed(
-  label: string,
-  model: Sequential,
-  actual: readonly NamedTensor[],
-  expected: readonly (readonly CaseWeight[])[],
-  tol: number,
-): Comparison[] {
-  const checks: Comparison[] = [];
-  expected.forEach((layerList, i) => {
-    const layer = model.layers[i];
-    if (layer === undefined)
-      throw new SeqcastError(
-        'case',
-        `${label} lists ${expected.length} layers, the model has ${model.layers.length}`,
-      );
-    for (const g of layerList) {
-      const full = `${layer.name}/${g.name}`;
-      const a = actual.find((w) => w.name === full);
-      if (a === undefined)
-        throw new SeqcastError('case', `${label}[${i}] names '${g.name}', which layer ${i} does not have`);
-      checks.push(compareShapes(`${label} ${full} shape`, a.shape, g.shape));
-      checks.push(compareValues(`${label} ${full}`, a.data, g.data, tol));
-    }
-  });
-  const count = expected.reduce((n, l) => n + l.length, 0);
-  if (count !== actual.length) {
-    throw new SeqcastError(
-      'case',
-      `${label} lists ${count} tensors but the model has ${actual.length} weights`,
-    );
+  cm.model.zeroGrad();
+  const dx = cm.model.backward(tensor(c.lossWeights.data, c.lossWeights.shape, dtype));
+  if (c.grads.input !== null) {
+    checks.push(compareShapes('grads.input shape', dx.shape, c.grads.input.shape));
+    checks.push(compareValues('grads.input', dx.data, c.grads.input.data, tol.backward));
   }
+  checks.push(...compareNamed('grads', cm, cm.model.gradients(), c.grads.weights, tol.backward));
   return checks;
 }
 

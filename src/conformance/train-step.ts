@@ -1,10 +1,10 @@
 /**
  * `trainStep` cases: N optimiser steps on one batch. Each step: forward → loss (compared: it is the loss
  * BEFORE the update, as Keras's train_on_batch reports it) → gradients (compared) → clipping (clipped
- * gradients compared where the case lists them) → update (weights compared). Then the final loss.
+ * gradients compared where the case lists them) → update (weights compared). Then the final loss. The loss is
+ * the case's loss spec (loss-spec.ts); over a masked sequence output it is the mean over the real steps.
  */
 import { SeqcastError } from '../errors.js';
-import { getLoss } from '../model/losses.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import { Adam, RMSprop, SGD } from '../optim/optimizers.js';
 import type { BackendChoice } from '../kernels/select.js';
@@ -13,11 +13,13 @@ import { allocate, tensor } from '../tensor.js';
 import type { CaseOptimizer, TrainStepCase } from './case.js';
 import type { Comparison } from './compare.js';
 import { compareValues } from './compare.js';
-import { buildCaseModel, compareNamed } from './run.js';
+import { makeLoss, maskRowWeights } from './loss-spec.js';
+import { buildCaseModel, compareNamed } from './model.js';
 
 export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendChoice): Comparison[] {
-  const model = buildCaseModel(c.layers, c.input.shape, dtype, backend);
-  const loss = getLoss(c.loss as never);
+  const cm = buildCaseModel(c.layers, c.input.shape, c.inputMask, dtype, backend);
+  const model = cm.model;
+  const loss = makeLoss(c.loss);
   const optimizer = makeOptimizer(c.optimizer);
   const x = tensor(c.input.data, c.input.shape, dtype);
   const n = c.target.data.length;
@@ -38,7 +40,11 @@ export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendCh
       );
     }
     if (dOut.length !== out.data.length) dOut = allocate(dtype, out.data.length);
-    return { value: loss.compute(out.data, c.target.data, out.data.length, dOut, width), shape: out.shape };
+    const weights = maskRowWeights(model.outputMask); // a masked sequence output: the mean over real steps
+    return {
+      value: loss.compute(out.data, c.target.data, out.data.length, dOut, width, weights),
+      shape: out.shape,
+    };
   };
 
   c.steps.forEach((step, k) => {
@@ -46,22 +52,16 @@ export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendCh
     checks.push(compareValues(`steps[${k}].loss`, [value], [step.loss], tol.forward));
     model.zeroGrad();
     model.backward({ shape, data: dOut });
-    checks.push(...compareNamed(`steps[${k}].grads`, model, model.gradients(), step.grads, tol.backward));
+    checks.push(...compareNamed(`steps[${k}].grads`, cm, model.gradients(), step.grads, tol.backward));
     optimizer.clipGradients(model.grads, segments);
     if (step.clippedGrads !== null) {
       checks.push(
-        ...compareNamed(
-          `steps[${k}].clippedGrads`,
-          model,
-          model.gradients(),
-          step.clippedGrads,
-          tol.backward,
-        ),
+        ...compareNamed(`steps[${k}].clippedGrads`, cm, model.gradients(), step.clippedGrads, tol.backward),
       );
     }
     optimizer.applyUpdate(model.params, model.grads);
     checks.push(
-      ...compareNamed(`steps[${k}].weightsAfter`, model, model.weights(), step.weightsAfter, tol.weights),
+      ...compareNamed(`steps[${k}].weightsAfter`, cm, model.weights(), step.weightsAfter, tol.weights),
     );
   });
   checks.push(compareValues('finalLoss', [forwardLoss().value], [c.finalLoss], tol.forward));
