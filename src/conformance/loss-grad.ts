@@ -10,7 +10,8 @@ import { allocate, tensor } from '../tensor.js';
 import type { LossGradCase } from './case.js';
 import type { Comparison } from './compare.js';
 import { compareShapes, compareValues } from './compare.js';
-import { makeLoss, maskRowWeights } from './loss-spec.js';
+import { makeLoss } from './loss-spec.js';
+import { maskedRowWeights } from '../model/weights.js';
 import { buildCaseModel, compareForward, compareNamed, compareOutputMask } from './model.js';
 
 export function runLossGrad(c: LossGradCase, dtype: DType, backend?: BackendChoice): Comparison[] {
@@ -27,7 +28,14 @@ export function runLossGrad(c: LossGradCase, dtype: DType, backend?: BackendChoi
   const n = out.data.length;
   const width = out.shape[out.shape.length - 1];
   const dOut = allocate(dtype, n);
-  const value = loss.compute(out.data, c.target.data, n, dOut, width, maskRowWeights(model.outputMask));
+  const value = loss.compute(
+    out.data,
+    c.target.data,
+    n,
+    dOut,
+    width,
+    maskedRowWeights(model.outputMask, null, n / width, `case ${c.name}`),
+  );
   checks.push(compareValues('lossValue', [value], [c.lossValue], tol.forward));
   checks.push(compareShapes('grads.output shape', out.shape, c.grads.output.shape));
   checks.push(compareValues('grads.output', dOut, c.grads.output.data, tol.backward));

@@ -16,7 +16,6 @@ import {
   meanSquaredError,
   sparseCategoricalCrossentropy,
 } from '../model/losses.js';
-import type { StepMask } from '../layers/mask.js';
 import { asBoolean, asNumber, asObject, asString, caseError, checkFields } from './parse.js';
 
 export type LossType =
@@ -84,18 +83,4 @@ export function makeLoss(spec: LossSpec): Loss {
     case 'sparseCategoricalCrossentropy':
       return sparseCategoricalCrossentropy({ fromLogits: spec.fromLogits });
   }
-}
-
-/**
- * The row weights of a loss over a sequence output that carries a mask (FORMAT.md "Masked losses"): row
- * (b, t) weighs mask[b, t] · total / valid, total = B·T, valid = Σ mask (0 when no step is real), so that
- * the reduction Σ w·l / total is the mean of l over the real steps. Null without a mask.
- */
-export function maskRowWeights(mask: StepMask | null): Float64Array | null {
-  if (mask === null) return null;
-  const total = mask.batch * mask.steps;
-  let valid = 0;
-  for (let r = 0; r < total; r++) valid += mask.data[r];
-  const scale = valid === 0 ? 0 : total / valid;
-  return Float64Array.from(mask.data, (m) => m * scale);
 }

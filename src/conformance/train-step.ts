@@ -13,7 +13,8 @@ import { allocate, tensor } from '../tensor.js';
 import type { CaseOptimizer, TrainStepCase } from './case.js';
 import type { Comparison } from './compare.js';
 import { compareValues } from './compare.js';
-import { makeLoss, maskRowWeights } from './loss-spec.js';
+import { makeLoss } from './loss-spec.js';
+import { maskedRowWeights } from '../model/weights.js';
 import { buildCaseModel, compareNamed } from './model.js';
 
 export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendChoice): Comparison[] {
@@ -40,7 +41,7 @@ export function runTrainStep(c: TrainStepCase, dtype: DType, backend?: BackendCh
       );
     }
     if (dOut.length !== out.data.length) dOut = allocate(dtype, out.data.length);
-    const weights = maskRowWeights(model.outputMask); // a masked sequence output: the mean over real steps
+    const weights = maskedRowWeights(model.outputMask, null, out.data.length / width, `case ${c.name}`); // a masked sequence output: the mean over real steps
     return {
       value: loss.compute(out.data, c.target.data, out.data.length, dOut, width, weights),
       shape: out.shape,

@@ -23,7 +23,12 @@ import type { Sequential } from './sequential.js';
 import { batchSizeFor, checkStatefulSamples, shuffleFor } from './stateful-batches.js';
 import { checkMetricsForOutput, MetricSums } from './training-metrics.js';
 import type { ClassWeight, SampleWeightLike } from './weights.js';
-import { batchRowWeights, checkSampleWeight, classWeightToSampleWeights } from './weights.js';
+import {
+  batchRowWeights,
+  checkSampleWeight,
+  classWeightToSampleWeights,
+  maskedRowWeights,
+} from './weights.js';
 
 export interface FitOptions {
   /** Default 1. */
@@ -248,7 +253,7 @@ function trainBatch(
     throw e;
   }
   const n = out.data.length;
-  const w = maskedRowWeights(model, weights, n / width, 'fit()');
+  const w = maskedRowWeights(model.outputMask, weights, n / width, 'fit()');
   const loss = compiled.loss.compute(out.data, yb.data, n, dOut, width, w);
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
   model.zeroGrad();
@@ -304,7 +309,7 @@ export function evaluate(
     const out = model.forward(xs.range(start, n));
     const yb = ys.range(start, n);
     const wb = maskedRowWeights(
-      model,
+      model.outputMask,
       weights === null || rowWeights === null
         ? null
         : batchRowWeights(weights, (r) => start + r, n, rowsPerSample, rowWeights),
@@ -437,30 +442,4 @@ function record(
     max: sorted[sorted.length - 1],
   });
   h.clippedFraction.push(clippedFraction);
-}
-
-/**
- * The loss's row weights for a batch whose output carries a mask (a sequence output of padded input): Keras's
- * apply_mask (keras/src/losses/loss.py) for the sum_over_batch_size reduction: a masked step weighs 0 and a
- * real one total/valid, times its sample weight, so the loss is the mean over the real steps. Without a mask,
- * `weights` as given. (The metrics weigh each row by the mask itself, 0 or 1: MetricSums.add.)
- */
-function maskedRowWeights(
-  model: Sequential,
-  weights: Float64Array | null,
-  rows: number,
-  where: string,
-): Float64Array | null {
-  const mask = model.outputMask;
-  if (mask === null) return weights;
-  const total = mask.batch * mask.steps;
-  if (rows !== total) {
-    throw new SeqcastError('shape', `${where}: the output has ${rows} rows but its mask ${total} steps`);
-  }
-  let valid = 0;
-  for (let r = 0; r < total; r++) valid += mask.data[r];
-  const scale = valid === 0 ? 0 : total / valid;
-  const out = new Float64Array(total);
-  for (let r = 0; r < total; r++) out[r] = mask.data[r] * scale * (weights === null ? 1 : weights[r]);
-  return out;
 }

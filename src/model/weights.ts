@@ -13,6 +13,7 @@
  * Metrics are never weighted (Keras's `metrics`, not `weighted_metrics`).
  */
 import { SeqcastError } from '../errors.js';
+import type { StepMask } from '../layers/mask.js';
 import type { Tensor } from '../tensor.js';
 import { formatShape } from '../tensor.js';
 
@@ -126,4 +127,29 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : (JSON.stringify(v) ?? typeof v);
+}
+
+/**
+ * The row weights of a loss over a sequence output that carries a mask (Keras's apply_mask,
+ * keras/src/losses/loss.py): row (b, t) weighs mask[b, t] · total / valid · weights[r], total = B·T,
+ * valid = Σ mask (0 when no step is real), so that the reduction Σ w·l / total is the mean of l over the
+ * real steps. `weights` (sample or class weights per row, or null) is returned as is without a mask.
+ */
+export function maskedRowWeights(
+  mask: StepMask | null,
+  weights: Float64Array | null,
+  rows: number,
+  where: string,
+): Float64Array | null {
+  if (mask === null) return weights;
+  const total = mask.batch * mask.steps;
+  if (rows !== total) {
+    throw new SeqcastError('shape', `${where}: the output has ${rows} rows but its mask ${total} steps`);
+  }
+  let valid = 0;
+  for (let r = 0; r < total; r++) valid += mask.data[r];
+  const scale = valid === 0 ? 0 : total / valid;
+  const out = new Float64Array(total);
+  for (let r = 0; r < total; r++) out[r] = mask.data[r] * scale * (weights === null ? 1 : weights[r]);
+  return out;
 }
