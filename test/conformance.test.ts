@@ -15,22 +15,25 @@ function loadCase(name: string): Record<string, unknown> {
 }
 
 describe('the public conformance cases', () => {
-  it('runConformanceDir(fixtures) passes every layerGrad, trainStep and workflow case in float32', () => {
+  it('runConformanceDir(fixtures) passes every layerGrad, lossGrad, trainStep, statefulSequence and workflow case in float32', () => {
     const s = runConformanceDir(FIXTURES);
     const failures = s.results.filter((r) => r.status === 'failed' || r.status === 'unreadable');
     expect(failures.map((r) => `${r.name}: ${r.message}`)).toEqual([]);
     expect(s.results.filter((r) => r.kind === 'layerGrad' && r.status === 'passed')).toHaveLength(67);
     expect(s.results.filter((r) => r.kind === 'lossGrad' && r.status === 'passed')).toHaveLength(16);
     expect(s.results.filter((r) => r.kind === 'trainStep' && r.status === 'passed')).toHaveLength(9);
+    expect(s.results.filter((r) => r.kind === 'statefulSequence' && r.status === 'passed')).toHaveLength(15);
     expect(s.results.filter((r) => r.kind === 'workflow' && r.status === 'passed')).toHaveLength(1);
-    expect(s.passed).toBe(93);
+    expect(s.passed).toBe(108);
   });
 
   it('runConformanceDir(fixtures, { dtype: float64 }) agrees with the float64 references to 1e-13', () => {
     const s = runConformanceDir(FIXTURES, { dtype: 'float64' });
     for (const r of s.results) {
       expect(r.status).toBe('passed');
-      for (const c of r.checks) expect(c.relError, `${r.name} ${c.what}`).toBeLessThan(1e-13);
+      // the keras_* cases hold Keras's own float32 test values, printed to 8 digits
+      const bound = r.name.startsWith('keras_') ? 1e-6 : 1e-13;
+      for (const c of r.checks) expect(c.relError, `${r.name} ${c.what}`).toBeLessThan(bound);
     }
   });
 });
@@ -196,8 +199,8 @@ describe('seqcast conformance DIR', () => {
   it('seqcast conformance prints a line per case and ends with "N passed, M failed"', () => {
     const out = execFileSync('node', [CLI, 'conformance', FIXTURES], { encoding: 'utf8' });
     const lines = out.trim().split('\n');
-    expect(lines.at(-1)).toBe('93 passed, 0 failed');
-    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(93);
+    expect(lines.at(-1)).toBe('108 passed, 0 failed');
+    expect(lines.filter((l) => l.startsWith('PASS  '))).toHaveLength(108);
   });
 
   it('seqcast conformance exits 1 and counts an unreadable case as failed', () => {

@@ -19,12 +19,15 @@ import {
   parseNamedLists,
   parseTensor,
 } from './parse.js';
+import type { StatefulSequenceCase } from './stateful-case.js';
+import { parseStatefulSequence, STATEFUL_FIELDS } from './stateful-case.js';
 import type { WorkflowCase } from './workflow.js';
 import { EXPECTED_KEYS } from './workflow.js';
 
 export type { CaseLayer } from './layers.js';
 export type { LossSpec, LossType } from './loss-spec.js';
 export type { CaseTensor, CaseWeight } from './parse.js';
+export type { StatefulCall, StatefulSequenceCase } from './stateful-case.js';
 
 export interface LayerGradCase {
   readonly name: string;
@@ -93,9 +96,10 @@ export interface TrainStepCase {
   readonly tolerance: { readonly forward: number; readonly backward: number; readonly weights: number };
 }
 
-export type ConformanceCase = LayerGradCase | LossGradCase | TrainStepCase | WorkflowCase;
+export type ConformanceCase =
+  LayerGradCase | LossGradCase | TrainStepCase | StatefulSequenceCase | WorkflowCase;
 
-const KINDS = ['layerGrad', 'lossGrad', 'trainStep', 'workflow'] as const;
+const KINDS = ['layerGrad', 'lossGrad', 'trainStep', 'statefulSequence', 'workflow'] as const;
 
 const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; optional: readonly string[] }> =
   {
@@ -149,6 +153,7 @@ const FIELDS: Record<ConformanceCase['kind'], { required: readonly string[]; opt
       ],
       optional: ['inputMask'],
     },
+    statefulSequence: STATEFUL_FIELDS,
     workflow: {
       required: ['name', 'kind', 'description', 'params', 'series', 'expected', 'tolerance'],
       optional: ['seriesSource'],
@@ -174,6 +179,8 @@ export function parseCase(json: unknown): ConformanceCase {
       return parseLossGrad(c, name, description);
     case 'trainStep':
       return parseTrainStep(c, name, description);
+    case 'statefulSequence':
+      return parseStatefulSequence(c, name, description);
     case 'workflow':
       return parseWorkflow(c, name, description);
   }

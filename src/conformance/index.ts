@@ -7,6 +7,8 @@ export type {
   LossGradCase,
   LossSpec,
   LossType,
+  StatefulCall,
+  StatefulSequenceCase,
   TrainStepCase,
 } from './case.js';
 export type { WorkflowCase } from './workflow.js';

@@ -41,13 +41,14 @@ const WRAPPABLE = ['SimpleRNN', 'LSTM', 'GRU'];
 
 const listed = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
 
-export function parseLayer(json: unknown, where: string): CaseLayer {
+/** One layer of a case; with `stateful` (statefulSequence cases) recurrent configs must state `stateful`. */
+export function parseLayer(json: unknown, where: string, stateful = false): CaseLayer {
   const l = asObject(json, where);
   checkFields(l, ['type', 'config', 'weights'], [], where);
   const type = asString(l.type, `${where}.type`);
   return {
     type,
-    config: parseConfig(type, l.config, where, TYPES),
+    config: parseConfig(type, l.config, where, TYPES, stateful),
     weights: asArray(l.weights, `${where}.weights`).map((w, j) => parseWeight(w, `${where}.weights[${j}]`)),
   };
 }
@@ -57,6 +58,7 @@ function parseConfig(
   json: unknown,
   where: string,
   allowed: readonly string[],
+  stateful: boolean,
 ): Record<string, unknown> {
   if (!allowed.includes(type)) {
     throw caseError(`${where}.type must be one of ${listed(allowed)} (got ${JSON.stringify(type)})`);
@@ -64,7 +66,9 @@ function parseConfig(
   const at = `${where}.config`;
   const config = asObject(json, at);
   const table = TABLES[type];
-  checkFields(config, table.required, Object.keys(table.optional), at);
+  // `stateful` is a required key of recurrent configs in statefulSequence cases and unknown elsewhere
+  const required = stateful && WRAPPABLE.includes(type) ? [...table.required, 'stateful'] : table.required;
+  checkFields(config, required, Object.keys(table.optional), at);
   const filled: Record<string, unknown> = { ...table.optional, ...config };
   if (type === 'Bidirectional') {
     const inner = asObject(config.layer, `${at}.layer`);
@@ -72,7 +76,7 @@ function parseConfig(
     const innerType = asString(inner.type, `${at}.layer.type`);
     filled.layer = {
       type: innerType,
-      config: parseConfig(innerType, inner.config, `${at}.layer`, WRAPPABLE),
+      config: parseConfig(innerType, inner.config, `${at}.layer`, WRAPPABLE, stateful),
     };
   }
   return filled;

@@ -24,16 +24,26 @@ export interface CaseModel {
   readonly layers: readonly Layer[];
   /** The output of each of the case's layers after the last forward. */
   layerOutputs(): readonly Tensor[];
+  /**
+   * The mask the next forward pass hands to the first layer (null: none); only for a model built with an
+   * input mask (statefulSequence calls each give their own).
+   */
+  setInputMask(mask: CaseTensor | null): void;
 }
 
 /** The identity, whose output carries the case's mask: the first of the model's layers when a case has one. */
 class GivenMask implements Layer {
   name = 'conformance_input_mask';
   readonly className = 'Masking' as const;
-  private readonly mask: StepMask;
+  private mask: StepMask | null = null;
 
   constructor(mask: CaseTensor) {
-    this.mask = { batch: mask.shape[0], steps: mask.shape[1], data: Uint8Array.from(mask.data) };
+    this.set(mask);
+  }
+
+  set(mask: CaseTensor | null): void {
+    this.mask =
+      mask === null ? null : { batch: mask.shape[0], steps: mask.shape[1], data: Uint8Array.from(mask.data) };
   }
 
   build(inputShape: Shape): Shape {
@@ -47,7 +57,7 @@ class GivenMask implements Layer {
   attach(): void {}
 
   forward(x: Tensor): Tensor {
-    if (x.shape[0] !== this.mask.batch || x.shape[1] !== this.mask.steps) {
+    if (this.mask !== null && (x.shape[0] !== this.mask.batch || x.shape[1] !== this.mask.steps)) {
       throw new SeqcastError(
         'case',
         `inputMask is [${this.mask.batch}, ${this.mask.steps}] but the input is [${x.shape.join(', ')}]`,
@@ -60,7 +70,7 @@ class GivenMask implements Layer {
     return dy;
   }
 
-  outputMask(): StepMask {
+  outputMask(): StepMask | null {
     return this.mask;
   }
 
@@ -69,24 +79,44 @@ class GivenMask implements Layer {
   }
 }
 
-/** The case's stack with its weights set (names `layer/weight`), or a SeqcastError saying what does not fit. */
+/**
+ * The case's stack with its weights set (names `layer/weight`), or a SeqcastError saying what does not fit.
+ * `batchSize` fixes the model's batch size (Keras `batch_size`), which stateful layers need.
+ */
 export function buildCaseModel(
   caseLayers: readonly CaseLayer[],
-  inputShape: readonly number[],
+  inputShape: Shape,
   inputMask: CaseTensor | null,
   dtype: DType,
   backend?: BackendChoice,
+  batchSize?: number,
 ): CaseModel {
   const layers = caseLayers.map((l) => layerFromConfig(l.type, l.config));
-  const all = inputMask === null ? layers : [new GivenMask(inputMask), ...layers];
-  const model = new Sequential(all, { inputShape: inputShape.slice(1), dtype, seed: 0, backend });
+  const given = inputMask === null ? null : new GivenMask(inputMask);
+  const all = given === null ? layers : [given, ...layers];
+  const model = new Sequential(all, {
+    inputShape: inputShape.slice(1),
+    dtype,
+    seed: 0,
+    backend,
+    ...(batchSize === undefined ? {} : { batchSize }),
+  });
   model.setWeights(
     caseLayers.flatMap((l, i) =>
       l.weights.map((w) => ({ name: `${layers[i].name}/${w.name}`, shape: w.shape, data: w.data })),
     ),
   );
   const first = all.length - layers.length;
-  return { model, layers, layerOutputs: () => model.layerOutputs.slice(first) };
+  return {
+    model,
+    layers,
+    layerOutputs: () => model.layerOutputs.slice(first),
+    setInputMask(mask: CaseTensor | null): void {
+      if (given === null)
+        throw new SeqcastError('case', 'setInputMask(): the model was built without a mask');
+      given.set(mask);
+    },
+  };
 }
 
 /** Compares per-layer lists of named tensors (gradients or weights) with the model's, by name. */

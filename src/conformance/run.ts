@@ -2,8 +2,8 @@
  * Runs conformance cases. `layerGrad`: build the stack from the case's layers and weights (model.ts, with
  * the case's input mask when it has one), forward the input, compare every layer's output, the output's
  * mask and the loss Σ output ⊙ lossWeights, backpropagate lossWeights and compare the input gradient and
- * every weight gradient. `lossGrad` (loss-grad.ts), `trainStep` (train-step.ts) and `workflow`
- * (workflow.ts) cases have their own runners.
+ * every weight gradient. `lossGrad` (loss-grad.ts), `trainStep` (train-step.ts), `statefulSequence`
+ * (stateful.ts) and `workflow` (workflow.ts) cases have their own runners.
  */
 import { SeqcastError } from '../errors.js';
 import type { BackendChoice } from '../kernels/select.js';
@@ -15,6 +15,7 @@ import type { Comparison } from './compare.js';
 import { compareShapes, compareValues } from './compare.js';
 import { runLossGrad } from './loss-grad.js';
 import { buildCaseModel, compareForward, compareNamed, compareOutputMask } from './model.js';
+import { runStatefulSequence } from './stateful.js';
 import { runTrainStep } from './train-step.js';
 import { runWorkflow } from './workflow.js';
 
@@ -59,7 +60,9 @@ export function runCase(json: unknown, fallbackName: string, options: RunOptions
           ? runLossGrad(parsed, dtype, options.backend)
           : parsed.kind === 'trainStep'
             ? runTrainStep(parsed, dtype, options.backend)
-            : runWorkflow(parsed);
+            : parsed.kind === 'statefulSequence'
+              ? runStatefulSequence(parsed, dtype, options.backend)
+              : runWorkflow(parsed);
     const failed = checks.filter((c) => !c.ok);
     return {
       name: parsed.name,
