@@ -245,7 +245,15 @@ export class Forecaster {
         `forecast(): the series has ${series.length} rows; a window of ${cfg.window} needs at least ${cfg.window + this.transform.lag}`,
       );
     }
-    const window = Float32Array.from(scaled.subarray((rowsZ - cfg.window) * C));
+    const last = scaled.subarray((rowsZ - cfg.window) * C);
+    if (last.some(Number.isNaN)) {
+      throw new SeqcastError(
+        'non-finite',
+        `forecast(): the last ${cfg.window + this.transform.lag} rows, which the model reads, touch a missing value (a masked gap); ` +
+          `fill the gaps (series.fillGaps('interpolate')) or forecast from data whose last rows are known`,
+      );
+    }
+    const window = Float32Array.from(last);
     const zPath: number[] = [];
     while (zPath.length < steps) {
       const out = this.model.predict({ shape: [1, cfg.window, C], data: window });
