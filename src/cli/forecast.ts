@@ -28,7 +28,10 @@ export function registerForecast(program: Command): void {
     .option('--date-column <name>', 'the column holding dates (default: the first)')
     .option('--target <name>', 'which target, for a model with several (default: the first)')
     .addOption(
-      new Option('--missing <policy>', 'empty values and missing dates: error, drop, ffill, interpolate or mask')
+      new Option(
+        '--missing <policy>',
+        'empty values and missing dates: error, drop, ffill, interpolate or mask',
+      )
         .choices(['error', 'drop', 'ffill', 'interpolate', 'mask'])
         .default('error'),
     )

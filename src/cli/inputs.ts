@@ -80,8 +80,7 @@ export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource
     ...(missing !== undefined ? { missing } : {}),
   });
   const rule = options.missing;
-  const series =
-    rule === 'mask' || rule === 'ffill' || rule === 'interpolate' ? read.fillGaps(rule) : read;
+  const series = rule === 'mask' || rule === 'ffill' || rule === 'interpolate' ? read.fillGaps(rule) : read;
   return {
     series,
     name: isName ? arg : source,

@@ -17,7 +17,6 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Baseline } from '../baselines/baselines.js';
-import { defaultBaselines } from '../baselines/baselines.js';
 import type { ScoreSet } from '../metrics/metrics.js';
 import { maskedNaiveScale, scoreScaled } from '../metrics/metrics.js';
 import type { BaselineComparison } from '../metrics/verdict.js';
@@ -25,6 +24,7 @@ import { compareToBaselines } from '../metrics/verdict.js';
 import type { FloatArray } from '../tensor.js';
 import type { Warning } from './guards.js';
 import { extrapolationWarning, lagWarning } from './guards.js';
+import { forecastBaselines } from './baseline-set.js';
 import { canPredict } from './pipeline.js';
 import type { FittedPipeline, PreparedInput, TestWindows } from './prepare.js';
 
@@ -85,7 +85,7 @@ export type BaselineFactory = (m: number) => Baseline[];
 
 /**
  * Scores `out`, the model's predictions for the test windows ([N, horizon · targets], step-major, scaled),
- * for target k. `baselines` makes the baselines (default: defaultBaselines).
+ * for target k. `baselines` makes the baselines (default: forecastBaselines).
  */
 export function scoreEvaluation(
   pipeline: FittedPipeline,
@@ -93,7 +93,7 @@ export function scoreEvaluation(
   test: TestWindows,
   out: FloatArray,
   k: number,
-  baselines: BaselineFactory = defaultBaselines,
+  baselines: BaselineFactory = forecastBaselines,
 ): Evaluation {
   const { config: cfg, transform } = pipeline;
   const { levels, labels, scaled } = input;

@@ -284,11 +284,7 @@ export function maskedNaiveScale(train: ArrayLike<number>, m = 1): number {
  * Every metric of one forecast (as `scoreAll`) with MASE's scale given: MASE = MAE / scale, null when the
  * scale is 0 or not a number (see `maskedNaiveScale`).
  */
-export function scoreScaled(
-  actual: ArrayLike<number>,
-  forecast: ArrayLike<number>,
-  scale: number,
-): ScoreSet {
+export function scoreScaled(actual: ArrayLike<number>, forecast: ArrayLike<number>, scale: number): ScoreSet {
   const mapeResult = mapeCore('scoreScaled()', actual, forecast, { zeros: 'skip' });
   const absolute = mae(actual, forecast);
   return {

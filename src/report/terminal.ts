@@ -32,8 +32,8 @@ export function metricsTable(metrics: {
 export function horizonRmseTable(
   horizons: readonly {
     readonly horizon: number;
-    readonly model: ScoreSet;
-    readonly baselines: Readonly<Record<string, ScoreSet>>;
+    readonly model: { readonly rmse: number };
+    readonly baselines: Readonly<Record<string, { readonly rmse: number }>>;
   }[],
 ): string {
   const names = Object.keys(horizons[0].baselines);
