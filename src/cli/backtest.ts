@@ -104,7 +104,8 @@ Examples:
           `the last covers ${r.lastFold.from} .. ${r.lastFold.to} (${r.lastFold.rows} row${r.lastFold.rows === 1 ? '' : 's'}` +
           `${r.lastFold.full ? '' : ', shorter than the horizon'})` +
           (r.unscoredRows > 0
-            ? `; the last ${r.unscoredRows} row${r.unscoredRows === 1 ? ' is' : 's are'} not scored (a fold needs ${H})`
+            ? `; the last ${r.unscoredRows} row${r.unscoredRows === 1 ? ' is' : 's are'} not scored ` +
+              (r.unscoredRows < H ? `(a fold needs ${H})` : '(--folds stops before them)')
             : '') +
           '\n',
       );
