@@ -192,7 +192,7 @@ describe('masked gaps: the windows that touch one are left out', () => {
     const known = values.slice(0, 30).filter((v): v is number => v !== null);
     const mean = known.reduce((a, b) => a + b, 0) / known.length;
     expect(p.scaler!.state()).toMatchObject({ kind: 'standard' });
-    expect((p.scaler!.state() as { mean: number[] }).mean[0]).toBeCloseTo(mean, 12);
+    expect((p.scaler!.state() as { readonly mean: readonly number[] }).mean[0]).toBeCloseTo(mean, 12);
   });
 
   it('evaluate(): the test rows whose window, target or baselines touch the gap are not scored', async () => {

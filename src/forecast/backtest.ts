@@ -23,10 +23,10 @@ import type { Series } from '../series/series.js';
 import type { ForecastConfig } from './config.js';
 import type { BaselineFactory, HorizonLoss } from './evaluation.js';
 import { horizonSentence } from './evaluation.js';
-import { forecastBaselines } from './baseline-set.js';
+import { canPredict, forecastBaselines } from './baseline-set.js';
 import type { FitForecasterOptions } from './forecaster.js';
 import { Forecaster } from './forecaster.js';
-import { canPredict, seasonalPeriodOf } from './pipeline.js';
+import { seasonalPeriodOf } from './pipeline.js';
 
 export interface BacktestOptions {
   /** Rows forecast at each cutoff. Default 1. */

@@ -24,8 +24,7 @@ import { compareToBaselines } from '../metrics/verdict.js';
 import type { FloatArray } from '../tensor.js';
 import type { Warning } from './guards.js';
 import { extrapolationWarning, lagWarning } from './guards.js';
-import { forecastBaselines } from './baseline-set.js';
-import { canPredict } from './pipeline.js';
+import { canPredict, forecastBaselines } from './baseline-set.js';
 import type { FittedPipeline, PreparedInput, TestWindows } from './prepare.js';
 
 /** The scores at one horizon h: the h-step forecasts from every scored origin. */

@@ -1,5 +1,4 @@
 /** The pieces Forecaster is built from: the transformed matrix, the model, season lengths. */
-import type { Baseline } from '../baselines/baselines.js';
 import { bidirectional } from '../layers/bidirectional.js';
 import { dense } from '../layers/dense.js';
 import { gru } from '../layers/gru.js';
@@ -64,8 +63,4 @@ export function seasonalPeriodOf(f: Frequency): number {
     default:
       return 1;
   }
-}
-
-export function canPredict(b: Baseline, firstOrigin: number, m: number): boolean {
-  return !(b.name.startsWith('seasonalNaive') && firstOrigin < m);
 }
