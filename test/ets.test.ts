@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EtsParams, EtsSpec } from '../src/baselines/ets.js';
 import { etsAicc, etsFilter, etsForecast } from '../src/baselines/ets.js';
-import { autoEts, etsCandidates, fitEts } from '../src/baselines/ets-fit.js';
+import { selectEts, etsCandidates, fitEts } from '../src/baselines/ets-fit.js';
 import { nelderMead } from '../src/baselines/nelder-mead.js';
 import { readCsv } from '../src/series/csv.js';
 
@@ -119,10 +119,10 @@ describe('AutoETS: the lowest AICc among the candidates', () => {
   });
 
   for (const a of fixture.auto) {
-    it(`autoEts(${a.series}) chooses a model at least as good by AICc as statsmodels' choice, ETS(${a.spec})`, () => {
+    it(`selectEts(${a.series}) chooses a model at least as good by AICc as statsmodels' choice, ETS(${a.spec})`, () => {
       const c = fixture.cases.find((k) => k.series === a.series)!;
       const y = values(a.series);
-      const fit = autoEts(y.subarray(0, c.train), 12);
+      const fit = selectEts(y.subarray(0, c.train), 12);
       expect(fit.aicc).toBeLessThanOrEqual(a.aicc + 0.1);
     });
   }

@@ -136,7 +136,7 @@ describe('walk-forward folds are a full horizon long', () => {
     expect(r.folds.map((f) => f.cutoff)).toEqual([30, 33, 36]);
     expect(r.lastFold).toEqual({ from: '36', to: '38', rows: 3, full: true });
     expect(r.unscoredRows).toBe(1);
-    expect(Object.keys(r.overall.baselines)).toEqual(['naive', 'drift', 'mean']);
+    expect(Object.keys(r.overall.baselines)).toEqual(['naive', 'drift', 'mean', 'autoETS']);
     for (const h of [1, 2, 3]) {
       const s = r.byHorizon[h - 1];
       expect(s.points).toBe(3);

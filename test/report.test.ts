@@ -191,7 +191,13 @@ describe('buildReport', () => {
     expect(doc.verdict).toBe(e.verdict);
     expect(doc.verdict).toBe(e.comparison.versusNaive);
     expect(doc.comparison).toBe(e.comparison.summary);
-    expect(Object.keys(doc.metrics.baselines)).toEqual(['naive', 'seasonalNaive', 'drift', 'mean']);
+    expect(Object.keys(doc.metrics.baselines)).toEqual([
+      'naive',
+      'seasonalNaive',
+      'drift',
+      'mean',
+      'autoETS',
+    ]);
     expect(doc.metrics.model).toEqual(e.metrics.model);
     expect(doc.data).toMatchObject({ source: 'air-passengers', rows: 144, column: 'passengers' });
     expect(doc.split?.trainRows).toBe(115);

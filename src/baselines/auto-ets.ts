@@ -12,7 +12,7 @@ import { SeqcastError } from '../errors.js';
 import type { Baseline } from './baselines.js';
 import type { EtsFit } from './ets.js';
 import { etsForecast, etsName } from './ets.js';
-import { autoEts as chooseEts } from './ets-fit.js';
+import { selectEts } from './ets-fit.js';
 
 const remembered = new Map<string, EtsFit>();
 const REMEMBERED = 16;
@@ -53,7 +53,7 @@ class AutoEts implements Baseline {
     const k = key(train, this.m);
     let fit = remembered.get(k);
     if (fit === undefined) {
-      fit = chooseEts(train, this.m);
+      fit = selectEts(train, this.m);
       if (remembered.size >= REMEMBERED) remembered.delete(remembered.keys().next().value!);
       remembered.set(k, fit);
     }

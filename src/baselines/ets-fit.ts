@@ -416,7 +416,7 @@ export function etsCandidates(y: ArrayLike<number>, m: number): EtsSpec[] {
 }
 
 /** Fits every candidate and keeps the one with the lowest AICc (see etsCandidates). */
-export function autoEts(y: ArrayLike<number>, m: number): EtsFit {
+export function selectEts(y: ArrayLike<number>, m: number): EtsFit {
   let best: EtsFit | null = null;
   const additive = new Map<string, EtsParams>(); // the A-season fits, as starts for the M-season ones
   for (const spec of etsCandidates(y, m)) {

@@ -3,4 +3,4 @@ export { defaultBaselines, drift, mean, movingAverage, naive, seasonalNaive } fr
 export { autoETS } from './auto-ets.js';
 export type { EtsFit, EtsParams, EtsSpec } from './ets.js';
 export { etsFilter, etsForecast } from './ets.js';
-export { autoEts, fitEts } from './ets-fit.js';
+export { selectEts, fitEts } from './ets-fit.js';
