@@ -108,12 +108,12 @@ describe('ETS fitting by Nelder–Mead', () => {
 });
 
 describe('AutoETS: the lowest AICc among the candidates', () => {
-  it('etsCandidates leaves out additive error with a multiplicative season, and multiplicative models for data with zeros', () => {
+  it('etsCandidates has every error, trend and season, and no multiplicative model for data with zeros', () => {
     const names = (y: number[], m: number) =>
       etsCandidates(y, m).map((s) => `${s.error[0]}${s.trend[0]}${s.season[0]}`);
     const positive = Array.from({ length: 24 }, (_, i) => 10 + i);
-    expect(names(positive, 12)).toHaveLength(15);
-    expect(names(positive, 12)).not.toContain('anm');
+    expect(names(positive, 12)).toHaveLength(18);
+    expect(names(positive, 12)).toContain('anm');
     expect(names([0, ...positive], 12)).toEqual(['ann', 'ana', 'aan', 'aaa', 'adn', 'ada']);
     expect(names(positive.slice(0, 20), 12)).toEqual(['ann', 'aan', 'adn', 'mnn', 'man', 'mdn']);
   });

@@ -390,9 +390,10 @@ export function asRatios(p: EtsParams): EtsParams {
 }
 
 /**
- * The candidate models for a series: every error, trend and season, without additive error with a
- * multiplicative season (unstable: Hyndman et al. leave it out, as does R's forecast::ets), multiplicative
- * components only for positive data, and a season only with two full seasons of data.
+ * The candidate models for a series: every error, trend (none, additive, damped) and season, multiplicative
+ * components only for positive data, and a season only with two full seasons of data. Additive error with a
+ * multiplicative season is among them, as statsmodels' ETSModel allows it (R's forecast::ets leaves it out
+ * by default as numerically delicate); issue 18's reference figures were made with it.
  */
 export function etsCandidates(y: ArrayLike<number>, m: number): EtsSpec[] {
   let positive = true;
@@ -407,7 +408,7 @@ export function etsCandidates(y: ArrayLike<number>, m: number): EtsSpec[] {
   for (const error of positive ? (['add', 'mul'] as const) : (['add'] as const)) {
     for (const trend of ['none', 'add', 'damped'] as const) {
       for (const season of seasons) {
-        if (season === 'mul' && (error === 'add' || !positive)) continue;
+        if (season === 'mul' && !positive) continue;
         out.push({ error, trend, season, m: season === 'none' ? 1 : m });
       }
     }

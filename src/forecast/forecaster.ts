@@ -61,6 +61,8 @@ export interface FitInfo {
   readonly trainY: readonly number[];
   /** The windows of the test part, one per scored row: [rows, window, inputs]. */
   readonly testX: readonly number[];
+  /** Training windows left out because they touch a missing value (a masked gap); 0 without gaps. */
+  readonly maskedWindows: number;
   readonly fitSeconds: number;
   /**
    * With `gradientFlow: true` in the fit options: ‖∂L/∂h_t‖ per step on the last (up to) 64 training
@@ -166,6 +168,7 @@ export class Forecaster {
       trainX: p.train.x.shape,
       trainY: p.train.y.shape,
       testX: [testRows, cfg.window, p.columns.length],
+      maskedWindows: p.maskedWindows,
       fitSeconds,
       gradientFlow: flow === null ? [] : flow.records,
     };

@@ -55,6 +55,8 @@ export interface Prepared extends FittedPipeline, PreparedInput {
   readonly split: Split;
   /** Training windows: x [N, window, C], y [N, horizon · targets] (step-major), scaled. */
   readonly train: Windows;
+  /** Training windows left out because they touch a missing value (a masked gap). */
+  readonly maskedWindows: number;
 }
 
 /** Resolves `config` against `series`, and transforms, splits, scales and windows its training part. */
@@ -72,14 +74,13 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
   const split = chronologicalSplit(z.rows, { window: cfg.window, splitIndex: splitLevel - transform.lag });
   const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, ...knownRows(z.data, C, split));
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
-  const train = completeWindows(
-    makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
-      window: cfg.window,
-      horizon: cfg.horizon,
-      stride: cfg.stride,
-      targets: cfg.target.map((_, k) => k),
-    }),
-  );
+  const all = makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
+    window: cfg.window,
+    horizon: cfg.horizon,
+    stride: cfg.stride,
+    targets: cfg.target.map((_, k) => k),
+  });
+  const train = completeWindows(all);
   return {
     config: cfg,
     series,
@@ -92,6 +93,7 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
     splitLevel,
     split,
     train,
+    maskedWindows: all.starts.length - train.starts.length,
   };
 }
 
