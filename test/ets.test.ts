@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EtsParams, EtsSpec } from '../src/baselines/ets.js';
 import { etsAicc, etsFilter, etsForecast } from '../src/baselines/ets.js';
 import { selectEts, etsCandidates, fitEts } from '../src/baselines/ets-fit.js';
+import { autoETS } from '../src/baselines/auto-ets.js';
 import { nelderMead } from '../src/baselines/nelder-mead.js';
 import { readCsv } from '../src/series/csv.js';
 
@@ -136,5 +137,39 @@ describe('AutoETS: the lowest AICc among the candidates', () => {
     expect(r.n).toBe(2);
     expect(r.loglik).toBeCloseTo(-(2 / 2) * (Math.log(2 * Math.PI * ((4 + 16) / 2)) + 1), 12);
     expect(Array.from(etsForecast(spec, p, [12, NaN, 15], [3], 2))).toEqual([13, 13]);
+  });
+});
+
+describe('autoETS(m) as a baseline: fitted on the training part, held fixed through the test part', () => {
+  const y = values('air-passengers');
+  const n = 115;
+  const chosen = selectEts(y.subarray(0, n), 12);
+  const b = autoETS(12).fit(y.subarray(0, n));
+
+  it('predict(series, origins, h) forecasts h steps from the state filtered through every value before each origin', () => {
+    const origins = [n, n + 1, n + 10];
+    expect(Array.from(b.predict(y, origins, 3))).toEqual(
+      Array.from(etsForecast(chosen.spec, chosen.params, y, origins, 3)),
+    );
+    expect(b.describe!()).toMatch(
+      /^ETS\(A,A,M\) \(α [\d.]+, β [\d.]+, γ [\d.]+; AICc 825\.9\), chosen on the training part/,
+    );
+  });
+
+  it('the test part moves the states, never the parameters: a changed test value changes only later forecasts', () => {
+    const changed = Float64Array.from(y);
+    changed[n + 3] *= 1.5;
+    const before = b.predict(y, [n + 3, n + 4], 1);
+    const after = b.predict(changed, [n + 3, n + 4], 1);
+    expect(after[0]).toBe(before[0]); // the forecast of row n + 3 reads rows before it
+    expect(after[1]).not.toBe(before[1]); // row n + 4's reads the changed value through the filter
+    // refitting on the same training part (the test part changed) gives the same model
+    expect(autoETS(12).fit(changed.subarray(0, n)).describe!()).toBe(b.describe!());
+  });
+
+  it('predict before fit, and a training part that is too short, are errors that say so', () => {
+    expect(() => autoETS(12).predict(y, [3], 1)).toThrow(/autoETS\.predict\(\): call fit\(train\) first/);
+    expect(() => autoETS(1).fit([1, 2, 3])).toThrow(/train has 3 known values; ETS needs at least 6/);
+    expect(() => autoETS(0)).toThrow(/m must be an integer ≥ 1/);
   });
 });

@@ -291,3 +291,44 @@ describe('the CLI and gaps', () => {
     expect(Array.from(s.column('v'))).toEqual([1, NaN, NaN, 4]);
   });
 });
+
+describe('masked gaps elsewhere', () => {
+  it('backtest() refuses a masked series, saying a fold needs its last window known', async () => {
+    const { backtest } = await import('../src/forecast/backtest.js');
+    const index = Array.from({ length: 30 }, (_, t) => t);
+    const s = Series.fromColumns({ index, columns: { v: index.map((t) => (t === 12 ? null : 10 + t)) } });
+    await expect(backtest(s, { window: 3 }, { initialTrain: 20 })).rejects.toThrow(
+      /backtest: 'v' has missing values \(masked gaps\).*fill them/,
+    );
+  });
+
+  it('forecast() refuses when the last window touches a masked gap', async () => {
+    const index = Array.from({ length: 40 }, (_, t) => t);
+    const v = index.map((t) => 100 + t + (t % 3));
+    const f = await Forecaster.fit(Series.fromColumns({ index, columns: { v } }), {
+      window: 3,
+      transform: 'none',
+      training: { epochs: 1 },
+    });
+    const masked = Series.fromColumns({ index, columns: { v: v.map((x, t) => (t === 38 ? null : x)) } });
+    expect(() => f.forecast(masked, 2)).toThrow(
+      /forecast\(\): the last 3 rows, which the model reads, touch a missing value/,
+    );
+  });
+
+  it('fitInfo counts the training windows a masked gap left out', async () => {
+    const index = Array.from({ length: 40 }, (_, t) => t);
+    const s = Series.fromColumns({
+      index,
+      columns: { v: index.map((t) => (t === 20 ? null : 100 + t + (t % 3))) },
+    });
+    const f = await Forecaster.fit(s, {
+      window: 3,
+      transform: 'none',
+      trainFraction: 0.75,
+      training: { epochs: 1 },
+    });
+    expect(f.fitInfo!.maskedWindows).toBe(4);
+    expect(f.fitInfo!.trainX).toEqual([23, 3, 1]);
+  });
+});

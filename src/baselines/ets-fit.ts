@@ -308,9 +308,9 @@ export function fitEts(spec: EtsSpec, y: ArrayLike<number>, start?: EtsParams): 
     params = profile(best!.x, true, y.length).params;
     if (spec.error === 'mul') params = polish(spec, y, params, 40 * (u0Size(spec) + stateCount(spec)));
   } else {
-    // two starts, the better kept: the additive season's fit as ratios, and the first season's ratios
+    // from the additive season's fit as ratios when there is one, else from the first season's ratios
     const budget = 60 * (u0Size(spec) + stateCount(spec));
-    const starts = start === undefined ? [ratioStart(spec, y)] : [start, ratioStart(spec, y)];
+    const starts = start === undefined ? [ratioStart(spec, y)] : [start];
     let bestLoglik = -Infinity;
     params = starts[0];
     for (const s0 of starts) {
