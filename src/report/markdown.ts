@@ -16,9 +16,9 @@ export function reportMarkdown(r: ReportDocument): string {
     lines.push(
       `Training part: ${s.trainRows} rows (${s.trainFrom} .. ${s.trainTo}); test part: ${s.testRows} rows from ${s.testFrom}. ` +
         `Training windows: x [${s.trainX.join(', ')}], y [${s.trainY.join(', ')}]; test windows: x [${s.testX.join(', ')}].` +
-          (s.maskedWindows > 0
-            ? ` ${s.maskedWindows} training windows that touch a missing value (a masked gap) were left out.`
-            : ''),
+        (s.maskedWindows > 0
+          ? ` ${s.maskedWindows} training windows that touch a missing value (a masked gap) were left out.`
+          : ''),
       '',
     );
   }
