@@ -10,9 +10,9 @@
  */
 import { SeqcastError } from '../errors.js';
 import type { Baseline } from './baselines.js';
-import type { EtsFit } from './ets.js';
+import type { EtsFit, EtsSpec } from './ets.js';
 import { etsForecast, etsName } from './ets.js';
-import { selectEts } from './ets-fit.js';
+import { fitEts, selectEts } from './ets-fit.js';
 
 const remembered = new Map<string, EtsFit>();
 const REMEMBERED = 16;
@@ -25,11 +25,20 @@ function key(train: ArrayLike<number>, m: number): string {
   return `${m}:${v.length}:${h >>> 0}:${v[0]}:${v[v.length - 1]}`;
 }
 
-class AutoEts implements Baseline {
-  readonly name = 'autoETS';
-  private fitted: EtsFit | null = null;
+/** AutoETS as a Baseline, with the model it fitted. */
+export interface AutoEtsBaseline extends Baseline {
+  /** The chosen model and its parameters; null before fit. */
+  readonly fitted: EtsFit | null;
+}
 
-  constructor(private readonly m: number) {}
+class AutoEts implements AutoEtsBaseline {
+  readonly name = 'autoETS';
+  fitted: EtsFit | null = null;
+
+  constructor(
+    private readonly m: number,
+    private readonly spec: EtsSpec | null,
+  ) {}
 
   fit(train: ArrayLike<number>): this {
     let known = 0;
@@ -50,10 +59,10 @@ class AutoEts implements Baseline {
         `autoETS.fit(): train has ${known} known values; ETS needs at least ${MIN_TRAIN}`,
       );
     }
-    const k = key(train, this.m);
+    const k = `${key(train, this.m)}:${this.spec === null ? 'auto' : etsName(this.spec)}`;
     let fit = remembered.get(k);
     if (fit === undefined) {
-      fit = selectEts(train, this.m);
+      fit = this.spec === null ? selectEts(train, this.m) : fitEts(this.spec, train);
       if (remembered.size >= REMEMBERED) remembered.delete(remembered.keys().next().value!);
       remembered.set(k, fit);
     }
@@ -98,11 +107,12 @@ export const MIN_TRAIN = 6;
 
 /**
  * AutoETS with season length m (1: no season): the ETS model with the lowest AICc on the training part,
- * run through the rest with its parameters held fixed.
+ * run through the rest with its parameters held fixed. With `options.spec`, that model only (its
+ * parameters estimated on the training part): what a backtest refits after choosing once.
  */
-export function autoETS(m = 1): Baseline {
+export function autoETS(m = 1, options: { readonly spec?: EtsSpec } = {}): AutoEtsBaseline {
   if (!Number.isInteger(m) || m < 1) {
     throw new SeqcastError('config', `autoETS(): m must be an integer ≥ 1, the season length (got ${m})`);
   }
-  return new AutoEts(m);
+  return new AutoEts(m, options.spec ?? null);
 }

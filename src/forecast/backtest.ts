@@ -4,6 +4,9 @@
  * keeps the size of the first one. The model is refitted every `refitEvery` folds (1 = every fold); in
  * between, the last fitted forecaster forecasts from the newer data. The baselines follow the same
  * schedule: fitted on the training part of a refit fold, then run through the newer data as fitted.
+ * AutoETS chooses its model (by AICc) on the first fold's training part; later refits re-estimate that
+ * model's parameters on their own training part (choosing among 18 models at every fold would cost more
+ * than the network).
  *
  * Every fold is a full horizon long: a cutoff whose fold would run past the data is not made, and the rows
  * left after the last fold are counted in `unscoredRows` (with `partialLastFold: true`, one shorter last
@@ -15,7 +18,10 @@
  *                    MAE of that fold's training part (so a point is scaled by what its model knew)
  */
 import { SeqcastError } from '../errors.js';
+import type { AutoEtsBaseline } from '../baselines/auto-ets.js';
+import { autoETS } from '../baselines/auto-ets.js';
 import type { Baseline } from '../baselines/baselines.js';
+import type { EtsSpec } from '../baselines/ets.js';
 import { maskedNaiveScale, mae, rmse } from '../metrics/metrics.js';
 import type { BaselineComparison } from '../metrics/verdict.js';
 import { compareToBaselines } from '../metrics/verdict.js';
@@ -184,6 +190,7 @@ export async function backtest(
   let forecaster: Forecaster | null = null;
   let fitted: Baseline[] = [];
   let fittedStart = 0;
+  let etsSpec: EtsSpec | null = null; // AutoETS's choice on the first fold
   for (const fold of walkForwardFolds(series.length, options)) {
     const refit = forecaster === null || fold.index % refitEvery === 0;
     if (refit) {
@@ -191,8 +198,12 @@ export async function backtest(
       const part = series.slice({ from: labels[fold.train.start], to: labels[fold.cutoff] });
       forecaster = await Forecaster.fit(part, { ...config, splitDate: labels[fold.cutoff] }, fitOptions);
       const trainLevels = levels.subarray(fold.train.start, fold.cutoff);
-      fitted = baselines(m).filter((b) => canPredict(b, trainLevels.length, m));
+      fitted = baselines(m)
+        .filter((b) => canPredict(b, trainLevels.length, m))
+        .map((b) => (b.name === 'autoETS' && etsSpec !== null ? autoETS(m, { spec: etsSpec }) : b));
       for (const b of fitted) b.fit(trainLevels);
+      const ets = fitted.find((b): b is AutoEtsBaseline => b.name === 'autoETS' && 'fitted' in b);
+      if (ets?.fitted != null) etsSpec = ets.fitted.spec;
       fittedStart = fold.train.start;
     }
     const known = series.slice({ from: labels[fold.train.start], to: labels[fold.cutoff - 1] });
