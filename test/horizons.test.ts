@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,9 @@ import { contextOf, resolveConfig } from '../src/forecast/config.js';
 import { scoreEvaluation } from '../src/forecast/evaluation.js';
 import type { FittedPipeline } from '../src/forecast/prepare.js';
 import { prepareInput, testWindows } from '../src/forecast/prepare.js';
+import { selectEts } from '../src/baselines/ets-fit.js';
+import { etsName } from '../src/baselines/ets.js';
+import { readCsv } from '../src/series/csv.js';
 import { Series } from '../src/series/series.js';
 import { getTransform } from '../src/series/transforms.js';
 
@@ -153,6 +156,24 @@ describe('walk-forward folds are a full horizon long', () => {
   });
 });
 
+describe('AutoETS in a backtest', () => {
+  it('chooses its model on the first fold and re-estimates that model at every later refit', async () => {
+    const air = readCsv(
+      readFileSync(join(import.meta.dirname, '..', 'datasets', 'air_passengers_monthly.csv'), 'utf8'),
+    );
+    const r = await backtest(
+      air,
+      { window: 12, model: { units: 2 }, training: { epochs: 1 } },
+      { initialTrain: 110, horizon: 3, maxFolds: 3 },
+    );
+    const first = selectEts(air.column('passengers').subarray(0, 110), 12);
+    expect(r.baselineModels['autoETS']).toMatch(
+      new RegExp(`^${etsName(first.spec).replace(/[()]/g, '\\$&')} `),
+    );
+    expect(r.folds.every((f) => f.baselines['autoETS'].length === 3)).toBe(true);
+  });
+});
+
 describe('--horizon in the CLI', () => {
   const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
   const run = (args: string[]) =>
@@ -200,6 +221,9 @@ describe('--horizon in the CLI', () => {
       /3 folds of 2 rows; the last covers 1959-06-01 \.\. 1959-07-01 \(2 rows\); the last 17 rows are not scored \(--folds stops before them\)/,
     );
     expect(r.stdout).toMatch(/seasonalNaive\(12\) +RMSE +[\d.]+ +MAE +[\d.]+ +MASE [\d.]+/);
-    expect(r.stdout).toMatch(/RMSE at h +model +naive +seasonalNaive\(12\) +drift +mean/);
+    expect(r.stdout).toMatch(/RMSE at h +model +naive +seasonalNaive\(12\) +drift +mean +autoETS/);
+    expect(r.stdout).toMatch(
+      /^autoETS: ETS\([AM],(N|A|Ad),[NAM]\) .*\(the model chosen on the first fold\)$/m,
+    );
   });
 });

@@ -87,6 +87,7 @@ Examples:
             byHorizon: r.byHorizon.map((h) => ({ ...h, baselines: plain(h.baselines) })),
           },
           losesAtHorizons: r.losses.map((l) => ({ ...l, baseline: l.baseline.replace(/\(.*\)$/, '') })),
+          baselineModels: r.baselineModels,
           lastFold: r.lastFold,
           unscoredRows: r.unscoredRows,
           verdict: r.verdict,
@@ -129,6 +130,9 @@ Examples:
       if (H > 1) {
         process.stdout.write('By horizon:\n');
         for (const line of horizonRmseTable(r.byHorizon).split('\n')) process.stdout.write(`  ${line}\n`);
+      }
+      for (const [name, model] of Object.entries(r.baselineModels)) {
+        process.stdout.write(`${name}: ${model} (the model chosen on the first fold)\n`);
       }
       process.stdout.write(`Verdict: ${r.comparison.summary}\n`);
     });

@@ -151,6 +151,8 @@ export interface BacktestResult {
   readonly unscoredRows: number;
   /** The horizons at which the model's RMSE is above the best baseline's there. */
   readonly losses: readonly HorizonLoss[];
+  /** What the last refit's baselines are, where their names do not say it (autoETS: its model). */
+  readonly baselineModels: Readonly<Record<string, string>>;
   /** The season length used by seasonal naive and MASE. */
   readonly seasonalPeriod: number;
 }
@@ -287,6 +289,9 @@ export async function backtest(
     },
     unscoredRows: series.length - Math.max(...folds.map((r) => r.test.end)),
     losses,
+    baselineModels: Object.fromEntries(
+      fitted.filter((b) => b.describe !== undefined).map((b) => [b.name, b.describe!()]),
+    ),
     seasonalPeriod: m,
   };
 }
