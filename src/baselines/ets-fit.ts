@@ -160,7 +160,10 @@ function bestStates(
     if (spec.error === 'mul') logs += Math.log(f > 0 ? f : 1 / (1e-8 * (1 + Math.abs(f))));
     count += 1;
   }
-  const loglik = count === 0 ? Number.NaN : (-count / 2) * (Math.log((2 * Math.PI * sse) / count) + 1) - logs;
+  const loglik =
+    count === 0
+      ? Number.NaN
+      : (-count / 2) * (Math.log(2 * Math.PI * Math.max(sse / count, 1e-300)) + 1) - logs;
   return { states: x, loglik };
 }
 

@@ -20,6 +20,7 @@
  *
  * Log-likelihood (statsmodels' concentrated form), over the n known values:
  *     ℓ = −n/2 · (ln(2π · mean(e²)) + 1) − [M error] Σ ln ŷ_t
+ * (mean(e²) is floored at 1e−300, so an exact fit has a finite, very high ℓ.)
  * AICc = −2ℓ + 2k + 2k(k + 1)/(n − k − 1), k = the smoothing parameters + the initial states (m of them for
  * the season) + 1 for the variance, as statsmodels counts them.
  *
@@ -161,7 +162,8 @@ function run(
     st.pos = pos;
     onStep(y.length, st);
   }
-  const loglik = n === 0 ? Number.NaN : (-n / 2) * (Math.log((2 * Math.PI * sse) / n) + 1) - logs;
+  const loglik =
+    n === 0 ? Number.NaN : (-n / 2) * (Math.log(2 * Math.PI * Math.max(sse / n, 1e-300)) + 1) - logs;
   return { loglik, n };
 }
 

@@ -125,10 +125,20 @@ export function scoreEvaluation(
   const train = level.subarray(0, testStart);
   const scale = maskedNaiveScale(train, m);
   const origins = Int32Array.from({ length: N }, (_, i) => testStart + i);
-  const fitted = baselines(m).filter((b) => canPredict(b, testStart, m));
   const baselinePaths: Record<string, Float64Array> = {};
-  for (const b of fitted) {
-    b.fit(train);
+  const unfitted: string[] = [];
+  const fitted: Baseline[] = [];
+  for (const b of baselines(m)) {
+    if (!canPredict(b, testStart, m)) continue;
+    try {
+      b.fit(train);
+    } catch (err) {
+      // naive is the verdict's reference: its errors are the caller's; another baseline is left out, said so
+      if (b.name === 'naive') throw err;
+      unfitted.push(`${b.name} (${err instanceof Error ? err.message : String(err)})`);
+      continue;
+    }
+    fitted.push(b);
     baselinePaths[b.name] = b.predict(level, origins, H);
   }
   const names = fitted.map((b) => b.name);
@@ -229,6 +239,12 @@ export function scoreEvaluation(
       message:
         `MASE is not given: the training part repeats itself exactly at lag ${m} (seasonal naive makes no error ` +
         `there), so the scale MASE divides by is 0; RMSE and MAE are the scores to read`,
+    });
+  }
+  if (unfitted.length > 0) {
+    warnings.push({
+      kind: 'unscored',
+      message: `left out of the baselines because they could not be fitted: ${unfitted.join('; ')}`,
     });
   }
   if (masked > 0) {
