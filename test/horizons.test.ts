@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest, walkForwardFolds } from '../src/forecast/backtest.js';
 import { contextOf, resolveConfig } from '../src/forecast/config.js';
+import type { BaselineFactory } from '../src/forecast/evaluation.js';
 import { scoreEvaluation } from '../src/forecast/evaluation.js';
+import { defaultBaselines } from '../src/baselines/baselines.js';
 import type { FittedPipeline } from '../src/forecast/prepare.js';
 import { prepareInput, testWindows } from '../src/forecast/prepare.js';
 import { selectEts } from '../src/baselines/ets-fit.js';
@@ -19,7 +21,7 @@ const Y = [1, 2, 4, 7, 11, 16, 22, 29, 37, 46];
 const series = Series.fromColumns({ index: Y.map((_, t) => t), columns: { v: Y } });
 
 /** Scores hand-chosen model paths (transform none, no scaler, so the model's outputs are its forecasts). */
-function scored(paths: number[][]) {
+function scored(paths: number[][], baselines?: BaselineFactory) {
   const config = resolveConfig(
     { window: 2, horizon: 2, transform: 'none', scaler: 'none', seasonalPeriod: 2, trainFraction: 0.6 },
     contextOf(series),
@@ -28,7 +30,7 @@ function scored(paths: number[][]) {
   const input = prepareInput(series, pipeline);
   const test = testWindows(input, pipeline, '5');
   expect(test.testStart).toBe(6);
-  return scoreEvaluation(pipeline, input, test, Float64Array.from(paths.flat()), 0);
+  return scoreEvaluation(pipeline, input, test, Float64Array.from(paths.flat()), 0, baselines);
 }
 
 const rms = (errors: number[]): number => Math.sqrt(errors.reduce((a, e) => a + e * e, 0) / errors.length);
@@ -103,6 +105,31 @@ describe('scores at every horizon (hand-computed)', () => {
       { horizon: 2, baseline: 'drift', modelRmse: rms([-3, -2, 14]), baselineRmse: rms([-7, -8, -9]) },
     ]);
     expect(worse.comparison.summary).toMatch(/it loses at horizon 2 of 1–2 \(to drift at 2\)$/);
+  });
+});
+
+describe('a baseline that cannot be fitted', () => {
+  it('is left out of every table, with a warning naming it and why', () => {
+    const broken = {
+      name: 'broken',
+      fit(): never {
+        throw new Error('broken.fit(): no model fits');
+      },
+      predict: () => new Float64Array(0),
+    };
+    const e = scored(
+      [
+        [20, 26],
+        [30, 35],
+        [36, 50],
+        [45, 99],
+      ],
+      (m) => [...defaultBaselines(m), broken],
+    );
+    expect(Object.keys(e.metrics.baselines)).toEqual(['naive', 'seasonalNaive(2)', 'drift', 'mean']);
+    expect(e.warnings.map((w) => w.message)).toContain(
+      'left out of the baselines because they could not be fitted: broken (broken.fit(): no model fits)',
+    );
   });
 });
 
