@@ -99,21 +99,27 @@ function bestStates(
     else ring[j * m + (m - 1 - (state - (hasTrend ? 2 : 1)))] = 1;
   }
   const Z = scratch('Z', n * q); // Z[t·q + j]: ŷ_t of system j
-  let pos = 0;
-  for (let t = 0; t < n; t++) {
-    const known = !Number.isNaN(y[t]);
-    for (let j = 0; j < q; j++) {
-      const B = hasTrend ? phi * trend[j] : 0;
-      const L = level[j] + B;
-      const S = hasSeason ? ring[j * m + pos] : 0;
+  // system by system, branch-free: without a trend β = 0 keeps b at 0; without a season m = 1, γ = 0 keep s at 0
+  const { alpha, beta, gamma } = s;
+  for (let j = 0; j < q; j++) {
+    let l = level[j];
+    let b = trend[j];
+    const base = j * m;
+    const data = j === 0;
+    let pos = 0;
+    for (let t = 0; t < n; t++) {
+      const B = phi * b;
+      const L = l + B;
+      const S = ring[base + pos];
       const f = L + S;
       Z[t * q + j] = f;
-      const r = known ? (j === 0 ? y[t] : 0) - f : 0;
-      level[j] = L + s.alpha * r;
-      trend[j] = B + s.beta * r;
-      if (hasSeason) ring[j * m + pos] = S + s.gamma * r;
+      const v = y[t];
+      const r = v === v ? (data ? v : 0) - f : 0; // v !== v: missing, no correction
+      l = L + alpha * r;
+      b = B + beta * r;
+      ring[base + pos] = S + gamma * r;
+      pos = pos + 1 === m ? 0 : pos + 1;
     }
-    if (hasSeason) pos = (pos + 1) % m;
   }
   const forecast = (t: number, x: readonly number[]): number => {
     let f = Z[t * q];
