@@ -139,7 +139,8 @@ describe('baselines check their arguments, naming the argument, the value and th
 
   it('fit(train) and predict(series, …) reject empty or non-finite values, naming the index', () => {
     thrown(() => naive().fit([]), 'shape', /naive\.fit\(\): train is empty/);
-    thrown(() => mean().fit([1, NaN]), 'non-finite', /mean\.fit\(\): train\[1\] is NaN/);
+    thrown(() => mean().fit([1, -Infinity]), 'non-finite', /mean\.fit\(\): train\[1\] is -Infinity/);
+    thrown(() => mean().fit([NaN, NaN]), 'non-finite', /mean\.fit\(\): every value of train is missing/);
     thrown(
       () => drift().predict([1, 2, Infinity, 4], [4], 1),
       'non-finite',

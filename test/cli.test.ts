@@ -74,12 +74,15 @@ describe.skipIf(!shared.available)(`seqcast demo on the S&P 500${shared.note}`, 
     }[];
     expect(docs.map((d) => d.pipeline)).toEqual(['tutorial', 'recommended']);
     expect(Object.keys(docs[0].metrics.baselines).sort()).toEqual([
+      'autoETS',
       'drift',
       'mean',
       'naive',
       'seasonalNaive',
     ]);
     expect(docs[0].metrics.baselines.naive.rmse).toBeCloseTo(126.0121, 3);
+    // AutoETS fitted on the first 733 months, parameters held fixed: statsmodels 0.13's choice and figure
+    expect(docs[0].metrics.baselines.autoETS.rmse).toBeCloseTo(123.96, 2);
   });
 
   it('seqcast demo --data FILE reads the S&P 500 from that file', () => {
@@ -113,9 +116,9 @@ describe('seqcast demo without the S&P 500 file', () => {
     expect(r.stdout).toMatch(
       /split at row 115 \(1958-08-01\).*windows x \[103, 12, 1\] → y \[103, 1\], test x \[29, 12, 1\]/,
     );
-    // the naive RMSE of the 29 test months, and the best baseline (seasonal naive) named
+    // the naive RMSE of the 29 test months, and the best baseline (AutoETS, ETS(A,A,M): 19.63, statsmodels' figure) named
     expect(r.stdout).toMatch(
-      /against 52\.49 for repeating last month's value \(the best baseline here is seasonalNaive\(12\), RMSE 46\.08\)\./,
+      /against 52\.49 for repeating last month's value \(the best baseline here is autoETS, RMSE 19\.63\)\./,
     );
     expect(r.stdout).toMatch(
       /^Why: the test values reach 1\.27× the highest training value \(622\.00 against 491\.00\)/m,

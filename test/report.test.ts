@@ -128,7 +128,10 @@ describe('text reports', () => {
       },
       config: { window: 12 },
       split: null,
-      metrics: { ...metrics, model: score(120, null) },
+      metrics: { ...metrics, model: score(120, null), byHorizon: [] },
+      losesAtHorizons: [],
+      origins: { scored: 184, masked: 0 },
+      baselineModels: {},
       verdict: 'beats naive by 4.5 % RMSE',
       comparison: 'beats naive by 4.5 % RMSE (naive is the best baseline)',
       warnings: ['the scaled test data reach 4.86'],
@@ -188,7 +191,13 @@ describe('buildReport', () => {
     expect(doc.verdict).toBe(e.verdict);
     expect(doc.verdict).toBe(e.comparison.versusNaive);
     expect(doc.comparison).toBe(e.comparison.summary);
-    expect(Object.keys(doc.metrics.baselines)).toEqual(['naive', 'seasonalNaive', 'drift', 'mean']);
+    expect(Object.keys(doc.metrics.baselines)).toEqual([
+      'naive',
+      'seasonalNaive',
+      'drift',
+      'mean',
+      'autoETS',
+    ]);
     expect(doc.metrics.model).toEqual(e.metrics.model);
     expect(doc.data).toMatchObject({ source: 'air-passengers', rows: 144, column: 'passengers' });
     expect(doc.split?.trainRows).toBe(115);

@@ -13,6 +13,9 @@
  *
  * Only `mean` learns anything in `fit`; the others check the training series and keep nothing, because
  * their forecasts come from the history before each origin.
+ *
+ * NaN in a series is a missing value (a gap left by `fillGaps('mask')`): a forecast that reads one is NaN,
+ * so the scoring leaves that origin out, and `mean` averages the known values. ±Infinity is an error.
  */
 import { SeqcastError } from '../errors.js';
 
@@ -26,16 +29,27 @@ export interface Baseline {
    * row-major [origins.length, horizon].
    */
   predict(series: ArrayLike<number>, origins: ArrayLike<number>, horizon: number): Float64Array;
+  /** What the fitted baseline is, when its name does not say it all ('ETS(A,Ad,M), α = 0.52, …'). */
+  describe?(): string;
 }
 
 function checkValues(fn: string, arg: string, values: ArrayLike<number>, count: number): void {
+  let known = 0;
   for (let i = 0; i < count; i++) {
+    if (Number.isNaN(values[i])) continue; // missing: the forecasts that read it are NaN
+    known += 1;
     if (!Number.isFinite(values[i])) {
       throw new SeqcastError(
         'non-finite',
-        `${fn}: ${arg}[${i}] is ${values[i]}; baselines need finite values (drop or fill missing points first)`,
+        `${fn}: ${arg}[${i}] is ${values[i]}; baselines need finite values, or NaN for a missing one`,
       );
     }
+  }
+  if (count > 0 && known === 0) {
+    throw new SeqcastError(
+      'non-finite',
+      `${fn}: every value of ${arg} is missing (NaN); fill the gaps (series.fillGaps('interpolate')) first`,
+    );
   }
 }
 
@@ -173,8 +187,13 @@ class Mean extends HistoryBaseline {
   override fit(train: ArrayLike<number>): this {
     super.fit(train);
     let sum = 0;
-    for (let i = 0; i < train.length; i++) sum += train[i];
-    this.level = sum / train.length;
+    let known = 0;
+    for (let i = 0; i < train.length; i++) {
+      if (Number.isNaN(train[i])) continue;
+      sum += train[i];
+      known += 1;
+    }
+    this.level = sum / known;
     return this;
   }
 

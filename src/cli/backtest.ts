@@ -1,8 +1,10 @@
 /** `seqcast backtest <csv|dataset>`: walk-forward evaluation, every fold beside the naive forecast. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { BacktestScore } from '../forecast/backtest.js';
 import { backtest } from '../forecast/backtest.js';
 import { formatNumber as num } from '../report/format.js';
+import { horizonRmseTable } from '../report/terminal.js';
 import type { TrainFlags } from './options.js';
 import { flagNumber } from './numbers.js';
 import { addTrainOptions, trainingInput } from './options.js';
@@ -14,13 +16,16 @@ interface Flags extends TrainFlags {
   every?: string;
   mode: 'expanding' | 'sliding';
   refitEvery?: string;
+  partialLastFold?: boolean;
   json?: boolean;
 }
 
 export function registerBacktest(program: Command): void {
   const cmd = program
     .command('backtest')
-    .description('walk-forward backtest: refit and forecast at successive cutoffs, each fold beside naive')
+    .description(
+      'walk-forward backtest: refit and forecast at successive cutoffs, beside every baseline, at every horizon',
+    )
     .argument('<data>', 'a CSV file or a bundled dataset');
   addTrainOptions(cmd)
     .option('--folds <n>', 'at most this many folds (default: until the data ends)')
@@ -32,6 +37,7 @@ export function registerBacktest(program: Command): void {
         .default('expanding'),
     )
     .option('--refit-every <k>', 'refit the model every k folds (default 1)')
+    .option('--partial-last-fold', 'score the rows after the last full fold with one shorter fold')
     .option('--json', 'print one JSON document on stdout')
     .addHelpText(
       'after',
@@ -51,9 +57,12 @@ Examples:
           mode: flags.mode,
           refitEvery: flagNumber('refit-every', flags.refitEvery),
           maxFolds: flagNumber('folds', flags.folds),
+          partialLastFold: flags.partialLastFold,
         }).filter(([, v]) => v !== undefined),
       );
       const r = await backtest(source.series, full, options, { callbacks: [progressCallback('quiet')] });
+      const plain = <T>(byName: Readonly<Record<string, T>>): Record<string, T> =>
+        Object.fromEntries(Object.entries(byName).map(([k, v]) => [k.replace(/\(.*\)$/, ''), v]));
       if (flags.json === true) {
         const doc = {
           data: { source: source.name, rows: source.series.length },
@@ -68,9 +77,21 @@ Examples:
             naiveRmse: f.naiveRmse,
             forecast: Array.from(f.forecast),
             actual: Array.from(f.actual),
+            baselines: plain(
+              Object.fromEntries(Object.entries(f.baselines).map(([k, v]) => [k, Array.from(v)])),
+            ),
           })),
-          metrics: { model: r.overall.model, baselines: { naive: r.overall.naive } },
+          metrics: {
+            model: r.overall.model,
+            baselines: plain(r.overall.baselines),
+            byHorizon: r.byHorizon.map((h) => ({ ...h, baselines: plain(h.baselines) })),
+          },
+          losesAtHorizons: r.losses.map((l) => ({ ...l, baseline: l.baseline.replace(/\(.*\)$/, '') })),
+          baselineModels: r.baselineModels,
+          lastFold: r.lastFold,
+          unscoredRows: r.unscoredRows,
           verdict: r.verdict,
+          comparison: r.comparison.summary,
           warnings: [],
           timings: { totalSeconds: (performance.now() - started) / 1000 },
           outDir: null,
@@ -78,16 +99,41 @@ Examples:
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`Walk-forward backtest of ${source.name}: ${r.folds.length} folds\n`);
+      const H = r.byHorizon.length;
+      process.stdout.write(
+        `Walk-forward backtest of ${source.name}: ${r.folds.length} folds of ${H} row${H === 1 ? '' : 's'}; ` +
+          `the last covers ${r.lastFold.from} .. ${r.lastFold.to} (${r.lastFold.rows} row${r.lastFold.rows === 1 ? '' : 's'}` +
+          `${r.lastFold.full ? '' : ', shorter than the horizon'})` +
+          (r.unscoredRows > 0
+            ? `; the last ${r.unscoredRows} row${r.unscoredRows === 1 ? ' is' : 's are'} not scored ` +
+              (r.unscoredRows < H ? `(a fold needs ${H})` : '(--folds stops before them)')
+            : '') +
+          '\n',
+      );
       for (const f of r.folds) {
         process.stdout.write(
           `  cutoff ${f.cutoffLabel}  train rows ${f.train.start}..${f.train.end - 1}${f.refitted ? ' (refit)' : ''}  ` +
             `RMSE ${num(f.rmse)}  naive ${num(f.naiveRmse)}\n`,
         );
       }
-      process.stdout.write(
-        `Overall: RMSE ${num(r.overall.model.rmse)}, MAE ${num(r.overall.model.mae)}; naive RMSE ${num(r.overall.naive.rmse)}, MAE ${num(r.overall.naive.mae)}\n` +
-          `Verdict: ${r.verdict}\n`,
-      );
+      const names = Object.keys(r.overall.baselines);
+      const rows: [string, BacktestScore][] = [
+        ['model', r.overall.model],
+        ...names.map((n): [string, BacktestScore] => [n, r.overall.baselines[n]]),
+      ];
+      process.stdout.write('Overall (every forecast point of every fold):\n');
+      for (const [name, sc] of rows) {
+        process.stdout.write(
+          `  ${name.padEnd(18)} RMSE ${num(sc.rmse).padStart(10)}  MAE ${num(sc.mae).padStart(10)}  MASE ${sc.mase === null ? 'n/a' : num(sc.mase)}\n`,
+        );
+      }
+      if (H > 1) {
+        process.stdout.write('By horizon:\n');
+        for (const line of horizonRmseTable(r.byHorizon).split('\n')) process.stdout.write(`  ${line}\n`);
+      }
+      for (const [name, model] of Object.entries(r.baselineModels)) {
+        process.stdout.write(`${name}: ${model} (the model chosen on the first fold)\n`);
+      }
+      process.stdout.write(`Verdict: ${r.comparison.summary}\n`);
     });
 }

@@ -1,5 +1,6 @@
 /** `seqcast evaluate <model-dir> <csv|dataset>`: score a saved forecaster on data past its training period. */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { buildReport } from '../report/document.js';
 import { loadSavedForecaster, readSeries } from './inputs.js';
 import { printResult } from './print.js';
@@ -19,7 +20,14 @@ export function registerEvaluate(program: Command): void {
     .argument('<data>', 'a CSV file or a bundled dataset with the columns the model was trained on')
     .option('--date-column <name>', 'the column holding dates (default: the first)')
     .option('--target <name>', 'which target to score, for a model with several (default: the first)')
-    .option('--missing <policy>', 'error, drop, ffill or interpolate', 'error')
+    .addOption(
+      new Option(
+        '--missing <policy>',
+        'empty values and missing dates: error, drop, ffill, interpolate or mask',
+      )
+        .choices(['error', 'drop', 'ffill', 'interpolate', 'mask'])
+        .default('error'),
+    )
     .option('--json', 'print one JSON document on stdout')
     .addHelpText(
       'after',

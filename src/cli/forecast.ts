@@ -1,5 +1,6 @@
 /** `seqcast forecast <model-dir> <csv|dataset> --steps N`: dated forecasts after the data's last row. */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { writeOutputFile } from '../io/output-folder.js';
 import { formatCsv } from '../series/csv.js';
 import { checkOutputFile, loadSavedForecaster, readSeries } from './inputs.js';
@@ -26,7 +27,14 @@ export function registerForecast(program: Command): void {
     .option('--steps <n>', 'how many steps ahead', '1')
     .option('--date-column <name>', 'the column holding dates (default: the first)')
     .option('--target <name>', 'which target, for a model with several (default: the first)')
-    .option('--missing <policy>', 'error, drop, ffill or interpolate', 'error')
+    .addOption(
+      new Option(
+        '--missing <policy>',
+        'empty values and missing dates: error, drop, ffill, interpolate or mask',
+      )
+        .choices(['error', 'drop', 'ffill', 'interpolate', 'mask'])
+        .default('error'),
+    )
     .option('--output <file>', 'CSV file to write (default seqcast-forecast.csv)')
     .option('--force', 'replace an existing --output file')
     .option('--json', 'print JSON instead of the table')

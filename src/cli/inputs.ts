@@ -27,7 +27,13 @@ export interface SeriesSource {
 export interface ReadOptions {
   readonly dateColumn?: string;
   readonly columns?: readonly string[];
-  readonly missing?: 'error' | 'keep' | MissingPolicy;
+  /**
+   * Empty values and gaps in the calendar (see Series.gaps): 'error' names empty values (gaps are refused
+   * when the series is forecast); 'drop' removes rows with an empty value; 'ffill' and 'interpolate' fill
+   * empty values and gaps alike; 'mask' leaves both missing, on the full calendar, for the forecaster to
+   * leave out of every window.
+   */
+  readonly missing?: 'error' | 'keep' | MissingPolicy | 'mask';
 }
 
 /**
@@ -66,12 +72,15 @@ export function readSeries(arg: string, options: ReadOptions = {}): SeriesSource
       }),
     );
   }
-  const series = readCsv(text, {
+  const missing = options.missing === 'mask' ? 'keep' : options.missing;
+  const read = readCsv(text, {
     source,
     ...(options.dateColumn !== undefined ? { dateColumn: options.dateColumn } : {}),
     ...(options.columns !== undefined ? { columns: [...options.columns] } : {}),
-    ...(options.missing !== undefined ? { missing: options.missing } : {}),
+    ...(missing !== undefined ? { missing } : {}),
   });
+  const rule = options.missing;
+  const series = rule === 'mask' || rule === 'ffill' || rule === 'interpolate' ? read.fillGaps(rule) : read;
   return {
     series,
     name: isName ? arg : source,

@@ -84,8 +84,12 @@ export function addTrainOptions(cmd: Command): Command {
     )
     .option('--seed <n>', 'seed of weights and shuffles (default 42)')
     .addOption(
-      new Option('--missing <policy>', 'what to do with empty values')
-        .choices(['error', 'drop', 'ffill', 'interpolate'])
+      new Option(
+        '--missing <policy>',
+        'empty values and dates missing from the calendar: error (refuse), drop (empty rows), interpolate or ffill ' +
+          '(fill both), mask (leave both missing; windows touching them are left out)',
+      )
+        .choices(['error', 'drop', 'ffill', 'interpolate', 'mask'])
         .default('error'),
     );
 }
@@ -154,7 +158,7 @@ export function trainingInput(
   const config = configFromFlags(flags);
   const source = readSeries(data, {
     ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
-    missing: flags.missing as MissingPolicy | 'error',
+    missing: flags.missing as MissingPolicy | 'error' | 'mask',
   });
   return {
     source,

@@ -1,6 +1,6 @@
 /** The human summary of a trained and scored forecaster, on stdout. */
 import type { Evaluation } from '../forecast/forecaster.js';
-import { metricsTable, sparkline } from '../report/terminal.js';
+import { horizonRmseTable, metricsTable, sparkline } from '../report/terminal.js';
 import type { ReportDocument } from '../report/document.js';
 import { formatNumber as num } from '../report/format.js';
 
@@ -24,13 +24,21 @@ export function printResult(doc: ReportDocument, e: Evaluation): void {
       `window ${cfg.window}, transform ${cfg.transform}, scaler ${cfg.scaler}`,
   );
   out.push(
-    `   test     ${e.labels.length} one-step forecasts, ${e.labels[0]} .. ${e.labels[e.labels.length - 1]}`,
+    e.horizons.length > 1
+      ? `   test     ${e.origins.scored} origins × ${e.horizons.length} horizons, ${e.labels[0]} .. ${e.labels[e.labels.length - 1]}` +
+          `; the table pools every horizon`
+      : `   test     ${e.labels.length} one-step forecasts, ${e.labels[0]} .. ${e.labels[e.labels.length - 1]}`,
   );
   out.push(`   actual   ${sparkline(e.actual, 48)}`);
   out.push(`   forecast ${sparkline(e.forecast, 48)}`);
   out.push('');
   for (const line of metricsTable(e.metrics).split('\n')) out.push(`   ${line}`);
   out.push('');
+  if (e.horizons.length > 1) {
+    for (const line of horizonRmseTable(e.horizons).split('\n')) out.push(`   ${line}`);
+    out.push('');
+  }
+  for (const [name, model] of Object.entries(e.baselineModels)) out.push(`   ${name.padEnd(8)} ${model}`);
   if (doc.training?.stop != null) out.push(`   stopped  ${doc.training.stop}`);
   out.push(`   verdict  ${doc.comparison}`);
   for (const w of doc.warnings) out.push(`   warning  ${w}`);

@@ -37,7 +37,7 @@ export async function writeReportFolder(
   const target = r.target ?? r.forecaster.config.target[0];
   const labels = r.series.labels();
   const values = r.series.column(target);
-  const testStart = r.series.length - e.labels.length;
+  const testStart = r.series.rowsBefore(e.labels[0]); // the first row with a one-step forecast
   const plots: string[] = [];
   const failures: string[] = [];
   const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {

@@ -111,7 +111,7 @@ export function contextOf(series: Series): ConfigContext {
   return {
     columns: series.names,
     seasonalPeriod: seasonalPeriodOf(series.frequency),
-    positive: (column) => series.column(column).every((v) => v > 0),
+    positive: (column) => series.column(column).every((v) => Number.isNaN(v) || v > 0), // NaN: a masked gap
   };
 }
 

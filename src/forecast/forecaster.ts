@@ -61,6 +61,8 @@ export interface FitInfo {
   readonly trainY: readonly number[];
   /** The windows of the test part, one per scored row: [rows, window, inputs]. */
   readonly testX: readonly number[];
+  /** Training windows left out because they touch a missing value (a masked gap); 0 without gaps. */
+  readonly maskedWindows: number;
   readonly fitSeconds: number;
   /**
    * With `gradientFlow: true` in the fit options: ‖∂L/∂h_t‖ per step on the last (up to) 64 training
@@ -166,6 +168,7 @@ export class Forecaster {
       trainX: p.train.x.shape,
       trainY: p.train.y.shape,
       testX: [testRows, cfg.window, p.columns.length],
+      maskedWindows: p.maskedWindows,
       fitSeconds,
       gradientFlow: flow === null ? [] : flow.records,
     };
@@ -245,7 +248,15 @@ export class Forecaster {
         `forecast(): the series has ${series.length} rows; a window of ${cfg.window} needs at least ${cfg.window + this.transform.lag}`,
       );
     }
-    const window = Float32Array.from(scaled.subarray((rowsZ - cfg.window) * C));
+    const last = scaled.subarray((rowsZ - cfg.window) * C);
+    if (last.some(Number.isNaN)) {
+      throw new SeqcastError(
+        'non-finite',
+        `forecast(): the last ${cfg.window + this.transform.lag} rows, which the model reads, touch a missing value (a masked gap); ` +
+          `fill the gaps (series.fillGaps('interpolate')) or forecast from data whose last rows are known`,
+      );
+    }
+    const window = Float32Array.from(last);
     const zPath: number[] = [];
     while (zPath.length < steps) {
       const out = this.model.predict({ shape: [1, cfg.window, C], data: window });

@@ -24,13 +24,16 @@ export function extrapolationWarning(
 ): Warning | null {
   let lo = Infinity;
   let hi = -Infinity;
+  // missing values (masked gaps) are NaN: left out
   for (let i = 0; i < trainScaled.length; i++) {
+    if (Number.isNaN(trainScaled[i])) continue;
     lo = Math.min(lo, trainScaled[i]);
     hi = Math.max(hi, trainScaled[i]);
   }
   let tlo = Infinity;
   let thi = -Infinity;
   for (let i = 0; i < testScaled.length; i++) {
+    if (Number.isNaN(testScaled[i])) continue;
     tlo = Math.min(tlo, testScaled[i]);
     thi = Math.max(thi, testScaled[i]);
   }

@@ -12,5 +12,7 @@ export { Forecaster } from './forecaster.js';
 export { seasonalPeriodOf } from './pipeline.js';
 export type { Warning } from './guards.js';
 export { extrapolationWarning, lagWarning } from './guards.js';
-export type { BacktestOptions, BacktestResult, Fold, FoldResult } from './backtest.js';
+export type { BacktestOptions, BacktestResult, BacktestScore, Fold, FoldResult } from './backtest.js';
 export { backtest, walkForwardFolds } from './backtest.js';
+export { forecastBaselines } from './baseline-set.js';
+export type { HorizonLoss, HorizonScores } from './evaluation.js';

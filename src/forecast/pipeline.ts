@@ -1,5 +1,4 @@
 /** The pieces Forecaster is built from: the transformed matrix, the model, season lengths. */
-import type { Baseline } from '../baselines/baselines.js';
 import { bidirectional } from '../layers/bidirectional.js';
 import { dense } from '../layers/dense.js';
 import { gru } from '../layers/gru.js';
@@ -12,12 +11,24 @@ import type { Frequency } from '../series/frequency.js';
 import type { Transform } from '../series/transforms.js';
 import type { ResolvedConfig } from './config.js';
 
-/** The transformed columns as one [rows, columns] row-major array. */
+/**
+ * The transformed columns as one [rows, columns] row-major array. A missing level (NaN: a gap left by
+ * `fillGaps('mask')`, or an empty value kept) makes every transformed value that reads it missing too: z_k
+ * reads level k + lag and, with a lag, level k.
+ */
 export function transformed(
   levels: readonly Float64Array[],
   transform: Transform,
 ): { data: Float64Array; rows: number } {
-  const cols = levels.map((l) => transform.forward(l));
+  const cols = levels.map((l) => {
+    if (!l.some(Number.isNaN)) return transform.forward(l);
+    // the transform refuses NaN: transform a copy with a stand-in value, then mark what read a missing level
+    const z = transform.forward(Float64Array.from(l, (v) => (Number.isNaN(v) ? 1 : v)));
+    for (let k = 0; k < z.length; k++) {
+      if (Number.isNaN(l[k + transform.lag]) || Number.isNaN(l[k])) z[k] = Number.NaN;
+    }
+    return z;
+  });
   const rows = cols[0].length;
   const data = new Float64Array(rows * cols.length);
   cols.forEach((col, c) => col.forEach((v, r) => (data[r * cols.length + c] = v)));
@@ -52,8 +63,4 @@ export function seasonalPeriodOf(f: Frequency): number {
     default:
       return 1;
   }
-}
-
-export function canPredict(b: Baseline, firstOrigin: number, m: number): boolean {
-  return !(b.name.startsWith('seasonalNaive') && firstOrigin < m);
 }

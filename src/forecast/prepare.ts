@@ -19,6 +19,7 @@ import type { Split } from '../prep/split.js';
 import { chronologicalSplit } from '../prep/split.js';
 import type { Windows } from '../prep/windows.js';
 import { makeWindows } from '../prep/windows.js';
+import { checkNoGaps } from '../series/gaps.js';
 import type { Series } from '../series/series.js';
 import type { Transform } from '../series/transforms.js';
 import { getTransform } from '../series/transforms.js';
@@ -54,10 +55,13 @@ export interface Prepared extends FittedPipeline, PreparedInput {
   readonly split: Split;
   /** Training windows: x [N, window, C], y [N, horizon · targets] (step-major), scaled. */
   readonly train: Windows;
+  /** Training windows left out because they touch a missing value (a masked gap). */
+  readonly maskedWindows: number;
 }
 
 /** Resolves `config` against `series`, and transforms, splits, scales and windows its training part. */
 export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
+  checkNoGaps(series, 'forecaster');
   const cfg = resolveConfig(config, contextOf(series));
   const columns = [...cfg.target, ...cfg.features];
   const C = columns.length;
@@ -68,14 +72,15 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
   const splitLevel =
     cfg.splitDate !== null ? splitRow(series, cfg.splitDate) : Math.floor(cfg.trainFraction! * series.length);
   const split = chronologicalSplit(z.rows, { window: cfg.window, splitIndex: splitLevel - transform.lag });
-  const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, z.data, C, split);
+  const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, ...knownRows(z.data, C, split));
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
-  const train = makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
+  const all = makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
     window: cfg.window,
     horizon: cfg.horizon,
     stride: cfg.stride,
     targets: cfg.target.map((_, k) => k),
   });
+  const train = completeWindows(all);
   return {
     config: cfg,
     series,
@@ -88,11 +93,13 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
     splitLevel,
     split,
     train,
+    maskedWindows: all.starts.length - train.starts.length,
   };
 }
 
 /** `series` transformed and scaled as `pipeline` was fitted; the series must hold its columns. */
 export function prepareInput(series: Series, pipeline: FittedPipeline): PreparedInput {
+  checkNoGaps(series, 'forecaster');
   const { columns, transform, scaler } = pipeline;
   const missing = columns.filter((c) => !series.names.includes(c));
   if (missing.length > 0) {
@@ -112,9 +119,14 @@ export function prepareInput(series: Series, pipeline: FittedPipeline): Prepared
 export interface TestWindows {
   /** The first scored level row. */
   readonly testStart: number;
-  /** x [N, window, C] (float32), one window per level row testStart … L − 1. */
+  /**
+   * x [N, window, C] (float32), one window per level row testStart … L − 1. A window that touches a missing
+   * value (a masked gap) holds zeros and is marked in `known`.
+   */
   readonly x: Windows['x'];
   readonly rows: number;
+  /** known[i] = 1 when window i's inputs are all known (no masked gap); 0 when it must not be scored. */
+  readonly known: Uint8Array;
 }
 
 /** The windows that forecast every level row after `trainedThrough` (a label), one step ahead. */
@@ -143,7 +155,75 @@ export function testWindows(
     );
   }
   const test = makeWindows(scaled.subarray(zStart * C), C, { window, horizon: 1, dtype: 'float32' });
-  return { testStart, x: test.x, rows: test.starts.length };
+  const rows = test.starts.length;
+  const known = new Uint8Array(rows).fill(1);
+  const x = test.x.data;
+  const size = window * C;
+  for (let i = 0; i < rows; i++) {
+    for (let j = i * size; j < (i + 1) * size; j++) {
+      if (Number.isNaN(x[j])) {
+        known[i] = 0;
+        x.fill(0, i * size, (i + 1) * size);
+        break;
+      }
+    }
+  }
+  return { testStart, x: test.x, rows, known };
+}
+
+/**
+ * The training rows of `data` ([rows, C]) the scaler is fitted on: all of them, or, when some are missing
+ * (a masked gap), the complete ones, gathered into a split of their own.
+ */
+function knownRows(data: Float64Array, C: number, split: Split): [Float64Array, number, Split] {
+  const n = split.splitIndex;
+  if (!data.subarray(0, n * C).some(Number.isNaN)) return [data, C, split];
+  const kept: number[] = [];
+  for (let r = 0; r < n; r++) {
+    let complete = true;
+    for (let c = 0; c < C; c++) if (Number.isNaN(data[r * C + c])) complete = false;
+    if (complete) for (let c = 0; c < C; c++) kept.push(data[r * C + c]);
+  }
+  const rows = kept.length / C;
+  if (rows < 2) {
+    throw new SeqcastError(
+      'non-finite',
+      `forecaster: the training part has ${rows} complete row${rows === 1 ? '' : 's'} outside the masked gaps; fill the gaps (interpolate, ffill) or train on a longer series`,
+    );
+  }
+  return [Float64Array.from(kept), C, { length: rows, splitIndex: rows, window: split.window, testStart: 0 }];
+}
+
+/** The windows whose inputs and targets are all known: those touching a masked gap are left out. */
+function completeWindows(w: Windows): Windows {
+  const [N, W, I] = w.x.shape;
+  const Y = w.y.shape[1];
+  const keep: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const xs = w.x.data.subarray(i * W * I, (i + 1) * W * I);
+    const ys = w.y.data.subarray(i * Y, (i + 1) * Y);
+    if (!xs.some(Number.isNaN) && !ys.some(Number.isNaN)) keep.push(i);
+  }
+  if (keep.length === N) return w;
+  if (keep.length === 0) {
+    throw new SeqcastError(
+      'non-finite',
+      `forecaster: every training window touches a masked gap, so none is left to train on; fill the gaps (interpolate, ffill) or use a smaller window`,
+    );
+  }
+  const x = new Float32Array(keep.length * W * I);
+  const y = new Float32Array(keep.length * Y);
+  keep.forEach((i, k) => {
+    x.set(w.x.data.subarray(i * W * I, (i + 1) * W * I), k * W * I);
+    y.set(w.y.data.subarray(i * Y, (i + 1) * Y), k * Y);
+  });
+  return {
+    x: { shape: [keep.length, W, I], data: x },
+    y: { shape: [keep.length, Y], data: y },
+    starts: Int32Array.from(keep, (i) => w.starts[i]),
+    window: w.window,
+    horizon: w.horizon,
+  };
 }
 
 /** The first row on or after the split date (an ISO date, or an integer for an integer index). */

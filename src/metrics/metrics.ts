@@ -256,3 +256,43 @@ export function scoreAll(
     mase: seasonalNaiveScale('scoreAll()', train, m) === 0 ? null : mase(actual, forecast, train, m),
   };
 }
+
+/**
+ * MASE's scale for a training series that may hold missing values (NaN, a masked gap):
+ * the mean of |y_t − y_{t−m}| over the pairs t = m … L−1 where both are known. 0 when every known pair
+ * repeats itself exactly; NaN when no pair is known.
+ */
+export function maskedNaiveScale(train: ArrayLike<number>, m = 1): number {
+  if (!Number.isInteger(m) || m < 1) {
+    throw new SeqcastError(
+      'config',
+      `maskedNaiveScale(): m must be an integer ≥ 1, the seasonal period (got ${m})`,
+    );
+  }
+  let sum = 0;
+  let pairs = 0;
+  for (let t = m; t < train.length; t++) {
+    const d = Math.abs(train[t] - train[t - m]);
+    if (Number.isNaN(d)) continue;
+    sum += d;
+    pairs += 1;
+  }
+  return pairs === 0 ? Number.NaN : sum / pairs;
+}
+
+/**
+ * Every metric of one forecast (as `scoreAll`) with MASE's scale given: MASE = MAE / scale, null when the
+ * scale is 0 or not a number (see `maskedNaiveScale`).
+ */
+export function scoreScaled(actual: ArrayLike<number>, forecast: ArrayLike<number>, scale: number): ScoreSet {
+  const mapeResult = mapeCore('scoreScaled()', actual, forecast, { zeros: 'skip' });
+  const absolute = mae(actual, forecast);
+  return {
+    rmse: rmse(actual, forecast),
+    mae: absolute,
+    mape: mapeResult.value,
+    mapeSkipped: mapeResult.skipped,
+    smape: smape(actual, forecast),
+    mase: scale > 0 ? absolute / scale : null,
+  };
+}

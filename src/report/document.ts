@@ -51,8 +51,32 @@ export interface ReportDocument {
   readonly config: Readonly<Record<string, unknown>>;
   /** The split and the window shapes (Forecaster.fitInfo); null for a loaded forecaster. */
   readonly split: FitInfo | null;
-  /** Scores on the test part in original units; baselines by plain name (`seasonalNaive`, not `…(12)`). */
-  readonly metrics: { readonly model: ScoreSet; readonly baselines: Readonly<Record<string, ScoreSet>> };
+  /**
+   * Scores on the test part in original units; baselines by plain name (`seasonalNaive`, not `…(12)`).
+   * `model` and `baselines` are the overall scores (every horizon pooled; with horizon 1 the one-step
+   * scores); `byHorizon` has the same scores at each horizon 1 … H.
+   */
+  readonly metrics: {
+    readonly model: ScoreSet;
+    readonly baselines: Readonly<Record<string, ScoreSet>>;
+    readonly byHorizon: readonly {
+      readonly horizon: number;
+      readonly points: number;
+      readonly model: ScoreSet;
+      readonly baselines: Readonly<Record<string, ScoreSet>>;
+    }[];
+  };
+  /** The horizons at which the model's RMSE is above the best baseline's there (empty with horizon 1). */
+  readonly losesAtHorizons: readonly {
+    readonly horizon: number;
+    readonly baseline: string;
+    readonly modelRmse: number;
+    readonly baselineRmse: number;
+  }[];
+  /** Test origins scored, and those left out because they touch a missing value (a masked gap). */
+  readonly origins: { readonly scored: number; readonly masked: number };
+  /** What each baseline is, where its name does not say it all (autoETS: the model it chose). */
+  readonly baselineModels: Readonly<Record<string, string>>;
   /** Against naive: "beats naive by 4.5 % RMSE" (Evaluation.verdict). */
   readonly verdict: string;
   /** Against naive and the best baseline, one line (Evaluation.comparison.summary). */
@@ -95,8 +119,17 @@ export function buildReport(r: ReportInput): ReportDocument {
     split: f.fitInfo === null ? null : { ...f.fitInfo },
     metrics: {
       model: e.metrics.model,
-      baselines: Object.fromEntries(Object.entries(e.metrics.baselines).map(([k, v]) => [baselineKey(k), v])),
+      baselines: plainNames(e.metrics.baselines),
+      byHorizon: e.horizons.map((h) => ({
+        horizon: h.horizon,
+        points: h.points,
+        model: h.model,
+        baselines: plainNames(h.baselines),
+      })),
     },
+    losesAtHorizons: e.losses.map((l) => ({ ...l, baseline: baselineKey(l.baseline) })),
+    origins: e.origins,
+    baselineModels: plainNames(e.baselineModels),
     verdict: e.verdict,
     comparison: e.comparison.summary,
     warnings: e.warnings.map((w) => w.message),
@@ -130,6 +163,10 @@ export function dataSummary(source: string, series: Series, column: string): Dat
 /** Baseline names for JSON: `seasonalNaive(12)` → `seasonalNaive`. */
 function baselineKey(name: string): string {
   return name.replace(/\(.*\)$/, '');
+}
+
+function plainNames<T>(byName: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(byName).map(([k, v]) => [baselineKey(k), v]));
 }
 
 function trainingSummary(h: History | null): TrainingSummary | null {

@@ -15,14 +15,24 @@ export function reportMarkdown(r: ReportDocument): string {
     const s = r.split;
     lines.push(
       `Training part: ${s.trainRows} rows (${s.trainFrom} .. ${s.trainTo}); test part: ${s.testRows} rows from ${s.testFrom}. ` +
-        `Training windows: x [${s.trainX.join(', ')}], y [${s.trainY.join(', ')}]; test windows: x [${s.testX.join(', ')}].`,
+        `Training windows: x [${s.trainX.join(', ')}], y [${s.trainY.join(', ')}]; test windows: x [${s.testX.join(', ')}].` +
+        (s.maskedWindows > 0
+          ? ` ${s.maskedWindows} training windows that touch a missing value (a masked gap) were left out.`
+          : ''),
       '',
     );
   }
   const config = JSON.stringify(r.config, null, 2);
   const fence = '`'.repeat(Math.max(3, longestRun(config, '`') + 1));
   lines.push('## Configuration', '', `${fence}json`, config, fence, '');
+  const H = r.metrics.byHorizon.length;
   lines.push('## Scores on the test part (original units)', '');
+  if (H > 1) {
+    lines.push(
+      `Overall: every horizon 1–${H} pooled over the ${r.origins.scored} test origins whose ${H} steps all lie in the data.`,
+      '',
+    );
+  }
   lines.push('| | RMSE | MAE | MAPE | sMAPE | MASE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   const row = (name: string, s: ScoreSet): string =>
     `| ${name} | ${fmt(s.rmse)} | ${fmt(s.mae)} | ${s.mape === null ? 'n/a' : `${fmt(s.mape)} %`} | ${fmt(s.smape)} % | ${s.mase === null ? 'n/a' : fmt(s.mase)} |`;
@@ -44,6 +54,12 @@ export function reportMarkdown(r: ReportDocument): string {
     'MASE divides MAE by the in-sample error of the seasonal naive forecast on the training part.',
     '',
   );
+  if (H > 1) lines.push(...horizonTable(r), '');
+  const models = Object.entries(r.baselineModels);
+  if (models.length > 0) {
+    for (const [name, model] of models) lines.push(`${name}: ${text(model)}.`);
+    lines.push('');
+  }
   lines.push(`**Verdict: ${text(r.comparison)}**`, '');
   if (r.warnings.length > 0) {
     lines.push('## Warnings', '');
@@ -83,6 +99,29 @@ export function reportMarkdown(r: ReportDocument): string {
     lines.push(`- ${k.replace(/Seconds$/, '')}: ${v.toFixed(2)} s`);
   lines.push('');
   return lines.join('\n');
+}
+
+/** RMSE at each horizon for the model and every baseline, with MASE beside it; a loss marked. */
+function horizonTable(r: ReportDocument): string[] {
+  const names = Object.keys(r.metrics.baselines);
+  const m = r.config.seasonalPeriod;
+  const shown = (n: string): string =>
+    n === 'seasonalNaive' && typeof m === 'number' ? `seasonalNaive(${m})` : n;
+  const cell = (s: ScoreSet): string => `${fmt(s.rmse)}${s.mase === null ? '' : ` (${fmt(s.mase)})`}`;
+  const lost = new Set(r.losesAtHorizons.map((l) => l.horizon));
+  return [
+    '### By horizon: RMSE (MASE)',
+    '',
+    `| horizon | model | ${names.map(shown).join(' | ')} |`,
+    `| ---: | ---: | ${names.map(() => '---:').join(' | ')} |`,
+    ...r.metrics.byHorizon.map(
+      (h) =>
+        `| ${h.horizon} | ${lost.has(h.horizon) ? `${cell(h.model)} ✗` : cell(h.model)} | ` +
+        `${names.map((n) => cell(h.baselines[n])).join(' | ')} |`,
+    ),
+    '',
+    '✗: the model loses to the best baseline at that horizon.',
+  ];
 }
 
 export function reportJson(r: ReportDocument): string {

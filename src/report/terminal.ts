@@ -28,6 +28,27 @@ export function metricsTable(metrics: {
   return [line(head), ...cells.map(line), '(* best in its column)'].join('\n');
 }
 
+/** RMSE at each horizon: the model and every baseline, the best of each row marked with *. */
+export function horizonRmseTable(
+  horizons: readonly {
+    readonly horizon: number;
+    readonly model: { readonly rmse: number };
+    readonly baselines: Readonly<Record<string, { readonly rmse: number }>>;
+  }[],
+): string {
+  const names = Object.keys(horizons[0].baselines);
+  const head = ['RMSE at h', 'model', ...names];
+  const cells = horizons.map((h) => {
+    const values = [h.model.rmse, ...names.map((n) => h.baselines[n].rmse)];
+    const best = Math.min(...values);
+    return [String(h.horizon), ...values.map((v) => `${fmt(v)}${v === best ? '*' : ' '}`)];
+  });
+  const widths = head.map((x, j) => Math.max(x.length, ...cells.map((r) => r[j].length)));
+  const line = (r: string[]): string =>
+    r.map((v, j) => (j === 0 ? v.padEnd(widths[j]) : v.padStart(widths[j]))).join('  ');
+  return [line(head), ...cells.map(line), '(* best at that horizon)'].join('\n');
+}
+
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** A one-line chart of `values`, averaged into `width` cells; a cell with a non-finite value is a space. */

@@ -158,7 +158,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** Business-day number of weekday `d` (Monday of week 0 … ), so that a gap between weekdays skips weekends. */
-function businessDayNumber(d: number): number {
+export function businessDayNumber(d: number): number {
   const dow = weekday(d);
   return Math.floor((d - dow) / 7) * 5 + dow;
 }

@@ -4,6 +4,7 @@ export type { DatasetInfo, DatasetName } from './datasets.js';
 export { DATASETS, datasetInfo } from './datasets.js';
 export type { Frequency, FrequencyUnit, IndexKind } from './frequency.js';
 export { describeFrequency, inferFrequency, nextLabels } from './frequency.js';
+export type { GapReport, GapRule, GapRun } from './gaps.js';
 export type { ResampleHow, ResampleUnit } from './resample.js';
 export type { MissingPolicy, MissingValue } from './series.js';
 export { Series } from './series.js';

@@ -12,6 +12,8 @@ import {
   permute,
   sortOrder,
 } from './frequency.js';
+import type { GapReport, GapRule } from './gaps.js';
+import { GAP_RULES, calendarColumns, findGaps, irregularMessage } from './gaps.js';
 import type { ResampleHow, ResampleUnit } from './resample.js';
 import { resampleColumns } from './resample.js';
 
@@ -282,6 +284,44 @@ export class Series {
       policy,
       (i) => this.label(i),
       'fillMissing()',
+    );
+    return this.#derive(filled.index, this.names, filled.columns);
+  }
+
+  /**
+   * The periods of the series' calendar (its frequency, from the first row to the last) that have no row:
+   * how many, the runs, the first few labels, and whether the series is irregular (see gaps.ts). A
+   * business-day series does not miss its weekends.
+   */
+  gaps(): GapReport {
+    return findGaps(this);
+  }
+
+  /**
+   * The series on its full calendar: a row for every period from the first row to the last. The new rows,
+   * and empty values already there, are filled by `rule`: `'interpolate'` (a straight line in time between
+   * the known neighbours), `'ffill'` (the previous value carried forward), or `'mask'` (left missing, NaN:
+   * the forecaster leaves every window that touches one out of training and scoring). An irregular series
+   * (more of its calendar missing than present) is refused: aggregate it with `resample` first.
+   */
+  fillGaps(rule: GapRule): Series {
+    if (!GAP_RULES.includes(rule)) {
+      throw new SeqcastError(
+        'config',
+        `fillGaps(): rule must be one of ${GAP_RULES.map((r) => `'${r}'`).join(', ')} (got ${JSON.stringify(rule)})`,
+      );
+    }
+    const gaps = findGaps(this);
+    if (gaps.irregular) throw new SeqcastError('config', `fillGaps(): ${irregularMessage(this, gaps)}`);
+    const full = calendarColumns(this, this.#columns);
+    if (rule === 'mask') return this.#derive(full.index, this.names, full.columns);
+    const filled = fillColumns(
+      full.index,
+      full.columns,
+      this.names,
+      rule,
+      (i) => formatIndexValue(full.index[i], this.kind, this.utcOffset),
+      'fillGaps()',
     );
     return this.#derive(filled.index, this.names, filled.columns);
   }
