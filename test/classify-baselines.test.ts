@@ -8,7 +8,8 @@ import {
   majorityClass,
   predictMajority,
   summaryStatistics,
-  summaryStatisticsBaseline,
+  fitSummaryBaseline,
+  predictSummaryBaseline,
 } from '../src/classify/baselines.js';
 import { fitLogistic, sparseFromDense } from '../src/classify/logistic.js';
 import { textVectorizer } from '../src/classify/text-vectorizer.js';
@@ -105,7 +106,7 @@ describe('baselines', () => {
     const train = [0, 1, 2].flatMap((c) => Array.from({ length: 8 }, (_, k) => make(c, k)));
     const labels = [0, 1, 2].flatMap((c) => new Array<number>(8).fill(c));
     const test = [make(0, 9), make(1, 9), make(2, 9)];
-    const p = summaryStatisticsBaseline(train, labels, 3, 1, test);
+    const p = predictSummaryBaseline(fitSummaryBaseline(train, labels, 3, 1), test);
     expect(Array.from(p.predicted)).toEqual([0, 1, 2]);
   });
 });

@@ -15,6 +15,8 @@ import type { LogisticRegression, SparseRows } from './logistic.js';
 import { fitLogistic, sparseFromDense } from './logistic.js';
 import type { TextVectorizer } from './text-vectorizer.js';
 
+type Sequence = readonly (readonly number[])[];
+
 /** What a baseline gives for a set of samples: a class per sample and [N, K] probabilities. */
 export interface BaselinePrediction {
   readonly predicted: Int32Array;
@@ -112,37 +114,49 @@ export function summaryStatistics(
   return out;
 }
 
-/** Standard scaling of dense [N, W] columns, with means and deviations from the first argument's rows only. */
-export function standardizeColumns(
-  train: Float64Array,
-  others: readonly Float64Array[],
-  width: number,
-): Float64Array[] {
-  const n = train.length / width;
-  const mean = new Float64Array(width);
-  const std = new Float64Array(width);
-  for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) mean[j] += train[i * width + j] / n;
+/** Per-column means and standard deviations of dense [N, W] rows (population; a constant column gets 1). */
+export function columnMoments(data: Float64Array, width: number): { mean: number[]; std: number[] } {
+  const n = data.length / width;
+  const mean = new Array<number>(width).fill(0);
+  const std = new Array<number>(width).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) mean[j] += data[i * width + j] / n;
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < width; j++) std[j] += (train[i * width + j] - mean[j]) ** 2 / n;
+    for (let j = 0; j < width; j++) std[j] += (data[i * width + j] - mean[j]) ** 2 / n;
   for (let j = 0; j < width; j++) std[j] = Math.sqrt(std[j]) || 1;
-  return [train, ...others].map((d) => d.map((v, k) => (v - mean[k % width]) / std[k % width]));
+  return { mean, std };
 }
 
-/** The summary-statistics baseline: fitted on the training sequences, predicting the others. */
-export function summaryStatisticsBaseline(
-  train: readonly (readonly (readonly number[])[])[],
+/** The fitted summary-statistics baseline: the training part's column moments and the regression. */
+export interface SummaryBaseline {
+  readonly features: number;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly logistic: LogisticRegression;
+}
+
+function summaryRows(
+  b: { features: number; mean: readonly number[]; std: readonly number[] },
+  seqs: readonly Sequence[],
+): SparseRows {
+  const width = 5 * b.features + 1;
+  const raw = summaryStatistics(seqs, b.features);
+  const z = raw.map((v, k) => (v - b.mean[k % width]) / b.std[k % width]);
+  return sparseFromDense(z, seqs.length, width);
+}
+
+/** Fits the summary-statistics baseline on the training sequences and their class indices. */
+export function fitSummaryBaseline(
+  train: readonly Sequence[],
   labels: ArrayLike<number>,
   classes: number,
   features: number,
-  test: readonly (readonly (readonly number[])[])[],
-): BaselinePrediction {
-  const width = 5 * features + 1;
-  const [a, b] = standardizeColumns(
-    summaryStatistics(train, features),
-    [summaryStatistics(test, features)],
-    width,
-  );
-  const model = fitLogistic(sparseFromDense(a, train.length, width), labels, classes);
-  const x = sparseFromDense(b, test.length, width);
-  return { predicted: model.predict(x), proba: model.predictProba(x) };
+): SummaryBaseline {
+  const { mean, std } = columnMoments(summaryStatistics(train, features), 5 * features + 1);
+  const logistic = fitLogistic(summaryRows({ features, mean, std }, train), labels, classes);
+  return { features, mean, std, logistic };
+}
+
+export function predictSummaryBaseline(b: SummaryBaseline, seqs: readonly Sequence[]): BaselinePrediction {
+  const x = summaryRows(b, seqs);
+  return { predicted: b.logistic.predict(x), proba: b.logistic.predictProba(x) };
 }
