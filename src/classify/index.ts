@@ -9,6 +9,8 @@ export {
   predictSummaryBaseline,
   summaryStatistics,
 } from './baselines.js';
+export type { LabelledTexts, ReadLabelledCsvOptions } from './csv.js';
+export { readLabelledCsv } from './csv.js';
 export type { ClassifierFitInfo, ClassPrediction, FitClassifierOptions } from './classifier.js';
 export { SequenceClassifier } from './classifier.js';
 export type {

@@ -1,0 +1,341 @@
+/**
+ * `seqcast classify <csv|dataset>`: a whole text in, one label out. Reads a CSV with a text column and a label
+ * column (or the labelled dataset `sentiment`), trains a SequenceClassifier, scores it on its test part beside
+ * the majority class and the bag-of-words logistic regression, and writes a report folder.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ClassifyConfig, ClassifierModelKind, ClassWeightMode } from '../classify/config.js';
+import { SequenceClassifier } from '../classify/classifier.js';
+import { readLabelledCsv } from '../classify/csv.js';
+import type { LabelledTexts } from '../classify/csv.js';
+import { loadClassifier, saveClassifier } from '../classify/io-node.js';
+import type { ClassifyReport } from '../classify/report.js';
+import {
+  buildClassifyReport,
+  classifierLossPlotSpec,
+  classifyMarkdown,
+  confusionPlotSpec,
+} from '../classify/report.js';
+import { SeqcastError } from '../errors.js';
+import { writeOutputFolder } from '../io/output-folder.js';
+import { readRegularFileSync } from '../io/read-file.js';
+import { systemErrorMessage } from '../io/system-errors.js';
+import type { VegaLiteSpec } from '../report/plots.js';
+import { writePlot } from '../report/render.js';
+import { labelledDatasetPath } from '../series/dataset-files.js';
+import { LABELLED_DATASETS } from '../series/datasets.js';
+import { checkOutputDir, defaultReportDir, MAX_CSV_BYTES } from './inputs.js';
+import { flagNumber } from './numbers.js';
+import { progressCallback, progressMode } from './progress.js';
+
+interface Flags {
+  text?: string;
+  label?: string;
+  model: string;
+  units?: string;
+  embeddingDim?: string;
+  bidirectional: boolean;
+  dropout?: string;
+  maxTokens?: string;
+  sequenceLength?: string;
+  testSplit?: string;
+  validationSplit?: string;
+  epochs?: string;
+  batchSize?: string;
+  learningRate?: string;
+  clipnorm?: string;
+  patience?: string;
+  classWeight: string;
+  seed?: string;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const MODELS: Record<string, ClassifierModelKind> = { 'simple-rnn': 'simpleRNN', lstm: 'lstm', gru: 'gru' };
+
+export function registerClassify(program: Command): void {
+  program
+    .command('classify')
+    .description(
+      'train a text classifier on a CSV (text and label columns), score it beside baselines, write a report',
+    )
+    .argument(
+      '<data>',
+      `a CSV file with a text and a label column, or a labelled dataset: ${Object.keys(LABELLED_DATASETS).join(', ')}`,
+    )
+    .option('--text <column>', "the column holding the texts (default 'text')")
+    .option('--label <column>', "the column holding the labels (default 'label')")
+    .addOption(new Option('--model <kind>', 'recurrent layer').choices(Object.keys(MODELS)).default('lstm'))
+    .option('--units <n>', 'units of the recurrent layer (default 32)')
+    .option('--embedding-dim <n>', 'width of the word embedding (default 64)')
+    .option('--no-bidirectional', 'one direction only (default: Bidirectional)')
+    .option('--dropout <x>', 'input dropout of the recurrent layer (default 0)')
+    .option('--max-tokens <n>', 'vocabulary size, padding and [UNK] included (default: every training word)')
+    .option(
+      '--sequence-length <n>',
+      'words read per text, cut or padded at the end (default: the longest training text, ≤ 200)',
+    )
+    .option('--test-split <x>', 'share of each class held out for the test part (default 0.2)')
+    .option('--validation-split <x>', 'share of each class held out to validate on (default 0.1; 0 for none)')
+    .option('--epochs <n>', 'training epochs (default 15)')
+    .option('--batch-size <n>', 'samples per batch (default 32)')
+    .option('--learning-rate <x>', "Adam's learning rate (default 0.001)")
+    .option('--clipnorm <x>', 'clip each gradient tensor to this L2 norm')
+    .option(
+      '--patience <n>',
+      'stop after n epochs without validation improvement (default 3; restores the best weights)',
+    )
+    .addOption(
+      new Option('--class-weight <mode>', 'weigh classes n / (K · n_k): auto when unbalanced')
+        .choices(['auto', 'balanced', 'none'])
+        .default('auto'),
+    )
+    .option('--seed <n>', 'seed of the split, weights and shuffles (default 42)')
+    .option('--out <dir>', 'report folder (default ./seqcast-report/<timestamp>)')
+    .option('--force', 'write into an existing, non-empty --out folder')
+    .option('--json', 'print one JSON document on stdout instead of the summary')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast classify sentiment                         # review sentences, 0/1, beside the baselines
+  $ seqcast classify reviews.csv --text body --label stars --epochs 30 --patience 5
+  $ seqcast classify sentiment --model gru --no-bidirectional --json > result.json`,
+    )
+    .action(async (data: string, flags: Flags) => {
+      const started = performance.now();
+      const config = configFromFlags(flags);
+      const outDir = flags.out ?? defaultReportDir();
+      checkOutputDir(outDir, flags.force ?? false);
+      const input = readLabelledTexts(data, flags);
+      const c = await SequenceClassifier.fit(input.data, config, {
+        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+      });
+      const evaluation = c.testEvaluation!;
+      const report = await writeOutputFolder(outDir, { force: flags.force ?? false }, async (dir) => {
+        await saveClassifier(c, join(dir, 'model'));
+        const plots: string[] = [];
+        const failures: string[] = [];
+        const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {
+          try {
+            await writePlot(make(), dir, name);
+            plots.push(`${name}.svg`);
+          } catch (err) {
+            if (systemErrorMessage(err) !== null) throw err;
+            failures.push(
+              `the ${name} plot could not be drawn (${err instanceof Error ? err.message : String(err)})`,
+            );
+          }
+        };
+        const base = (extra: readonly string[], names: readonly string[]): ClassifyReport =>
+          buildClassifyReport({
+            title: `seqcast classify: ${input.name}`,
+            source: input.name,
+            classifier: c,
+            evaluation,
+            labels: input.data.labels,
+            textColumn: input.textColumn,
+            labelColumn: input.labelColumn,
+            timings: {
+              fitSeconds: c.fitInfo?.fitSeconds ?? 0,
+              totalSeconds: (performance.now() - started) / 1000,
+            },
+            plots: names,
+            outDir,
+            extraWarnings: extra,
+          });
+        const first = base([], []);
+        if (first.training !== null && first.training.epochs.length > 0) {
+          await plot(() => classifierLossPlotSpec(first.training!), 'loss');
+        }
+        await plot(() => confusionPlotSpec(c.classes, evaluation.metrics.model.confusion), 'confusion');
+        const doc = base(failures, plots);
+        await writeFile(join(dir, 'report.md'), classifyMarkdown(doc));
+        await writeFile(join(dir, 'report.json'), `${JSON.stringify(doc, null, 2)}\n`);
+        return doc;
+      });
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else printClassifyResult(report);
+    });
+}
+
+/** `seqcast predict <model> "text" …`: the class and its probability for new texts, from a saved classifier. */
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('classify new texts with a classifier saved by `seqcast classify` (its model/ folder)')
+    .argument('<model>', 'the model folder of a classify report (REPORT/model)')
+    .argument('[texts...]', 'texts to classify (quote each one)')
+    .option('--file <csv>', "a CSV whose 'text' column (or --text) holds the texts")
+    .option('--text <column>', "the column of --file holding the texts (default 'text')")
+    .option('--json', 'print a JSON list')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqcast predict report/model "not good at all" "a lovely little phone"
+  $ seqcast predict report/model --file new.csv --json`,
+    )
+    .action(async (dir: string, given: string[], flags: { file?: string; text?: string; json?: boolean }) => {
+      const c = await loadClassifier(dir);
+      if (c.vectorizer === null) {
+        throw new SeqcastError(
+          'config',
+          `'${dir}' holds a classifier of numeric sequences; seqcast predict reads texts`,
+        );
+      }
+      let texts = given;
+      if (flags.file !== undefined) {
+        if (given.length > 0) throw new SeqcastError('config', 'give texts or --file, not both');
+        const bytes = readRegularFileSync(flags.file, {
+          maxBytes: MAX_CSV_BYTES,
+          what: '',
+          followLinks: true,
+        });
+        texts = readLabelledCsv(new TextDecoder().decode(bytes), {
+          source: basename(flags.file),
+          textColumn: flags.text ?? 'text',
+          labelColumn: null,
+        }).texts;
+      }
+      if (texts.length === 0) {
+        throw new SeqcastError(
+          'config',
+          'nothing to classify: give one or more texts (quoted) or --file FILE.csv',
+        );
+      }
+      const p = c.predict(texts);
+      const K = c.classes.length;
+      const rows = texts.map((t, i) => ({
+        text: t,
+        label: p.labels[i],
+        probability: p.probabilities[i * K + p.classIndex[i]],
+        probabilities: Object.fromEntries(c.classes.map((k, j) => [k, p.probabilities[i * K + j]])),
+      }));
+      if (flags.json === true) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      for (const r of rows) {
+        const shown = r.text.length > 70 ? `${r.text.slice(0, 70)}…` : r.text;
+        process.stdout.write(
+          `${r.label}\t${r.probability.toFixed(3)}\t${shown.replace(/[\r\n\t]+/g, ' ')}\n`,
+        );
+      }
+    });
+}
+
+function configFromFlags(f: Flags): ClassifyConfig {
+  const patience = flagNumber('patience', f.patience);
+  const validationFraction = flagNumber('validation-split', f.validationSplit);
+  if (patience !== undefined && validationFraction === 0) {
+    throw new SeqcastError(
+      'config',
+      '--patience needs validation data to watch, but --validation-split 0 leaves none; drop one of them',
+    );
+  }
+  const drop = <T extends Record<string, unknown>>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return drop({
+    testFraction: flagNumber('test-split', f.testSplit),
+    validationFraction,
+    text: drop({
+      maxTokens: flagNumber('max-tokens', f.maxTokens),
+      outputSequenceLength: flagNumber('sequence-length', f.sequenceLength),
+    }),
+    model: drop({
+      kind: MODELS[f.model],
+      units: flagNumber('units', f.units),
+      embeddingDim: flagNumber('embedding-dim', f.embeddingDim),
+      bidirectional: f.bidirectional,
+      dropout: flagNumber('dropout', f.dropout),
+    }),
+    training: drop({
+      epochs: flagNumber('epochs', f.epochs),
+      batchSize: flagNumber('batch-size', f.batchSize),
+      learningRate: flagNumber('learning-rate', f.learningRate),
+      clipnorm: flagNumber('clipnorm', f.clipnorm),
+      // without validation there is nothing to stop on
+      patience: validationFraction === 0 ? null : patience,
+      classWeight: f.classWeight as ClassWeightMode,
+      seed: flagNumber('seed', f.seed),
+    }),
+  }) as ClassifyConfig;
+}
+
+interface TextInput {
+  readonly name: string;
+  readonly data: LabelledTexts;
+  readonly textColumn: string;
+  readonly labelColumn: string;
+}
+
+/** A labelled dataset by name or a CSV by path, read with readLabelledCsv. */
+function readLabelledTexts(arg: string, flags: Flags): TextInput {
+  const isName = Object.hasOwn(LABELLED_DATASETS, arg);
+  let path: string;
+  if (isName) {
+    path = labelledDatasetPath(arg);
+  } else {
+    if (!existsSync(arg)) {
+      const looksLikeName = !arg.includes('/') && !arg.includes('.');
+      throw new SeqcastError(
+        'io',
+        looksLikeName
+          ? `no labelled dataset named '${arg}'; the labelled datasets are ${Object.keys(LABELLED_DATASETS).join(', ')} (or give a CSV file's path)`
+          : `cannot read '${arg}': no such file; give a CSV file with a text and a label column`,
+      );
+    }
+    if (statSync(arg).isDirectory()) throw new SeqcastError('io', `'${arg}' is a folder; give a CSV file`);
+    path = arg;
+  }
+  const info = isName ? LABELLED_DATASETS[arg] : null;
+  const textColumn = flags.text ?? info?.textColumn ?? 'text';
+  const labelColumn = flags.label ?? info?.labelColumn ?? 'label';
+  const source = isName ? info!.file : basename(arg);
+  const bytes = readRegularFileSync(path, { maxBytes: MAX_CSV_BYTES, what: '', followLinks: true });
+  const data = readLabelledCsv(new TextDecoder().decode(bytes), { source, textColumn, labelColumn });
+  const classes = new Set(data.labels);
+  if (classes.size < 2) {
+    throw new SeqcastError(
+      'config',
+      `${source}: every label in column '${labelColumn}' is '${data.labels[0]}'; a classifier needs at least two classes`,
+    );
+  }
+  return { name: isName ? arg : source, data, textColumn, labelColumn };
+}
+
+function printClassifyResult(r: ClassifyReport): void {
+  const out: string[] = [];
+  const d = r.data;
+  const counts = Object.entries(d.classCounts)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  out.push(`   data     ${d.source}: ${d.samples} texts, classes ${counts}`);
+  if (r.split !== null) {
+    out.push(
+      `   split    ${r.split.train} train / ${r.split.validation} validation / ${r.split.test} test (stratified, seed ${r.split.seed}); ` +
+        `${r.split.inputLength} words per text, vocabulary ${r.split.vocabularySize ?? 'n/a'}`,
+    );
+  }
+  const row = (name: string, s: ClassifyReport['metrics']['model']): string =>
+    `   ${name.padEnd(12)} ${s.accuracy.toFixed(3)}   ${s.accuracyInterval[0].toFixed(3)} .. ${s.accuracyInterval[1].toFixed(3)}   ` +
+    `${s.balancedAccuracy.toFixed(3)}      ${s.macroF1.toFixed(3)}     ${s.rocAuc === null ? '  n/a' : s.rocAuc.toFixed(3)}`;
+  out.push('');
+  out.push('                accuracy 95 % interval   balanced   macro F1  ROC AUC');
+  out.push(row('model', r.metrics.model));
+  for (const [name, s] of Object.entries(r.metrics.baselines)) out.push(row(name, s!));
+  out.push('');
+  if (r.training?.stop != null) out.push(`   stopped  ${r.training.stop}`);
+  out.push(`   verdict  ${r.verdict}`);
+  for (const w of r.warnings) out.push(`   warning  ${w}`);
+  if (r.outDir !== null) out.push(`   report   ${r.outDir}/report.md`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
