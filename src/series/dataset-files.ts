@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../cli/package-root.js';
 import { SeqcastError } from '../errors.js';
 import { readCsv } from './csv.js';
-import type { DatasetInfo, LabelledDatasetInfo } from './datasets.js';
+import type { LabelledDatasetInfo } from './datasets.js';
 import { LABELLED_DATASETS, datasetInfo } from './datasets.js';
 import type { MissingPolicy, Series } from './series.js';
 
