@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifierFromArtifacts, classifierToArtifacts, SequenceClassifier } from '../src/classify/index.js';
 import { scoreClassifier } from '../src/classify/evaluation.js';
+import { wordTrace } from '../src/classify/word-trace.js';
 import { Random } from '../src/random.js';
 
 const POSITIVE = ['good', 'great', 'lovely', 'fine', 'superb'];
@@ -76,6 +77,32 @@ describe('SequenceClassifier', () => {
     expect(back.classes).toEqual(c.classes);
     const again = back.evaluate({ texts, labels: ['pos', 'neg', 'pos'] });
     expect(Object.keys(again.metrics.baselines)).toEqual(['majority', 'bagOfWords']);
+  });
+
+  it('wordTrace(c, text) gives, at each word, what predict() says of the text ending there', async () => {
+    const c = await SequenceClassifier.fit(sentences(60, 7), {
+      ...SMALL,
+      training: { ...SMALL.training, epochs: 3 },
+    });
+    const w = wordTrace(c, 'The film was GOOD, not zebra');
+    expect(w.words).toEqual(['the', 'film', 'was', 'good', 'not', 'zebra']);
+    expect(w.known).toEqual([true, true, true, true, false, false]);
+    const prefixes = [
+      'the',
+      'the film',
+      'the film was',
+      'the film was good',
+      'the film was good not',
+      'the film was good not zebra',
+    ];
+    const p = c.predict(prefixes);
+    w.probabilities.forEach((row, t) =>
+      expect(row).toEqual(Array.from(p.probabilities.subarray(2 * t, 2 * t + 2))),
+    );
+    const halves = w.trace.layers.filter((l) => l.kind === 'recurrent');
+    expect(halves.map((l) => l.layer)).toEqual(['bidirectional/forward', 'bidirectional/backward']);
+    expect(w.trace.output[0]).toBeCloseTo(w.probabilities[5][1], 6);
+    expect(() => wordTrace(c, '?!')).toThrow(/the text has no words once standardised/);
   });
 
   it('fromState() refuses a model with a vectorizer it was not trained with', async () => {

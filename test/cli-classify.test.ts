@@ -160,6 +160,13 @@ describe('seqcast classify FILE --json, then seqcast predict', () => {
     const rows = JSON.parse(p.stdout) as { label: string; probabilities: Record<string, number> }[];
     expect(rows).toHaveLength(2);
     expect(Object.keys(rows[0].probabilities)).toEqual(['neg', 'pos']);
+    const traced = seqcast(['predict', join(out, 'model'), 'the film was great', '--trace', '--json']);
+    expect(traced.status).toBe(0);
+    const [t] = JSON.parse(traced.stdout) as { words: { word: string; known: boolean }[] }[];
+    expect(t.words.map((x) => x.word)).toEqual(['the', 'film', 'was', 'great']);
+    const table = seqcast(['predict', join(out, 'model'), 'the film was zebra', '--trace']);
+    expect(table.stdout).toMatch(/^the film was zebra\n {2}word +p\(pos\)\n {2}the /);
+    expect(table.stdout).toMatch(/zebra .*\[UNK\]\n$/);
     const none = seqcast(['predict', join(out, 'model')]);
     expect(none.status).toBe(1);
     expect(none.stderr.trim()).toBe(
@@ -212,7 +219,7 @@ describe.skipIf(!need.available)(`seqcast classify sentiment${need.note}`, () =>
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ config: 'torch', seed: 1, test: 598, majority: 0.5017 });
+    expect(lines[0]).toMatchObject({ config: 'torch', seed: 1, test: 598, majority: 0.5 });
     expect(lines[1]).toMatchObject({ summary: 'sentiment', config: 'torch', seeds: 1 });
   }, 300_000);
 });

@@ -36,15 +36,17 @@ import { LogisticRegression } from './logistic.js';
 import {
   buildClassifierModel,
   classWeights,
+  gatherRows,
   MAX_TEXT_LENGTH,
   scaleAndPad,
   toProbabilities,
+  unknownWords,
 } from './pipeline.js';
 import { stratifiedSplit } from './split.js';
 import type { BaselineState, ClassifierState } from './state.js';
 import { checkClassifierState, checkModelAgainstState } from './state.js';
 import type { TextVectorizer } from './text-vectorizer.js';
-import { textVectorizer, UNKNOWN_INDEX } from './text-vectorizer.js';
+import { textVectorizer } from './text-vectorizer.js';
 
 export type { ClassifierState } from './state.js';
 
@@ -288,6 +290,11 @@ export class SequenceClassifier {
     return { labels: Array.from(classIndex, (k) => this.classes[k]), classIndex, probabilities };
   }
 
+  /** Steps of every model input (words of a text, frames of a series). */
+  get inputLength(): number {
+    return this.saved.inputLength;
+  }
+
   /**
    * Scores every sample of `data` (labels among the trained classes) beside the baselines fitted with the
    * model: the majority class of the training part and the saved bag of words (or summary statistics).
@@ -361,26 +368,6 @@ export class SequenceClassifier {
       this.saved.inputLength,
     ).x;
   }
-}
-
-/** The share of the texts' words that the vectorizer reads as [UNK]. */
-export function unknownWords(v: TextVectorizer, texts: readonly string[]): number {
-  let unknown = 0;
-  let total = 0;
-  for (const t of texts) {
-    for (const k of v.indices(t)) {
-      total++;
-      if (k === UNKNOWN_INDEX) unknown++;
-    }
-  }
-  return total === 0 ? 0 : unknown / total;
-}
-
-function gatherRows(x: Tensor, idx: Int32Array): Tensor {
-  const per = x.data.length / x.shape[0];
-  const data = new Float32Array(idx.length * per);
-  idx.forEach((i, r) => data.set(x.data.subarray(i * per, (i + 1) * per), r * per));
-  return { shape: [idx.length, ...x.shape.slice(1)], data };
 }
 
 function argmax(v: readonly number[]): number {

@@ -46,3 +46,5 @@ export type {
   TextVectorizerState,
 } from './text-vectorizer.js';
 export { TextVectorizer, textVectorizer, textVectorizerFromState } from './text-vectorizer.js';
+export type { WordTrace } from './word-trace.js';
+export { wordTrace } from './word-trace.js';

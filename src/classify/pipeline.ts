@@ -12,6 +12,8 @@ import { sequential } from '../model/sequential.js';
 import type { Tensor } from '../tensor.js';
 import type { ResolvedClassifyConfig } from './config.js';
 import type { Sequence } from './data.js';
+import type { TextVectorizer } from './text-vectorizer.js';
+import { UNKNOWN_INDEX } from './text-vectorizer.js';
 
 /** The longest text a default classifier reads, in words (longer ones are cut at the end). */
 export const MAX_TEXT_LENGTH = 200;
@@ -122,4 +124,24 @@ export function toProbabilities(out: ArrayLike<number>, n: number, K: number): F
     for (let j = 0; j < n * K; j++) p[j] = out[j];
   }
   return p;
+}
+
+/** The share of the texts' words that the vectorizer reads as [UNK]. */
+export function unknownWords(v: TextVectorizer, texts: readonly string[]): number {
+  let unknown = 0;
+  let total = 0;
+  for (const t of texts) {
+    for (const k of v.indices(t)) {
+      total++;
+      if (k === UNKNOWN_INDEX) unknown++;
+    }
+  }
+  return total === 0 ? 0 : unknown / total;
+}
+
+export function gatherRows(x: Tensor, idx: Int32Array): Tensor {
+  const per = x.data.length / x.shape[0];
+  const data = new Float32Array(idx.length * per);
+  idx.forEach((i, r) => data.set(x.data.subarray(i * per, (i + 1) * per), r * per));
+  return { shape: [idx.length, ...x.shape.slice(1)], data };
 }

@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import type { ClassifyConfig, ClassifierModelKind, ClassWeightMode } from '../classify/config.js';
 import { SequenceClassifier } from '../classify/classifier.js';
 import { readLabelledCsv } from '../classify/csv.js';
+import { wordTrace } from '../classify/word-trace.js';
 import type { LabelledTexts } from '../classify/csv.js';
 import { loadClassifier, saveClassifier } from '../classify/io-node.js';
 import type { ClassifyReport } from '../classify/report.js';
@@ -176,60 +177,104 @@ export function registerPredict(program: Command): void {
     .option('--file <csv>', "a CSV whose 'text' column (or --text) holds the texts")
     .option('--text <column>', "the column of --file holding the texts (default 'text')")
     .option('--json', 'print a JSON list')
+    .option('--trace', 'read each text word by word: the score if the text ended at each word')
     .addHelpText(
       'after',
       `
 Examples:
   $ seqcast predict report/model "not good at all" "a lovely little phone"
-  $ seqcast predict report/model --file new.csv --json`,
+  $ seqcast predict report/model --file new.csv --json
+  $ seqcast predict report/model "not bad, but not good either" --trace`,
     )
-    .action(async (dir: string, given: string[], flags: { file?: string; text?: string; json?: boolean }) => {
-      const c = await loadClassifier(dir);
-      if (c.vectorizer === null) {
-        throw new SeqcastError(
-          'config',
-          `'${dir}' holds a classifier of numeric sequences; seqcast predict reads texts`,
-        );
-      }
-      let texts = given;
-      if (flags.file !== undefined) {
-        if (given.length > 0) throw new SeqcastError('config', 'give texts or --file, not both');
-        const bytes = readRegularFileSync(flags.file, {
-          maxBytes: MAX_CSV_BYTES,
-          what: '',
-          followLinks: true,
-        });
-        texts = readLabelledCsv(new TextDecoder().decode(bytes), {
-          source: basename(flags.file),
-          textColumn: flags.text ?? 'text',
-          labelColumn: null,
-        }).texts;
-      }
-      if (texts.length === 0) {
-        throw new SeqcastError(
-          'config',
-          'nothing to classify: give one or more texts (quoted) or --file FILE.csv',
-        );
-      }
-      const p = c.predict(texts);
-      const K = c.classes.length;
-      const rows = texts.map((t, i) => ({
-        text: t,
-        label: p.labels[i],
-        probability: p.probabilities[i * K + p.classIndex[i]],
-        probabilities: Object.fromEntries(c.classes.map((k, j) => [k, p.probabilities[i * K + j]])),
-      }));
-      if (flags.json === true) {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        return;
-      }
-      for (const r of rows) {
-        const shown = r.text.length > 70 ? `${r.text.slice(0, 70)}…` : r.text;
-        process.stdout.write(
-          `${r.label}\t${r.probability.toFixed(3)}\t${shown.replace(/[\r\n\t]+/g, ' ')}\n`,
-        );
-      }
+    .action(
+      async (
+        dir: string,
+        given: string[],
+        flags: { file?: string; text?: string; json?: boolean; trace?: boolean },
+      ) => {
+        const c = await loadClassifier(dir);
+        if (c.vectorizer === null) {
+          throw new SeqcastError(
+            'config',
+            `'${dir}' holds a classifier of numeric sequences; seqcast predict reads texts`,
+          );
+        }
+        let texts = given;
+        if (flags.file !== undefined) {
+          if (given.length > 0) throw new SeqcastError('config', 'give texts or --file, not both');
+          const bytes = readRegularFileSync(flags.file, {
+            maxBytes: MAX_CSV_BYTES,
+            what: '',
+            followLinks: true,
+          });
+          texts = readLabelledCsv(new TextDecoder().decode(bytes), {
+            source: basename(flags.file),
+            textColumn: flags.text ?? 'text',
+            labelColumn: null,
+          }).texts;
+        }
+        if (texts.length === 0) {
+          throw new SeqcastError(
+            'config',
+            'nothing to classify: give one or more texts (quoted) or --file FILE.csv',
+          );
+        }
+        if (flags.trace === true) {
+          printWordTraces(c, texts, flags.json === true);
+          return;
+        }
+        const p = c.predict(texts);
+        const K = c.classes.length;
+        const rows = texts.map((t, i) => ({
+          text: t,
+          label: p.labels[i],
+          probability: p.probabilities[i * K + p.classIndex[i]],
+          probabilities: Object.fromEntries(c.classes.map((k, j) => [k, p.probabilities[i * K + j]])),
+        }));
+        if (flags.json === true) {
+          process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        for (const r of rows) {
+          const shown = r.text.length > 70 ? `${r.text.slice(0, 70)}…` : r.text;
+          process.stdout.write(
+            `${r.label}\t${r.probability.toFixed(3)}\t${shown.replace(/[\r\n\t]+/g, ' ')}\n`,
+          );
+        }
+      },
+    );
+}
+
+/** Per text, per word: the probability of each class if the text ended there. */
+function printWordTraces(c: SequenceClassifier, texts: readonly string[], json: boolean): void {
+  const traces = texts.map((t) => ({ text: t, ...wordTrace(c, t) }));
+  if (json) {
+    const rows = traces.map((w) => ({
+      text: w.text,
+      words: w.words.map((word, i) => ({
+        word,
+        known: w.known[i],
+        probabilities: Object.fromEntries(c.classes.map((k, j) => [k, w.probabilities[i][j]])),
+      })),
+    }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  const K = c.classes.length;
+  // two classes: the positive class's score; more: every class
+  const shown = K === 2 ? [1] : c.classes.map((_, k) => k);
+  for (const w of traces) {
+    const width = Math.max(4, ...w.words.map((x) => x.length));
+    process.stdout.write(`${w.text.replace(/[\r\n\t]+/g, ' ')}\n`);
+    process.stdout.write(
+      `  ${'word'.padEnd(width)}  ${shown.map((k) => `p(${c.classes[k]})`.padStart(8)).join(' ')}\n`,
+    );
+    w.words.forEach((word, i) => {
+      const ps = shown.map((k) => w.probabilities[i][k].toFixed(3).padStart(8)).join(' ');
+      const bar = K === 2 ? `  ${'#'.repeat(Math.round(w.probabilities[i][1] * 20))}` : '';
+      process.stdout.write(`  ${word.padEnd(width)}  ${ps}${bar}${w.known[i] ? '' : '  [UNK]'}\n`);
     });
+  }
 }
 
 function configFromFlags(f: Flags): ClassifyConfig {
