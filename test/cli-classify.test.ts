@@ -106,6 +106,14 @@ describe('seqcast classify: bad inputs, one line each', () => {
     expect(lines[0]).toMatch(pattern);
   });
 
+  it('demo refuses a story it does not know in one line', () => {
+    const r = seqcast(['demo', 'poetry']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "seqcast: demo: no story 'poetry'; give 'sentiment', or nothing for the S&P 500 forecast",
+    );
+  });
+
   it('predict refuses a folder without a classifier in one line', () => {
     const r = seqcast(['predict', DIR, 'hello']);
     expect(r.status).toBe(1);
@@ -202,6 +210,17 @@ describe.skipIf(!need.available)(`seqcast classify sentiment${need.note}`, () =>
       classCounts: { 0: 1496, 1: 1494 },
     });
     expect(doc.split).toMatchObject({ test: 598, validation: 299, train: 2093 });
+  }, 120_000);
+
+  it('seqcast demo sentiment tells the story: the model beside both baselines, two sentences word by word', () => {
+    const r = seqcast(['demo', 'sentiment', '--epochs', '1', '--quiet', '--out', join(DIR, 'demo')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Sentiment: 2990 review sentences/);
+    expect(r.stdout).toMatch(/ {2}bag of words \+ logreg {2}accuracy 0\.\d{3}\n/);
+    expect(r.stdout).toMatch(/Verdict: the (model|baseline) wins/);
+    expect(r.stdout).toMatch(/ {2}not 0\.\d\d · good 0\.\d\d · at 0\.\d\d · all 0\.\d\d\n/);
+    expect(existsSync(join(DIR, 'demo', 'model', 'model.json'))).toBe(true);
   }, 120_000);
 
   it('bench/sentiment.mjs --seeds 1 --epochs 1 prints a line per seed and a summary beside the baselines', () => {

@@ -116,55 +116,131 @@ Examples:
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);
       const input = readLabelledTexts(data, flags);
-      const c = await SequenceClassifier.fit(input.data, config, {
-        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
-      });
-      const evaluation = c.testEvaluation!;
-      const report = await writeOutputFolder(outDir, { force: flags.force ?? false }, async (dir) => {
-        await saveClassifier(c, join(dir, 'model'));
-        const plots: string[] = [];
-        const failures: string[] = [];
-        const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {
-          try {
-            await writePlot(make(), dir, name);
-            plots.push(`${name}.svg`);
-          } catch (err) {
-            if (systemErrorMessage(err) !== null) throw err;
-            failures.push(
-              `the ${name} plot could not be drawn (${err instanceof Error ? err.message : String(err)})`,
-            );
-          }
-        };
-        const base = (extra: readonly string[], names: readonly string[]): ClassifyReport =>
-          buildClassifyReport({
-            title: `seqcast classify: ${input.name}`,
-            source: input.name,
-            classifier: c,
-            evaluation,
-            labels: input.data.labels,
-            textColumn: input.textColumn,
-            labelColumn: input.labelColumn,
-            timings: {
-              fitSeconds: c.fitInfo?.fitSeconds ?? 0,
-              totalSeconds: (performance.now() - started) / 1000,
-            },
-            plots: names,
-            outDir,
-            extraWarnings: extra,
-          });
-        const first = base([], []);
-        if (first.training !== null && first.training.epochs.length > 0) {
-          await plot(() => classifierLossPlotSpec(first.training!), 'loss');
-        }
-        await plot(() => confusionPlotSpec(c.classes, evaluation.metrics.model.confusion), 'confusion');
-        const doc = base(failures, plots);
-        await writeFile(join(dir, 'report.md'), classifyMarkdown(doc));
-        await writeFile(join(dir, 'report.json'), `${JSON.stringify(doc, null, 2)}\n`);
-        return doc;
-      });
+      const { report } = await classifyAndReport(input, config, outDir, flags, started);
       if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else printClassifyResult(report);
     });
+}
+
+interface RunFlags {
+  readonly force?: boolean;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** Trains, scores and writes the report folder (model first, then the plots, then report.md/json). */
+async function classifyAndReport(
+  input: TextInput,
+  config: ClassifyConfig,
+  outDir: string,
+  flags: RunFlags,
+  started: number,
+): Promise<{ classifier: SequenceClassifier; report: ClassifyReport }> {
+  const c = await SequenceClassifier.fit(input.data, config, {
+    callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+  });
+  const evaluation = c.testEvaluation!;
+  const report = await writeOutputFolder(outDir, { force: flags.force ?? false }, async (dir) => {
+    await saveClassifier(c, join(dir, 'model'));
+    const plots: string[] = [];
+    const failures: string[] = [];
+    const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {
+      try {
+        await writePlot(make(), dir, name);
+        plots.push(`${name}.svg`);
+      } catch (err) {
+        if (systemErrorMessage(err) !== null) throw err;
+        failures.push(
+          `the ${name} plot could not be drawn (${err instanceof Error ? err.message : String(err)})`,
+        );
+      }
+    };
+    const base = (extra: readonly string[], names: readonly string[]): ClassifyReport =>
+      buildClassifyReport({
+        title: `seqcast classify: ${input.name}`,
+        source: input.name,
+        classifier: c,
+        evaluation,
+        labels: input.data.labels,
+        textColumn: input.textColumn,
+        labelColumn: input.labelColumn,
+        timings: {
+          fitSeconds: c.fitInfo?.fitSeconds ?? 0,
+          totalSeconds: (performance.now() - started) / 1000,
+        },
+        plots: names,
+        outDir,
+        extraWarnings: extra,
+      });
+    const first = base([], []);
+    if (first.training !== null && first.training.epochs.length > 0) {
+      await plot(() => classifierLossPlotSpec(first.training!), 'loss');
+    }
+    await plot(() => confusionPlotSpec(c.classes, evaluation.metrics.model.confusion), 'confusion');
+    const doc = base(failures, plots);
+    await writeFile(join(dir, 'report.md'), classifyMarkdown(doc));
+    await writeFile(join(dir, 'report.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    return doc;
+  });
+  return { classifier: c, report };
+}
+
+/** Sentences the demo reads word by word: a negation, and a turn at "but". */
+const DEMO_SENTENCES = ['not good at all', 'the food was great but the service was awful'];
+
+/**
+ * `seqcast demo sentiment`: the many-to-one story on the sentiment sentences — a short run of the default text
+ * model (5 epochs, no validation part), scored beside the majority class and the bag of words, the verdict,
+ * and two sentences read word by word. Every number printed is computed from the run.
+ */
+export async function sentimentDemo(flags: RunFlags & { epochs?: string; out?: string }): Promise<void> {
+  const started = performance.now();
+  const epochs = flagNumber('epochs', flags.epochs) ?? 5;
+  const outDir = flags.out ?? defaultReportDir();
+  checkOutputDir(outDir, flags.force ?? false);
+  const input = readLabelledTexts('sentiment', { text: undefined, label: undefined });
+  const config: ClassifyConfig = {
+    validationFraction: 0,
+    training: { epochs, patience: null, seed: 1 },
+  };
+  const { classifier: c, report } = await classifyAndReport(input, config, outDir, flags, started);
+  if (flags.json === true) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  const say = (line = ''): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const s = report.split!;
+  const m = report.metrics;
+  say(
+    `Sentiment: ${report.data.samples} review sentences (Amazon, Yelp, IMDb), labelled 0 (negative) or 1 (positive).`,
+  );
+  say(
+    `A stratified split (seed ${s.seed}) keeps ${s.test} sentences aside for the test; the vocabulary ` +
+      `(${s.vocabularySize} indices) is learned from the ${s.train} training sentences only.`,
+  );
+  say(
+    `Model: Embedding(64, masked) → Bidirectional(LSTM(32)) → Dense(1, sigmoid), ${epochs} epochs — a short run; ` +
+      '`seqcast classify sentiment` trains the full default.',
+  );
+  say();
+  say(
+    `  model                  accuracy ${m.model.accuracy.toFixed(3)}  (95 % ${m.model.accuracyInterval[0].toFixed(3)} .. ${m.model.accuracyInterval[1].toFixed(3)})`,
+  );
+  say(`  majority class         accuracy ${m.baselines.majority!.accuracy.toFixed(3)}`);
+  say(`  bag of words + logreg  accuracy ${m.baselines.bagOfWords!.accuracy.toFixed(3)}`);
+  say();
+  say(`Verdict: ${report.verdict}.`);
+  for (const w of report.warnings) say(`Warning: ${w}`);
+  say();
+  say('Word by word (the score of "positive" if the sentence ended at that word):');
+  for (const text of DEMO_SENTENCES) {
+    const w = wordTrace(c, text);
+    say(`  ${w.words.map((word, i) => `${word} ${w.probabilities[i][1].toFixed(2)}`).join(' · ')}`);
+  }
+  say();
+  say(`Report: ${outDir}/report.md`);
 }
 
 /** `seqcast predict <model> "text" …`: the class and its probability for new texts, from a saved classifier. */
@@ -323,7 +399,7 @@ interface TextInput {
 }
 
 /** A labelled dataset by name or a CSV by path, read with readLabelledCsv. */
-function readLabelledTexts(arg: string, flags: Flags): TextInput {
+function readLabelledTexts(arg: string, flags: { text?: string; label?: string }): TextInput {
   const isName = Object.hasOwn(LABELLED_DATASETS, arg);
   let path: string;
   if (isName) {
