@@ -7,6 +7,9 @@ split, the training part's words), in two variants:
   packed   pack_padded_sequence: each direction reads only the real words (what seqcast's masks compute)
   padded   the padded batch as it is (post-padding, index 0 embedded like any word, no mask): the forward
            direction's last state comes after the padding, as in a naive PyTorch loop
+  keras    packed, with Keras's initialisers instead of PyTorch's: embeddings U(-0.05, 0.05) (PyTorch: N(0, 1)),
+           kernels Glorot uniform, recurrent kernels orthogonal, zero biases with the forget gate's at 1, the
+           Dense layer Glorot uniform with a zero bias — what seqcast (Keras semantics) starts from
 
   /usr/bin/python3 bench/sentiment_torch.py [--seeds N] [--epochs E]      one JSON line per seed and variant
 
@@ -29,6 +32,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 ap = argparse.ArgumentParser()
 ap.add_argument("--seeds", type=int, default=5)
 ap.add_argument("--epochs", type=int, default=15)
+ap.add_argument("--variants", default="packed,padded,keras")
 args = ap.parse_args()
 torch.set_num_threads(1)
 
@@ -49,12 +53,33 @@ labels = np.array([int(r["label"]) for r in rows])
 
 
 class Net(nn.Module):
-    def __init__(self, vocab, packed):
+    def __init__(self, vocab, packed, keras_init):
         super().__init__()
         self.packed = packed
         self.emb = nn.Embedding(vocab, 64)
         self.lstm = nn.LSTM(64, 32, batch_first=True, bidirectional=True)
         self.out = nn.Linear(64, 1)
+        if keras_init:
+            with torch.no_grad():
+                nn.init.uniform_(self.emb.weight, -0.05, 0.05)
+                for name, w in self.lstm.named_parameters():
+                    if name.startswith("weight_ih"):
+                        # Keras draws the [I, 4U] kernel at once: Glorot over fan_in I, fan_out 4U
+                        bound = (6.0 / (w.shape[1] + w.shape[0])) ** 0.5
+                        nn.init.uniform_(w, -bound, bound)
+                    elif name.startswith("weight_hh"):
+                        # Keras: one orthogonal [U, 4U] matrix
+                        q = torch.empty(w.shape[1], w.shape[0])
+                        nn.init.orthogonal_(q)
+                        w.copy_(q.t())
+                    elif name.startswith("bias_ih"):
+                        w.zero_()
+                        w[32:64] = 1.0  # PyTorch gate order i, f, g, o: the forget gate's bias
+                    else:
+                        w.zero_()
+                bound = (6.0 / (64 + 1)) ** 0.5
+                nn.init.uniform_(self.out.weight, -bound, bound)
+                self.out.bias.zero_()
 
     def forward(self, x, lengths):
         e = self.emb(x)
@@ -93,9 +118,9 @@ for seed in range(1, args.seeds + 1):
     xtr, ntr = encode(train)
     xte, nte = encode(test)
     ytr = torch.from_numpy(labels[train]).float()
-    for variant in ("packed", "padded"):
+    for variant in args.variants.split(","):
         torch.manual_seed(seed)
-        net = Net(len(vocab) + 2, variant == "packed")
+        net = Net(len(vocab) + 2, variant != "padded", variant == "keras")
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         loss_fn = nn.BCEWithLogitsLoss()
         started = time.time()

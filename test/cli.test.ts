@@ -223,6 +223,7 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
       'sp500-full',
       'melbourne-temp',
       'natural-gas',
+      'sentiment',
     ]);
   });
 
@@ -236,6 +237,8 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
       'backtest',
       'trace',
       'conformance',
+      'classify',
+      'predict',
     ]) {
       const r = seqcast([c, '--help']);
       expect(r.status, c).toBe(0);
