@@ -149,6 +149,7 @@ it('the public export list changes only deliberately', () => {
       "verdict",
       "walkForwardFolds",
       "wilsonInterval",
+      "wordTrace",
       "zeros",
     ]
   `);
