@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readLabelledCsv } from '../src/classify/csv.js';
 import type { ClassifyReport } from '../src/classify/report.js';
@@ -222,6 +223,27 @@ describe.skipIf(!need.available)(`seqcast classify sentiment${need.note}`, () =>
     expect(r.stdout).toMatch(/ {2}not 0\.\d\d · good 0\.\d\d · at 0\.\d\d · all 0\.\d\d\n/);
     expect(existsSync(join(DIR, 'demo', 'model', 'model.json'))).toBe(true);
   }, 120_000);
+
+  it("the README's classification example runs and prints the scores, the verdict and two labels", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const code = blocks.find((b) => b.includes('SequenceClassifier.fit({ texts, labels }'))!;
+    const runnable = code
+      .replace(/from 'seqcast\/node'/g, `from '${pathToFileURL(join(ROOT, 'dist', 'node.js')).href}'`)
+      .replace(/from 'seqcast'/g, `from '${pathToFileURL(join(ROOT, 'dist', 'index.js')).href}'`);
+    const r = spawnSync('node', ['--input-type=module', '-e', runnable], {
+      encoding: 'utf8',
+      cwd: DIR,
+      timeout: 300_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^0\.\d+ \[ 0\.\d+, 0\.\d+ \] 0\.\d+$/);
+    expect(lines[1]).toMatch(/^the (model|baseline) wins: /);
+    expect(lines[2]).toBe("[ '0', '1' ]");
+    expect(existsSync(join(DIR, 'sentiment-model', 'model.json'))).toBe(true);
+  }, 300_000);
 
   it('bench/sentiment.mjs --seeds 1 --epochs 1 prints a line per seed and a summary beside the baselines', () => {
     const r = spawnSync(
