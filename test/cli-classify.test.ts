@@ -264,3 +264,26 @@ describe.skipIf(!need.available)(`seqcast classify sentiment${need.note}`, () =>
     expect(lines[1]).toMatchObject({ summary: 'sentiment', config: 'torch', seeds: 1 });
   }, 300_000);
 });
+
+const vowels = needs('data/japanese_vowels.json');
+describe.skipIf(!vowels.available)(`bench/japanese-vowels-classify.mjs${vowels.note}`, () => {
+  it('--seeds 1 --epochs 2 scores the official test part beside the summary-statistics baseline', () => {
+    const r = spawnSync(
+      'node',
+      [join(ROOT, 'bench', 'japanese-vowels-classify.mjs'), '--seeds', '1', '--epochs', '2'],
+      {
+        encoding: 'utf8',
+        cwd: ROOT,
+        timeout: 120_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const [line, summary] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(line).toMatchObject({ seed: 1, officialTest: 370, majority: 0.0838 });
+    expect(line.summaryStatistics as number).toBeGreaterThan(0.9);
+    expect(summary).toMatchObject({ summary: 'japanese-vowels-classify', seeds: 1 });
+  }, 120_000);
+});
