@@ -113,6 +113,7 @@ it('the public export list changes only deliberately', () => {
       "predictSummaryBaseline",
       "readCsv",
       "readLabelledCsv",
+      "readLabelledSeriesCsv",
       "readMetadata",
       "reduceLROnPlateau",
       "reportJson",

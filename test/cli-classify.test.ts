@@ -123,6 +123,65 @@ describe('seqcast classify: bad inputs, one line each', () => {
   });
 });
 
+describe('seqcast classify FILE --id: series in long format', () => {
+  function series(n: number): string[][] {
+    const rows = [['utt', 'frame', 'a', 'b', 'who']];
+    for (let i = 0; i < n; i++) {
+      const cls = i % 2;
+      for (let t = 0; t < 3 + (i % 4); t++)
+        rows.push([`u${i}`, String(t), String(cls * 2 + ((t * 7 + i) % 5) / 10), String(t), `s${cls}`]);
+    }
+    return rows;
+  }
+
+  it("trains Masking → LSTM beside the majority class and the summary statistics, --json in train's shape", () => {
+    const r = seqcast([
+      'classify',
+      csv('series.csv', series(40)),
+      '--id',
+      'utt',
+      '--step',
+      'frame',
+      '--label',
+      'who',
+      '--epochs',
+      '2',
+      '--units',
+      '4',
+      '--quiet',
+      '--json',
+      '--out',
+      join(DIR, 'series-out'),
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as ClassifyReport;
+    expect(doc.data).toMatchObject({ kind: 'series', samples: 40, classes: ['s0', 's1'] });
+    expect(Object.keys(doc.metrics.baselines)).toEqual(['majority', 'summaryStatistics']);
+    expect(doc.config).toMatchObject({ kind: 'series', model: { bidirectional: false, units: 4 } });
+  });
+
+  it('refuses text flags with --id, and series flags without it, in one line', () => {
+    const a = seqcast([
+      'classify',
+      csv('series2.csv', series(10)),
+      '--id',
+      'utt',
+      '--label',
+      'who',
+      '--max-tokens',
+      '50',
+    ]);
+    expect(a.status).toBe(1);
+    expect(a.stderr.trim()).toBe(
+      'seqcast: --max-tokens is for texts; with --id the samples are numeric sequences',
+    );
+    const b = seqcast(['classify', csv('texts.csv', reviews(10)), '--step', 'frame']);
+    expect(b.status).toBe(1);
+    expect(b.stderr.trim()).toBe('seqcast: --step is for series in long format; give --id too');
+  });
+});
+
 describe('seqcast classify FILE --json, then seqcast predict', () => {
   it("prints train's shape and writes the report folder whose model reads raw text", () => {
     const out = join(DIR, 'report');

@@ -10,6 +10,8 @@ export {
   summaryStatistics,
 } from './baselines.js';
 export type { LabelledTexts, ReadLabelledCsvOptions } from './csv.js';
+export type { LabelledSeries, ReadSeriesCsvOptions } from './series-csv.js';
+export { readLabelledSeriesCsv } from './series-csv.js';
 export { readLabelledCsv } from './csv.js';
 export type { ClassifierFitInfo, ClassPrediction, FitClassifierOptions } from './classifier.js';
 export { SequenceClassifier } from './classifier.js';

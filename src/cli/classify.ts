@@ -11,6 +11,8 @@ import { basename, join } from 'node:path';
 import type { ClassifyConfig, ClassifierModelKind, ClassWeightMode } from '../classify/config.js';
 import { SequenceClassifier } from '../classify/classifier.js';
 import { readLabelledCsv } from '../classify/csv.js';
+import type { LabelledSeries } from '../classify/series-csv.js';
+import { readLabelledSeriesCsv } from '../classify/series-csv.js';
 import { wordTrace } from '../classify/word-trace.js';
 import type { LabelledTexts } from '../classify/csv.js';
 import { loadClassifier, saveClassifier } from '../classify/io-node.js';
@@ -39,7 +41,10 @@ interface Flags {
   model: string;
   units?: string;
   embeddingDim?: string;
-  bidirectional: boolean;
+  bidirectional?: boolean;
+  id?: string;
+  step?: string;
+  features?: string;
   dropout?: string;
   maxTokens?: string;
   sequenceLength?: string;
@@ -75,7 +80,14 @@ export function registerClassify(program: Command): void {
     .addOption(new Option('--model <kind>', 'recurrent layer').choices(Object.keys(MODELS)).default('lstm'))
     .option('--units <n>', 'units of the recurrent layer (default 32)')
     .option('--embedding-dim <n>', 'width of the word embedding (default 64)')
-    .option('--no-bidirectional', 'one direction only (default: Bidirectional)')
+    .option('--bidirectional', 'wrap the recurrent layer in Bidirectional (the default for texts)')
+    .option('--no-bidirectional', 'one direction only (the default for series)')
+    .option('--id <column>', 'series in long format: the column naming the sequence of each row')
+    .option(
+      '--step <column>',
+      "series: the column ordering a sequence's rows (default 'step' if there is one)",
+    )
+    .option('--features <names>', 'series: the feature columns, comma-separated (default: all others)')
     .option('--dropout <x>', 'input dropout of the recurrent layer (default 0)')
     .option('--max-tokens <n>', 'vocabulary size, padding and [UNK] included (default: every training word)')
     .option(
@@ -108,14 +120,15 @@ export function registerClassify(program: Command): void {
 Examples:
   $ seqcast classify sentiment                         # review sentences, 0/1, beside the baselines
   $ seqcast classify reviews.csv --text body --label stars --epochs 30 --patience 5
-  $ seqcast classify sentiment --model gru --no-bidirectional --json > result.json`,
+  $ seqcast classify sentiment --model gru --no-bidirectional --json > result.json
+  $ seqcast classify frames.csv --id utterance --step frame --label speaker      # variable-length series`,
     )
     .action(async (data: string, flags: Flags) => {
       const started = performance.now();
-      const config = configFromFlags(flags);
+      const input = readLabelledInput(data, flags);
+      const config = configFromFlags(flags, input.kind);
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);
-      const input = readLabelledTexts(data, flags);
       const { report } = await classifyAndReport(input, config, outDir, flags, started);
       if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else printClassifyResult(report);
@@ -130,13 +143,17 @@ interface RunFlags {
 
 /** Trains, scores and writes the report folder (model first, then the plots, then report.md/json). */
 async function classifyAndReport(
-  input: TextInput,
+  input: LabelledInput,
   config: ClassifyConfig,
   outDir: string,
   flags: RunFlags,
   started: number,
 ): Promise<{ classifier: SequenceClassifier; report: ClassifyReport }> {
-  const c = await SequenceClassifier.fit(input.data, config, {
+  const data =
+    input.kind === 'text'
+      ? { texts: input.data.texts, labels: input.data.labels }
+      : { sequences: input.data.sequences, labels: input.data.labels };
+  const c = await SequenceClassifier.fit(data, config, {
     callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
   });
   const evaluation = c.testEvaluation!;
@@ -162,7 +179,7 @@ async function classifyAndReport(
         classifier: c,
         evaluation,
         labels: input.data.labels,
-        textColumn: input.textColumn,
+        textColumn: input.kind === 'text' ? input.textColumn : null,
         labelColumn: input.labelColumn,
         timings: {
           fitSeconds: c.fitInfo?.fitSeconds ?? 0,
@@ -353,7 +370,7 @@ function printWordTraces(c: SequenceClassifier, texts: readonly string[], json: 
   }
 }
 
-function configFromFlags(f: Flags): ClassifyConfig {
+function configFromFlags(f: Flags, kind: 'text' | 'series'): ClassifyConfig {
   const patience = flagNumber('patience', f.patience);
   const validationFraction = flagNumber('validation-split', f.validationSplit);
   if (patience !== undefined && validationFraction === 0) {
@@ -364,13 +381,37 @@ function configFromFlags(f: Flags): ClassifyConfig {
   }
   const drop = <T extends Record<string, unknown>>(o: T): T =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  if (kind === 'series') {
+    const textOnly = (
+      [
+        ['--text', f.text],
+        ['--max-tokens', f.maxTokens],
+        ['--sequence-length', f.sequenceLength],
+        ['--embedding-dim', f.embeddingDim],
+      ] as const
+    ).find(([, v]) => v !== undefined);
+    if (textOnly !== undefined) {
+      throw new SeqcastError(
+        'config',
+        `${textOnly[0]} is for texts; with --id the samples are numeric sequences`,
+      );
+    }
+  } else if (f.step !== undefined || f.features !== undefined) {
+    throw new SeqcastError(
+      'config',
+      `${f.step !== undefined ? '--step' : '--features'} is for series in long format; give --id too`,
+    );
+  }
   return drop({
     testFraction: flagNumber('test-split', f.testSplit),
     validationFraction,
-    text: drop({
-      maxTokens: flagNumber('max-tokens', f.maxTokens),
-      outputSequenceLength: flagNumber('sequence-length', f.sequenceLength),
-    }),
+    text:
+      kind === 'series'
+        ? undefined
+        : drop({
+            maxTokens: flagNumber('max-tokens', f.maxTokens),
+            outputSequenceLength: flagNumber('sequence-length', f.sequenceLength),
+          }),
     model: drop({
       kind: MODELS[f.model],
       units: flagNumber('units', f.units),
@@ -391,46 +432,91 @@ function configFromFlags(f: Flags): ClassifyConfig {
   }) as ClassifyConfig;
 }
 
-interface TextInput {
-  readonly name: string;
-  readonly data: LabelledTexts;
-  readonly textColumn: string;
-  readonly labelColumn: string;
+type LabelledInput =
+  | {
+      readonly kind: 'text';
+      readonly name: string;
+      readonly data: LabelledTexts;
+      readonly textColumn: string;
+      readonly labelColumn: string;
+    }
+  | {
+      readonly kind: 'series';
+      readonly name: string;
+      readonly data: LabelledSeries;
+      readonly labelColumn: string;
+    };
+
+/** Texts (a labelled dataset or a CSV), or with --id a CSV of series in long format. */
+function readLabelledInput(arg: string, flags: Flags): LabelledInput {
+  if (flags.id === undefined) return readLabelledTexts(arg, flags);
+  if (Object.hasOwn(LABELLED_DATASETS, arg)) {
+    throw new SeqcastError(
+      'config',
+      `--id reads series in long format from a CSV; '${arg}' is a labelled text dataset`,
+    );
+  }
+  const path = csvPath(arg);
+  const source = basename(arg);
+  const bytes = readRegularFileSync(path, { maxBytes: MAX_CSV_BYTES, what: '', followLinks: true });
+  const labelColumn = flags.label ?? 'label';
+  const data = readLabelledSeriesCsv(new TextDecoder().decode(bytes), {
+    source,
+    idColumn: flags.id,
+    labelColumn,
+    ...(flags.step !== undefined ? { stepColumn: flags.step } : {}),
+    ...(flags.features !== undefined
+      ? {
+          features: flags.features
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== ''),
+        }
+      : {}),
+  });
+  oneClassGuard(source, labelColumn, data.labels);
+  return { kind: 'series', name: source, data, labelColumn };
+}
+
+function oneClassGuard(source: string, labelColumn: string, labels: readonly string[]): void {
+  if (new Set(labels).size < 2) {
+    throw new SeqcastError(
+      'config',
+      `${source}: every label in column '${labelColumn}' is '${labels[0]}'; a classifier needs at least two classes`,
+    );
+  }
+}
+
+/** A CSV file the user names: it must exist and not be a folder. */
+function csvPath(arg: string): string {
+  if (!existsSync(arg)) {
+    const looksLikeName = !arg.includes('/') && !arg.includes('.');
+    throw new SeqcastError(
+      'io',
+      looksLikeName
+        ? `no labelled dataset named '${arg}'; the labelled datasets are ${Object.keys(LABELLED_DATASETS).join(', ')} (or give a CSV file's path)`
+        : `cannot read '${arg}': no such file; give a CSV file with a text and a label column`,
+    );
+  }
+  if (statSync(arg).isDirectory()) throw new SeqcastError('io', `'${arg}' is a folder; give a CSV file`);
+  return arg;
 }
 
 /** A labelled dataset by name or a CSV by path, read with readLabelledCsv. */
-function readLabelledTexts(arg: string, flags: { text?: string; label?: string }): TextInput {
+function readLabelledTexts(
+  arg: string,
+  flags: { text?: string; label?: string },
+): LabelledInput & { kind: 'text' } {
   const isName = Object.hasOwn(LABELLED_DATASETS, arg);
-  let path: string;
-  if (isName) {
-    path = labelledDatasetPath(arg);
-  } else {
-    if (!existsSync(arg)) {
-      const looksLikeName = !arg.includes('/') && !arg.includes('.');
-      throw new SeqcastError(
-        'io',
-        looksLikeName
-          ? `no labelled dataset named '${arg}'; the labelled datasets are ${Object.keys(LABELLED_DATASETS).join(', ')} (or give a CSV file's path)`
-          : `cannot read '${arg}': no such file; give a CSV file with a text and a label column`,
-      );
-    }
-    if (statSync(arg).isDirectory()) throw new SeqcastError('io', `'${arg}' is a folder; give a CSV file`);
-    path = arg;
-  }
+  const path = isName ? labelledDatasetPath(arg) : csvPath(arg);
   const info = isName ? LABELLED_DATASETS[arg] : null;
   const textColumn = flags.text ?? info?.textColumn ?? 'text';
   const labelColumn = flags.label ?? info?.labelColumn ?? 'label';
   const source = isName ? info!.file : basename(arg);
   const bytes = readRegularFileSync(path, { maxBytes: MAX_CSV_BYTES, what: '', followLinks: true });
   const data = readLabelledCsv(new TextDecoder().decode(bytes), { source, textColumn, labelColumn });
-  const classes = new Set(data.labels);
-  if (classes.size < 2) {
-    throw new SeqcastError(
-      'config',
-      `${source}: every label in column '${labelColumn}' is '${data.labels[0]}'; a classifier needs at least two classes`,
-    );
-  }
-  return { name: isName ? arg : source, data, textColumn, labelColumn };
+  oneClassGuard(source, labelColumn, data.labels);
+  return { kind: 'text', name: isName ? arg : source, data, textColumn, labelColumn };
 }
 
 function printClassifyResult(r: ClassifyReport): void {
@@ -439,18 +525,21 @@ function printClassifyResult(r: ClassifyReport): void {
   const counts = Object.entries(d.classCounts)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  out.push(`   data     ${d.source}: ${d.samples} texts, classes ${counts}`);
+  const series = d.kind === 'series';
+  out.push(`   data     ${d.source}: ${d.samples} ${series ? 'sequences' : 'texts'}, classes ${counts}`);
   if (r.split !== null) {
     out.push(
       `   split    ${r.split.train} train / ${r.split.validation} validation / ${r.split.test} test (stratified, seed ${r.split.seed}); ` +
-        `${r.split.inputLength} words per text, vocabulary ${r.split.vocabularySize ?? 'n/a'}`,
+        (series
+          ? `${r.split.inputLength} steps per sequence (padded, masked)`
+          : `${r.split.inputLength} words per text, vocabulary ${r.split.vocabularySize ?? 'n/a'}`),
     );
   }
   const row = (name: string, s: ClassifyReport['metrics']['model']): string =>
-    `   ${name.padEnd(12)} ${s.accuracy.toFixed(3)}   ${s.accuracyInterval[0].toFixed(3)} .. ${s.accuracyInterval[1].toFixed(3)}   ` +
+    `   ${name.padEnd(17)} ${s.accuracy.toFixed(3)}   ${s.accuracyInterval[0].toFixed(3)} .. ${s.accuracyInterval[1].toFixed(3)}   ` +
     `${s.balancedAccuracy.toFixed(3)}      ${s.macroF1.toFixed(3)}     ${s.rocAuc === null ? '  n/a' : s.rocAuc.toFixed(3)}`;
   out.push('');
-  out.push('                accuracy 95 % interval   balanced   macro F1  ROC AUC');
+  out.push('                     accuracy 95 % interval   balanced   macro F1  ROC AUC');
   out.push(row('model', r.metrics.model));
   for (const [name, s] of Object.entries(r.metrics.baselines)) out.push(row(name, s!));
   out.push('');
