@@ -1,7 +1,7 @@
 // seqcast classify / predict through a child process: bad inputs get one clear line; --json has train's
 // shape; the dataset 'sentiment' is read in place from the shared data folder (issue 17).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -235,6 +235,20 @@ describe('seqcast classify FILE --json, then seqcast predict', () => {
     const table = seqcast(['predict', join(out, 'model'), 'the film was zebra', '--trace']);
     expect(table.stdout).toMatch(/^the film was zebra\n {2}word +p\(pos\)\n {2}the /);
     expect(table.stdout).toMatch(/zebra .*\[UNK\]\n$/);
+    // the same model with another vocabulary: one word fewer in the saved vectorizer
+    const edited = join(DIR, 'edited-model');
+    cpSync(join(out, 'model'), edited, { recursive: true });
+    const json = JSON.parse(readFileSync(join(edited, 'model.json'), 'utf8')) as {
+      userDefinedMetadata: { seqcast: { classifier: { vectorizer: { words: string[] } } } };
+    };
+    json.userDefinedMetadata.seqcast.classifier.vectorizer.words.pop();
+    writeFileSync(join(edited, 'model.json'), JSON.stringify(json));
+    const wrong = seqcast(['predict', edited, 'the film was great']);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(
+      /reads \d+ word indices but the saved vectorizer gives \d+: this model was not trained with this vectorizer$/m,
+    );
     const none = seqcast(['predict', join(out, 'model')]);
     expect(none.status).toBe(1);
     expect(none.stderr.trim()).toBe(

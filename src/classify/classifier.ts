@@ -272,7 +272,7 @@ export class SequenceClassifier {
 
   /** A classifier from a model and its saved state; both are checked, and against each other. */
   static fromState(model: Sequential, raw: unknown): SequenceClassifier {
-    const { state, vectorizer } = checkClassifierState(raw);
+    const { state, vectorizer } = checkClassifierState(raw, model);
     checkModelAgainstState(model, state, vectorizer);
     return new SequenceClassifier(model, state, vectorizer, null, null, null);
   }

@@ -12,7 +12,7 @@ import type { ClassificationScores } from './scores.js';
 import { classificationScores } from './scores.js';
 
 export interface ClassifierWarning {
-  readonly kind: 'unknownWords' | 'smallTest' | 'oneClass' | 'notConverged';
+  readonly kind: 'unknownWords' | 'smallTest' | 'oneClass';
   readonly message: string;
 }
 

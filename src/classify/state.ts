@@ -79,7 +79,10 @@ function checkLogistic(v: unknown, classes: number, features: number): LogisticS
 }
 
 /** Checks a state read from a file; returns it with its vectorizer built. */
-export function checkClassifierState(raw: unknown): {
+export function checkClassifierState(
+  raw: unknown,
+  model: Sequential | null = null,
+): {
   state: ClassifierState;
   vectorizer: TextVectorizer | null;
 } {
@@ -135,6 +138,7 @@ export function checkClassifierState(raw: unknown): {
     if (raw.scaler !== null || raw.features !== 0)
       throw damaged('a text classifier has no scaler and 0 features');
     vectorizer = textVectorizerFromState(raw.vectorizer);
+    if (model !== null) checkEmbedding(model, vectorizer); // before the baseline, whose size follows it
     if (vectorizer.outputSequenceLength !== raw.inputLength) {
       throw damaged(
         `the vectorizer pads to ${vectorizer.outputSequenceLength} words but inputLength is ${raw.inputLength}`,
@@ -214,14 +218,17 @@ export function checkModelAgainstState(
       `classifier state: the model outputs [None, ${out.join(', ')}] but ${K} classes need [None, ${units}] — the model and its state do not belong together`,
     );
   }
-  if (vectorizer !== null) {
-    const first = model.layers[0] as { className?: string; inputDim?: number };
-    if (first.className !== 'Embedding' || first.inputDim !== vectorizer.vocabularySize) {
-      throw new SeqcastError(
-        'config',
-        `classifier state: the model's first layer reads ${first.className === 'Embedding' ? `${first.inputDim} word indices` : `no word indices (it is ${String(first.className)})`} ` +
-          `but the saved vectorizer gives ${vectorizer.vocabularySize}: this model was not trained with this vectorizer`,
-      );
-    }
+  if (vectorizer !== null) checkEmbedding(model, vectorizer);
+}
+
+/** The model's Embedding must read exactly the vectorizer's indices: else it was trained with another one. */
+export function checkEmbedding(model: Sequential, vectorizer: TextVectorizer): void {
+  const first = model.layers[0] as { className?: string; inputDim?: number };
+  if (first.className !== 'Embedding' || first.inputDim !== vectorizer.vocabularySize) {
+    throw new SeqcastError(
+      'config',
+      `classifier state: the model's first layer reads ${first.className === 'Embedding' ? `${first.inputDim} word indices` : `no word indices (it is ${String(first.className)})`} ` +
+        `but the saved vectorizer gives ${vectorizer.vocabularySize}: this model was not trained with this vectorizer`,
+    );
   }
 }
