@@ -11,16 +11,19 @@ split, the training part's words), in two variants:
            kernels Glorot uniform, recurrent kernels orthogonal, zero biases with the forget gate's at 1, the
            Dense layer Glorot uniform with a zero bias — what seqcast (Keras semantics) starts from
 
-  /usr/bin/python3 bench/sentiment_torch.py [--seeds N] [--epochs E]      one JSON line per seed and variant
+  /usr/bin/python3 bench/sentiment_torch.py --data FILE [--seeds N] [--epochs E] [--variants packed,padded,keras]
+
+FILE is sentiment_sentences.csv where seqcast's resolver finds it:
+  --data "$(node -e "import('./dist/node.js').then((m) => console.log(m.labelledDatasetPath('sentiment')))")"
+One JSON line per seed and variant.
 
 The split and the initial weights are PyTorch's and numpy's, not seqcast's: compare means over seeds, not
-seeds one by one. The data file is read in place (SEQCAST_DATA_DIR or the shared folder beside the repository).
+seeds one by one. The data file is read in place, never copied.
 """
 
 import argparse
 import csv
 import json
-import os
 import re
 import time
 
@@ -30,16 +33,14 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 ap = argparse.ArgumentParser()
+ap.add_argument("--data", required=True, help="the path of sentiment_sentences.csv")
 ap.add_argument("--seeds", type=int, default=5)
 ap.add_argument("--epochs", type=int, default=15)
 ap.add_argument("--variants", default="packed,padded,keras")
 args = ap.parse_args()
 torch.set_num_threads(1)
 
-here = os.path.dirname(os.path.abspath(__file__))
-folders = [os.environ.get("SEQCAST_DATA_DIR", ""), os.path.join(here, "..", "..", "shared", "data")]
-path = next(os.path.join(f, "sentiment_sentences.csv") for f in folders if f and os.path.exists(os.path.join(f, "sentiment_sentences.csv")))
-rows = list(csv.DictReader(open(path, encoding="utf-8")))
+rows = list(csv.DictReader(open(args.data, encoding="utf-8")))
 PUNCT = re.compile(r"[!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]")
 
 
