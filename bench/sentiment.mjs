@@ -9,7 +9,8 @@
  *   default    SequenceClassifier's defaults: the same model, 10 % of each class held out to validate on,
  *              early stopping (patience 3, best weights restored); the test part is the same 20 %
  *   baselines  majority class and bag of words + L2 logistic regression (C = 1), fitted on the training part
- *   dropout    torch with the LSTM's input dropout at 0.5;   gru   torch with GRU in place of LSTM
+ *   dropout    torch with the LSTM's input dropout at 0.5;   gru   torch with GRU in place of LSTM;
+ *   default-dropout   the defaults with dropout 0.5;   default-accuracy   that, early stopping on val_accuracy
  *
  *   node bench/sentiment.mjs [--seeds N] [--epochs E] [--configs torch,default]
  *
@@ -47,6 +48,11 @@ const CONFIGS = {
   // attempts at beating the bag of words with what the engine offers (the torch configuration plus one change)
   dropout: (seed) => ({ ...CONFIGS.torch(seed), model: { dropout: 0.5 } }),
   gru: (seed) => ({ ...CONFIGS.torch(seed), model: { kind: 'gru' } }),
+  'default-dropout': (seed) => ({ model: { dropout: 0.5 }, training: { epochs, seed } }),
+  'default-accuracy': (seed) => ({
+    model: { dropout: 0.5 },
+    training: { epochs, seed, monitor: 'val_accuracy' },
+  }),
 };
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
@@ -55,7 +61,9 @@ const std = (a) =>
 const round = (v) => Number(v.toFixed(4));
 for (const name of configs) {
   if (!Object.hasOwn(CONFIGS, name)) {
-    process.stderr.write(`sentiment.mjs: unknown configuration '${name}' (torch, default, dropout, gru)\n`);
+    process.stderr.write(
+      `sentiment.mjs: unknown configuration '${name}' (torch, default, dropout, gru, default-dropout, default-accuracy)\n`,
+    );
     process.exit(1);
   }
   const results = { model: [], majority: [], bagOfWords: [] };

@@ -125,6 +125,17 @@ describe('SequenceClassifier', () => {
     );
   });
 
+  it("stops early on the validation part's accuracy when told to, restoring the best epoch's weights", async () => {
+    const c = await SequenceClassifier.fit(sentences(80, 8), {
+      ...SMALL,
+      validationFraction: 0.25,
+      training: { ...SMALL.training, epochs: 40, patience: 2, monitor: 'val_accuracy' },
+    });
+    const h = c.history!;
+    expect(Object.keys(h.history)).toEqual(expect.arrayContaining(['accuracy', 'val_accuracy', 'val_loss']));
+    expect(h.stop?.message ?? '').toMatch(/^early stopping: 'val_accuracy' did not improve for 2 epochs/);
+  });
+
   it('weights unbalanced classes n / (K · n_k), and leaves balanced ones alone', async () => {
     const d = sentences(90, 5);
     const labels = d.labels.map((l, i) => (i % 6 === 0 ? 'pos' : l === 'pos' ? 'neg' : l));
@@ -197,6 +208,9 @@ describe('SequenceClassifier', () => {
     );
     await expect(SequenceClassifier.fit({ texts: ['a', 'b'], labels: [0] })).rejects.toThrow(
       /2 texts but 1 labels/,
+    );
+    await expect(SequenceClassifier.fit(d, { training: { monitor: 'loss' as never } })).rejects.toThrow(
+      /training.monitor must be 'val_loss' or 'val_accuracy' \(got "loss"\)/,
     );
     await expect(SequenceClassifier.fit(d, { model: { units: 0 } })).rejects.toThrow(
       /model.units must be an integer ≥ 1 \(got 0\)/,

@@ -182,11 +182,18 @@ export class SequenceClassifier {
     model.compile({
       optimizer: adam({ learningRate: cfg.training.learningRate, clipnorm: cfg.training.clipnorm }),
       loss: K === 2 ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
+      ...(cfg.training.monitor === 'val_accuracy' ? { metrics: ['accuracy' as const] } : {}),
     });
     const weights = classWeights(cfg.training.classWeight, trainCounts);
     const callbacks: Callback[] = [...(options.callbacks ?? [])];
     if (cfg.training.patience !== null && split.validation.length > 0) {
-      callbacks.push(earlyStopping({ patience: cfg.training.patience, restoreBestWeights: true }));
+      callbacks.push(
+        earlyStopping({
+          monitor: cfg.training.monitor,
+          patience: cfg.training.patience,
+          restoreBestWeights: true,
+        }),
+      );
     }
     const rows = (idx: Int32Array): Tensor => gatherRows(x, idx);
     const labelsOf = (idx: Int32Array): Tensor => ({

@@ -59,6 +59,8 @@ export interface ClassifyConfig {
     readonly clipnorm?: number | null;
     /** Early stopping on val_loss after this many epochs without improvement. Default 3 (null without validation). */
     readonly patience?: number | null;
+    /** What early stopping watches on the validation part: 'val_loss' (default) or 'val_accuracy'. */
+    readonly monitor?: 'val_loss' | 'val_accuracy';
     /** 'auto' (default): balanced weights when the classes are unbalanced (see the header). */
     readonly classWeight?: ClassWeightMode;
     /** Seed of the split, the weights and the shuffles. Default 42. */
@@ -91,6 +93,7 @@ export interface ResolvedClassifyConfig {
     readonly learningRate: number;
     readonly clipnorm: number | null;
     readonly patience: number | null;
+    readonly monitor: 'val_loss' | 'val_accuracy';
     readonly classWeight: ClassWeightMode;
     readonly seed: number;
   };
@@ -118,6 +121,7 @@ export function resolveClassifyConfig(c: ClassifyConfig, kind: SampleKind): Reso
     'learningRate',
     'clipnorm',
     'patience',
+    'monitor',
     'classWeight',
     'seed',
   ]);
@@ -169,6 +173,10 @@ export function resolveClassifyConfig(c: ClassifyConfig, kind: SampleKind): Reso
       'classifier: training.patience needs a validation part to watch, but validationFraction is 0; give one or drop patience',
     );
   }
+  const monitor = c.training?.monitor ?? 'val_loss';
+  if (monitor !== 'val_loss' && monitor !== 'val_accuracy') {
+    fail('training.monitor', "'val_loss' or 'val_accuracy'", monitor);
+  }
   const classWeight = c.training?.classWeight ?? 'auto';
   if (!CLASS_WEIGHT_MODES.includes(classWeight)) {
     fail('training.classWeight', `one of ${listKeys(CLASS_WEIGHT_MODES)}`, classWeight);
@@ -210,6 +218,7 @@ export function resolveClassifyConfig(c: ClassifyConfig, kind: SampleKind): Reso
       learningRate: lr,
       clipnorm,
       patience,
+      monitor,
       classWeight,
       seed,
     },

@@ -56,6 +56,7 @@ interface Flags {
   clipnorm?: string;
   patience?: string;
   classWeight: string;
+  monitor?: 'val_loss' | 'val_accuracy';
   seed?: string;
   out?: string;
   force?: boolean;
@@ -103,6 +104,12 @@ export function registerClassify(program: Command): void {
     .option(
       '--patience <n>',
       'stop after n epochs without validation improvement (default 3; restores the best weights)',
+    )
+    .addOption(
+      new Option('--monitor <figure>', 'what early stopping watches (default val_loss)').choices([
+        'val_loss',
+        'val_accuracy',
+      ]),
     )
     .addOption(
       new Option('--class-weight <mode>', 'weigh classes n / (K · n_k): auto when unbalanced')
@@ -426,6 +433,7 @@ function configFromFlags(f: Flags, kind: 'text' | 'series'): ClassifyConfig {
       clipnorm: flagNumber('clipnorm', f.clipnorm),
       // without validation there is nothing to stop on
       patience: validationFraction === 0 ? null : patience,
+      monitor: f.monitor,
       classWeight: f.classWeight as ClassWeightMode,
       seed: flagNumber('seed', f.seed),
     }),
