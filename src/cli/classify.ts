@@ -1,39 +1,25 @@
 /**
  * `seqcast classify <csv|dataset>`: a whole text in, one label out. Reads a CSV with a text column and a label
  * column (or the labelled dataset `sentiment`), trains a SequenceClassifier, scores it on its test part beside
- * the majority class and the bag-of-words logistic regression, and writes a report folder.
+ * the majority class and the bag-of-words logistic regression, and writes a report folder; with --id, series
+ * in long format beside the summary statistics. And `seqcast predict <model> "text" …` (--trace: word by word).
+ * Reading the input is classify-input.ts; the report folder and the summary, classify-report.ts.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { ClassifyConfig, ClassifierModelKind, ClassWeightMode } from '../classify/config.js';
-import { SequenceClassifier } from '../classify/classifier.js';
+import type { SequenceClassifier } from '../classify/classifier.js';
 import { readLabelledCsv } from '../classify/csv.js';
-import type { LabelledSeries } from '../classify/series-csv.js';
-import { readLabelledSeriesCsv } from '../classify/series-csv.js';
+import { readLabelledInput } from './classify-input.js';
+import { classifyAndReport, printClassifyResult } from './classify-report.js';
 import { wordTrace } from '../classify/word-trace.js';
-import type { LabelledTexts } from '../classify/csv.js';
-import { loadClassifier, saveClassifier } from '../classify/io-node.js';
-import type { ClassifyReport } from '../classify/report.js';
-import {
-  buildClassifyReport,
-  classifierLossPlotSpec,
-  classifyMarkdown,
-  confusionPlotSpec,
-} from '../classify/report.js';
+import { loadClassifier } from '../classify/io-node.js';
 import { SeqcastError } from '../errors.js';
-import { writeOutputFolder } from '../io/output-folder.js';
 import { readRegularFileSync } from '../io/read-file.js';
-import { systemErrorMessage } from '../io/system-errors.js';
-import type { VegaLiteSpec } from '../report/plots.js';
-import { writePlot } from '../report/render.js';
-import { labelledDatasetPath } from '../series/dataset-files.js';
 import { LABELLED_DATASETS } from '../series/datasets.js';
 import { checkOutputDir, defaultReportDir, MAX_CSV_BYTES } from './inputs.js';
 import { flagNumber } from './numbers.js';
-import { progressCallback, progressMode } from './progress.js';
 
 interface Flags {
   text?: string;
@@ -140,131 +126,6 @@ Examples:
       if (flags.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else printClassifyResult(report);
     });
-}
-
-interface RunFlags {
-  readonly force?: boolean;
-  readonly json?: boolean;
-  readonly quiet?: boolean;
-}
-
-/** Trains, scores and writes the report folder (model first, then the plots, then report.md/json). */
-async function classifyAndReport(
-  input: LabelledInput,
-  config: ClassifyConfig,
-  outDir: string,
-  flags: RunFlags,
-  started: number,
-): Promise<{ classifier: SequenceClassifier; report: ClassifyReport }> {
-  const data =
-    input.kind === 'text'
-      ? { texts: input.data.texts, labels: input.data.labels }
-      : { sequences: input.data.sequences, labels: input.data.labels };
-  const c = await SequenceClassifier.fit(data, config, {
-    callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
-  });
-  const evaluation = c.testEvaluation!;
-  const report = await writeOutputFolder(outDir, { force: flags.force ?? false }, async (dir) => {
-    await saveClassifier(c, join(dir, 'model'));
-    const plots: string[] = [];
-    const failures: string[] = [];
-    const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {
-      try {
-        await writePlot(make(), dir, name);
-        plots.push(`${name}.svg`);
-      } catch (err) {
-        if (systemErrorMessage(err) !== null) throw err;
-        failures.push(
-          `the ${name} plot could not be drawn (${err instanceof Error ? err.message : String(err)})`,
-        );
-      }
-    };
-    const base = (extra: readonly string[], names: readonly string[]): ClassifyReport =>
-      buildClassifyReport({
-        title: `seqcast classify: ${input.name}`,
-        source: input.name,
-        classifier: c,
-        evaluation,
-        labels: input.data.labels,
-        textColumn: input.kind === 'text' ? input.textColumn : null,
-        labelColumn: input.labelColumn,
-        timings: {
-          fitSeconds: c.fitInfo?.fitSeconds ?? 0,
-          totalSeconds: (performance.now() - started) / 1000,
-        },
-        plots: names,
-        outDir,
-        extraWarnings: extra,
-      });
-    const first = base([], []);
-    if (first.training !== null && first.training.epochs.length > 0) {
-      await plot(() => classifierLossPlotSpec(first.training!), 'loss');
-    }
-    await plot(() => confusionPlotSpec(c.classes, evaluation.metrics.model.confusion), 'confusion');
-    const doc = base(failures, plots);
-    await writeFile(join(dir, 'report.md'), classifyMarkdown(doc));
-    await writeFile(join(dir, 'report.json'), `${JSON.stringify(doc, null, 2)}\n`);
-    return doc;
-  });
-  return { classifier: c, report };
-}
-
-/** Sentences the demo reads word by word: a negation, and a turn at "but". */
-const DEMO_SENTENCES = ['not good at all', 'the food was great but the service was awful'];
-
-/**
- * `seqcast demo sentiment`: the many-to-one story on the sentiment sentences — a short run of the default text
- * model (5 epochs, no validation part), scored beside the majority class and the bag of words, the verdict,
- * and two sentences read word by word. Every number printed is computed from the run.
- */
-export async function sentimentDemo(flags: RunFlags & { epochs?: string; out?: string }): Promise<void> {
-  const started = performance.now();
-  const epochs = flagNumber('epochs', flags.epochs) ?? 5;
-  const outDir = flags.out ?? defaultReportDir();
-  checkOutputDir(outDir, flags.force ?? false);
-  const input = readLabelledTexts('sentiment', { text: undefined, label: undefined });
-  const config: ClassifyConfig = {
-    validationFraction: 0,
-    training: { epochs, patience: null, seed: 1 },
-  };
-  const { classifier: c, report } = await classifyAndReport(input, config, outDir, flags, started);
-  if (flags.json === true) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return;
-  }
-  const say = (line = ''): void => {
-    process.stdout.write(`${line}\n`);
-  };
-  const s = report.split!;
-  const m = report.metrics;
-  say(
-    `Sentiment: ${report.data.samples} review sentences (Amazon, Yelp, IMDb), labelled 0 (negative) or 1 (positive).`,
-  );
-  say(
-    `A stratified split (seed ${s.seed}) keeps ${s.test} sentences aside for the test; the vocabulary ` +
-      `(${s.vocabularySize} indices) is learned from the ${s.train} training sentences only.`,
-  );
-  say(
-    `Model: Embedding(64, masked) → Bidirectional(LSTM(32)) → Dense(1, sigmoid), ${epochs} epochs — a short run; ` +
-      '`seqcast classify sentiment` trains the full default.',
-  );
-  say();
-  say(
-    `  model                  accuracy ${m.model.accuracy.toFixed(3)}  (95 % ${m.model.accuracyInterval[0].toFixed(3)} .. ${m.model.accuracyInterval[1].toFixed(3)})`,
-  );
-  say(`  majority class         accuracy ${m.baselines.majority!.accuracy.toFixed(3)}`);
-  say(`  bag of words + logreg  accuracy ${m.baselines.bagOfWords!.accuracy.toFixed(3)}`);
-  say();
-  say(`Verdict: ${report.verdict}.`);
-  for (const w of report.warnings) say(`Warning: ${w}`);
-  say();
-  say('Word by word (the score of "positive" if the sentence ended at that word):');
-  for (const text of DEMO_SENTENCES) {
-    const w = wordTrace(c, text);
-    say(`  ${w.words.map((word, i) => `${word} ${w.probabilities[i][1].toFixed(2)}`).join(' · ')}`);
-  }
-  say();
-  say(`Report: ${outDir}/report.md`);
 }
 
 /** `seqcast predict <model> "text" …`: the class and its probability for new texts, from a saved classifier. */
@@ -438,122 +299,4 @@ function configFromFlags(f: Flags, kind: 'text' | 'series'): ClassifyConfig {
       seed: flagNumber('seed', f.seed),
     }),
   }) as ClassifyConfig;
-}
-
-type LabelledInput =
-  | {
-      readonly kind: 'text';
-      readonly name: string;
-      readonly data: LabelledTexts;
-      readonly textColumn: string;
-      readonly labelColumn: string;
-    }
-  | {
-      readonly kind: 'series';
-      readonly name: string;
-      readonly data: LabelledSeries;
-      readonly labelColumn: string;
-    };
-
-/** Texts (a labelled dataset or a CSV), or with --id a CSV of series in long format. */
-function readLabelledInput(arg: string, flags: Flags): LabelledInput {
-  if (flags.id === undefined) return readLabelledTexts(arg, flags);
-  if (Object.hasOwn(LABELLED_DATASETS, arg)) {
-    throw new SeqcastError(
-      'config',
-      `--id reads series in long format from a CSV; '${arg}' is a labelled text dataset`,
-    );
-  }
-  const path = csvPath(arg);
-  const source = basename(arg);
-  const bytes = readRegularFileSync(path, { maxBytes: MAX_CSV_BYTES, what: '', followLinks: true });
-  const labelColumn = flags.label ?? 'label';
-  const data = readLabelledSeriesCsv(new TextDecoder().decode(bytes), {
-    source,
-    idColumn: flags.id,
-    labelColumn,
-    ...(flags.step !== undefined ? { stepColumn: flags.step } : {}),
-    ...(flags.features !== undefined
-      ? {
-          features: flags.features
-            .split(',')
-            .map((x) => x.trim())
-            .filter((x) => x !== ''),
-        }
-      : {}),
-  });
-  oneClassGuard(source, labelColumn, data.labels);
-  return { kind: 'series', name: source, data, labelColumn };
-}
-
-function oneClassGuard(source: string, labelColumn: string, labels: readonly string[]): void {
-  if (new Set(labels).size < 2) {
-    throw new SeqcastError(
-      'config',
-      `${source}: every label in column '${labelColumn}' is '${labels[0]}'; a classifier needs at least two classes`,
-    );
-  }
-}
-
-/** A CSV file the user names: it must exist and not be a folder. */
-function csvPath(arg: string): string {
-  if (!existsSync(arg)) {
-    const looksLikeName = !arg.includes('/') && !arg.includes('.');
-    throw new SeqcastError(
-      'io',
-      looksLikeName
-        ? `no labelled dataset named '${arg}'; the labelled datasets are ${Object.keys(LABELLED_DATASETS).join(', ')} (or give a CSV file's path)`
-        : `cannot read '${arg}': no such file; give a CSV file with a text and a label column`,
-    );
-  }
-  if (statSync(arg).isDirectory()) throw new SeqcastError('io', `'${arg}' is a folder; give a CSV file`);
-  return arg;
-}
-
-/** A labelled dataset by name or a CSV by path, read with readLabelledCsv. */
-function readLabelledTexts(
-  arg: string,
-  flags: { text?: string; label?: string },
-): LabelledInput & { kind: 'text' } {
-  const isName = Object.hasOwn(LABELLED_DATASETS, arg);
-  const path = isName ? labelledDatasetPath(arg) : csvPath(arg);
-  const info = isName ? LABELLED_DATASETS[arg] : null;
-  const textColumn = flags.text ?? info?.textColumn ?? 'text';
-  const labelColumn = flags.label ?? info?.labelColumn ?? 'label';
-  const source = isName ? info!.file : basename(arg);
-  const bytes = readRegularFileSync(path, { maxBytes: MAX_CSV_BYTES, what: '', followLinks: true });
-  const data = readLabelledCsv(new TextDecoder().decode(bytes), { source, textColumn, labelColumn });
-  oneClassGuard(source, labelColumn, data.labels);
-  return { kind: 'text', name: isName ? arg : source, data, textColumn, labelColumn };
-}
-
-function printClassifyResult(r: ClassifyReport): void {
-  const out: string[] = [];
-  const d = r.data;
-  const counts = Object.entries(d.classCounts)
-    .map(([k, n]) => `${k} ${n}`)
-    .join(', ');
-  const series = d.kind === 'series';
-  out.push(`   data     ${d.source}: ${d.samples} ${series ? 'sequences' : 'texts'}, classes ${counts}`);
-  if (r.split !== null) {
-    out.push(
-      `   split    ${r.split.train} train / ${r.split.validation} validation / ${r.split.test} test (stratified, seed ${r.split.seed}); ` +
-        (series
-          ? `${r.split.inputLength} steps per sequence (padded, masked)`
-          : `${r.split.inputLength} words per text, vocabulary ${r.split.vocabularySize ?? 'n/a'}`),
-    );
-  }
-  const row = (name: string, s: ClassifyReport['metrics']['model']): string =>
-    `   ${name.padEnd(17)} ${s.accuracy.toFixed(3)}   ${s.accuracyInterval[0].toFixed(3)} .. ${s.accuracyInterval[1].toFixed(3)}   ` +
-    `${s.balancedAccuracy.toFixed(3)}      ${s.macroF1.toFixed(3)}     ${s.rocAuc === null ? '  n/a' : s.rocAuc.toFixed(3)}`;
-  out.push('');
-  out.push('                     accuracy 95 % interval   balanced   macro F1  ROC AUC');
-  out.push(row('model', r.metrics.model));
-  for (const [name, s] of Object.entries(r.metrics.baselines)) out.push(row(name, s!));
-  out.push('');
-  if (r.training?.stop != null) out.push(`   stopped  ${r.training.stop}`);
-  out.push(`   verdict  ${r.verdict}`);
-  for (const w of r.warnings) out.push(`   warning  ${w}`);
-  if (r.outDir !== null) out.push(`   report   ${r.outDir}/report.md`);
-  process.stdout.write(`${out.join('\n')}\n`);
 }

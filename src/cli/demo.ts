@@ -25,7 +25,7 @@ import { flagNumber } from './numbers.js';
 import { printResult } from './print.js';
 import { progressCallback, progressMode } from './progress.js';
 import { writeDemoIndex, writeReportFolder } from './report-folder.js';
-import { sentimentDemo } from './classify.js';
+import { sentimentDemo } from './classify-demo.js';
 
 interface Flags {
   data?: string;
