@@ -8,6 +8,7 @@
  * and seqcast/node adds folders (saving and loading) and rendering plots to SVG and PNG.
  */
 export * from './baselines/index.js';
+export * from './classify/index.js';
 export type { SeqcastErrorCode } from './errors.js';
 export * from './explain/index.js';
 export { SeqcastError } from './errors.js';

@@ -9,4 +9,11 @@ export { loadKerasModel } from './model/keras/io-node.js';
 export { loadForecaster, saveForecaster } from './forecast/io-node.js';
 export { renderSvg, svgToPng, writePlot } from './report/render.js';
 export type { DataFolder, LoadDatasetOptions } from './series/dataset-files.js';
-export { dataFolders, datasetAvailable, datasetPath, loadDataset } from './series/dataset-files.js';
+export {
+  dataFolders,
+  datasetAvailable,
+  datasetPath,
+  labelledDatasetPath,
+  loadDataset,
+} from './series/dataset-files.js';
+export { loadClassifier, saveClassifier } from './classify/io-node.js';

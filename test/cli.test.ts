@@ -226,6 +226,7 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
       'sp500-full',
       'melbourne-temp',
       'natural-gas',
+      'sentiment',
     ]);
   });
 
@@ -239,6 +240,8 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
       'backtest',
       'trace',
       'conformance',
+      'classify',
+      'predict',
     ]) {
       const r = seqcast([c, '--help']);
       expect(r.status, c).toBe(0);

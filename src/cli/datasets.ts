@@ -3,8 +3,8 @@
  * not bundled and not found in a data folder are listed as not available, with where to put them.
  */
 import type { Command } from 'commander';
-import { datasetAvailable } from '../series/dataset-files.js';
-import { DATASETS } from '../series/datasets.js';
+import { datasetAvailable, findDataFile } from '../series/dataset-files.js';
+import { DATASETS, LABELLED_DATASETS } from '../series/datasets.js';
 import { describeFrequency } from '../series/frequency.js';
 import { readSeries } from './inputs.js';
 
@@ -52,7 +52,16 @@ are read from the folder named by SEQCAST_DATA_DIR (or the shared data folder be
           available: false,
           description: info.description,
         }));
-        const all = [...rows.map((r) => ({ ...r, available: true })), ...absent];
+        const labelled = Object.values(LABELLED_DATASETS).map((info) => ({
+          name: info.name,
+          file: info.file,
+          bundled: info.bundled,
+          kind: 'labelled text',
+          columns: [info.textColumn, info.labelColumn],
+          available: findDataFile(info.file, false) !== null,
+          description: info.description,
+        }));
+        const all = [...rows.map((r) => ({ ...r, available: true })), ...absent, ...labelled];
         process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
         return;
       }
@@ -67,6 +76,13 @@ are read from the folder named by SEQCAST_DATA_DIR (or the shared data folder be
       for (const info of unavailable) {
         process.stdout.write(
           `${info.name.padEnd(w)}  not available here: ${info.file} is not bundled; set SEQCAST_DATA_DIR to a folder holding it\n`,
+        );
+      }
+      for (const info of Object.values(LABELLED_DATASETS)) {
+        process.stdout.write(
+          findDataFile(info.file, false) === null
+            ? `${info.name.padEnd(w)}  not available here: ${info.file} is not bundled; set SEQCAST_DATA_DIR to a folder holding it\n`
+            : `${info.name.padEnd(w)}  labelled texts for seqcast classify: columns ${info.textColumn}, ${info.labelColumn}\n`,
         );
       }
     });

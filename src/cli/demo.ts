@@ -25,6 +25,7 @@ import { flagNumber } from './numbers.js';
 import { printResult } from './print.js';
 import { progressCallback, progressMode } from './progress.js';
 import { writeDemoIndex, writeReportFolder } from './report-folder.js';
+import { sentimentDemo } from './classify-demo.js';
 
 interface Flags {
   data?: string;
@@ -111,6 +112,7 @@ export function registerDemo(program: Command): void {
       "forecast the monthly S&P 500 the tutorials' way, then seqcast's way, beside 'repeat last month' " +
         '(on air passengers when the S&P 500 file is not available)',
     )
+    .argument('[story]', "'sentiment': the text-classification story (default: the S&P 500 forecast)")
     .option(
       '--data <file>',
       'the S&P 500 CSV (sp500_monthly.csv: date, price) when it is not in SEQCAST_DATA_DIR or the shared data folder',
@@ -128,11 +130,27 @@ Examples:
   $ seqcast demo --out demo-report --force
   $ seqcast demo --epochs 5 --json
   $ seqcast demo --data path/to/sp500_monthly.csv
+  $ seqcast demo sentiment                 # texts in, a label out: the model beside the baselines
 
 The S&P 500 file is not bundled: without it (SEQCAST_DATA_DIR, the shared data folder, --data) the demo
 says so and tells the same story on the bundled air passengers series.`,
     )
-    .action(async (flags: Flags) => {
+    .action(async (storyName: string | undefined, flags: Flags) => {
+      if (storyName !== undefined) {
+        if (storyName !== 'sentiment') {
+          throw new SeqcastError(
+            'config',
+            `demo: no story '${storyName}'; give 'sentiment', or nothing for the S&P 500 forecast`,
+          );
+        }
+        if (flags.data !== undefined)
+          throw new SeqcastError(
+            'config',
+            'demo sentiment reads the sentiment dataset; --data is for the S&P 500 story',
+          );
+        await sentimentDemo(flags);
+        return;
+      }
       const epochs = flagNumber('epochs', flags.epochs) ?? 40;
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);

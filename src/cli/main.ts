@@ -8,6 +8,7 @@ import { SeqcastError } from '../errors.js';
 import type { BackendName } from '../kernels/select.js';
 import { resolveBackend, setDefaultBackend } from '../kernels/select.js';
 import { registerBacktest } from './backtest.js';
+import { registerClassify, registerPredict } from './classify.js';
 import { registerConformance } from './conformance.js';
 import { registerDatasets } from './datasets.js';
 import { registerDemo } from './demo.js';
@@ -48,6 +49,7 @@ Examples:
   $ seqcast datasets                               # the named datasets
   $ seqcast train air-passengers --out report      # train, score beside baselines, write a report
   $ seqcast forecast report/model air-passengers --steps 12
+  $ seqcast classify sentiment                     # texts in, a label out, beside the baselines
   $ seqcast explain vanishing                      # how far gradients reach back, per cell
   $ seqcast conformance test/fixtures/conformance  # the reference cases (from the repository)
   $ seqcast import model.keras --out model         # a Keras model file as a seqcast model folder
@@ -59,6 +61,8 @@ registerTrain(program);
 registerEvaluate(program);
 registerForecast(program);
 registerBacktest(program);
+registerClassify(program);
+registerPredict(program);
 registerExplain(program);
 registerTrace(program);
 registerConformance(program);

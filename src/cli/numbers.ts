@@ -43,6 +43,12 @@ export const FLAG_BOUNDS = {
   'refit-every': int(1, 100_000),
   folds: int(1, 10_000),
   'window-index': int(-100_000_000, 100_000_000),
+  // seqcast classify
+  'embedding-dim': int(1, 4096),
+  'max-tokens': int(3, 10_000_000),
+  'sequence-length': int(1, 100_000),
+  dropout: { integer: false, min: 0, max: 1, maxExclusive: true },
+  'test-split': { integer: false, min: 0, max: 1, minExclusive: true, maxExclusive: true },
 } as const satisfies Record<string, FlagBound>;
 
 export type NumericFlag = keyof typeof FLAG_BOUNDS;

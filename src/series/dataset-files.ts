@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../cli/package-root.js';
 import { SeqcastError } from '../errors.js';
 import { readCsv } from './csv.js';
-import type { DatasetInfo } from './datasets.js';
-import { datasetInfo } from './datasets.js';
+import type { LabelledDatasetInfo } from './datasets.js';
+import { LABELLED_DATASETS, datasetInfo } from './datasets.js';
 import type { MissingPolicy, Series } from './series.js';
 
 /** One folder the resolver reads, with how it was chosen (for messages). */
@@ -66,7 +66,11 @@ export function datasetPath(name: string): string {
 }
 
 /** Why a dataset is not available, in one line: where it was looked for and how to supply it. */
-export function unavailableMessage(info: DatasetInfo): string {
+export function unavailableMessage(info: {
+  readonly name: string;
+  readonly file: string;
+  readonly bundled: boolean;
+}): string {
   const looked = dataFolders()
     .filter((f) => f.why !== 'bundled' || info.bundled)
     .map((f) => (f.why === 'bundled' ? f.dir : `${f.dir} (${f.why})`));
@@ -79,6 +83,20 @@ export function unavailableMessage(info: DatasetInfo): string {
     `dataset '${info.name}' is not available: ${what} and was not found in ${where.join(', ')}; ` +
     `give the file's path (--data FILE, or in place of the name) or set SEQCAST_DATA_DIR to a folder holding ${info.file}`
   );
+}
+
+/** The path of a labelled text dataset's file (LABELLED_DATASETS), or one line saying where it was looked for. */
+export function labelledDatasetPath(name: string): string {
+  if (!Object.hasOwn(LABELLED_DATASETS, name)) {
+    throw new SeqcastError(
+      'config',
+      `no labelled dataset ${JSON.stringify(name)}; available: ${Object.keys(LABELLED_DATASETS).join(', ')}`,
+    );
+  }
+  const info: LabelledDatasetInfo = LABELLED_DATASETS[name];
+  const path = findDataFile(info.file, false);
+  if (path === null) throw new SeqcastError('io', unavailableMessage(info));
+  return path;
 }
 
 export interface LoadDatasetOptions {

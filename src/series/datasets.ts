@@ -115,3 +115,29 @@ export function datasetInfo(name: string): DatasetInfo {
   }
   return DATASETS[name as DatasetName];
 }
+
+/**
+ * The labelled text datasets (issue 17), read by `seqcast classify` and `readLabelledCsv`: a text column and
+ * a label column per row. Like the datasets above that came from other public repositories, they are never
+ * bundled: they are read in place from a data folder (SEQCAST_DATA_DIR or the shared data folder).
+ */
+export interface LabelledDatasetInfo {
+  readonly name: string;
+  readonly file: string;
+  readonly bundled: false;
+  readonly description: string;
+  readonly textColumn: string;
+  readonly labelColumn: string;
+}
+
+export const LABELLED_DATASETS: Readonly<Record<string, LabelledDatasetInfo>> = {
+  sentiment: {
+    name: 'sentiment',
+    file: 'sentiment_sentences.csv',
+    bundled: false,
+    description:
+      'Sentiment Labelled Sentences (UCI; Kotzias et al., KDD 2015): 2,990 review sentences from Amazon, Yelp and IMDb, 1–71 words, labelled 0 (negative) or 1 (positive); CC BY 4.0',
+    textColumn: 'text',
+    labelColumn: 'label',
+  },
+};

@@ -1,7 +1,7 @@
 export type { ReadCsvOptions } from './csv.js';
 export { readCsv } from './csv.js';
-export type { DatasetInfo, DatasetName } from './datasets.js';
-export { DATASETS, datasetInfo } from './datasets.js';
+export type { DatasetInfo, DatasetName, LabelledDatasetInfo } from './datasets.js';
+export { DATASETS, datasetInfo, LABELLED_DATASETS } from './datasets.js';
 export type { Frequency, FrequencyUnit, IndexKind } from './frequency.js';
 export { describeFrequency, inferFrequency, nextLabels } from './frequency.js';
 export type { GapReport, GapRule, GapRun } from './gaps.js';

@@ -1,0 +1,117 @@
+/** The report folder and the terminal summary of `seqcast classify` (and of `seqcast demo sentiment`). */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClassifyConfig } from '../classify/config.js';
+import { SequenceClassifier } from '../classify/classifier.js';
+import { saveClassifier } from '../classify/io-node.js';
+import type { ClassifyReport } from '../classify/report.js';
+import {
+  buildClassifyReport,
+  classifierLossPlotSpec,
+  classifyMarkdown,
+  confusionPlotSpec,
+} from '../classify/report.js';
+import { writeOutputFolder } from '../io/output-folder.js';
+import { systemErrorMessage } from '../io/system-errors.js';
+import type { VegaLiteSpec } from '../report/plots.js';
+import { writePlot } from '../report/render.js';
+import { progressCallback, progressMode } from './progress.js';
+import type { LabelledInput } from './classify-input.js';
+
+export interface RunFlags {
+  readonly force?: boolean;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** Trains, scores and writes the report folder (model first, then the plots, then report.md/json). */
+export async function classifyAndReport(
+  input: LabelledInput,
+  config: ClassifyConfig,
+  outDir: string,
+  flags: RunFlags,
+  started: number,
+): Promise<{ classifier: SequenceClassifier; report: ClassifyReport }> {
+  const data =
+    input.kind === 'text'
+      ? { texts: input.data.texts, labels: input.data.labels }
+      : { sequences: input.data.sequences, labels: input.data.labels };
+  const c = await SequenceClassifier.fit(data, config, {
+    callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+  });
+  const evaluation = c.testEvaluation!;
+  const report = await writeOutputFolder(outDir, { force: flags.force ?? false }, async (dir) => {
+    await saveClassifier(c, join(dir, 'model'));
+    const plots: string[] = [];
+    const failures: string[] = [];
+    const plot = async (make: () => VegaLiteSpec, name: string): Promise<void> => {
+      try {
+        await writePlot(make(), dir, name);
+        plots.push(`${name}.svg`);
+      } catch (err) {
+        if (systemErrorMessage(err) !== null) throw err;
+        failures.push(
+          `the ${name} plot could not be drawn (${err instanceof Error ? err.message : String(err)})`,
+        );
+      }
+    };
+    const base = (extra: readonly string[], names: readonly string[]): ClassifyReport =>
+      buildClassifyReport({
+        title: `seqcast classify: ${input.name}`,
+        source: input.name,
+        classifier: c,
+        evaluation,
+        labels: input.data.labels,
+        textColumn: input.kind === 'text' ? input.textColumn : null,
+        labelColumn: input.labelColumn,
+        timings: {
+          fitSeconds: c.fitInfo?.fitSeconds ?? 0,
+          totalSeconds: (performance.now() - started) / 1000,
+        },
+        plots: names,
+        outDir,
+        extraWarnings: extra,
+      });
+    const first = base([], []);
+    if (first.training !== null && first.training.epochs.length > 0) {
+      await plot(() => classifierLossPlotSpec(first.training!), 'loss');
+    }
+    await plot(() => confusionPlotSpec(c.classes, evaluation.metrics.model.confusion), 'confusion');
+    const doc = base(failures, plots);
+    await writeFile(join(dir, 'report.md'), classifyMarkdown(doc));
+    await writeFile(join(dir, 'report.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    return doc;
+  });
+  return { classifier: c, report };
+}
+
+export function printClassifyResult(r: ClassifyReport): void {
+  const out: string[] = [];
+  const d = r.data;
+  const counts = Object.entries(d.classCounts)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const series = d.kind === 'series';
+  out.push(`   data     ${d.source}: ${d.samples} ${series ? 'sequences' : 'texts'}, classes ${counts}`);
+  if (r.split !== null) {
+    out.push(
+      `   split    ${r.split.train} train / ${r.split.validation} validation / ${r.split.test} test (stratified, seed ${r.split.seed}); ` +
+        (series
+          ? `${r.split.inputLength} steps per sequence (padded, masked)`
+          : `${r.split.inputLength} words per text, vocabulary ${r.split.vocabularySize ?? 'n/a'}`),
+    );
+  }
+  const row = (name: string, s: ClassifyReport['metrics']['model']): string =>
+    `   ${name.padEnd(17)} ${s.accuracy.toFixed(3)}   ${s.accuracyInterval[0].toFixed(3)} .. ${s.accuracyInterval[1].toFixed(3)}   ` +
+    `${s.balancedAccuracy.toFixed(3)}      ${s.macroF1.toFixed(3)}     ${s.rocAuc === null ? '  n/a' : s.rocAuc.toFixed(3)}`;
+  out.push('');
+  out.push('                     accuracy 95 % interval   balanced   macro F1  ROC AUC');
+  out.push(row('model', r.metrics.model));
+  for (const [name, s] of Object.entries(r.metrics.baselines)) out.push(row(name, s!));
+  out.push('');
+  if (r.training?.stop != null) out.push(`   stopped  ${r.training.stop}`);
+  out.push(`   verdict  ${r.verdict}`);
+  for (const w of r.warnings) out.push(`   warning  ${w}`);
+  if (r.outDir !== null) out.push(`   report   ${r.outDir}/report.md`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
