@@ -1,8 +1,8 @@
 /**
  * The conformance kind statefulSequence (FORMAT.md): the loader's strictness about its calls, layers and
  * states; the runner on every backend; that the cases catch a layer that does not carry, a reset that does
- * nothing and states set to the wrong values; and the known failures (Keras's out_0 = 0 for a row masked
- * before any real step of a call), which seqcast's layers do not follow yet.
+ * nothing and states set to the wrong values; and Keras's out_0 = 0 for a row masked before any real step of a
+ * call (the three *fully_masked_row / leading_padding cases).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +11,12 @@ import { availableBackends } from '../src/index.js';
 import { runCase } from '../src/entries/conformance.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'conformance');
-const KNOWN = join(FIXTURES, 'known-failures');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-function loadCase(name: string, dir = FIXTURES): Json {
-  return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Json;
+function loadCase(name: string): Json {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Json;
 }
 
 function unreadable(c: Json): string | undefined {
@@ -32,8 +31,8 @@ const STATEFUL = readdirSync(FIXTURES)
   .filter((n) => loadCase(n).kind === 'statefulSequence');
 
 describe('statefulSequence cases run on every backend', () => {
-  it('the folder holds the 15 statefulSequence cases, 3 of them Keras test_statefulness ports', () => {
-    expect(STATEFUL).toHaveLength(15);
+  it('the folder holds the 18 statefulSequence cases, 3 of them Keras test_statefulness ports', () => {
+    expect(STATEFUL).toHaveLength(18);
     expect(STATEFUL.filter((n) => n.startsWith('keras_'))).toEqual([
       'keras_gru_statefulness',
       'keras_lstm_statefulness',
@@ -217,18 +216,4 @@ describe('the loader reads statefulSequence cases strictly', () => {
     delete c.calls[4].output;
     expect(unreadable(c)).toBe('"calls" must hold at least one call with an expected "output"');
   });
-});
-
-describe('known failures: Keras outputs 0 at masked steps before a call reaches a real step', () => {
-  for (const file of readdirSync(KNOWN).filter((f) => f.endsWith('.json'))) {
-    const name = file.slice(0, -5);
-    it(`runCase(${name}) still fails on the output, with the states right (fix src/layers, then move the case up)`, () => {
-      const c = loadCase(name, KNOWN);
-      const r = runCase(c, name, { dtype: 'float64' });
-      expect(r.status).toBe('failed');
-      const failed = r.checks.filter((ch) => !ch.ok).map((ch) => ch.what);
-      expect(failed.length).toBeGreaterThan(0);
-      expect(failed.every((w) => /^calls\[\d+\]\.output$/.test(w))).toBe(true);
-    });
-  }
 });

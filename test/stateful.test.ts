@@ -114,12 +114,19 @@ describe.each(CASES)(
         const whole = plain.predict(x);
         const first = stateful.predict(steps(x, 0, HALF));
         const second = stateful.predict(steps(x, HALF, T));
+        // Keras starts every call's masked outputs at 0: sample 2 (real steps 1–2 only) has no real step in
+        // the second half, so it outputs 0 there; its state is carried unchanged (the tests below)
+        const idle = name.startsWith('Masking') ? [2] : [];
+        const want = rs ? steps(whole, HALF, T) : whole;
+        const wanted = Array.from(want.data);
+        const width = wanted.length / B;
+        for (const b of idle) wanted.fill(0, b * width, (b + 1) * width);
         if (!rs) {
-          same(second.data, whole.data, `${name}: the last output`);
+          same(second.data, wanted, `${name}: the last output`);
           continue;
         }
         same(first.data, steps(whole, 0, HALF).data, `${name}: steps 1–${HALF}`);
-        same(second.data, steps(whole, HALF, T).data, `${name}: steps ${HALF + 1}–${T}`);
+        same(second.data, wanted, `${name}: steps ${HALF + 1}–${T}`);
       }
     });
   },

@@ -61,11 +61,19 @@ export abstract class Recurrent<
   /** The mask of the last call, time-major in processing order, and its backing store. */
   private stepMask: Uint8Array | null = null;
   private stepMaskStore: Uint8Array = new Uint8Array(0);
+  /** Each row's first real step in the last call (see findFirstRealSteps). */
+  private firstReal: Int32Array = new Int32Array(0);
   /**
    * With a mask and returnSequences: the output at a masked step is 0 instead of the carried h_{t−1}
    * (Keras's zero_output_for_mask, which Bidirectional forces on its halves). Not a user option here.
    */
   zeroOutputForMask = false;
+  /**
+   * Set by predictStep's one-step layers: every call continues the sequence of the previous one, so a masked
+   * step before the call's first real step repeats the last output (the carried h) instead of Keras's 0 at
+   * the start of a call. Not a user option.
+   */
+  continuesSequence = false;
   /** Dropout of the inputs in training (see dropout-mask.ts): its generator, and the mask of the last call. */
   private dropoutRng: Random | null = null;
   private dropMask: FloatArray | null = null;
@@ -237,19 +245,19 @@ export abstract class Recurrent<
     if (this.carried !== null) this.carryFinalStates(T, B * U);
     const h = this.cell.states[0];
     let output: Tensor;
+    this.findFirstRealSteps(T, B);
     if (this.returnSequences) {
-      const zeroed = this.zeroOutputForMask ? this.stepMask : null;
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < B; b++) {
           const from = ((t + 1) * B + b) * U;
-          if (zeroed !== null && zeroed[t * B + b] === 0)
-            buf.out.fill(0, (b * T + t) * U, (b * T + t + 1) * U);
+          if (this.outputIsZero(t, b)) buf.out.fill(0, (b * T + t) * U, (b * T + t + 1) * U);
           else copyRows(h, from, buf.out, (b * T + t) * U, U);
         }
       }
       output = { shape: [B, T, U], data: buf.out.subarray(0, B * T * U) };
     } else {
       buf.out.set(h.subarray(T * B * U, (T + 1) * B * U), 0);
+      for (let b = 0; b < B; b++) if (this.noRealStep(b, T)) buf.out.fill(0, b * U, (b + 1) * U);
       output = { shape: [B, U], data: buf.out.subarray(0, B * U) };
     }
     const states: Tensor[] = [];
@@ -281,18 +289,19 @@ export abstract class Recurrent<
     if (dOutput !== null) {
       checkGradientShape(this.name, 'output', dOutput, outShape);
       const d = dOutput.data;
+      // an output that is 0 at a masked step does not depend on anything: its gradient stops there
       if (this.returnSequences) {
-        // an output zeroed at a masked step does not depend on anything: its gradient stops there
-        const zeroed = this.zeroOutputForMask ? this.stepMask : null;
         for (let t = 0; t < T; t++) {
           for (let b = 0; b < B; b++) {
-            if (zeroed !== null && zeroed[t * B + b] === 0) continue;
+            if (this.outputIsZero(t, b)) continue;
             const from = (b * T + t) * U;
             copyRows(d, from, dh, (t * B + b) * U, U);
           }
         }
       } else {
         dh.set(d.subarray(0, B * U), (T - 1) * B * U);
+        for (let b = 0; b < B; b++)
+          if (this.noRealStep(b, T)) dh.fill(0, ((T - 1) * B + b) * U, ((T - 1) * B + b + 1) * U);
       }
     }
     const dStateT: (FloatArray | null)[] = [];
@@ -416,6 +425,36 @@ export abstract class Recurrent<
   /** Every option, defaults included: the typed config the layer's descriptor resolved. */
   getConfig(): K & { readonly name: string } {
     return { name: this.name, ...this.config };
+  }
+
+  /**
+   * Keras's masked loop starts its previous output at 0, whatever the initial state (keras/src/backend/
+   * tensorflow/rnn.py, `flat_zero_output`): a masked step before a row's first real step outputs 0, as does
+   * a row with no real step at all (its last output); later masked steps repeat the last real output, which
+   * is the carried h. With zero initial states both rules give the same numbers. `firstReal[b]` is row b's
+   * first real step in processing order (T when none).
+   */
+  private findFirstRealSteps(T: number, B: number): void {
+    const mask = this.stepMask;
+    if (mask === null) return;
+    if (this.firstReal.length < B) this.firstReal = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      let t = 0;
+      while (t < T && mask[t * B + b] === 0) t++;
+      this.firstReal[b] = t;
+    }
+  }
+
+  /** Whether row b had no real step in the last call (its last output is then 0). */
+  private noRealStep(b: number, T: number): boolean {
+    return this.stepMask !== null && !this.continuesSequence && this.firstReal[b] === T;
+  }
+
+  /** Whether the output at step t (processing order) of row b is 0 rather than h_t (see findFirstRealSteps). */
+  private outputIsZero(t: number, b: number): boolean {
+    const mask = this.stepMask;
+    if (mask === null || mask[t * this.B + b] !== 0) return false;
+    return this.zeroOutputForMask || (!this.continuesSequence && t < this.firstReal[b]);
   }
 
   private checkInitialState(initialState: readonly Tensor[] | undefined, B: number): (FloatArray | null)[] {

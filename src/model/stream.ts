@@ -128,6 +128,8 @@ export class Stream {
           ? layer.clone({ name: layer.name, stateful: true })
           : layerFromConfig(layer.className, layer.getConfig());
       twin.name = layer.name;
+      // each one-step call continues the sequence: a masked step repeats the last output, as in predict
+      if (twin instanceof Recurrent) twin.continuesSequence = true;
       shape = twin.build(shape, ctx);
       const { weights, grads } = this.views(i);
       twin.attach(weights, grads);
