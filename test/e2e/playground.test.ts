@@ -139,7 +139,7 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
 
     expect(await page.textContent('#progress-text')).toMatch(/^done: 2 epochs in/);
     const rows = await page.$$eval('#metrics table tbody th', (ths) => ths.map((th) => th.textContent));
-    expect(rows).toEqual(['model', 'naive', 'seasonalNaive(12)', 'drift', 'mean']);
+    expect(rows).toEqual(['model', 'naive', 'seasonalNaive(12)', 'drift', 'mean', 'autoETS']);
     expect(await page.textContent('#verdict')).toMatch(/^Verdict: (beats|ties|.*worse than) naive/);
     expect(await page.$$eval('#future-table tbody tr', (trs) => trs.length)).toBe(12);
     expect(pageErrors).toEqual([]);
