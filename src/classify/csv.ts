@@ -6,9 +6,9 @@
  * numbered as a spreadsheet shows them (the header is row 1). An empty text or label is an error naming its
  * row: a classifier cannot learn from it, and dropping it silently would change the data.
  */
-import Papa from 'papaparse';
 import { SeqcastError, listed, quoted } from '../errors.js';
 import { checkOptions } from '../options.js';
+import { parseCsvRecords } from '../series/csv.js';
 
 export interface ReadLabelledCsvOptions {
   /** The file name, for messages. */
@@ -32,28 +32,12 @@ export function readLabelledCsv(text: string, options: ReadLabelledCsvOptions = 
   const what = options.source ?? 'readLabelledCsv()';
   const textColumn = options.textColumn ?? 'text';
   const labelColumn = options.labelColumn === undefined ? 'label' : options.labelColumn;
-  if (typeof text !== 'string') {
-    throw new SeqcastError(
-      'config',
-      `readLabelledCsv(): text must be the CSV's contents as a string (got ${typeof text})`,
-    );
-  }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') {
-    throw new SeqcastError(
-      'io',
-      `${what}: the file is empty; expected a header row such as 'text,label' and then one row per sample`,
-    );
-  }
-  const parsed = Papa.parse<string[]>(body, { delimiter: ',', header: false, skipEmptyLines: false });
-  if (parsed.errors.length > 0) {
-    const e = parsed.errors[0];
-    throw new SeqcastError(
-      'io',
-      `${what}: row ${(e.row ?? 0) + 1}: ${e.message}; quote a field that holds ',' and double every '"' inside quotes`,
-    );
-  }
-  const records = parsed.data;
+  const records = parseCsvRecords(
+    text,
+    'readLabelledCsv()',
+    what,
+    "'text,label' and then one row per sample",
+  );
   const header = records[0].map((h) => h.trim());
   const position = (name: string, flag: string): number => {
     const p = header.indexOf(name);

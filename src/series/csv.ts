@@ -33,6 +33,32 @@ const OPTIONS = ['source', 'dateColumn', 'columns', 'missing'];
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SHOWN_MISSING = 4;
 
+/**
+ * The rows of a CSV text as strings (a leading BOM dropped), for readCsv and readLabelledCsv: one clear line
+ * for a text that is not a string, an empty file (`example`: the header and rows expected) or a parse error.
+ */
+export function parseCsvRecords(text: string, fn: string, what: string, example: string): string[][] {
+  if (typeof text !== 'string') {
+    throw new SeqcastError(
+      'config',
+      `${fn}: text must be the CSV's contents as a string (got ${typeof text})`,
+    );
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') {
+    throw new SeqcastError('io', `${what}: the file is empty; expected a header row such as ${example}`);
+  }
+  const parsed = Papa.parse<string[]>(body, { delimiter: ',', header: false, skipEmptyLines: false });
+  if (parsed.errors.length > 0) {
+    const e = parsed.errors[0];
+    throw new SeqcastError(
+      'io',
+      `${what}: row ${(e.row ?? 0) + 1}: ${e.message}; quote a field that holds ',' and double every '"' inside quotes`,
+    );
+  }
+  return parsed.data;
+}
+
 export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
   checkOptions('readCsv()', options, OPTIONS);
   const what = options.source ?? 'readCsv()';
@@ -43,28 +69,7 @@ export function readCsv(text: string, options: ReadCsvOptions = {}): Series {
       `readCsv(): missing must be 'error', 'keep', ${MISSING_POLICIES.map((p) => `'${p}'`).join(', ')} (got ${JSON.stringify(policy)})`,
     );
   }
-  if (typeof text !== 'string') {
-    throw new SeqcastError(
-      'config',
-      `readCsv(): text must be the CSV's contents as a string (got ${typeof text})`,
-    );
-  }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') {
-    throw new SeqcastError(
-      'io',
-      `${what}: the file is empty; expected a header row such as 'date,price' and then one row per date`,
-    );
-  }
-  const parsed = Papa.parse<string[]>(body, { delimiter: ',', header: false, skipEmptyLines: false });
-  if (parsed.errors.length > 0) {
-    const e = parsed.errors[0];
-    throw new SeqcastError(
-      'io',
-      `${what}: row ${(e.row ?? 0) + 1}: ${e.message}; quote a field that holds ',' and double every '"' inside quotes`,
-    );
-  }
-  const records = parsed.data;
+  const records = parseCsvRecords(text, 'readCsv()', what, "'date,price' and then one row per date");
   const header = records[0].map((h) => h.trim());
   checkHeader(header, what);
 
