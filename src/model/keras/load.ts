@@ -11,7 +11,7 @@ import type { Sequential } from '../sequential.js';
 export interface KerasLoadOptions extends LoadLimits {
   /**
    * Hears each part of the file that is not carried over, with the reason: compile settings seqcast
-   * does not have, the optimizer's state. Default: `console.warn`. The model's layers and weights are
+   * does not have, an optimizer state that does not match the compiled optimizer. Default: `console.warn`. The model's layers and weights are
    * never skipped: what seqcast cannot represent there is an error.
    */
   readonly onSkip?: (message: string) => void;
