@@ -36,6 +36,7 @@ import {
   toKerasFile,
 } from '../src/node.js';
 import { H5Dataset, H5File } from '../src/model/keras/hdf5.js';
+import { H5GroupSpec, lookup3, writeHdf5 } from '../src/model/keras/hdf5-write.js';
 import { randomTensor } from './helpers/gradcheck.js';
 import { needs } from './helpers/shared-data.js';
 import * as seqcast from '../src/node.js';
@@ -392,4 +393,35 @@ describe.skipIf(!needReal.available)('a real Keras 3 file, read and written agai
       same(model, await fromKerasFile(written, quiet), x);
     });
   }
+});
+
+describe('the HDF5 writer (hdf5-write.ts)', () => {
+  it("lookup3 is Bob Jenkins' hashlittle with initial value 0 (the checksum HDF5 verifies)", () => {
+    expect(lookup3(new Uint8Array(0))).toBe(0xdeadbeef);
+    expect(lookup3(new TextEncoder().encode('Four score and seven years ago'))).toBe(0x17770551);
+  });
+
+  it('groups of many links, scalars, empty and multi-dimensional datasets, UTF-8 names and attributes read back', () => {
+    const root = new H5GroupSpec();
+    const g = root.group('a/b');
+    for (let i = 0; i < 30; i++)
+      g.dataset(String(i), { dtype: 'float32', shape: [i % 3, 2], data: new Array((i % 3) * 2).fill(i) });
+    root.group('a').dataset('scalar', { dtype: 'int64', shape: [], data: [2 ** 40] });
+    root.group('a').dataset('cube', { dtype: 'float32', shape: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8.5] });
+    root.group('größe').attrs.set('name', 'naïve');
+    const h5 = H5File.open(writeHdf5(root), 'test.h5').root;
+    expect(h5.group('a/b')!.keys()).toHaveLength(30);
+    expect((h5.child('a/b/29') as H5Dataset).shape).toEqual([2, 2]);
+    expect(Array.from((h5.child('a/b/29') as H5Dataset).readFloat32(10, 'x'))).toEqual([29, 29, 29, 29]);
+    expect((h5.child('a/b/3') as H5Dataset).shape).toEqual([0, 2]);
+    expect((h5.child('a/scalar') as H5Dataset).readInteger('s')).toBe(2 ** 40);
+    expect(Array.from((h5.child('a/cube') as H5Dataset).readFloat32(8, 'c'))).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8.5,
+    ]);
+    expect(h5.group('größe')!.attrText('name')).toBe('naïve');
+    expect(() => root.group('a/scalar/x')).toThrow(/crosses the dataset 'scalar'/);
+    expect(() => root.group('a').dataset('cube', { dtype: 'float32', shape: [1], data: [1] })).toThrow(
+      /exists/,
+    );
+  });
 });
