@@ -16,7 +16,8 @@ import { needs } from './helpers/shared-data.js';
 const ZIP = 'deepak_forecast_gru2.keras'; // Keras 3.15, Adam, GRU ×2
 const LEGACY = 'aditya_crypto_lstm2_legacy.h5'; // Keras 3.10 legacy writer, Adam
 const KERAS2 = 'anushree_imdb_embed_gru_resetbefore.h5'; // tf.keras 2.2.4, RMSprop
-const need = needs(...[ZIP, LEGACY, KERAS2].map((f) => `keras-files/${f}`));
+const KERAS27 = 'ruohan_dsr_bigru_seq_dense.h5'; // tf.keras 2.7, Adam: every …/m:0, then every …/v:0
+const need = needs(...[ZIP, LEGACY, KERAS2, KERAS27].map((f) => `keras-files/${f}`));
 
 function bytesOf(file: string): Uint8Array {
   return new Uint8Array(readFileSync(need.path(`keras-files/${file}`)));
@@ -112,6 +113,15 @@ describe.skipIf(!need.available)("the optimizer's state of Keras files" + need.n
     expect(keras2.compiled!.optimizer.name).toBe('rmsprop');
     expect(keras2.compiled!.optimizer.iterations).toBe(
       (k2.child('RMSprop/iter:0') as H5Dataset).readInteger('it'),
+    );
+    const adam2 = await fromKerasFile(bytesOf(KERAS27), { onSkip: () => {} });
+    const k27 = H5File.open(bytesOf(KERAS27), KERAS27).root.group('optimizer_weights')!;
+    expect(adam2.compiled!.optimizer.iterations).toBe((k27.child('iter:0') as H5Dataset).readInteger('it'));
+    expect(Array.from(slotOf(adam2, 'velocity', 3))).toEqual(
+      Array.from(values(k27.child('bidirectional/backward_gru/gru_cell_2/kernel/v:0'))),
+    );
+    expect(Array.from(slotOf(adam2, 'momentum', 11))).toEqual(
+      Array.from(values(k27.child('dense_11/bias/m:0'))),
     );
     expect(Array.from(slotOf(keras2, 'velocity', 2))).toEqual(
       Array.from(values(k2.child('RMSprop/gru_1/recurrent_kernel/rms:0'))),
