@@ -1,8 +1,8 @@
 /**
  * Writing the small part of HDF5 that a Keras 3 `model.weights.h5` needs, browser-safe and synchronous:
  * groups, contiguous little-endian float32 and int64 datasets (any rank, scalars too), and fixed-length UTF-8
- * string attributes. jsfive only reads; h5wasm (the HDF5 C library compiled to WebAssembly) would write it
- * all but weighs megabytes and loads asynchronously, for about 250 lines of layout written here.
+ * string attributes. jsfive only reads; h5wasm (the whole HDF5 C library compiled to WebAssembly, loaded
+ * asynchronously, and a dependency of its own) would write it all, for what is about 250 lines here.
  *
  * The layout is HDF5 1.8's ("libver v108", which every HDF5 ≥ 1.8 and so every h5py and Keras reads):
  *

@@ -88,7 +88,9 @@ export function restoreOptimizerState(
     return compiled === null && group !== null ? 'the model is not compiled' : null;
   const optimizer = compiled.optimizer;
   const variables = parts.format === 'keras3-zip' ? keras3Variables(group) : legacyVariables(group);
-  if (variables === null) return "the optimizer's variables are not laid out as Keras writes them";
+  if (variables === null) {
+    return "the optimizer's variables are in a layout seqcast does not read (standalone Keras before 2.3, or a damaged file)";
+  }
   if (variables.length === 0) return null;
   const names = slotNames(optimizer);
   const weights = model.weights();

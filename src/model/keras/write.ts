@@ -2,7 +2,8 @@
  * A model as a Keras 3 `.keras` file, in memory (browser-safe), behind `toKerasFile` (load.ts): the zip
  * Keras 3's `saving_lib` writes, its entries stored uncompressed as Keras stores them:
  *
- *   metadata.json      { keras_version, date_saved } — the version Keras 3 layouts are read by (3.4.0)
+ *   metadata.json      { keras_version, date_saved } — 3.4.0: Keras 3.4's own files have every config key
+ *                      written here (loss_scale_factor, gradient_accumulation_steps included)
  *   config.json        the model (keras3-config.ts)
  *   model.weights.h5   H5IOStore's layout (hdf5-write.ts): `vars` of the model; `layers/<snake_case class>`
  *                      (`_1`, `_2`, … for later layers of a class) with `vars/<i>`, a recurrent layer's under
@@ -21,7 +22,7 @@ import { keras3Config } from './keras3-config.js';
 import { keras3VarGroups, snakeCase } from './keras-weights.js';
 import { writeOptimizerVars } from './keras-optimizer.js';
 
-/** The Keras version whose layout the file follows, written in metadata.json. */
+/** The Keras version written in metadata.json (see the module comment). */
 export const WRITTEN_KERAS_VERSION = '3.4.0';
 
 /** The bytes of a Keras 3 `.keras` file holding `model` (weights as float32). */
