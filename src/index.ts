@@ -76,7 +76,7 @@ export {
 export * from './metrics/index.js';
 export * from './model/index.js';
 export type { KerasLoadOptions } from './model/keras/load.js';
-export { fromKerasFile } from './model/keras/load.js';
+export { fromKerasFile, toKerasFile } from './model/keras/load.js';
 export type { ClipOptions, ClipReport, ParamSegment } from './optim/index.js';
 export {
   Adam,

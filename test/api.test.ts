@@ -162,6 +162,7 @@ it('the public export list changes only deliberately', () => {
       "textVectorizerFromState",
       "timeDistributed",
       "toArtifacts",
+      "toKerasFile",
       "toTensor",
       "trace",
       "verdict",

@@ -32,7 +32,9 @@ describe.skipIf(!need.available)('seqcast import' + need.note, () => {
     expect(run.stdout).toContain(
       'not carried over: the metric RMSE (a MeanMetricWrapper): seqcast does not have it',
     );
-    expect(run.stdout).toContain("not carried over: the optimizer's state");
+    expect(run.stdout).toMatch(
+      /not carried over: the optimizer's state \(\d+ updates\), which a model folder does not hold; to resume training with it, load the Keras file itself/,
+    );
     const saved = await loadModel(out);
     const keras = await loadKerasModel(need.path(FILE), { onSkip: () => {} });
     const x = randomTensor(new Random(4), [2, 60, 23], 'float32');

@@ -241,6 +241,7 @@ describe('round trip', () => {
         'renderSvg',
         'saveClassifier',
         'saveForecaster',
+        'saveKerasModel',
         'saveModel',
         'svgToPng',
         'writePlot',

@@ -14,11 +14,10 @@ import { readLabelledCsv } from '../classify/csv.js';
 import { readLabelledInput } from './classify-input.js';
 import { classifyAndReport, printClassifyResult } from './classify-report.js';
 import { wordTrace } from '../classify/word-trace.js';
-import { loadClassifier } from '../classify/io-node.js';
 import { SeqcastError } from '../errors.js';
 import { readRegularFileSync } from '../io/read-file.js';
 import { LABELLED_DATASETS } from '../series/datasets.js';
-import { checkOutputDir, defaultReportDir, MAX_CSV_BYTES } from './inputs.js';
+import { checkOutputDir, defaultReportDir, loadClassifierFor, MAX_CSV_BYTES } from './inputs.js';
 import { flagNumber } from './numbers.js';
 
 interface Flags {
@@ -153,7 +152,7 @@ Examples:
         given: string[],
         flags: { file?: string; text?: string; json?: boolean; trace?: boolean },
       ) => {
-        const c = await loadClassifier(dir);
+        const c = await loadClassifierFor(dir);
         if (c.vectorizer === null) {
           throw new SeqcastError(
             'config',

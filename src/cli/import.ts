@@ -53,6 +53,12 @@ compile settings seqcast lacks and the optimizer's state are listed as not carri
           `${model.compiled === null ? ', not compiled' : `, compiled (${model.compiled.optimizer.name}, ${model.compiled.loss.name})`}\n`,
       );
       for (const n of notes) process.stdout.write(`  ${n.slice(n.indexOf('not carried over'))}\n`);
+      if (model.compiled?.optimizer.slots() != null) {
+        process.stdout.write(
+          `  not carried over: the optimizer's state (${model.compiled.optimizer.iterations} updates), which a model folder does not hold; ` +
+            `to resume training with it, load the Keras file itself (loadKerasModel)\n`,
+        );
+      }
       process.stdout.write(`wrote ${flags.out}\n`);
     });
 }

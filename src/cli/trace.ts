@@ -4,7 +4,7 @@ import { SeqcastError } from '../errors.js';
 import type { RecurrentTrace } from '../explain/trace.js';
 import { trace } from '../explain/trace.js';
 import { Series } from '../series/series.js';
-import { loadSavedForecaster, readSeries } from './inputs.js';
+import { loadForecasterWithData, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
 
 interface Flags {
@@ -23,7 +23,10 @@ export function registerTrace(program: Command): void {
   program
     .command('trace')
     .description('show one window going through a saved model: every step’s input, state and gates')
-    .argument('<model-dir>', 'a model folder written by seqcast train (its model/ folder)')
+    .argument(
+      '<model>',
+      'a model folder written by seqcast train (its model/ folder), or a Keras .keras / .h5 file',
+    )
     .argument('[data]', 'a CSV file or a bundled dataset with the columns the model was trained on')
     .option(
       '--input <values>',
@@ -56,14 +59,17 @@ each state is also written out as the arithmetic that computes it.`,
           'give either the data (a CSV file or a dataset name) or --input "v1,v2,…", not both or neither',
         );
       }
-      const f = await loadSavedForecaster(modelDir);
-      const source =
-        data === undefined
-          ? inputSeries(flags.input!, f.columns)
-          : readSeries(data, {
-              ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
-              missing: flags.missing as 'error',
-            });
+      const { f, source } = await loadForecasterWithData(
+        modelDir,
+        (columns) =>
+          data === undefined
+            ? inputSeries(flags.input!, columns)
+            : readSeries(data, {
+                ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+                missing: flags.missing as 'error',
+              }),
+        { command: 'trace' },
+      );
       const w = f.inputWindow(source.series, index);
       const tr = trace(f.model, w.x);
       if (flags.json === true) {

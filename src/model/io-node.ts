@@ -20,6 +20,7 @@ import { formatBytes, readRegularFile, readRegularText } from '../io/read-file.j
 import { checkOptions } from '../options.js';
 import type { LoadLimits, ManifestGroup, ModelJson } from './artifacts.js';
 import { modelFromJson, parseManifest, SHARD_BYTES, toArtifacts } from './artifacts.js';
+import { checkTfjsReadable } from './artifacts-tfjs.js';
 import type { Sequential } from './sequential.js';
 
 export interface SaveModelOptions {
@@ -27,6 +28,13 @@ export interface SaveModelOptions {
   readonly overwrite?: boolean;
   /** JSON values stored with the model (under `userDefinedMetadata.seqcast`); `readMetadata` returns them. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * `'tfjs'`: the folder must load in TensorFlow.js itself (`tf.loadLayersModel`); what TF.js cannot read
+   * (a GRU with resetAfter true, Keras 3's hardSigmoid) is refused, naming the layer and the fix
+   * (artifacts-tfjs.ts). Default `'seqcast'`: the same layout, read by seqcast (and Keras through TF.js's
+   * converter) whatever it holds.
+   */
+  readonly format?: 'seqcast' | 'tfjs';
 }
 
 /** A model read from a folder, not yet checked against its topology: pass it to `fromArtifacts`. */
@@ -59,7 +67,15 @@ export async function saveModel(
   dir: string,
   options: SaveModelOptions = {},
 ): Promise<void> {
-  checkOptions('saveModel()', options, ['overwrite', 'metadata']);
+  checkOptions('saveModel()', options, ['overwrite', 'metadata', 'format']);
+  const format = options.format ?? 'seqcast';
+  if (format !== 'seqcast' && format !== 'tfjs') {
+    throw new SeqcastError(
+      'config',
+      `saveModel(): format must be 'seqcast' or 'tfjs' (got ${JSON.stringify(format)})`,
+    );
+  }
+  if (format === 'tfjs') checkTfjsReadable(model, 'saveModel() for TF.js');
   const overwrite = options.overwrite ?? false;
   if (typeof overwrite !== 'boolean') {
     throw new SeqcastError(

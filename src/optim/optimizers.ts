@@ -115,11 +115,56 @@ export abstract class Optimizer {
     };
   }
 
+  /**
+   * The update's state over the model's flat parameters, under Keras's variable names (Adam: momentum and
+   * velocity; SGD: momentum, when momentum > 0; RMSprop: velocity, then momentum when > 0 and
+   * average_gradient when centered), or null before the first update. Views of the live state.
+   */
+  slots(): Readonly<Record<string, FloatArray>> | null {
+    return this.slotsFor === null ? null : this.slotViews();
+  }
+
+  /**
+   * Continues from a saved state: `iterations` updates made, and each slot `slots()` names with one value per
+   * parameter of `params` (the model's flat array, which the next updates must be given).
+   */
+  restoreState(
+    params: FloatArray,
+    iterations: number,
+    slots: Readonly<Record<string, ArrayLike<number>>>,
+  ): void {
+    if (!Number.isSafeInteger(iterations) || iterations < 0) {
+      throw new SeqcastError('config', `${this.name}: iterations must be an integer ≥ 0 (got ${iterations})`);
+    }
+    this.createSlots(params.length, dtypeOf(params) === 'float64');
+    const own = this.slotViews();
+    const want = Object.keys(own);
+    const given = Object.keys(slots);
+    if (want.length !== given.length || !want.every((k) => Object.hasOwn(slots, k))) {
+      throw new SeqcastError(
+        'config',
+        `${this.name}: the saved state holds ${given.join(', ') || 'nothing'} but this optimizer keeps ${want.join(', ') || 'nothing'}`,
+      );
+    }
+    for (const k of want) {
+      if (slots[k].length !== params.length) {
+        throw new SeqcastError(
+          'config',
+          `${this.name}: the saved ${k} holds ${slots[k].length} values for ${params.length} parameters`,
+        );
+      }
+      own[k].set(slots[k]);
+    }
+    this.slotsFor = params;
+    this.iterations = iterations;
+  }
+
   protected slot(n: number, f64: boolean): FloatArray {
     return allocate(f64 ? 'float64' : 'float32', n);
   }
 
   protected abstract createSlots(n: number, f64: boolean): void;
+  protected abstract slotViews(): Record<string, FloatArray>;
   protected abstract update(params: FloatArray, grads: FloatArray, lr: number, t: number): void;
   protected abstract ownConfig(): Record<string, unknown>;
 }
@@ -141,6 +186,10 @@ export class SGD extends Optimizer {
 
   protected createSlots(n: number, f64: boolean): void {
     this.velocity = this.slot(this.momentum > 0 ? n : 0, f64);
+  }
+
+  protected slotViews(): Record<string, FloatArray> {
+    return this.momentum > 0 ? { momentum: this.velocity } : {};
   }
 
   protected update(w: FloatArray, g: FloatArray, lr: number): void {
@@ -189,6 +238,10 @@ export class Adam extends Optimizer {
     this.v = this.slot(n, f64);
   }
 
+  protected slotViews(): Record<string, FloatArray> {
+    return { momentum: this.m, velocity: this.v };
+  }
+
   protected update(w: FloatArray, g: FloatArray, lr: number, t: number): void {
     const { beta1, beta2, epsilon, m, v } = this;
     const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
@@ -235,6 +288,14 @@ export class RMSprop extends Optimizer {
     this.velocity = this.slot(n, f64);
     this.average = this.slot(this.centered ? n : 0, f64);
     this.moment = this.slot(this.momentum > 0 ? n : 0, f64);
+  }
+
+  protected slotViews(): Record<string, FloatArray> {
+    return {
+      velocity: this.velocity,
+      ...(this.momentum > 0 ? { momentum: this.moment } : {}),
+      ...(this.centered ? { average_gradient: this.average } : {}),
+    };
   }
 
   protected update(w: FloatArray, g: FloatArray, lr: number): void {

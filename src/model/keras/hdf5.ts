@@ -140,6 +140,31 @@ export class H5Dataset {
     return typeof d === 'string' ? d : JSON.stringify(d);
   }
 
+  /** A scalar integer dataset's value (Keras's `iterations`, int64), checked to be a safe integer ≥ 0. */
+  readInteger(what: string): number {
+    const src = this.file.src;
+    const shape = this.shape;
+    const dtype = this.dtype;
+    if (shape.reduce((p, d) => p * d, 1) !== 1 || !/^[<>|=]?[iu][48]$/.test(dtype)) {
+      throw new SeqcastError(
+        'weights',
+        `${src}: ${what} ('${this.path}') should be one integer but holds ${quoted(dtype)} values of shape ${formatShape(shape)}; the file is damaged`,
+      );
+    }
+    const values = guarded(src, `the values of '${this.path}'`, () => this.dataset.value) as ArrayLike<
+      number | bigint
+    > | null;
+    const v = values === null || values === undefined ? undefined : values[0];
+    const n = typeof v === 'bigint' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw new SeqcastError(
+        'weights',
+        `${src}: ${what} ('${this.path}') is ${String(v)}, not a count of updates; the file is damaged`,
+      );
+    }
+    return n;
+  }
+
   /**
    * The values as float32 (float64 datasets are rounded), after checking the dtype, that the dataset is not
    * compressed, and that it holds at most `maxValues` values (before anything is read).

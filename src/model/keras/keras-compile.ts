@@ -7,7 +7,7 @@
  * as `{ class_name, config }` (from_logits, label_smoothing, Huber's delta); the metrics seqcast has.
  * What does not map is never guessed: each such part is reported through `skip` with the reason, and
  * without an optimizer and a loss the model is left uncompiled. The optimizer's state (iterations and
- * moments) is not restored: `fit` starts from a fresh optimizer, as after seqcast's own `loadModel`.
+ * moments) is restored afterwards into the optimizer built here, when it matches (keras-optimizer.ts).
  */
 import { adam, rmsprop, sgd } from '../../optim/optimizers.js';
 import type { Optimizer } from '../../optim/optimizers.js';

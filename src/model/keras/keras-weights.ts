@@ -71,7 +71,7 @@ export function planWeights(
 // ---- Keras 3 -----------------------------------------------------------------------------------------------
 
 /** The groups (below the layer's own) that hold a layer's variables, in the order seqcast lists them. */
-function keras3VarGroups(layer: Layer): string[] {
+export function keras3VarGroups(layer: Layer): string[] {
   switch (layer.className) {
     case 'SimpleRNN':
     case 'LSTM':

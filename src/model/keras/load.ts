@@ -11,7 +11,7 @@ import type { Sequential } from '../sequential.js';
 export interface KerasLoadOptions extends LoadLimits {
   /**
    * Hears each part of the file that is not carried over, with the reason: compile settings seqcast
-   * does not have, the optimizer's state. Default: `console.warn`. The model's layers and weights are
+   * does not have, an optimizer state that does not match the compiled optimizer. Default: `console.warn`. The model's layers and weights are
    * never skipped: what seqcast cannot represent there is an error.
    */
   readonly onSkip?: (message: string) => void;
@@ -44,4 +44,15 @@ export async function fromKerasFile(
 export function maxKerasFileBytes(limits: LoadLimits): number {
   const { maxParams } = checkLimits({ maxLayers: limits.maxLayers, maxParams: limits.maxParams });
   return Math.min(2 ** 31 - 1, maxParams * 4 * 3 + (64 << 20));
+}
+
+/**
+ * The model as the bytes of a Keras 3 `.keras` file (config.json, metadata.json, model.weights.h5, with the
+ * optimizer's state when the model is compiled), which `keras.saving.load_model` reads and `fromKerasFile`
+ * reads back to the same predictions, bit for bit. Weights are written as float32. The writer (with the
+ * zip library) is imported on the first call.
+ */
+export async function toKerasFile(model: Sequential): Promise<Uint8Array> {
+  const { kerasFileBytes } = await import('./write.js');
+  return kerasFileBytes(model);
 }

@@ -7,6 +7,7 @@
  *   topology.ts        the layers, through their descriptors (every Keras option read or refused by name)
  *   keras-weights.ts   each weight's dataset, by the writer's naming scheme; shapes checked
  *   then               the values read (as float32), set, and the compile settings applied where they map
+ *   keras-optimizer.ts the optimizer's state (iterations, moments), when it matches the compiled optimizer
  */
 import { SeqcastError } from '../../errors.js';
 import { checkLimits } from '../artifacts.js';
@@ -17,6 +18,7 @@ import { openKerasFile } from './container.js';
 import type { KerasLoadOptions } from './load.js';
 import { maxKerasFileBytes } from './load.js';
 import { kerasCompile } from './keras-compile.js';
+import { restoreOptimizerState } from './keras-optimizer.js';
 import { kerasMajorVersion, kerasTopology } from './keras-topology.js';
 import type { PlannedWeight } from './keras-weights.js';
 import { planWeights } from './keras-weights.js';
@@ -84,9 +86,15 @@ export function modelFromKerasBytes(bytes: Uint8Array, src: string, options: Ker
     }
   }
   if (parts.optimizer !== null && parts.optimizer.keys().length > 0) {
-    skip(
-      `${src}: not carried over: the optimizer's state (iterations and moments); fit() starts from a fresh optimizer`,
-    );
+    const why =
+      model.compiled === null
+        ? 'the model is left uncompiled'
+        : restoreOptimizerState(parts, model, maxParams * 3);
+    if (why !== null) {
+      skip(
+        `${src}: not carried over: the optimizer's state (iterations and moments), since ${why}; fit() starts from a fresh optimizer`,
+      );
+    }
   }
   return model;
 }
