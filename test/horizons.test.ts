@@ -26,7 +26,13 @@ function scored(paths: number[][], baselines?: BaselineFactory) {
     { window: 2, horizon: 2, transform: 'none', scaler: 'none', seasonalPeriod: 2, trainFraction: 0.6 },
     contextOf(series),
   );
-  const pipeline: FittedPipeline = { config, columns: ['v'], transform: getTransform('none'), scaler: null };
+  const pipeline: FittedPipeline = {
+    config,
+    columns: ['v'],
+    transform: getTransform('none'),
+    scaler: null,
+    knownScale: null,
+  };
   const input = prepareInput(series, pipeline);
   const test = testWindows(input, pipeline, '5');
   expect(test.testStart).toBe(6);
