@@ -183,7 +183,11 @@ export function fitKnownScale(series: Series, columns: readonly string[], rows: 
     const v = series.column(name).subarray(0, rows);
     let n = 0;
     let s = 0;
-    for (const x of v) if (!Number.isNaN(x)) (n++, (s += x));
+    for (const x of v) {
+      if (Number.isNaN(x)) continue;
+      n += 1;
+      s += x;
+    }
     const mu = n > 0 ? s / n : 0;
     let ss = 0;
     for (const x of v) if (!Number.isNaN(x)) ss += (x - mu) ** 2;
