@@ -121,7 +121,7 @@ describe('known-future covariates: alignment by hand', () => {
     const seen: Float32Array[] = [];
     const predict = f.model.predict.bind(f.model);
     const spy = vi.spyOn(f.model, 'predict').mockImplementation((x) => {
-      seen.push(Float32Array.from(x.data));
+      seen.push(Float32Array.from((x as { data: Float32Array }).data));
       return predict(x);
     });
     // 3 steps with horizon 2: two calls, which read the covariates of the 4 dates 2024-01-21 .. 01-24
