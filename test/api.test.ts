@@ -99,6 +99,7 @@ it('the public export list changes only deliberately', () => {
       "initialize",
       "lagWarning",
       "layerFromConfig",
+      "loadDataset",
       "lossPlotSpec",
       "lstm",
       "mae",
