@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ForecastConfig } from '../src/index.js';
-import { Forecaster, Series } from '../src/index.js';
+import { backtest, Forecaster, Series } from '../src/index.js';
 import { calendarValues, futureValues } from '../src/forecast/covariates.js';
 import { prepare } from '../src/forecast/prepare.js';
 
@@ -262,5 +262,27 @@ describe('forecasting beyond the trained horizon', () => {
     const f = await Forecaster.fit(s, tiny);
     expect(f.forecast(s, 2, 'y').values).toEqual(f.forecast(s, 2, { target: 'y' }).values);
     expect(() => f.forecast(s, 2, { futur: s } as never)).toThrow(/unknown option 'futur'/);
+  });
+});
+
+describe('backtest with covariates', () => {
+  it('backtest() reads the known-future values after each cutoff from the series itself', async () => {
+    const s = daily(40);
+    const r = await backtest(
+      s,
+      { ...tiny, trainFraction: undefined, knownFuture: ['k'], calendar: ['dayOfWeek'] },
+      {
+        horizon: 2,
+        initialTrain: 30,
+      },
+    );
+    expect(r.folds.map((f) => f.cutoffLabel)).toEqual([
+      '2024-01-31',
+      '2024-02-02',
+      '2024-02-04',
+      '2024-02-06',
+      '2024-02-08',
+    ]);
+    expect(r.folds.every((f) => f.forecast.every(Number.isFinite))).toBe(true);
   });
 });
