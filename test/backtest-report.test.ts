@@ -166,7 +166,7 @@ describe('buildBacktestReport', () => {
       'the last 2 rows are not scored (a fold needs 3; partialLastFold scores them)',
     ]);
     expect((await doc({ horizon: 2, initialTrain: 30, maxFolds: 2 })).warnings).toEqual([
-      'the last 6 rows are not scored (maxFolds (2) stops before them)',
+      'the last 6 rows are not scored (--folds / maxFolds (2) stops before them)',
     ]);
     const strided = await doc({ horizon: 2, stride: 7, initialTrain: 30 });
     expect(strided.warnings).toEqual([

@@ -251,7 +251,7 @@ describe('--horizon in the CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /3 folds of 2 rows; the last covers 1959-06-01 \.\. 1959-07-01 \(2 rows\); the last 17 rows are not scored \(--folds stops before them\)/,
+      /3 folds of 2 rows; the last covers 1959-06-01 \.\. 1959-07-01 \(2 rows\); the last 17 rows are not scored \(--folds \/ maxFolds \(3\) stops before them\)/,
     );
     expect(r.stdout).toMatch(/seasonalNaive\(12\) +RMSE +[\d.]+ +MAE +[\d.]+ +MASE [\d.]+/);
     expect(r.stdout).toMatch(/RMSE at h +model +naive +seasonalNaive\(12\) +drift +mean +autoETS/);

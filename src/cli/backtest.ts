@@ -98,10 +98,8 @@ Examples:
         `Walk-forward backtest of ${source.name}: ${r.folds.length} folds of ${H} row${H === 1 ? '' : 's'}; ` +
           `the last covers ${r.lastFold.from} .. ${r.lastFold.to} (${r.lastFold.rows} row${r.lastFold.rows === 1 ? '' : 's'}` +
           `${r.lastFold.full ? '' : ', shorter than the horizon'})` +
-          (r.unscoredRows > 0
-            ? `; the last ${r.unscoredRows} row${r.unscoredRows === 1 ? ' is' : 's are'} not scored ` +
-              (r.unscoredRows < H ? `(a fold needs ${H})` : '(--folds stops before them)')
-            : '') +
+          // the document says why rows are unscored (a fold too long, --folds, or the stride passing over them)
+          (r.unscoredRows > 0 ? `; ${doc.warnings.find((w) => w.includes('not scored')) ?? ''}` : '') +
           '\n',
       );
       for (const f of r.folds) {

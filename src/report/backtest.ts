@@ -134,7 +134,7 @@ export function buildBacktestReport(r: BacktestReportInput): BacktestReportDocum
         ? `the next cutoff, ${stride} rows after the last, lies past the data`
         : next + horizon > r.series.length && r.options.partialLastFold !== true
           ? `a fold needs ${horizon}; partialLastFold scores them`
-          : `maxFolds (${b.folds.length}) stops before them`;
+          : `--folds / maxFolds (${b.folds.length}) stops before them`;
     warnings.push(
       `the last ${b.unscoredRows} row${b.unscoredRows === 1 ? ' is' : 's are'} not scored (${why})`,
     );
