@@ -3,6 +3,7 @@ import type { ForecastConfig } from '../src/index.js';
 import { backtest, Forecaster, Series } from '../src/index.js';
 import { calendarValues, futureValues } from '../src/forecast/covariates.js';
 import { prepare } from '../src/forecast/prepare.js';
+import { seriesFromParts } from '../src/series/series.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -66,6 +67,44 @@ describe('calendar encodings', () => {
     );
     await expect(Forecaster.fit(daily(), { ...tiny, calendar: ['weekday' as never] })).rejects.toThrow(
       /'weekday' is not a calendar feature; the calendar features are 'dayOfWeek', /,
+    );
+    const weekly = Series.fromColumns({
+      index: Array.from({ length: 30 }, (_, i) =>
+        new Date(Date.parse('2024-01-01') + 7 * i * DAY).toISOString().slice(0, 10),
+      ),
+      columns: { v: Array.from({ length: 30 }, (_, i) => 1 + i) },
+    });
+    await expect(Forecaster.fit(weekly, { ...tiny, calendar: ['dayOfWeek'] })).rejects.toThrow(
+      /calendar feature 'dayOfWeek' makes no sense for weekly data/,
+    );
+    const fortnightly = Series.fromColumns({
+      index: Array.from({ length: 30 }, (_, i) =>
+        new Date(Date.parse('2024-01-01') + 14 * i * DAY).toISOString().slice(0, 10),
+      ),
+      columns: { v: Array.from({ length: 30 }, (_, i) => 1 + i) },
+    });
+    expect(fortnightly.frequency).toEqual({ unit: 'week', step: 2 });
+    await expect(
+      Forecaster.fit(fortnightly, { ...tiny, calendar: ['dayOfYear', 'month'] }),
+    ).resolves.toBeDefined();
+    const yearly = Series.fromColumns({
+      index: Array.from({ length: 30 }, (_, i) => `${1990 + i}-03-01`),
+      columns: { v: Array.from({ length: 30 }, (_, i) => 1 + i) },
+    });
+    await expect(Forecaster.fit(yearly, { ...tiny, calendar: ['month'] })).rejects.toThrow(
+      /calendar feature 'month' makes no sense for yearly data .*; yearly data has no calendar feature; drop calendar$/,
+    );
+    // a step that is a whole cycle leaves a feature constant: refused too
+    const index = Float64Array.from({ length: 30 }, (_, i) => Date.parse('2024-01-01') + 7 * i * DAY);
+    const sevenDays = seriesFromParts({
+      kind: 'date',
+      index,
+      names: ['v'],
+      columns: [Float64Array.from(index, (_, i) => 1 + i)],
+      frequency: { unit: 'day', step: 7 },
+    });
+    await expect(Forecaster.fit(sevenDays, { ...tiny, calendar: ['dayOfWeek'] })).rejects.toThrow(
+      /^forecaster: calendar feature 'dayOfWeek' is the same on every row of this every 7 days series, so it carries nothing; drop it from calendar$/,
     );
     await expect(Forecaster.fit(daily(), { ...tiny, knownFuture: ['y'] })).rejects.toThrow(
       /'y' is named twice; a column is a target, a \(past-only\) feature or a known-future column, once/,

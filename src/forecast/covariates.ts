@@ -33,6 +33,7 @@ import type { Frequency } from '../series/frequency.js';
 import {
   DAY_MS,
   civilFromDays,
+  describeFrequency,
   daysFromCivil,
   daysInMonth,
   nextLabels,
@@ -132,6 +133,17 @@ export function checkCalendarForSeries(features: readonly CalendarFeature[], ser
           (fits.length > 0
             ? `for ${UNIT_WORD[f.unit]} data use ${fits.map((k) => `'${k}'`).join(', ')}`
             : `${UNIT_WORD[f.unit]} data has no calendar feature; drop calendar`),
+      );
+    }
+    // a step that is a whole cycle (every 7 days, every 12 months) leaves the feature constant
+    const first = position(c, Math.floor(series.index[0] / DAY_MS))[0];
+    let varies = false;
+    for (let i = 1; i < series.length && !varies; i++)
+      varies = position(c, Math.floor(series.index[i] / DAY_MS))[0] !== first;
+    if (!varies) {
+      throw new SeqcastError(
+        'config',
+        `forecaster: calendar feature '${c}' is the same on every row of this ${describeFrequency(f)} series, so it carries nothing; drop it from calendar`,
       );
     }
   }
