@@ -325,3 +325,23 @@ describe('backtest with covariates', () => {
     expect(r.folds.every((f) => f.forecast.every(Number.isFinite))).toBe(true);
   });
 });
+
+describe('inputWindow with covariates', () => {
+  it('the window a forecast reads is complete with calendar features (known ahead), refused with known-future columns', async () => {
+    const s = daily(20);
+    const cal = await Forecaster.fit(s, { ...tiny, horizon: 2, calendar: ['dayOfWeek'] });
+    const w = cal.inputWindow(s);
+    expect(w.x.shape).toEqual([1, 3, 1 + 2 * 2]);
+    expect(w.x.data.every(Number.isFinite)).toBe(true);
+    expect(w.labels).toEqual(['2024-01-18', '2024-01-19', '2024-01-20']);
+    // the last row carries the calendar of 2024-01-21 (a Sunday) and 01-22 (a Monday)
+    expect(Array.from(w.x.data.subarray(2 * 5 + 1))).toEqual(
+      [Math.sin((2 * Math.PI * 6) / 7), Math.cos((2 * Math.PI * 6) / 7), 0, 1].map(Math.fround),
+    );
+    const known = await Forecaster.fit(s, { ...tiny, knownFuture: ['k'] });
+    expect(() => known.inputWindow(s)).toThrow(
+      /^window -1 reads a missing value: a masked gap, or the known-future columns \(k\) after the data's last row, which only forecast\(\) is given; choose an earlier window$/,
+    );
+    expect(known.inputWindow(s, -2).x.data.every(Number.isFinite)).toBe(true);
+  });
+});

@@ -239,7 +239,7 @@ export function covariateRows(
     const mu = scale!.mean[j];
     const sd = scale!.std[j];
     for (let r = 0; r < rows; r++) {
-      const x = r < L ? past[r] : future[j][r - L];
+      const x = r < L ? past[r] : (future[j]?.[r - L] ?? Number.NaN); // not supplied: unknown
       values[r * F + nc + j] = (x - mu) / sd;
     }
   });

@@ -403,6 +403,12 @@ export class Forecaster {
         `window ${index} does not exist: the data holds windows 0 .. ${count - 1} (or -1 .. -${count})`,
       );
     }
+    if (scaled.subarray(i * C, (i + W) * C).some(Number.isNaN)) {
+      throw new SeqcastError(
+        'config',
+        `window ${index} reads a missing value: a masked gap, or the known-future columns (${this.config.knownFuture.join(', ') || 'none'}) after the data's last row, which only forecast() is given; choose an earlier window`,
+      );
+    }
     return {
       x: { shape: [1, W, C], data: Float32Array.from(scaled.subarray(i * C, (i + W) * C)) },
       labels: labels.slice(i + lag, i + lag + W),

@@ -31,6 +31,7 @@ import {
   covariateChannels,
   covariateRows,
   fitKnownScale,
+  futureValues,
   withCovariates,
 } from './covariates.js';
 import { transformed } from './pipeline.js';
@@ -154,15 +155,18 @@ export function prepareInput(
   const levels = columns.map((c) => series.column(c));
   const z = transformed(levels, transform);
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
-  const inputs = hasCovariates(cfg)
-    ? withCovariates(
-        scaled,
-        columns.length,
-        transform.lag,
-        cfg,
-        covariateRows(series, cfg, pipeline.knownScale, future?.index, future?.values),
-      )
-    : scaled;
+  // without future values, the calendar of the H dates after the data is still known
+  const ahead = hasCovariates(cfg) ? (future ?? futureValues(series, undefined, [], cfg.horizon, '')) : null;
+  const inputs =
+    ahead === null
+      ? scaled
+      : withCovariates(
+          scaled,
+          columns.length,
+          transform.lag,
+          cfg,
+          covariateRows(series, cfg, pipeline.knownScale, ahead.index, ahead.values),
+        );
   return { series, levels, scaled, inputs, labels: series.labels() };
 }
 
