@@ -26,7 +26,13 @@ function scored(paths: number[][], baselines?: BaselineFactory) {
     { window: 2, horizon: 2, transform: 'none', scaler: 'none', seasonalPeriod: 2, trainFraction: 0.6 },
     contextOf(series),
   );
-  const pipeline: FittedPipeline = { config, columns: ['v'], transform: getTransform('none'), scaler: null };
+  const pipeline: FittedPipeline = {
+    config,
+    columns: ['v'],
+    transform: getTransform('none'),
+    scaler: null,
+    knownScale: null,
+  };
   const input = prepareInput(series, pipeline);
   const test = testWindows(input, pipeline, '5');
   expect(test.testStart).toBe(6);
@@ -245,7 +251,7 @@ describe('--horizon in the CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /3 folds of 2 rows; the last covers 1959-06-01 \.\. 1959-07-01 \(2 rows\); the last 17 rows are not scored \(--folds stops before them\)/,
+      /3 folds of 2 rows; the last covers 1959-06-01 \.\. 1959-07-01 \(2 rows\); the last 17 rows are not scored \(--folds \/ maxFolds \(3\) stops before them\)/,
     );
     expect(r.stdout).toMatch(/seasonalNaive\(12\) +RMSE +[\d.]+ +MAE +[\d.]+ +MASE [\d.]+/);
     expect(r.stdout).toMatch(/RMSE at h +model +naive +seasonalNaive\(12\) +drift +mean +autoETS/);

@@ -228,6 +228,23 @@ describe('installed from its file list into a fresh project', () => {
     });
   });
 
+  it("the README's forecasting example runs in the installed project, importing 'seqcast' by name, with no data folder", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1])
+      .filter((b) => b.includes('Forecaster.fit(series'));
+    expect(code).toHaveLength(1);
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code[0]], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, SEQCAST_SHARED_DATA: '0', SEQCAST_DATA_DIR: '' },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^[\d.]+ vs naive 86\.7 → beats naive by/);
+    expect(r.stdout).toMatch(/^recursive beyond the trained horizon of 3: 1961-01-01 .* 1961-06-01$/m);
+  });
+
   it('the installed command finds its datasets and version', () => {
     const cli = join(project, 'node_modules', pkg.name, pkg.bin.seqcast);
     const version = run([cli, '--version']);

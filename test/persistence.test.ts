@@ -233,7 +233,7 @@ describe('round trip', () => {
         'datasetPath',
         'labelledDatasetPath',
         'loadClassifier',
-        'loadDataset',
+        // loadDataset is in both: seqcast/node's (synchronous, unbundled datasets too) takes the main one's place
         'loadForecaster',
         'loadKerasModel',
         'loadModel',

@@ -134,6 +134,14 @@ describe('text reports', () => {
       baselineModels: {},
       verdict: 'beats naive by 4.5 % RMSE',
       comparison: 'beats naive by 4.5 % RMSE (naive is the best baseline)',
+      forecastAhead: {
+        trainedHorizon: 1,
+        recursive: false,
+        reason: "recursion is impossible: the past-only feature 'cpi' has no future values to feed back",
+        calendar: [],
+        knownFuture: [],
+        forecast: { labels: ['2026-06-01'], values: [7500.5], method: 'direct' },
+      },
       warnings: ['the scaled test data reach 4.86'],
       timings: { fitSeconds: 1.2 },
       training: {
@@ -148,6 +156,10 @@ describe('text reports', () => {
     expect(md).toContain('917 rows, 1950-01-01 .. 2026-05-01 (monthly); `price` from 16.88 to 7,412.55');
     expect(md).toContain('| **model** | 120.00 | 60.00 | n/a | 5.00 % | 1.20 |');
     expect(md).toContain('| naive | 126.00 | 63.00 | 2.60 % | 5.00 % | 1.26 |');
+    expect(md).toContain(
+      "Trained horizon: 1. Beyond it: not possible — recursion is impossible: the past-only feature 'cpi' has no future values to feed back.",
+    );
+    expect(md).toContain('| date | forecast (direct) |\n| --- | ---: |\n| 2026-06-01 | 7,500.5 |');
     expect(md).toContain('**Verdict: beats naive by 4.5 % RMSE (naive is the best baseline)**');
     expect(md).toContain('- the scaled test data reach 4.86');
     expect(md).toContain('![forecast](forecast.png) ([SVG](forecast.svg))');

@@ -1,9 +1,16 @@
-/** `seqcast backtest <csv|dataset>`: walk-forward evaluation, every fold beside the naive forecast. */
+/**
+ * `seqcast backtest <csv|dataset>`: walk-forward evaluation, every fold beside every baseline; `--out DIR`
+ * writes the report folder (backtest-report.ts), `--json` prints the same document.
+ */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { BacktestScore } from '../forecast/backtest.js';
 import { backtest } from '../forecast/backtest.js';
+import { writeOutputFolder } from '../io/output-folder.js';
+import { backtestJson, buildBacktestReport } from '../report/backtest.js';
 import { formatNumber as num } from '../report/format.js';
+import { writeBacktestFolder } from './backtest-report.js';
+import { checkOutputDir } from './inputs.js';
 import { horizonRmseTable } from '../report/terminal.js';
 import type { TrainFlags } from './options.js';
 import { flagNumber } from './numbers.js';
@@ -17,6 +24,8 @@ interface Flags extends TrainFlags {
   mode: 'expanding' | 'sliding';
   refitEvery?: string;
   partialLastFold?: boolean;
+  out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -38,16 +47,20 @@ export function registerBacktest(program: Command): void {
     )
     .option('--refit-every <k>', 'refit the model every k folds (default 1)')
     .option('--partial-last-fold', 'score the rows after the last full fold with one shorter fold')
-    .option('--json', 'print one JSON document on stdout')
+    .option('--out <dir>', 'write a report folder: report.md, report.json, the folds plot')
+    .option('--force', 'write into an existing --out folder that seqcast wrote')
+    .option('--json', "print one JSON document on stdout (the report folder's report.json)")
     .addHelpText(
       'after',
       `
 Examples:
   $ seqcast backtest air-passengers --horizon 3 --folds 8 --epochs 50
+  $ seqcast backtest air-passengers --horizon 12 --every 6 --out bt-report
   $ seqcast backtest sp500 --initial 1200 --every 12 --horizon 12 --refit-every 2 --json`,
     )
     .action(async (data: string, flags: Flags) => {
       const started = performance.now();
+      if (flags.out !== undefined) checkOutputDir(flags.out, flags.force ?? false);
       const { source, config: full } = trainingInput(data, flags);
       const options = Object.fromEntries(
         Object.entries({
@@ -61,42 +74,23 @@ Examples:
         }).filter(([, v]) => v !== undefined),
       );
       const r = await backtest(source.series, full, options, { callbacks: [progressCallback('quiet')] });
-      const plain = <T>(byName: Readonly<Record<string, T>>): Record<string, T> =>
-        Object.fromEntries(Object.entries(byName).map(([k, v]) => [k.replace(/\(.*\)$/, ''), v]));
+      const input = {
+        title: `seqcast backtest: ${source.name}`,
+        source: source.name,
+        series: source.series,
+        config: full,
+        options,
+        result: r,
+        timings: { totalSeconds: (performance.now() - started) / 1000 },
+      };
+      const doc =
+        flags.out === undefined
+          ? buildBacktestReport(input)
+          : await writeOutputFolder(flags.out, { force: flags.force ?? false }, (dir) =>
+              writeBacktestFolder(dir, input, flags.out!),
+            );
       if (flags.json === true) {
-        const doc = {
-          data: { source: source.name, rows: source.series.length },
-          config: full,
-          options,
-          folds: r.folds.map((f) => ({
-            cutoff: f.cutoffLabel,
-            train: f.train,
-            test: f.test,
-            refitted: f.refitted,
-            rmse: f.rmse,
-            naiveRmse: f.naiveRmse,
-            forecast: Array.from(f.forecast),
-            actual: Array.from(f.actual),
-            baselines: plain(
-              Object.fromEntries(Object.entries(f.baselines).map(([k, v]) => [k, Array.from(v)])),
-            ),
-          })),
-          metrics: {
-            model: r.overall.model,
-            baselines: plain(r.overall.baselines),
-            byHorizon: r.byHorizon.map((h) => ({ ...h, baselines: plain(h.baselines) })),
-          },
-          losesAtHorizons: r.losses.map((l) => ({ ...l, baseline: l.baseline.replace(/\(.*\)$/, '') })),
-          baselineModels: r.baselineModels,
-          lastFold: r.lastFold,
-          unscoredRows: r.unscoredRows,
-          verdict: r.verdict,
-          comparison: r.comparison.summary,
-          warnings: [],
-          timings: { totalSeconds: (performance.now() - started) / 1000 },
-          outDir: null,
-        };
-        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        process.stdout.write(backtestJson(doc));
         return;
       }
       const H = r.byHorizon.length;
@@ -104,10 +98,8 @@ Examples:
         `Walk-forward backtest of ${source.name}: ${r.folds.length} folds of ${H} row${H === 1 ? '' : 's'}; ` +
           `the last covers ${r.lastFold.from} .. ${r.lastFold.to} (${r.lastFold.rows} row${r.lastFold.rows === 1 ? '' : 's'}` +
           `${r.lastFold.full ? '' : ', shorter than the horizon'})` +
-          (r.unscoredRows > 0
-            ? `; the last ${r.unscoredRows} row${r.unscoredRows === 1 ? ' is' : 's are'} not scored ` +
-              (r.unscoredRows < H ? `(a fold needs ${H})` : '(--folds stops before them)')
-            : '') +
+          // the document says why rows are unscored (a fold too long, --folds, or the stride passing over them)
+          (r.unscoredRows > 0 ? `; ${doc.warnings.find((w) => w.includes('not scored')) ?? ''}` : '') +
           '\n',
       );
       for (const f of r.folds) {
@@ -135,5 +127,6 @@ Examples:
         process.stdout.write(`${name}: ${model} (the model chosen on the first fold)\n`);
       }
       process.stdout.write(`Verdict: ${r.comparison.summary}\n`);
+      if (doc.outDir !== null) process.stdout.write(`Report: ${doc.outDir}/report.md\n`);
     });
 }

@@ -1,6 +1,7 @@
 /** `seqcast forecast <model-dir> <csv|dataset> --steps N`: dated forecasts after the data's last row. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { SeqcastError } from '../errors.js';
 import { writeOutputFile } from '../io/output-folder.js';
 import { formatCsv } from '../series/csv.js';
 import { checkOutputFile, loadSavedForecaster, readSeries } from './inputs.js';
@@ -11,6 +12,7 @@ interface Flags {
   dateColumn?: string;
   missing: string;
   target?: string;
+  future?: string;
   output?: string;
   force?: boolean;
   json?: boolean;
@@ -27,6 +29,10 @@ export function registerForecast(program: Command): void {
     .option('--steps <n>', 'how many steps ahead', '1')
     .option('--date-column <name>', 'the column holding dates (default: the first)')
     .option('--target <name>', 'which target, for a model with several (default: the first)')
+    .option(
+      '--future <file>',
+      "CSV of the known-future columns' values after the data's last date (a model trained with --known-future)",
+    )
     .addOption(
       new Option(
         '--missing <policy>',
@@ -55,18 +61,39 @@ Examples:
         missing: flags.missing as 'error',
       });
       const target = flags.target ?? f.config.target[0];
-      const r = f.forecast(source.series, steps, target);
+      const future =
+        flags.future === undefined
+          ? undefined
+          : readSeries(flags.future, {
+              ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+              missing: 'keep',
+            });
+      if (future !== undefined && f.config.knownFuture.length === 0) {
+        throw new SeqcastError(
+          'config',
+          `--future '${flags.future}': this model has no known-future columns (it was trained without --known-future), so it reads no future values; drop --future`,
+        );
+      }
+      const r = f.forecast(source.series, steps, {
+        target,
+        ...(future !== undefined ? { future: future.series } : {}),
+      });
+      const recursion = f.recursion();
       const rows = r.labels.map((l, i) => [source.series.kind === 'integer' ? Number(l) : l, r.values[i]]);
       await writeOutputFile(output, formatCsv(['date', target], rows, output));
       if (flags.json === true) {
         process.stdout.write(
-          `${JSON.stringify({ target, method: r.method, output, forecasts: r.labels.map((date, i) => ({ date, value: r.values[i] })) }, null, 2)}\n`,
+          `${JSON.stringify({ target, method: r.method, trainedHorizon: r.trainedHorizon, recursion, output, forecasts: r.labels.map((date, i) => ({ date, value: r.values[i] })) }, null, 2)}\n`,
         );
         return;
       }
       const last = source.series.label(source.series.length - 1);
       process.stdout.write(
-        `${target} after ${last} (${r.method} forecast, ${steps} step${steps > 1 ? 's' : ''}):\n`,
+        `${target} after ${last} (${steps} step${steps > 1 ? 's' : ''}; ` +
+          (r.method === 'direct'
+            ? `direct: within the trained horizon of ${r.trainedHorizon})`
+            : `steps 1–${r.trainedHorizon} direct, ${r.trainedHorizon + 1}–${steps} recursive: beyond the trained horizon of ${r.trainedHorizon}, forecasts fed back as inputs)`) +
+          ':\n',
       );
       for (let i = 0; i < steps; i++) process.stdout.write(`  ${r.labels[i]}  ${r.values[i].toFixed(2)}\n`);
       process.stdout.write(`Written to ${output}\n`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SeqcastError } from '../errors.js';
 import type { ForecastConfig, ModelKind } from '../forecast/config.js';
+import type { CalendarFeature } from '../forecast/covariates.js';
 import type { ScalerKind } from '../prep/scalers.js';
 import type { MissingPolicy } from '../series/series.js';
 import type { TransformName } from '../series/transforms.js';
@@ -14,6 +15,8 @@ export interface TrainFlags {
   dateColumn?: string;
   target?: string;
   features?: string;
+  calendar?: string;
+  knownFuture?: string;
   model: string;
   units?: string;
   layers?: string;
@@ -42,13 +45,29 @@ const TRANSFORMS: Record<string, TransformName> = {
   'log-diff': 'logDiff',
   'pct-change': 'pctChange',
 };
+/** --calendar's short names; the API's names are accepted too. */
+const CALENDAR_FLAGS: Record<string, CalendarFeature> = {
+  dow: 'dayOfWeek',
+  dom: 'dayOfMonth',
+  doy: 'dayOfYear',
+  month: 'month',
+  quarter: 'quarter',
+};
 const SCALERS: Record<string, ScalerKind | 'none'> = { minmax: 'minMax', standard: 'standard', none: 'none' };
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
     .option('--date-column <name>', 'the column holding dates or integer indices (default: the first)')
     .option('--target <names>', 'column(s) to forecast, comma-separated (default: the first value column)')
-    .option('--features <names>', 'extra input columns, comma-separated')
+    .option('--features <names>', 'extra input columns, comma-separated (past values only)')
+    .option(
+      '--calendar <features>',
+      `calendar features of the target dates, comma-separated: ${Object.keys(CALENDAR_FLAGS).join(', ')} (or the API names)`,
+    )
+    .option(
+      '--known-future <names>',
+      'columns whose future values are known (planned promotions, …); forecast then needs --future FILE',
+    )
     .addOption(
       new Option('--model <kind>', 'recurrent layer').choices(Object.keys(MODELS)).default('simple-rnn'),
     )
@@ -135,6 +154,8 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
   return dropUndefined({
     target: target === undefined ? undefined : target.length === 1 ? target[0] : target,
     features: list(f.features),
+    calendar: list(f.calendar)?.map((c) => CALENDAR_FLAGS[c] ?? c), // resolveConfig names an unknown one
+    knownFuture: list(f.knownFuture),
     transform: f.transform === undefined ? undefined : TRANSFORMS[f.transform],
     scaler: SCALERS[f.scaler],
     window: flagNumber('window', f.window),

@@ -1,8 +1,12 @@
 /** `seqcast train <csv|dataset>`: fit the recommended pipeline (or the one the flags describe) and report. */
 import type { Command } from 'commander';
+import { SeqcastError } from '../errors.js';
+import type { ForecastConfig } from '../forecast/config.js';
+import { futureValues } from '../forecast/covariates.js';
 import { Forecaster } from '../forecast/forecaster.js';
+import type { Series } from '../series/series.js';
 import { writeOutputFolder } from '../io/output-folder.js';
-import { checkOutputDir, defaultReportDir } from './inputs.js';
+import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
 import type { TrainFlags } from './options.js';
 import { addTrainOptions, trainingInput } from './options.js';
 import { printResult } from './print.js';
@@ -10,6 +14,7 @@ import { progressCallback, progressMode } from './progress.js';
 import { writeReportFolder } from './report-folder.js';
 
 interface Flags extends TrainFlags {
+  future?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -27,6 +32,10 @@ export function registerTrain(program: Command): void {
       'a CSV file (date column first) or a dataset name: air-passengers, sunspots, sp500 (not bundled), …',
     );
   addTrainOptions(cmd)
+    .option(
+      '--future <file>',
+      "CSV of the --known-future columns' values after the data's last date: the report adds the forecast of the next horizon",
+    )
     .option('--out <dir>', 'report folder (default ./seqcast-report/<timestamp>)')
     .option('--force', 'write into an existing, non-empty --out folder')
     .option('--json', 'print one JSON document on stdout instead of the summary')
@@ -45,11 +54,14 @@ Examples:
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);
       const { source, config: full } = trainingInput(data, flags);
+      const future = futureInput(flags, source.series, full);
       const f = await Forecaster.fit(source.series, full, {
         callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
         gradientFlow: true, // the report's gradient-flow plot
       });
       const evaluation = f.evaluate(source.series);
+      const ahead =
+        future === undefined ? undefined : f.forecast(source.series, f.config.horizon, { future });
       const doc = await writeOutputFolder(outDir, { force: flags.force ?? false }, (dir) =>
         writeReportFolder(
           dir,
@@ -59,6 +71,7 @@ Examples:
             series: source.series,
             forecaster: f,
             evaluation,
+            ...(ahead !== undefined ? { future: ahead } : {}),
             timings: {
               fitSeconds: f.fitInfo?.fitSeconds ?? 0,
               totalSeconds: (performance.now() - started) / 1000,
@@ -70,4 +83,26 @@ Examples:
       if (flags.json === true) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       else printResult(doc, evaluation);
     });
+}
+
+/**
+ * The --future file, read and checked for coverage of the horizon before any training: the dates after
+ * the data's last one, with every known-future column filled (futureValues names what is missing).
+ */
+function futureInput(flags: Flags, series: Series, config: ForecastConfig): Series | undefined {
+  if (flags.future === undefined) return undefined;
+  const known = config.knownFuture ?? [];
+  if (known.length === 0) {
+    throw new SeqcastError(
+      'config',
+      `--future '${flags.future}' gives future values of known-future columns, but none is named; add --known-future with its columns (or drop --future)`,
+    );
+  }
+  const future = readSeries(flags.future, {
+    ...(flags.dateColumn !== undefined ? { dateColumn: flags.dateColumn } : {}),
+    missing: 'keep',
+  }).series;
+  const H = config.horizon ?? 1;
+  futureValues(series, future, known, H, `the trained horizon of ${H}`);
+  return future;
 }

@@ -210,7 +210,10 @@ export async function backtest(
     }
     const known = series.slice({ from: labels[fold.train.start], to: labels[fold.cutoff - 1] });
     const steps = fold.test.end - fold.test.start;
-    const f = forecaster!.forecast(known, steps);
+    // known-future columns: their values after the cutoff are the series' own (known ahead, by definition)
+    const future =
+      (config.knownFuture ?? []).length > 0 ? { future: series.slice({ from: labels[fold.cutoff] }) } : {};
+    const f = forecaster!.forecast(known, steps, future);
     const actual = levels.slice(fold.test.start, fold.test.end);
     const history = levels.subarray(fittedStart, fold.cutoff);
     const forecasts: Record<string, Float64Array> = {};

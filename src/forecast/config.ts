@@ -8,6 +8,8 @@ import { checkOptions } from '../options.js';
 import type { ScalerKind } from '../prep/scalers.js';
 import type { Series } from '../series/series.js';
 import type { TransformName } from '../series/transforms.js';
+import type { CalendarFeature } from './covariates.js';
+import { checkCalendarNames } from './covariates.js';
 import { seasonalPeriodOf } from './pipeline.js';
 
 export type ModelKind = 'simpleRNN' | 'lstm' | 'gru';
@@ -17,8 +19,15 @@ export const TRANSFORMS: readonly TransformName[] = ['none', 'log', 'diff', 'log
 export interface ForecastConfig {
   /** The column(s) to forecast. Default: the series' first column. */
   readonly target?: string | readonly string[];
-  /** Extra input columns besides the target(s). Default none. */
+  /** Extra input columns besides the target(s), read up to the window's last row (past values). Default none. */
   readonly features?: readonly string[];
+  /** Calendar features of the target dates (covariates.ts: sin/cos pairs, known ahead). Default none. */
+  readonly calendar?: readonly CalendarFeature[];
+  /**
+   * Columns whose values are known ahead (a planned promotion), read at the target dates; a forecast needs
+   * their future values (covariates.ts). Default none.
+   */
+  readonly knownFuture?: readonly string[];
   /**
    * Default: 'logDiff' when every modelled column (targets and features) is positive throughout, else 'diff'
    * (a logarithm needs positive values).
@@ -70,6 +79,8 @@ export interface ResolvedConfig {
   /** The columns forecast, in the model's output order. */
   readonly target: readonly string[];
   readonly features: readonly string[];
+  readonly calendar: readonly CalendarFeature[];
+  readonly knownFuture: readonly string[];
   readonly transform: TransformName;
   readonly scaler: ScalerKind | 'none';
   readonly window: number;
@@ -124,6 +135,8 @@ export function resolveConfig(c: ForecastConfig, context: ConfigContext): Resolv
   checkOptions('forecaster', c, [
     'target',
     'features',
+    'calendar',
+    'knownFuture',
     'transform',
     'scaler',
     'window',
@@ -178,6 +191,18 @@ export function resolveConfig(c: ForecastConfig, context: ConfigContext): Resolv
   }
   for (const t of target) column(t, 'target');
   const features = (c.features ?? []).filter((f) => !target.includes(f)).map((f) => column(f, 'feature'));
+  const calendar = checkCalendarNames(c.calendar ?? []);
+  if (c.knownFuture !== undefined) names(c.knownFuture, 'knownFuture');
+  const knownFuture = (c.knownFuture ?? []).map((f) => column(f, 'known-future column'));
+  const twice =
+    knownFuture.find((f) => target.includes(f) || features.includes(f)) ??
+    knownFuture.find((f, i) => knownFuture.indexOf(f) !== i);
+  if (twice !== undefined) {
+    throw new SeqcastError(
+      'config',
+      `forecaster: '${twice}' is named twice; a column is a target, a (past-only) feature or a known-future column, once`,
+    );
+  }
   // log-differences when every column the model reads is positive; plain differences otherwise
   const transform =
     c.transform ?? ([...target, ...features].every((n) => context.positive(n)) ? 'logDiff' : 'diff');
@@ -228,6 +253,8 @@ export function resolveConfig(c: ForecastConfig, context: ConfigContext): Resolv
   return {
     target,
     features,
+    calendar,
+    knownFuture,
     transform,
     scaler,
     window: positiveInt('window', c.window ?? 12),

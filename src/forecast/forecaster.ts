@@ -23,7 +23,10 @@ import { nonFinite, scoreEvaluation, unscale } from './evaluation.js';
 import { checkModelAgainst, checkState } from './state.js';
 import { buildModel } from './pipeline.js';
 import type { FittedPipeline, PreparedInput } from './prepare.js';
-import { prepare, prepareInput, testWindows } from './prepare.js';
+import { hasCovariates, inputWidth, prepare, prepareInput, testWindows } from './prepare.js';
+import type { KnownScale } from './covariates.js';
+import { covariateRows, futureValues, writeLeads } from './covariates.js';
+import { checkOptions } from '../options.js';
 import type { FlowRecord } from './training-flow.js';
 import { gradientFlowRecorder } from './training-flow.js';
 
@@ -39,6 +42,8 @@ export interface ForecasterState {
   readonly frequency: Frequency;
   /** The label of the last level row used for training. */
   readonly trainedThrough: string;
+  /** With known-future columns only: their scale (covariates.ts). */
+  readonly knownScale?: KnownScale;
 }
 
 export interface FutureForecast {
@@ -46,6 +51,26 @@ export interface FutureForecast {
   readonly values: Float64Array;
   /** 'direct' when the model's horizon covers the steps; 'recursive' when forecasts were fed back. */
   readonly method: 'direct' | 'recursive';
+  /** The horizon the model was trained for: steps beyond it are recursive. */
+  readonly trainedHorizon: number;
+}
+
+/** Options of `forecast()`. */
+export interface ForecastOptions {
+  /** Which target (default: the first). */
+  readonly target?: string;
+  /**
+   * The known-future columns' values after the series' last row (a series with those columns, dated at its
+   * frequency; rows on or before the last date are ignored). Needed when the forecaster has knownFuture.
+   */
+  readonly future?: Series;
+}
+
+/** Whether forecasts beyond the trained horizon can be made (recursively), and why (not). */
+export interface RecursionInfo {
+  readonly horizon: number;
+  readonly allowed: boolean;
+  readonly reason: string;
 }
 
 /** What fitting did, for summaries: the split and the shapes the model saw. */
@@ -93,6 +118,7 @@ export class Forecaster {
   readonly fitInfo: FitInfo | null;
   private readonly transform: Transform;
   private readonly scaler: Scaler | null;
+  private readonly knownScale: KnownScale | null;
   private readonly frequency: Frequency;
   private readonly trainedThrough: string;
 
@@ -107,6 +133,7 @@ export class Forecaster {
     this.columns = state.columns;
     this.transform = getTransform(state.config.transform);
     this.scaler = state.scaler === null ? null : scalerFromState(state.scaler);
+    this.knownScale = state.knownScale ?? null;
     this.frequency = state.frequency;
     this.trainedThrough = state.trainedThrough;
     this.history = history;
@@ -129,7 +156,7 @@ export class Forecaster {
     }
     const p = prepare(series, config);
     const cfg = p.config;
-    const model = buildModel(cfg, p.columns.length);
+    const model = buildModel(cfg, inputWidth(p));
     model.compile({
       optimizer: adam({ learningRate: cfg.training.learningRate, clipnorm: cfg.training.clipnorm }),
       loss: 'mse',
@@ -157,6 +184,7 @@ export class Forecaster {
       scaler: p.scaler === null ? null : p.scaler.state(),
       frequency: series.frequency,
       trainedThrough: labels[splitLevel - 1],
+      ...(p.knownScale !== null ? { knownScale: p.knownScale } : {}),
     };
     const testRows = series.length - splitLevel;
     const fitInfo: FitInfo = {
@@ -167,7 +195,7 @@ export class Forecaster {
       testFrom: labels[splitLevel],
       trainX: p.train.x.shape,
       trainY: p.train.y.shape,
-      testX: [testRows, cfg.window, p.columns.length],
+      testX: [testRows, cfg.window, inputWidth(p)],
       maskedWindows: p.maskedWindows,
       fitSeconds,
       gradientFlow: flow === null ? [] : flow.records,
@@ -184,7 +212,8 @@ export class Forecaster {
     const cfg = resolveConfig(
       { ...saved, trainFraction: saved.splitDate != null ? undefined : (saved.trainFraction ?? undefined) },
       {
-        columns: checked.columns,
+        // known-future columns are read from the data, not fed to the model as columns
+        columns: [...checked.columns, ...(Array.isArray(saved.knownFuture) ? saved.knownFuture : [])],
         seasonalPeriod: saved.seasonalPeriod,
         positive: () => {
           throw new SeqcastError('config', 'forecaster state: the configuration has no transform');
@@ -192,6 +221,18 @@ export class Forecaster {
       },
     );
     checkModelAgainst(model, cfg, checked.columns);
+    if (cfg.knownFuture.length > 0 !== (checked.knownScale !== undefined)) {
+      throw new SeqcastError(
+        'config',
+        `forecaster state: the config has ${cfg.knownFuture.length} known-future column(s) but ${checked.knownScale === undefined ? 'no' : 'a'} knownScale is saved; the saved model is damaged or was edited — train and save it again`,
+      );
+    }
+    if (checked.knownScale !== undefined && checked.knownScale.mean.length !== cfg.knownFuture.length) {
+      throw new SeqcastError(
+        'config',
+        `forecaster state: knownScale has ${checked.knownScale.mean.length} columns but the config has ${cfg.knownFuture.length} known-future columns; the saved model is damaged or was edited — train and save it again`,
+      );
+    }
     return new Forecaster(model, { formatVersion: 1, ...checked, config: cfg }, null);
   }
 
@@ -204,6 +245,33 @@ export class Forecaster {
       scaler: this.scaler === null ? null : this.scaler.state(),
       frequency: this.frequency,
       trainedThrough: this.trainedThrough,
+      ...(this.knownScale !== null ? { knownScale: this.knownScale } : {}),
+    };
+  }
+
+  /**
+   * Whether `forecast()` can go beyond the trained horizon. Recursion feeds the forecasts back as the next
+   * rows' inputs, which works when every input column is a target: calendar features and known-future
+   * columns are known for the new rows (computed, or supplied); past-only features are not.
+   */
+  recursion(): RecursionInfo {
+    const H = this.config.horizon;
+    const past = this.columns.slice(this.config.target.length);
+    if (past.length > 0) {
+      return {
+        horizon: H,
+        allowed: false,
+        reason: `recursion is impossible: the past-only feature${past.length > 1 ? 's' : ''} ${past.map((c) => `'${c}'`).join(', ')} ${past.length > 1 ? 'have' : 'has'} no future values to feed back`,
+      };
+    }
+    const known = this.config.knownFuture;
+    return {
+      horizon: H,
+      allowed: true,
+      reason:
+        `steps 1–${H} are direct; later steps are recursive (each forecast fed back as an input row)` +
+        (this.config.calendar.length > 0 ? ', with the calendar features of the future dates' : '') +
+        (known.length > 0 ? `, with the supplied future values of ${known.join(', ')}` : ''),
     };
   }
 
@@ -222,33 +290,59 @@ export class Forecaster {
   /**
    * Forecasts `steps` values of `target` (default: the first) after the series' last row, dated at its
    * frequency. Within the model's horizon this is direct; beyond it, forecasts are fed back as inputs
-   * (recursive), which needs a model whose inputs are all targets (no other features).
+   * (recursive), which needs a model whose inputs are all targets, calendar features and known-future
+   * columns (`recursion()` says whether, and why not). With known-future columns, `options.future` supplies
+   * their values for the ceil(steps / H) · H dates the model reads. The third argument may be the target's
+   * name (as before) or the options.
    */
-  forecast(series: Series, steps: number, target: string = this.config.target[0]): FutureForecast {
+  forecast(
+    series: Series,
+    steps: number,
+    targetOrOptions: string | ForecastOptions = {},
+    options: ForecastOptions = {},
+  ): FutureForecast {
     if (!Number.isInteger(steps) || steps < 1) {
       throw new SeqcastError('config', `forecast(): steps must be an integer ≥ 1 (got ${steps})`);
     }
-    const k = this.targetIndex(target, 'forecast()');
+    const opts =
+      typeof targetOrOptions === 'string' ? { ...options, target: targetOrOptions } : targetOrOptions;
+    checkOptions('forecast() options', opts, ['target', 'future']);
+    const k = this.targetIndex(opts.target ?? this.config.target[0], 'forecast()');
     const cfg = this.config;
     const H = cfg.horizon;
     const K = cfg.target.length;
-    const C = this.columns.length;
-    if (steps > H && C > K) {
+    const C = inputWidth(this.pipeline());
+    const recursion = this.recursion();
+    if (steps > H && !recursion.allowed) {
       throw new SeqcastError(
         'config',
-        `forecast(): ${steps} steps exceed the model's horizon of ${H}, and with input columns besides the targets ` +
-          `(${this.columns.slice(K).join(', ')}) their future values are unknown; train with horizon ${steps}`,
+        `forecast(): ${steps} steps exceed the model's trained horizon of ${H}, and ${recursion.reason}; ` +
+          `forecast at most ${H} step${H > 1 ? 's' : ''}, or train with horizon ${steps} ` +
+          `(or give ${this.columns.slice(K).join(', ')} as knownFuture columns if their future values are known)`,
       );
     }
-    const { levels, scaled } = this.input(series);
-    const rowsZ = scaled.length / C;
+    // the covariates of every date the model reads: each call reads the H dates after its window
+    const calls = Math.ceil(steps / H);
+    const future = hasCovariates(cfg)
+      ? futureValues(
+          series,
+          opts.future,
+          cfg.knownFuture,
+          calls * H,
+          calls === 1
+            ? `each forecast reads the covariates of all ${H} steps of the trained horizon`
+            : `${calls} forecasts of ${H} steps, each reading the covariates of its ${H} steps`,
+        )
+      : undefined;
+    const { levels, inputs } = prepareInput(series, this.pipeline(), future);
+    const rowsZ = inputs.length / C;
     if (rowsZ < cfg.window) {
       throw new SeqcastError(
         'config',
         `forecast(): the series has ${series.length} rows; a window of ${cfg.window} needs at least ${cfg.window + this.transform.lag}`,
       );
     }
-    const last = scaled.subarray((rowsZ - cfg.window) * C);
+    const last = inputs.subarray((rowsZ - cfg.window) * C);
     if (last.some(Number.isNaN)) {
       throw new SeqcastError(
         'non-finite',
@@ -258,6 +352,10 @@ export class Forecaster {
     }
     const window = Float32Array.from(last);
     const zPath: number[] = [];
+    // with covariates, the input row of future date n (n = 1, 2, …) is [forecast | cov(n + 1) … cov(n + H)]
+    const ahead =
+      future === undefined ? null : covariateRows(series, cfg, this.knownScale, future.index, future.values);
+    const HF = C - this.columns.length;
     while (zPath.length < steps) {
       const out = this.model.predict({ shape: [1, cfg.window, C], data: window });
       for (let h = 0; h < H && zPath.length < steps; h++) {
@@ -265,6 +363,9 @@ export class Forecaster {
         // slide the window by one row and append the predicted row (all columns are targets when recursing)
         window.copyWithin(0, C);
         for (let j = 0; j < K; j++) window[window.length - C + j] = out.data[h * K + j];
+        // the new row is future date n = zPath.length, level row L − 1 + n: its covariates lead it by 1 … H
+        if (ahead !== null)
+          writeLeads(ahead, cfg, series.length - 1 + zPath.length, window, window.length - HF);
       }
     }
     const level = levels[k];
@@ -272,7 +373,7 @@ export class Forecaster {
     const labels = nextLabels(series, steps);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw nonFinite('forecast()', values[bad], labels[bad], steps);
-    return { labels, values, method: steps > H ? 'recursive' : 'direct' };
+    return { labels, values, method: steps > H ? 'recursive' : 'direct', trainedHorizon: H };
   }
 
   /**
@@ -284,8 +385,8 @@ export class Forecaster {
     series: Series,
     index = -1,
   ): { readonly x: { shape: number[]; data: Float32Array }; readonly labels: readonly string[] } {
-    const { scaled, labels } = this.input(series);
-    const C = this.columns.length;
+    const { inputs: scaled, labels } = this.input(series);
+    const C = inputWidth(this.pipeline());
     const W = this.config.window;
     const lag = this.transform.lag;
     const count = scaled.length / C - W + 1;
@@ -300,6 +401,12 @@ export class Forecaster {
       throw new SeqcastError(
         'config',
         `window ${index} does not exist: the data holds windows 0 .. ${count - 1} (or -1 .. -${count})`,
+      );
+    }
+    if (scaled.subarray(i * C, (i + W) * C).some(Number.isNaN)) {
+      throw new SeqcastError(
+        'config',
+        `window ${index} reads a missing value: a masked gap, or the known-future columns (${this.config.knownFuture.join(', ') || 'none'}) after the data's last row, which only forecast() is given; choose an earlier window`,
       );
     }
     return {
@@ -320,7 +427,13 @@ export class Forecaster {
   }
 
   private pipeline(): FittedPipeline {
-    return { config: this.config, columns: this.columns, transform: this.transform, scaler: this.scaler };
+    return {
+      config: this.config,
+      columns: this.columns,
+      transform: this.transform,
+      scaler: this.scaler,
+      knownScale: this.knownScale,
+    };
   }
 
   private input(series: Series): PreparedInput {

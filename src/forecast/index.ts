@@ -1,9 +1,13 @@
 export { forecasterFromArtifacts, forecasterToArtifacts } from './artifacts.js';
 export type { ForecastConfig, ModelKind, ResolvedConfig } from './config.js';
 export { MODEL_KINDS } from './config.js';
+export type { CalendarFeature } from './covariates.js';
+export { CALENDAR_FEATURES } from './covariates.js';
 export type {
   Evaluation,
   FitForecasterOptions,
+  ForecastOptions,
+  RecursionInfo,
   FitInfo,
   ForecasterState,
   FutureForecast,

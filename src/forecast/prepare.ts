@@ -25,6 +25,15 @@ import type { Transform } from '../series/transforms.js';
 import { getTransform } from '../series/transforms.js';
 import type { ForecastConfig, ResolvedConfig } from './config.js';
 import { contextOf, resolveConfig } from './config.js';
+import type { KnownScale } from './covariates.js';
+import {
+  checkCalendarForSeries,
+  covariateChannels,
+  covariateRows,
+  fitKnownScale,
+  futureValues,
+  withCovariates,
+} from './covariates.js';
 import { transformed } from './pipeline.js';
 
 /** A fitted pipeline's data side: which columns it reads, its transform and its (fitted) scaler. */
@@ -34,6 +43,18 @@ export interface FittedPipeline {
   readonly columns: readonly string[];
   readonly transform: Transform;
   readonly scaler: Scaler | null;
+  /** The known-future columns' scale (covariates.ts); null without known-future columns. */
+  readonly knownScale: KnownScale | null;
+}
+
+/** The model's input width: the C columns, and H · F covariate columns (covariates.ts). */
+export function inputWidth(pipeline: FittedPipeline): number {
+  return pipeline.columns.length + covariateChannels(pipeline.config);
+}
+
+/** Whether the pipeline reads covariates (calendar features or known-future columns). */
+export function hasCovariates(cfg: ResolvedConfig): boolean {
+  return cfg.calendar.length > 0 || cfg.knownFuture.length > 0;
 }
 
 /** A series as a fitted pipeline reads it. */
@@ -45,6 +66,11 @@ export interface PreparedInput {
   readonly levels: readonly Float64Array[];
   /** Transformed and scaled: [L − lag, C] row-major, C = columns.length. */
   readonly scaled: Float64Array;
+  /**
+   * What the model reads: [L − lag, I], I = inputWidth(pipeline); `scaled` itself without covariates, else
+   * each row followed by the covariates of the H rows after it (covariates.ts).
+   */
+  readonly inputs: Float64Array;
 }
 
 /** Everything fitting needs: the resolved configuration, the fitted scaler, and the training windows. */
@@ -63,6 +89,7 @@ export interface Prepared extends FittedPipeline, PreparedInput {
 export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
   checkNoGaps(series, 'forecaster');
   const cfg = resolveConfig(config, contextOf(series));
+  checkCalendarForSeries(cfg.calendar, series);
   const columns = [...cfg.target, ...cfg.features];
   const C = columns.length;
   const transform = getTransform(cfg.transform);
@@ -74,7 +101,12 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
   const split = chronologicalSplit(z.rows, { window: cfg.window, splitIndex: splitLevel - transform.lag });
   const scaler = cfg.scaler === 'none' ? null : fitScaler(cfg.scaler, ...knownRows(z.data, C, split));
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
-  const all = makeWindows(scaled.subarray(0, split.splitIndex * C), C, {
+  const knownScale = cfg.knownFuture.length > 0 ? fitKnownScale(series, cfg.knownFuture, splitLevel) : null;
+  const inputs = hasCovariates(cfg)
+    ? withCovariates(scaled, C, transform.lag, cfg, covariateRows(series, cfg, knownScale))
+    : scaled;
+  const I = inputWidth({ config: cfg, columns, transform, scaler, knownScale });
+  const all = makeWindows(inputs.subarray(0, split.splitIndex * I), I, {
     window: cfg.window,
     horizon: cfg.horizon,
     stride: cfg.stride,
@@ -87,9 +119,11 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
     columns,
     transform,
     scaler,
+    knownScale,
     labels,
     levels,
     scaled,
+    inputs,
     splitLevel,
     split,
     train,
@@ -97,22 +131,43 @@ export function prepare(series: Series, config: ForecastConfig = {}): Prepared {
   };
 }
 
-/** `series` transformed and scaled as `pipeline` was fitted; the series must hold its columns. */
-export function prepareInput(series: Series, pipeline: FittedPipeline): PreparedInput {
+/**
+ * `series` transformed and scaled as `pipeline` was fitted; the series must hold its columns (and its
+ * known-future columns). `future` supplies the covariates' dates and known-future values after the series'
+ * last row (for a forecast; futureValues in covariates.ts).
+ */
+export function prepareInput(
+  series: Series,
+  pipeline: FittedPipeline,
+  future?: { readonly index: ArrayLike<number>; readonly values: readonly ArrayLike<number>[] },
+): PreparedInput {
   checkNoGaps(series, 'forecaster');
-  const { columns, transform, scaler } = pipeline;
-  const missing = columns.filter((c) => !series.names.includes(c));
+  const { columns, transform, scaler, config: cfg } = pipeline;
+  checkCalendarForSeries(cfg.calendar, series);
+  const missing = [...columns, ...cfg.knownFuture].filter((c) => !series.names.includes(c));
   if (missing.length > 0) {
     throw new SeqcastError(
       'config',
-      `the model was trained on the columns ${columns.map((c) => `'${c}'`).join(', ')}, but the data lacks ` +
+      `the model was trained on the columns ${[...columns, ...cfg.knownFuture].map((c) => `'${c}'`).join(', ')}, but the data lacks ` +
         `${missing.map((c) => `'${c}'`).join(', ')} (it has ${series.names.map((c) => `'${c}'`).join(', ')}); give data with the same columns`,
     );
   }
   const levels = columns.map((c) => series.column(c));
   const z = transformed(levels, transform);
   const scaled = scaler === null ? z.data : scaler.transform(z.data);
-  return { series, levels, scaled, labels: series.labels() };
+  // without future values, the calendar of the H dates after the data is still known
+  const ahead = hasCovariates(cfg) ? (future ?? futureValues(series, undefined, [], cfg.horizon, '')) : null;
+  const inputs =
+    ahead === null
+      ? scaled
+      : withCovariates(
+          scaled,
+          columns.length,
+          transform.lag,
+          cfg,
+          covariateRows(series, cfg, pipeline.knownScale, ahead.index, ahead.values),
+        );
+  return { series, levels, scaled, inputs, labels: series.labels() };
 }
 
 /** The one-step windows of the rows after the training period, one per scored level row. */
@@ -136,10 +191,10 @@ export function testWindows(
   trainedThrough: string,
   label = 'evaluate()',
 ): TestWindows {
-  const { labels, scaled } = input;
+  const { labels, inputs } = input;
   const { window } = pipeline.config;
   const lag = pipeline.transform.lag;
-  const C = pipeline.columns.length;
+  const C = inputWidth(pipeline);
   const testStart = input.series.rowsThrough(trainedThrough, label);
   if (testStart >= labels.length) {
     throw new SeqcastError(
@@ -154,7 +209,7 @@ export function testWindows(
       `${label}: the first scored row ${labels[testStart]} needs ${window + lag} rows of history before it`,
     );
   }
-  const test = makeWindows(scaled.subarray(zStart * C), C, { window, horizon: 1, dtype: 'float32' });
+  const test = makeWindows(inputs.subarray(zStart * C), C, { window, horizon: 1, dtype: 'float32' });
   const rows = test.starts.length;
   const known = new Uint8Array(rows).fill(1);
   const x = test.x.data;

@@ -10,9 +10,12 @@ import { unknownKey } from '../options.js';
 import type { ScalerState } from '../prep/scalers.js';
 import type { Frequency, FrequencyUnit } from '../series/frequency.js';
 import type { ResolvedConfig } from './config.js';
+import { covariateChannels } from './covariates.js';
 
 const UNITS: readonly FrequencyUnit[] = ['day', 'businessDay', 'week', 'month', 'quarter', 'year', 'step'];
 const KEYS = ['formatVersion', 'config', 'columns', 'scaler', 'frequency', 'trainedThrough'];
+/** Written only when used (so a state without them is byte-identical to before): */
+const OPTIONAL_KEYS = ['knownScale'];
 
 /** The fields of a state whose config is still to be resolved (resolveConfig checks the configuration). */
 export interface CheckedState {
@@ -21,6 +24,8 @@ export interface CheckedState {
   readonly scaler: ScalerState | null;
   readonly frequency: Frequency;
   readonly trainedThrough: string;
+  /** The known-future columns' scale (covariates.ts), when the config has known-future columns. */
+  readonly knownScale?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 function damaged(detail: string): SeqcastError {
@@ -54,9 +59,11 @@ export function checkState(raw: unknown): CheckedState {
       'forecaster state: formatVersion must be 1; this model was saved by another seqcast version',
     );
   }
-  const extra = unknownKey(raw, KEYS);
+  const extra = unknownKey(raw, [...KEYS, ...OPTIONAL_KEYS]);
   if (extra !== undefined)
-    throw damaged(`it has an unknown field '${extra}' (the fields are ${KEYS.join(', ')})`);
+    throw damaged(
+      `it has an unknown field '${extra}' (the fields are ${[...KEYS, ...OPTIONAL_KEYS].join(', ')})`,
+    );
   for (const k of KEYS) if (!(k in raw)) throw damaged(`the field '${k}' is missing`);
   const { config, columns, scaler, frequency, trainedThrough } = raw;
   if (!isObject(config)) throw damaged(`config must be an object (got ${show(config)})`);
@@ -114,7 +121,19 @@ export function checkState(raw: unknown): CheckedState {
   if (typeof trainedThrough !== 'string' || trainedThrough === '') {
     throw damaged(`trainedThrough must be the label of the last training row (got ${show(trainedThrough)})`);
   }
+  let knownScale: CheckedState['knownScale'];
+  if (raw.knownScale !== undefined) {
+    const ks = raw.knownScale;
+    const n = isObject(ks) && Array.isArray(ks.mean) ? ks.mean.length : -1;
+    if (!isObject(ks) || n < 1) throw damaged(`knownScale must be { mean, std } (got ${show(ks)})`);
+    const mean = finiteList(ks.mean, n, 'knownScale.mean');
+    const std = finiteList(ks.std, n, 'knownScale.std');
+    const bad = std.findIndex((s) => !(s > 0));
+    if (bad >= 0) throw damaged(`knownScale.std[${bad}] is ${std[bad]}; it must be > 0`);
+    knownScale = { mean, std };
+  }
   return {
+    ...(knownScale !== undefined ? { knownScale } : {}),
     config,
     columns: columns as string[],
     scaler: checkedScaler,
@@ -125,7 +144,7 @@ export function checkState(raw: unknown): CheckedState {
 
 /** Checks that the model reads and writes what the resolved configuration says: [window, C] → [horizon · K]. */
 export function checkModelAgainst(model: Sequential, cfg: ResolvedConfig, columns: readonly string[]): void {
-  const C = columns.length;
+  const C = columns.length + covariateChannels(cfg); // the covariates of the H target rows follow the columns
   const missing = [...cfg.target, ...cfg.features].filter((c) => !columns.includes(c));
   if (missing.length > 0 || columns.length !== cfg.target.length + cfg.features.length) {
     throw damaged(

@@ -9,7 +9,7 @@
  *                the terminal summary and the playground show it)
  */
 import type { Evaluation } from '../forecast/evaluation.js';
-import type { FitInfo, Forecaster } from '../forecast/forecaster.js';
+import type { FitInfo, Forecaster, FutureForecast } from '../forecast/forecaster.js';
 import type { ScoreSet } from '../metrics/metrics.js';
 import type { History } from '../model/fit.js';
 import { describeFrequency } from '../series/frequency.js';
@@ -81,6 +81,8 @@ export interface ReportDocument {
   readonly verdict: string;
   /** Against naive and the best baseline, one line (Evaluation.comparison.summary). */
   readonly comparison: string;
+  /** Forecasting past the data: the trained horizon, whether recursion beyond it is possible and why. */
+  readonly forecastAhead: ForecastAhead;
   readonly warnings: readonly string[];
   readonly timings: Readonly<Record<string, number>>;
   /** null for a loaded forecaster (no training history). */
@@ -89,6 +91,22 @@ export interface ReportDocument {
   readonly plots: readonly string[];
   /** The report folder, or null when none was written. */
   readonly outDir: string | null;
+}
+
+/** What a forecast past the data can be (Forecaster.recursion), and the one made, when one was. */
+export interface ForecastAhead {
+  readonly trainedHorizon: number;
+  /** Whether steps beyond the trained horizon can be forecast (recursively). */
+  readonly recursive: boolean;
+  readonly reason: string;
+  readonly calendar: readonly string[];
+  readonly knownFuture: readonly string[];
+  /** The forecast after the data's last row (`train --future`); null when none was made. */
+  readonly forecast: {
+    readonly labels: readonly string[];
+    readonly values: readonly number[];
+    readonly method: 'direct' | 'recursive';
+  } | null;
 }
 
 export interface ReportInput {
@@ -104,6 +122,8 @@ export interface ReportInput {
   readonly timings: Readonly<Record<string, number>>;
   readonly plots?: readonly string[];
   readonly outDir?: string | null;
+  /** A forecast after the data's last row, to show in the report (`train --future`). */
+  readonly future?: FutureForecast;
 }
 
 /** The report document of a scored forecaster. */
@@ -132,11 +152,27 @@ export function buildReport(r: ReportInput): ReportDocument {
     baselineModels: plainNames(e.baselineModels),
     verdict: e.verdict,
     comparison: e.comparison.summary,
+    forecastAhead: forecastAhead(f, r.future),
     warnings: e.warnings.map((w) => w.message),
     timings: r.timings,
     training: trainingSummary(f.history),
     plots: r.plots ?? [],
     outDir: r.outDir ?? null,
+  };
+}
+
+function forecastAhead(f: Forecaster, future: FutureForecast | undefined): ForecastAhead {
+  const rec = f.recursion();
+  return {
+    trainedHorizon: rec.horizon,
+    recursive: rec.allowed,
+    reason: rec.reason,
+    calendar: f.config.calendar,
+    knownFuture: f.config.knownFuture,
+    forecast:
+      future === undefined
+        ? null
+        : { labels: future.labels, values: Array.from(future.values), method: future.method },
   };
 }
 

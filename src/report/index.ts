@@ -1,3 +1,10 @@
+export type {
+  BacktestFoldSummary,
+  BacktestIntervals,
+  BacktestReportDocument,
+  BacktestReportInput,
+} from './backtest.js';
+export { backtestJson, backtestMarkdown, backtestPlotSpec, buildBacktestReport } from './backtest.js';
 export type { DataSummary, ReportDocument, ReportInput, TrainingSummary } from './document.js';
 export { buildReport } from './document.js';
 export { formatNumber } from './format.js';

@@ -61,6 +61,7 @@ export function reportMarkdown(r: ReportDocument): string {
     lines.push('');
   }
   lines.push(`**Verdict: ${text(r.comparison)}**`, '');
+  lines.push(...forecastAheadSection(r));
   if (r.warnings.length > 0) {
     lines.push('## Warnings', '');
     for (const w of r.warnings) lines.push(`- ${text(w)}`);
@@ -122,6 +123,30 @@ function horizonTable(r: ReportDocument): string[] {
     '',
     '✗: the model loses to the best baseline at that horizon.',
   ];
+}
+
+/** Forecasting past the data: direct within the trained horizon, recursive beyond it when the features allow. */
+function forecastAheadSection(r: ReportDocument): string[] {
+  const a = r.forecastAhead;
+  const covariates = [
+    ...(a.calendar.length > 0 ? [`calendar features ${a.calendar.map(code).join(', ')}`] : []),
+    ...(a.knownFuture.length > 0
+      ? [`known-future columns ${a.knownFuture.map(code).join(', ')} (their future values are needed)`]
+      : []),
+  ];
+  const lines = [
+    '## Forecasting past the data',
+    '',
+    `Trained horizon: ${a.trainedHorizon}. ${a.recursive ? 'Beyond it: recursive — ' : 'Beyond it: not possible — '}${text(a.reason)}.` +
+      (covariates.length > 0 ? ` Covariates: ${covariates.join('; ')}.` : ''),
+    '',
+  ];
+  if (a.forecast !== null) {
+    lines.push(`| date | forecast (${a.forecast.method}) |`, '| --- | ---: |');
+    a.forecast.labels.forEach((l, i) => lines.push(`| ${l} | ${fmt(a.forecast!.values[i])} |`));
+    lines.push('');
+  }
+  return lines;
 }
 
 export function reportJson(r: ReportDocument): string {

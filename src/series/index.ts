@@ -4,6 +4,8 @@ export type { DatasetInfo, DatasetName, LabelledDatasetInfo } from './datasets.j
 export { DATASETS, datasetInfo, LABELLED_DATASETS } from './datasets.js';
 export type { Frequency, FrequencyUnit, IndexKind } from './frequency.js';
 export { describeFrequency, inferFrequency, nextLabels } from './frequency.js';
+export type { DatasetOptions } from './load-dataset.js';
+export { loadDataset } from './load-dataset.js';
 export type { GapReport, GapRule, GapRun } from './gaps.js';
 export type { ResampleHow, ResampleUnit } from './resample.js';
 export type { MissingPolicy, MissingValue } from './series.js';

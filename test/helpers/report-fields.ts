@@ -13,6 +13,7 @@ export const REPORT_FIELDS = [
   'baselineModels',
   'verdict',
   'comparison',
+  'forecastAhead',
   'warnings',
   'timings',
   'training',
