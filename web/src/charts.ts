@@ -72,10 +72,12 @@ export class LiveLossChart {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly container: HTMLElement;
   private readonly every: number;
+  private readonly lossName: string;
 
-  constructor(container: HTMLElement, every = 250) {
+  constructor(container: HTMLElement, every = 250, lossName = 'MSE on scaled data') {
     this.container = container;
     this.every = every;
+    this.lossName = lossName;
   }
 
   /** A new run: the chart is drawn with its first epoch (an empty chart would have no scales). */
@@ -114,7 +116,7 @@ export class LiveLossChart {
         y: {
           field: 'value',
           type: 'quantitative',
-          title: 'loss (MSE on scaled data)',
+          title: `loss (${this.lossName})`,
           scale: { zero: false },
         },
         color: { field: 'series', type: 'nominal', title: null },
