@@ -168,6 +168,7 @@ it('the public export list changes only deliberately', () => {
       "walkForwardFolds",
       "wilsonInterval",
       "wordTrace",
+      "wordTracePlotSpec",
       "zeros",
     ]
   `);
