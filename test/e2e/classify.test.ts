@@ -18,6 +18,8 @@ import { findLabelledDatasets } from '../../web/shared-data.js';
 import { ARTIFACTS, CHROMIUM, REPO, SITE, ensureSite, launchChromium, serve } from './helpers.js';
 
 const MAX_TASK_MS = 200;
+/** The labelled datasets the site's build found beside it (the same resolver, now). */
+const FOUND = (await findLabelledDatasets()).map((d) => d.name);
 const missing = !existsSync(CHROMIUM);
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 if (missing && !inCi) {
@@ -110,9 +112,8 @@ describe.skipIf(missing && !inCi)('the playground’s classify mode in Chromium'
   });
 
   it('lists exactly the labelled datasets the build found beside it', async () => {
-    const found = (await findLabelledDatasets()).map((d) => d.name);
     const listed = await page.$$eval('#c-dataset option', (os) => os.map((o) => o.getAttribute('value')));
-    expect(listed.filter((n) => n !== '')).toEqual(found);
+    expect(listed.filter((n) => n !== '')).toEqual(FOUND);
   });
 
   it('trains on a dropped CSV in the worker without a main-thread task over 200 ms, and scores it beside the baselines', async () => {
@@ -123,6 +124,8 @@ describe.skipIf(missing && !inCi)('the playground’s classify mode in Chromium'
       .toMatch(/^800 texts, .* 2 classes: happy 400, sad 400$/);
     expect(await page.inputValue('#c-text-column')).toBe('text');
     expect(await page.inputValue('#c-label-column')).toBe('label');
+    // the class counts are drawn (with Vega, before training, as a user sees them)
+    await page.waitForSelector('#c-classes-chart[data-rendered] svg');
 
     await page.fill('#c-model-form [name=units]', '16');
     await page.fill('#c-model-form [name=embeddingDim]', '16');
@@ -253,6 +256,50 @@ describe.skipIf(missing && !inCi)('the playground’s classify mode in Chromium'
     for (let i = 0; i < 3; i++) expect(byWord[0][i] + byWord[1][i] + byWord[2][i]).toBeCloseTo(1, 5);
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('stops training after the current epoch and keeps the model trained so far', async () => {
+    await drop('reviews.csv', csv(reviews(['happy', 'sad'], 400, ['text', 'label'], true)));
+    await page.fill('#c-model-form [name=epochs]', '100000');
+    await page.fill('#c-model-form [name=patience]', '100000');
+    await page.click('#c-train');
+    await expect
+      .poll(async () => Number((await page.getAttribute('#c-progress-text', 'data-epoch')) ?? 0), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(3);
+    expect(await page.getAttribute('#classify-mode', 'data-state')).toBe('training');
+    expect(await page.isEnabled('#c-train')).toBe(false);
+    await page.click('#c-stop');
+    await expect
+      .poll(() => page.textContent('#c-results-origin'), { timeout: 30_000 })
+      .toMatch(/Training ended early: a callback stopped training after epoch \d+\./);
+    expect(await page.getAttribute('#classify-mode', 'data-state')).toBe('ready');
+    expect(await page.isEnabled('#c-train')).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it.skipIf(!FOUND.includes('sentiment'))(
+    'trains on the sentiment sentences picked from the list (a site built beside the shared data)',
+    async () => {
+      await page.selectOption('#c-dataset', 'sentiment');
+      await expect
+        .poll(() => page.textContent('#c-data-summary'), { timeout: 30_000 })
+        .toMatch(/^2,990 texts, .* 2 classes: 0 1,\d{3}, 1 1,\d{3}$/);
+      await page.fill('#c-model-form [name=epochs]', '1');
+      await page.fill('#c-model-form [name=units]', '8');
+      await page.click('#c-train');
+      await expect
+        .poll(() => page.textContent('#c-results-origin'), { timeout: 120_000 })
+        .toMatch(/^Trained on sentiment in .* 598 to test\./);
+      expect(await cells('#c-metrics tbody tr', 'data-scorer')).toEqual(['model', 'majority', 'bagOfWords']);
+      const total = await page.$$eval('#c-confusion td', (tds) =>
+        tds.reduce((n, td) => n + Number(td.textContent), 0),
+      );
+      expect(total).toBe(598);
+      expect(pageErrors).toEqual([]);
+    },
+    180_000,
+  );
 
   it('shows one clear line for a bad file, the line `seqcast classify` prints', async () => {
     const cli = (name: string, text: string): string => {

@@ -228,3 +228,26 @@ export function futureSpec(p: {
   }
   return { $schema: SCHEMA, title: p.title, width: 720, height: 260, data: { values: rows }, layer: layers };
 }
+
+/** Samples per class, as bars (the classify mode's data panel). */
+export function classCountsSpec(
+  labelColumn: string,
+  counts: readonly (readonly [string, number])[],
+): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title: `Texts per class (column '${labelColumn}')`,
+    width: 360,
+    height: Math.min(240, Math.max(40, counts.length * 22)),
+    data: { values: counts.map(([cls, n]) => ({ cls, n })) },
+    mark: { type: 'bar', color: '#1f4e79' },
+    encoding: {
+      y: { field: 'cls', type: 'nominal', title: null, sort: counts.map(([c]) => c) },
+      x: { field: 'n', type: 'quantitative', title: 'texts' },
+      tooltip: [
+        { field: 'cls', title: 'class' },
+        { field: 'n', title: 'texts' },
+      ],
+    },
+  };
+}

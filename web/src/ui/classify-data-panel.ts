@@ -5,6 +5,7 @@
  * page, with the CLI's messages for a bad file.
  */
 import { formatNumber } from 'seqcast';
+import { clearChart, classCountsSpec, renderChart } from '../charts';
 import { labelledDatasets } from 'virtual:seqcast-labelled-datasets';
 import { readTexts } from '../classify-data';
 import type { TextSpec } from '../classify-protocol';
@@ -26,6 +27,7 @@ export class ClassifyDataPanel {
   private readonly labelColumn = byId<HTMLSelectElement>('c-label-column');
   private readonly error = byId('c-data-error');
   private readonly summary = byId('c-data-summary');
+  private readonly chart = byId('c-classes-chart');
   private source: { text: string; source: string; name: string } | null = null;
   private readonly onChange: (data: LoadedTexts | null) => void;
 
@@ -53,8 +55,8 @@ export class ClassifyDataPanel {
       const f = e.dataTransfer?.files[0];
       if (f !== undefined) void this.readFile(f);
     });
-    this.textColumn.addEventListener('change', () => this.parse());
-    this.labelColumn.addEventListener('change', () => this.parse());
+    this.textColumn.addEventListener('change', () => void this.parse());
+    this.labelColumn.addEventListener('change', () => void this.parse());
   }
 
   private async pickDataset(): Promise<void> {
@@ -63,17 +65,25 @@ export class ClassifyDataPanel {
     if (info === undefined) return;
     this.file.value = '';
     this.description.textContent = info.description;
-    this.setText({ text: await info.load(), source: info.file, name }, info.textColumn, info.labelColumn);
+    await this.setText(
+      { text: await info.load(), source: info.file, name },
+      info.textColumn,
+      info.labelColumn,
+    );
   }
 
   private async readFile(f: File): Promise<void> {
     this.dataset.value = '';
     this.description.textContent = `${f.name}, ${f.size.toLocaleString('en-US')} bytes`;
-    this.setText({ text: await f.text(), source: f.name, name: f.name }, 'text', 'label');
+    await this.setText({ text: await f.text(), source: f.name, name: f.name }, 'text', 'label');
   }
 
   /** A new file: the columns named like the defaults are chosen, else the first two. */
-  private setText(t: NonNullable<ClassifyDataPanel['source']>, text: string, label: string): void {
+  private async setText(
+    t: NonNullable<ClassifyDataPanel['source']>,
+    text: string,
+    label: string,
+  ): Promise<void> {
     this.source = t;
     const header = headerColumns(t.text);
     const other = (avoid: string): string => header.find((c) => c !== avoid) ?? '';
@@ -81,11 +91,11 @@ export class ClassifyDataPanel {
     const labelChoice = header.includes(label) && label !== textChoice ? label : other(textChoice);
     setOptions(this.textColumn, header, textChoice);
     setOptions(this.labelColumn, header, labelChoice);
-    this.parse();
+    await this.parse();
   }
 
-  /** Reads the text with the chosen columns; shows the summary or the one-line error. */
-  private parse(): void {
+  /** Reads the text with the chosen columns; shows the summary and the class counts, or the one-line error. */
+  private async parse(): Promise<void> {
     if (this.source === null) return;
     const spec: TextSpec = {
       ...this.source,
@@ -98,6 +108,7 @@ export class ClassifyDataPanel {
     } catch (e) {
       showError(this.error, messageOf(e));
       this.summary.textContent = '';
+      clearChart(this.chart);
       this.onChange(null);
       return;
     }
@@ -109,5 +120,6 @@ export class ClassifyDataPanel {
       `${read.data.texts.length.toLocaleString('en-US')} texts, ${formatNumber(words / read.data.texts.length)} words ` +
       `on average; ${read.classes.length} classes: ${[...counts].map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`).join(', ')}`;
     this.onChange({ spec, samples: read.data.texts.length, classes: read.classes });
+    await renderChart(this.chart, classCountsSpec(spec.labelColumn, [...counts]));
   }
 }
