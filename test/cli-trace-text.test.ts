@@ -154,6 +154,38 @@ describe('seqcast trace <classifier model> "a sentence"', () => {
     );
   });
 
+  it('refuses a classifier of numeric sequences, which has no words, and its report has no words plot', () => {
+    const rows = ['utt,frame,f1,label'];
+    for (let u = 0; u < 20; u++) {
+      for (let t = 0; t < 4 + (u % 3); t++)
+        rows.push(`${u},${t},${(u % 2) + t / 10},${u % 2 === 0 ? 'b' : 'a'}`);
+    }
+    writeFileSync(join(DIR, 'series.csv'), `${rows.join('\n')}\n`);
+    const c = seqcast([
+      'classify',
+      'series.csv',
+      '--id',
+      'utt',
+      '--step',
+      'frame',
+      '--epochs',
+      '1',
+      '--units',
+      '2',
+      '--quiet',
+      '--out',
+      'series-report',
+    ]);
+    expect(c.status).toBe(0);
+    expect(existsSync(join(DIR, 'series-report', 'confusion.svg'))).toBe(true);
+    expect(existsSync(join(DIR, 'series-report', 'words.svg'))).toBe(false);
+    const r = seqcast(['trace', join(DIR, 'series-report', 'model'), 'some text']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^seqcast: '.*' holds a classifier of numeric sequences; seqcast trace reads a sentence for a text classifier/,
+    );
+  }, 60_000);
+
   it('refuses --plot for a forecaster, whose window trace has no words to plot', () => {
     const rows = ['date,value'];
     for (let i = 0; i < 60; i++) {
@@ -161,17 +193,17 @@ describe('seqcast trace <classifier model> "a sentence"', () => {
         `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${(10 + Math.sin(i / 2) + i / 10).toFixed(3)}`,
       );
     }
-    writeFileSync(join(DIR, 'series.csv'), `${rows.join('\n')}\n`);
-    const t = seqcast(['train', 'series.csv', '--epochs', '1', '--quiet', '--out', 'forecaster']);
+    writeFileSync(join(DIR, 'monthly.csv'), `${rows.join('\n')}\n`);
+    const t = seqcast(['train', 'monthly.csv', '--epochs', '1', '--quiet', '--out', 'forecaster']);
     expect(t.status).toBe(0);
-    const r = seqcast(['trace', join(DIR, 'forecaster', 'model'), 'series.csv', '--plot', 'x.svg']);
+    const r = seqcast(['trace', join(DIR, 'forecaster', 'model'), 'monthly.csv', '--plot', 'x.svg']);
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(
       "seqcast: --plot draws a text classifier's word-by-word trace; for a forecaster's window use --json (or the playground's Inside panel)",
     );
     // the forecaster's trace itself is as before
-    expect(seqcast(['trace', join(DIR, 'forecaster', 'model'), 'series.csv']).stdout).toMatch(
-      /^window -1 of series\.csv: /,
+    expect(seqcast(['trace', join(DIR, 'forecaster', 'model'), 'monthly.csv']).stdout).toMatch(
+      /^window -1 of monthly\.csv: /,
     );
   }, 60_000);
 });

@@ -19,13 +19,14 @@ const vec = (v: readonly number[], max = 4): string =>
 
 export async function traceText(
   c: SequenceClassifier,
+  modelDir: string,
   text: string,
   flags: { readonly json?: boolean; readonly plot?: string },
 ): Promise<void> {
   if (c.vectorizer === null) {
     throw new SeqcastError(
       'config',
-      'this classifier reads numeric sequences, not texts; seqcast trace reads a text for it',
+      `'${modelDir}' holds a classifier of numeric sequences; seqcast trace reads a sentence for a text classifier (trace a sequence with the API's trace(classifier.model, classifier.input([sequence])))`,
     );
   }
   const w = wordTrace(c, text);

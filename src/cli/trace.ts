@@ -88,7 +88,7 @@ row gives the probability of each class if the text ended there, then the state 
             `'${modelDir}' holds a text classifier: give the text to trace, as in seqcast trace ${modelDir} "some text"`,
           );
         }
-        await traceText(classifierFromArtifacts(artifacts), data, flags);
+        await traceText(classifierFromArtifacts(artifacts), modelDir, data, flags);
         return;
       }
       if (flags.plot !== undefined) {
