@@ -134,7 +134,7 @@ function hiddenRows(layer: RecurrentTrace, n: number, L: number): HTMLTableRowEl
   const back = layer.direction === 'backward';
   const at = (i: number): readonly number[] => layer.steps[back ? L - 1 - i : i].values.h;
   const units = layer.steps[0].values.h.length;
-  const name = `${layer.layer}${back ? ' (backward)' : ''}`;
+  const name = back ? `${layer.layer}, read from the end back` : layer.layer;
   const rows: HTMLTableRowElement[] = [
     h(
       'tr',
