@@ -175,6 +175,7 @@ it('the public export list changes only deliberately', () => {
       "walkForwardFolds",
       "wilsonInterval",
       "wordTrace",
+      "wordTracePlotSpec",
       "zeros",
     ]
   `);

@@ -1,12 +1,14 @@
 /**
  * The playground's Vite configuration. The root is web/ (`vite web`, `vite build web`); the static site goes
  * to web/dist. The page imports `seqcast` by name, as a user would: the name resolves to the package's public,
- * browser-safe entry as built by `npm run build` (dist/index.js). `seqcast/node` is refused.
+ * browser-safe entry as built by `npm run build` (dist/index.js). `seqcast/node` is refused. The labelled
+ * datasets found beside the build are listed by the classify mode (shared-data.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vite';
+import { labelledDatasets } from './shared-data.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -35,7 +37,7 @@ function seqcastEntry(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  plugins: [seqcastEntry()],
+  plugins: [seqcastEntry(), labelledDatasets()],
   resolve: { alias: [{ find: /^seqcast$/, replacement: entry }] },
   worker: { format: 'es' },
   server: { fs: { allow: [repo] } },

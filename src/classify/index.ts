@@ -50,3 +50,5 @@ export type {
 export { TextVectorizer, textVectorizer, textVectorizerFromState } from './text-vectorizer.js';
 export type { WordTrace } from './word-trace.js';
 export { wordTrace } from './word-trace.js';
+export type { WordPlotOptions, WordPlotText } from './word-plot.js';
+export { wordTracePlotSpec } from './word-plot.js';

@@ -15,6 +15,8 @@ import { writeOutputFolder } from '../io/output-folder.js';
 import { systemErrorMessage } from '../io/system-errors.js';
 import type { VegaLiteSpec } from '../report/plots.js';
 import { writePlot } from '../report/render.js';
+import { wordTracePlotSpec } from '../classify/word-plot.js';
+import { wordTrace } from '../classify/word-trace.js';
 import { progressCallback, progressMode } from './progress.js';
 import type { LabelledInput } from './classify-input.js';
 
@@ -77,6 +79,9 @@ export async function classifyAndReport(
       await plot(() => classifierLossPlotSpec(first.training!), 'loss');
     }
     await plot(() => confusionPlotSpec(c.classes, evaluation.metrics.model.confusion), 'confusion');
+    if (input.kind === 'text') {
+      await plot(() => testSentencesPlot(c, input.data.texts), 'words');
+    }
     const doc = base(failures, plots);
     await writeFile(join(dir, 'report.md'), classifyMarkdown(doc));
     await writeFile(join(dir, 'report.json'), `${JSON.stringify(doc, null, 2)}\n`);
@@ -114,4 +119,38 @@ export function printClassifyResult(r: ClassifyReport): void {
   for (const w of r.warnings) out.push(`   warning  ${w}`);
   if (r.outDir !== null) out.push(`   report   ${r.outDir}/report.md`);
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** How many test sentences the report's word-by-word plot shows: half classified right, half wrong. */
+const WORD_PLOT_TEXTS = 4;
+
+/**
+ * The report's `words` plot: the predicted probability of a few test sentences as each word arrives — the
+ * first ones of the test part the model classifies right and the first it gets wrong (two of each when it
+ * can), so the plot shows neither only successes nor only failures.
+ */
+function testSentencesPlot(c: SequenceClassifier, texts: readonly string[]): VegaLiteSpec {
+  const e = c.testEvaluation!;
+  const test = c.fitInfo!.split.test;
+  const right: number[] = [];
+  const wrong: number[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < test.length; i++) {
+    const text = texts[test[i]];
+    if (seen.has(text)) continue; // a sentence the test part holds twice is shown once
+    seen.add(text);
+    (e.predicted[i] === e.actual[i] ? right : wrong).push(i);
+  }
+  const half = WORD_PLOT_TEXTS / 2;
+  const wrongShown = wrong.slice(0, Math.max(half, WORD_PLOT_TEXTS - right.length));
+  const chosen = [...right.slice(0, WORD_PLOT_TEXTS - wrongShown.length), ...wrongShown];
+  const shown = chosen.map((i) => {
+    const text = texts[test[i]];
+    const note = `actual ${c.classes[e.actual[i]]}, predicted ${c.classes[e.predicted[i]]}`;
+    return { text, note, ...wordTrace(c, text) };
+  });
+  const r = chosen.filter((i) => e.predicted[i] === e.actual[i]).length;
+  return wordTracePlotSpec(c.classes, shown, {
+    title: `The model’s score as each word arrives: ${shown.length} test sentences, ${r} classified right, ${shown.length - r} wrong`,
+  });
 }

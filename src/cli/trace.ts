@@ -1,11 +1,18 @@
-/** `seqcast trace <model-dir> <data>`: one window through a saved model, step by step. */
+/**
+ * `seqcast trace <model-dir> <data>`: one window through a saved forecaster, step by step; or, for a text
+ * classifier's folder, `seqcast trace <model-dir> "a sentence"`: the sentence word by word (trace-text.ts).
+ */
 import type { Command } from 'commander';
+import { classifierFromArtifacts } from '../classify/artifacts.js';
 import { SeqcastError } from '../errors.js';
 import type { RecurrentTrace } from '../explain/trace.js';
 import { trace } from '../explain/trace.js';
+import { readMetadata } from '../model/artifacts.js';
+import { readArtifacts } from '../model/io-node.js';
 import { Series } from '../series/series.js';
-import { loadForecasterWithData, readSeries } from './inputs.js';
+import { isKerasFile, loadForecasterWithData, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
+import { traceText } from './trace-text.js';
 
 interface Flags {
   window: string;
@@ -13,6 +20,7 @@ interface Flags {
   dateColumn?: string;
   missing: string;
   json?: boolean;
+  plot?: string;
 }
 
 const fmt = (v: number): string => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2));
@@ -22,12 +30,17 @@ const vec = (v: readonly number[], max = 4): string =>
 export function registerTrace(program: Command): void {
   program
     .command('trace')
-    .description('show one window going through a saved model: every step’s input, state and gates')
+    .description(
+      'show one window going through a saved model (or a sentence through a text classifier): every step’s input, state and gates',
+    )
     .argument(
       '<model>',
-      'a model folder written by seqcast train (its model/ folder), or a Keras .keras / .h5 file',
+      'a model folder written by seqcast train or seqcast classify (its model/ folder), or a Keras .keras / .h5 file',
     )
-    .argument('[data]', 'a CSV file or a bundled dataset with the columns the model was trained on')
+    .argument(
+      '[data]',
+      'a CSV file or a bundled dataset with the columns the model was trained on; for a classifier, the text',
+    )
     .option(
       '--input <values>',
       'instead of data: the values themselves, comma-separated, oldest first (one-column models)',
@@ -40,6 +53,10 @@ export function registerTrace(program: Command): void {
     .option('--date-column <name>', 'the column holding dates (default: the first)')
     .option('--missing <policy>', 'error, drop, ffill or interpolate', 'error')
     .option('--json', 'print the trace as JSON')
+    .option(
+      '--plot <file>',
+      'classifier: also draw the score per word and the hidden states (FILE.svg, FILE.png)',
+    )
     .addHelpText(
       'after',
       `
@@ -47,11 +64,39 @@ Examples:
   $ seqcast trace seqcast-report/2026-11-22T10-00-00/recommended/model sp500
   $ seqcast trace air/model air-passengers --window 0 --json
   $ seqcast trace air/model --input "340,318,362,348,363,435,491,505,404,359,310,337,360"
+  $ seqcast trace sentiment-report/model "not bad at all, but the battery died" --plot words.svg
 
 The inputs are shown as the model reads them: transformed and scaled. For a SimpleRNN of at most 4 units
-each state is also written out as the arithmetic that computes it.`,
+each state is also written out as the arithmetic that computes it. For a classifier of texts, each word's
+row gives the probability of each class if the text ended there, then the state and gates after it.`,
     )
-    .action(async (modelDir: string, data: string | undefined, flags: Flags) => {
+    .action(async (modelDir: string, data: string | undefined, flags: Flags, command: Command) => {
+      const artifacts = isKerasFile(modelDir) ? null : await readArtifacts(modelDir);
+      if (artifacts !== null && readMetadata(artifacts.modelJson)?.classifier !== undefined) {
+        const given = ['window', 'input', 'dateColumn', 'missing'].find(
+          (o) => command.getOptionValueSource(o) === 'cli',
+        );
+        if (given !== undefined) {
+          throw new SeqcastError(
+            'config',
+            `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a forecaster's window; '${modelDir}' holds a text classifier: give the text, as in seqcast trace ${modelDir} "some text"`,
+          );
+        }
+        if (data === undefined) {
+          throw new SeqcastError(
+            'config',
+            `'${modelDir}' holds a text classifier: give the text to trace, as in seqcast trace ${modelDir} "some text"`,
+          );
+        }
+        await traceText(classifierFromArtifacts(artifacts), modelDir, data, flags);
+        return;
+      }
+      if (flags.plot !== undefined) {
+        throw new SeqcastError(
+          'config',
+          "--plot draws a text classifier's word-by-word trace; for a forecaster's window use --json (or the playground's Inside panel)",
+        );
+      }
       const index = flagNumber('window', flags.window, 'window-index') ?? 0;
       if ((data === undefined) === (flags.input === undefined)) {
         throw new SeqcastError(

@@ -85,8 +85,11 @@ export function forecastPlotSpec(p: ForecastPlotInput): VegaLiteSpec {
   };
 }
 
-/** Loss and val_loss per epoch; a log y axis when they span more than two orders of magnitude. */
-export function lossPlotSpec(history: History): VegaLiteSpec {
+/**
+ * Loss and val_loss per epoch; a log y axis when they span more than two orders of magnitude. `lossName`
+ * titles the y axis (a forecaster's MSE by default; a classifier's cross-entropy).
+ */
+export function lossPlotSpec(history: History, lossName = 'MSE on scaled data'): VegaLiteSpec {
   const rows: { epoch: number; value: number; series: string }[] = [];
   for (const key of ['loss', 'val_loss']) {
     (history.history[key] ?? []).forEach((v, i) =>
@@ -109,7 +112,7 @@ export function lossPlotSpec(history: History): VegaLiteSpec {
       y: {
         field: 'value',
         type: 'quantitative',
-        title: 'loss (MSE on scaled data)',
+        title: `loss (${lossName})`,
         scale: log ? { type: 'log' } : { zero: false },
       },
       color: { field: 'series', type: 'nominal', title: null },

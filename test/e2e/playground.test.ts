@@ -140,6 +140,8 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     expect(await page.textContent('#progress-text')).toMatch(/^done: 2 epochs in/);
     const rows = await page.$$eval('#metrics table tbody th', (ths) => ths.map((th) => th.textContent));
     expect(rows).toEqual(['model', 'naive', 'seasonalNaive(12)', 'drift', 'mean', 'autoETS']);
+    // horizon 1: no per-horizon table
+    expect(await page.$('#by-horizon table')).toBeNull();
     expect(await page.textContent('#verdict')).toMatch(/^Verdict: (beats|ties|.*worse than) naive/);
     expect(await page.$$eval('#future-table tbody tr', (trs) => trs.length)).toBe(12);
     expect(pageErrors).toEqual([]);
@@ -291,4 +293,58 @@ describe.skipIf(missing && !inCi)('the browser playground in Chromium', () => {
     await (await page.$('#data-panel'))!.screenshot({ path: join(ARTIFACTS, 'malformed-csv.png') });
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('shows the per-horizon table with horizon > 1: the model and every baseline at horizons 1..N and overall', async () => {
+    await page.selectOption('#dataset', 'air-passengers');
+    await page.waitForSelector('#series-chart[data-rendered] svg');
+    await page.fill('#model-form [name=horizon]', '3');
+    await page.fill('#model-form [name=epochs]', '2');
+    await page.click('#train');
+    await expect
+      .poll(() => page.textContent('#results-origin'), { timeout: 120_000 })
+      .toMatch(/^Trained on air-passengers .*horizon 3/);
+    await page.waitForSelector('#by-horizon table tbody tr');
+    const header = await page.$$eval('#by-horizon thead th', (ths) => ths.map((th) => th.textContent));
+    expect(header).toEqual([
+      'horizon',
+      'points',
+      'model',
+      'naive',
+      'seasonalNaive(12)',
+      'drift',
+      'mean',
+      'autoETS',
+    ]);
+    const table = await page.$$eval('#by-horizon tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-horizon'),
+        ...[...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+      ]),
+    );
+    expect(table.map((r) => r[0])).toEqual(['1', '2', '3', 'overall']);
+    // every horizon scores the same origins; overall pools them
+    const points = table.slice(0, 3).map((r) => Number(r[1]));
+    expect(points[0]).toBeGreaterThan(0);
+    expect(points).toEqual([points[0], points[0], points[0]]);
+    // the overall row is the metrics table's RMSE column, model then each baseline in order
+    const rmse = await page.$$eval('#metrics tbody tr td:first-of-type', (tds) =>
+      tds.map((td) => td.textContent),
+    );
+    const overall = table[3].slice(2).map((t) => t!.replace(' ✗', ''));
+    expect(overall).toEqual(rmse);
+    // naive's error grows with the horizon on a trending series
+    const naive = table.slice(0, 3).map((r) => Number(r[3]!.replaceAll(',', '')));
+    expect(naive[2]).toBeGreaterThan(naive[0]);
+    // a ✗ exactly where the report says the model loses
+    const marked = table.filter((r) => r[2]!.endsWith('✗')).map((r) => Number(r[0]));
+    const verdict = (await page.textContent('#verdict')) ?? '';
+    if (marked.length === 0)
+      expect(verdict).toContain('at every horizon 1–3 it beats the best baseline there');
+    else
+      expect(verdict).toContain(
+        `it loses at horizon${marked.length === 1 ? '' : 's'} ${marked.join(', ')} of 1–3`,
+      );
+    expect(pageErrors).toEqual([]);
+    await (await page.$('#results-panel'))!.screenshot({ path: join(ARTIFACTS, 'by-horizon.png') });
+  }, 180_000);
 });

@@ -72,10 +72,12 @@ export class LiveLossChart {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly container: HTMLElement;
   private readonly every: number;
+  private readonly lossName: string;
 
-  constructor(container: HTMLElement, every = 250) {
+  constructor(container: HTMLElement, every = 250, lossName = 'MSE on scaled data') {
     this.container = container;
     this.every = every;
+    this.lossName = lossName;
   }
 
   /** A new run: the chart is drawn with its first epoch (an empty chart would have no scales). */
@@ -114,7 +116,7 @@ export class LiveLossChart {
         y: {
           field: 'value',
           type: 'quantitative',
-          title: 'loss (MSE on scaled data)',
+          title: `loss (${this.lossName})`,
           scale: { zero: false },
         },
         color: { field: 'series', type: 'nominal', title: null },
@@ -225,4 +227,27 @@ export function futureSpec(p: {
     });
   }
   return { $schema: SCHEMA, title: p.title, width: 720, height: 260, data: { values: rows }, layer: layers };
+}
+
+/** Samples per class, as bars (the classify mode's data panel). */
+export function classCountsSpec(
+  labelColumn: string,
+  counts: readonly (readonly [string, number])[],
+): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title: `Texts per class (column '${labelColumn}')`,
+    width: 360,
+    height: Math.min(240, Math.max(40, counts.length * 22)),
+    data: { values: counts.map(([cls, n]) => ({ cls, n })) },
+    mark: { type: 'bar', color: '#1f4e79' },
+    encoding: {
+      y: { field: 'cls', type: 'nominal', title: null, sort: counts.map(([c]) => c) },
+      x: { field: 'n', type: 'quantitative', title: 'texts' },
+      tooltip: [
+        { field: 'cls', title: 'class' },
+        { field: 'n', title: 'texts' },
+      ],
+    },
+  };
 }

@@ -2,12 +2,15 @@
  * The playground page: wires the panels to the training worker. The page reads and shows the data; the
  * worker trains, scores, forecasts and traces. Training is bracketed by the User Timing marks
  * 'seqcast:train-start' and 'seqcast:train-end', and <body data-state> says what the page is doing
- * (idle, training, ready, failed), for people and for the end-to-end tests.
+ * (idle, training, ready, failed), for people and for the end-to-end tests. The header's tabs switch to the
+ * classify mode (classify-main.ts), which has its own panels and worker.
  */
+import { startClassifyMode } from './classify-main';
 import { WorkerClient } from './client';
 import { messageOf } from './data';
 import type { FromWorker, ResultPayload } from './protocol';
 import { nextTask } from './ui/dom';
+import { modeSwitch } from './ui/mode-switch';
 import type { LoadedData } from './ui/data-panel';
 import { DataPanel } from './ui/data-panel';
 import { InsidePanel } from './ui/inside-panel';
@@ -54,6 +57,8 @@ new DataPanel((d) => {
   data = d;
   refreshButtons();
 });
+modeSwitch();
+startClassifyMode();
 
 function setState(s: State): void {
   state = s;

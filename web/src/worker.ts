@@ -3,7 +3,7 @@
  * load, inspect, forecast) and it answers with progress, results and errors. All of seqcast's computing
  * happens here, so the page stays responsive while a model trains.
  */
-import type { Callback, ForecastConfig, Sequential, Series, TrainingInfo } from 'seqcast';
+import type { ForecastConfig, Series } from 'seqcast';
 import {
   Forecaster,
   buildReport,
@@ -17,16 +17,13 @@ import {
 } from 'seqcast';
 import { messageOf, readSpec } from './data';
 import type { DataSpec, FromWorker, FutureResult, InsidePayload, ResultPayload, ToWorker } from './protocol';
+import { workerProgress } from './worker-progress';
 
 interface WorkerScope {
   onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
 }
 const scope = self as unknown as WorkerScope;
-
-/** Batch progress is posted at most this often (ms), and the worker yields to its message queue as often. */
-const PROGRESS_EVERY = 100;
-const YIELD_EVERY = 50;
 
 let session: { forecaster: Forecaster; series: Series; spec: DataSpec; windowCount: number } | null = null;
 let training = false;
@@ -87,44 +84,7 @@ async function train(
   try {
     const started = performance.now();
     const series = readSpec(data);
-    let model: Sequential | null = null;
-    let lastPost = 0;
-    let lastYield = performance.now();
-    const progress: Callback = {
-      onTrainBegin(info: TrainingInfo) {
-        model = info.model;
-        post({
-          type: 'begin',
-          epochs: info.epochs,
-          stepsPerEpoch: info.stepsPerEpoch,
-          samples: info.samples,
-          validationSamples: info.validationSamples,
-        });
-      },
-      async onBatchEnd(epoch, batch, logs) {
-        const now = performance.now();
-        if (now - lastPost >= PROGRESS_EVERY) {
-          lastPost = now;
-          post({ type: 'batch', epoch, batch, loss: logs.loss });
-        }
-        if (now - lastYield >= YIELD_EVERY) {
-          // let a 'stop' message in; training stops after the current epoch
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
-          if (stopRequested && model !== null) model.stopTraining = true;
-        }
-      },
-      onEpochEnd(epoch, logs) {
-        post({
-          type: 'epoch',
-          epoch,
-          loss: logs.loss,
-          valLoss: logs.val_loss ?? null,
-          seconds: (performance.now() - started) / 1000,
-        });
-        if (stopRequested && model !== null) model.stopTraining = true;
-      },
-    };
+    const progress = workerProgress(post, () => stopRequested, started);
     const f = await Forecaster.fit(
       series,
       { ...msg.config, target: data.valueColumn },

@@ -1,12 +1,14 @@
 /**
  * 4 · Results: one-step forecasts of the test part against the actual values (the split marked), the
- * metrics beside the baselines with seqcast's verdict and warnings, and a forecast into the future.
+ * metrics beside the baselines with seqcast’s verdict and warnings, the per-horizon table (horizon-table.ts)
+ * and a forecast into the future.
  */
 import type { ScoreSet } from 'seqcast';
 import { forecastPlotSpec, formatNumber } from 'seqcast';
 import { clearChart, futureSpec, renderChart } from '../charts';
 import type { FutureResult, ResultPayload } from '../protocol';
 import { byId, h, nextTask, showError } from './dom';
+import { horizonTable } from './horizon-table';
 
 export class ResultsPanel {
   private readonly panel = byId('results-panel');
@@ -47,7 +49,7 @@ export class ResultsPanel {
       this.metrics.append(metricsTable(e.metrics.model, e.metrics.baselines));
       this.verdict.textContent = `Verdict: ${e.comparison.summary}.`;
       for (const w of e.warnings) this.warnings.append(h('li', { class: 'warning' }, `⚠ ${w.message}`));
-      if (e.byHorizon.length > 0) this.byHorizon.append(horizonTable(e.byHorizon));
+      if (e.horizons.length > 1) this.byHorizon.append(horizonTable(e));
       await nextTask();
       await renderChart(
         this.forecastChart,
@@ -132,28 +134,6 @@ function metricsTable(model: ScoreSet, baselines: Readonly<Record<string, ScoreS
           cell(s.mape, ' %'),
           cell(s.smape, ' %'),
           cell(s.mase),
-        ),
-      ),
-    ),
-  );
-}
-
-function horizonTable(rows: readonly { step: number; rmse: number; naiveRmse: number }[]): HTMLTableElement {
-  return h(
-    'table',
-    { class: 'metrics' },
-    h('caption', {}, 'RMSE by step ahead'),
-    h('thead', {}, h('tr', {}, h('th', {}, 'step'), h('th', {}, 'model'), h('th', {}, 'naive'))),
-    h(
-      'tbody',
-      {},
-      ...rows.map((r) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, String(r.step)),
-          h('td', {}, formatNumber(r.rmse)),
-          h('td', {}, formatNumber(r.naiveRmse)),
         ),
       ),
     ),

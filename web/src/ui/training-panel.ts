@@ -8,17 +8,35 @@ import { LiveLossChart, clearChart, renderChart } from '../charts';
 import { byId, showError } from './dom';
 
 export class TrainingPanel {
-  readonly train = byId<HTMLButtonElement>('train');
-  readonly stop = byId<HTMLButtonElement>('stop');
-  private readonly progress = byId<HTMLProgressElement>('progress');
-  private readonly text = byId('progress-text');
-  private readonly error = byId('training-error');
-  private readonly chartEl = byId('loss-chart');
-  private readonly chart = new LiveLossChart(this.chartEl);
+  readonly train: HTMLButtonElement;
+  readonly stop: HTMLButtonElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly text: HTMLElement;
+  private readonly error: HTMLElement;
+  private readonly chartEl: HTMLElement;
+  private readonly chart: LiveLossChart;
+  private readonly lossName: string;
+  private readonly unit: string;
   private epochs = 1;
   private steps = 1;
   private started = 0;
   private last = '';
+
+  /**
+   * The elements are #train, #stop, #progress, … with `prefix` before each id (the classify mode's are
+   * #c-train, …); `lossName` titles the loss axis and `unit` names the training samples.
+   */
+  constructor(prefix = '', lossName = 'MSE on scaled data', unit = 'training windows') {
+    this.train = byId<HTMLButtonElement>(`${prefix}train`);
+    this.stop = byId<HTMLButtonElement>(`${prefix}stop`);
+    this.progress = byId<HTMLProgressElement>(`${prefix}progress`);
+    this.text = byId(`${prefix}progress-text`);
+    this.error = byId(`${prefix}training-error`);
+    this.chartEl = byId(`${prefix}loss-chart`);
+    this.chart = new LiveLossChart(this.chartEl, 250, lossName);
+    this.lossName = lossName;
+    this.unit = unit;
+  }
 
   /** Training was asked for: clear the last run's figures. */
   start(): void {
@@ -37,7 +55,7 @@ export class TrainingPanel {
     this.epochs = epochs;
     this.steps = stepsPerEpoch;
     this.text.textContent =
-      `${samples.toLocaleString('en-US')} training windows` +
+      `${samples.toLocaleString('en-US')} ${this.unit}` +
       (validationSamples > 0 ? `, ${validationSamples.toLocaleString('en-US')} for validation` : '') +
       `; ${epochs} epochs of ${stepsPerEpoch} batches`;
   }
@@ -66,7 +84,8 @@ export class TrainingPanel {
     this.reset();
     this.progress.value = 1;
     this.text.textContent = message;
-    if (history !== null && history.epoch.length > 0) await renderChart(this.chartEl, lossPlotSpec(history));
+    if (history !== null && history.epoch.length > 0)
+      await renderChart(this.chartEl, lossPlotSpec(history, this.lossName));
   }
 
   fail(message: string): void {
