@@ -326,7 +326,7 @@ function naiveOnly(): Baseline[] {
 }
 
 /** The lowest validation RMSE; on a tie the simpler: the baseline, then the combination, then the network. */
-function chooseWinner(net: Candidate, base: Candidate, combo: Candidate): Candidate {
+export function chooseWinner(net: Candidate, base: Candidate, combo: Candidate): Candidate {
   let w = base;
   if (combo.validation.rmse < w.validation.rmse) w = combo;
   if (net.validation.rmse < w.validation.rmse) w = net;
