@@ -14,7 +14,7 @@ export interface TrainFlags {
   dateColumn?: string;
   target?: string;
   features?: string;
-  model: string;
+  model?: string;
   units?: string;
   layers?: string;
   bidirectional?: boolean;
@@ -50,7 +50,10 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--target <names>', 'column(s) to forecast, comma-separated (default: the first value column)')
     .option('--features <names>', 'extra input columns, comma-separated')
     .addOption(
-      new Option('--model <kind>', 'recurrent layer').choices(Object.keys(MODELS)).default('simple-rnn'),
+      new Option(
+        '--model <kind>',
+        'recurrent layer (default simple-rnn; seqcast train also tries gru on validation unless given)',
+      ).choices(Object.keys(MODELS)),
     )
     .option('--units <n>', 'units per recurrent layer (default 32)')
     .option('--layers <n>', 'recurrent layers stacked (default 1)')
@@ -127,7 +130,7 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
     seed: flagNumber('seed', f.seed),
   };
   const model = {
-    kind: MODELS[f.model],
+    kind: f.model === undefined ? undefined : MODELS[f.model],
     units: flagNumber('units', f.units),
     layers: flagNumber('layers', f.layers),
     bidirectional: f.bidirectional ?? false,

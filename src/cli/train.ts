@@ -1,6 +1,6 @@
 /** `seqcast train <csv|dataset>`: fit the recommended pipeline (or the one the flags describe) and report. */
 import type { Command } from 'commander';
-import { Forecaster } from '../forecast/forecaster.js';
+import { recommend } from '../forecast/select.js';
 import { writeOutputFolder } from '../io/output-folder.js';
 import { checkOutputDir, defaultReportDir } from './inputs.js';
 import type { TrainFlags } from './options.js';
@@ -14,6 +14,7 @@ interface Flags extends TrainFlags {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
+  search?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -31,6 +32,10 @@ export function registerTrain(program: Command): void {
     .option('--force', 'write into an existing, non-empty --out folder')
     .option('--json', 'print one JSON document on stdout instead of the summary')
     .option('--quiet', 'no progress output')
+    .option(
+      '--no-search',
+      'no search over transform, window, model kind and units on the validation part (the baselines and the combination are still candidates)',
+    )
     .addHelpText(
       'after',
       `
@@ -45,11 +50,16 @@ Examples:
       const outDir = flags.out ?? defaultReportDir();
       checkOutputDir(outDir, flags.force ?? false);
       const { source, config: full } = trainingInput(data, flags);
-      const f = await Forecaster.fit(source.series, full, {
-        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
-        gradientFlow: true, // the report's gradient-flow plot
+      // choose on a validation part carved from the end of the training part, refit, score on the test part
+      const recommendation = await recommend(source.series, full, {
+        search: flags.search !== false,
+        fit: {
+          callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+          gradientFlow: true, // the report's gradient-flow plot
+        },
       });
-      const evaluation = f.evaluate(source.series);
+      const f = recommendation.forecaster;
+      const evaluation = recommendation.evaluation;
       const doc = await writeOutputFolder(outDir, { force: flags.force ?? false }, (dir) =>
         writeReportFolder(
           dir,
@@ -59,6 +69,7 @@ Examples:
             series: source.series,
             forecaster: f,
             evaluation,
+            recommendation,
             timings: {
               fitSeconds: f.fitInfo?.fitSeconds ?? 0,
               totalSeconds: (performance.now() - started) / 1000,
