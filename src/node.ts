@@ -6,7 +6,7 @@ export * from './index.js';
 export type { FolderArtifacts, SaveModelOptions } from './model/io-node.js';
 export { loadModel, readArtifacts, saveModel } from './model/io-node.js';
 export { loadKerasModel } from './model/keras/io-node.js';
-export { loadForecaster, saveForecaster } from './forecast/io-node.js';
+export { loadForecastIntervals, loadForecaster, saveForecaster } from './forecast/io-node.js';
 export { renderSvg, svgToPng, writePlot } from './report/render.js';
 export type { DataFolder, LoadDatasetOptions } from './series/dataset-files.js';
 export {

@@ -193,8 +193,16 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
       dir,
     );
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/1961-01-01 {2}\d+\.\d\d\n {2}1961-02-01/);
-    expect(readFileSync(join(dir, 'next.csv'), 'utf8').split('\n')[0]).toBe('date,passengers');
+    // the saved network's conformal intervals (horizon 1): bands on the first step, none on the recursive ones
+    expect(r.stdout).toMatch(
+      /1961-01-01 {2}\d+\.\d\d {2}80 % \[\d+\.\d\d, \d+\.\d\d\] {2}95 % \[\d+\.\d\d, \d+\.\d\d\]\n {2}1961-02-01 {2}\d+\.\d\d\n/,
+    );
+    expect(r.stdout).toContain('intervals cover the 1 step the model was calibrated for');
+    const csv = readFileSync(join(dir, 'next.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('date,passengers,lower80,upper80,lower95,upper95');
+    const [, value, lo80, up80, lo95, up95] = csv[1].split(',').map(Number);
+    expect(lo95 < lo80 && lo80 < value && value < up80 && up80 < up95).toBe(true);
+    expect(csv[2]).toMatch(/^1961-02-01,[\d.]+,,,,$/);
     expectOneLineError(
       seqcast(['forecast', join(out, 'model'), 'air-passengers', '--output', 'next.csv'], dir),
       /'next\.csv' already exists; .*--force/,

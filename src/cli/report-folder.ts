@@ -24,6 +24,7 @@ import type { Recommendation } from '../forecast/select.js';
 import { futurePlotSpec } from '../report/interval-plots.js';
 import { bandColumns } from '../report/recommendation.js';
 import { formatCsv } from '../series/csv.js';
+import { savedIntervals } from '../forecast/saved-intervals.js';
 
 /**
  * Writes a report folder into `dir` (a folder writeOutputFolder made; `shownDir` is where it will be, for
@@ -37,7 +38,12 @@ export async function writeReportFolder(
   r: Omit<ReportInput, 'plots' | 'outDir'>,
   shownDir: string,
 ): Promise<ReportDocument> {
-  await saveForecaster(r.forecaster, join(dir, 'model'));
+  // the network's own intervals go with it, for `seqcast forecast`
+  await saveForecaster(
+    r.forecaster,
+    join(dir, 'model'),
+    r.recommendation === undefined ? {} : { intervals: savedIntervals(r.recommendation.networkIntervals) },
+  );
   const e = r.evaluation;
   const target = r.target ?? r.forecaster.config.target[0];
   const labels = r.series.labels();

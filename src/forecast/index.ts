@@ -37,3 +37,5 @@ export type {
   Selection,
 } from './select.js';
 export { recommend } from './select.js';
+export type { SavedIntervals } from './saved-intervals.js';
+export type { BacktestIntervals } from './backtest-intervals.js';

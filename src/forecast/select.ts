@@ -138,6 +138,11 @@ export interface Recommendation {
   readonly evaluation: Evaluation;
   readonly selection: Selection;
   readonly intervals: IntervalCalibration;
+  /**
+   * The network's own intervals (its validation residuals), for forecasts by the saved network alone
+   * (`seqcast forecast`), whatever won.
+   */
+  readonly networkIntervals: IntervalCalibration;
   readonly test: RecommendedTest;
   readonly future: RecommendedFuture;
 }
@@ -236,16 +241,18 @@ export async function recommend(
   // a pipeline in logarithms (log, logDiff: a positive series) is calibrated on the log scale
   const netTransform = bestNet.candidate.config!.transform;
   const scale: IntervalScale = netTransform === 'log' || netTransform === 'logDiff' ? 'log' : 'absolute';
-  const res = scaledResiduals(vp.actual, winnerPath, scale);
-  const calibration: IntervalCalibration = {
-    levels,
-    halfWidths: levels.map((l) => conformalHalfWidths(res, H, l)),
-    residuals: res.length / H,
-    scale,
-    method:
-      `split conformal: the ⌈(n + 1)·level⌉-th smallest ${scale === 'log' ? '|log actual − log forecast|' : '|actual − forecast|'} of the ${res.length / H} validation forecasts at each horizon ` +
-      `(${labels[valStart]} .. ${labels[splitLevel - 1]}), made by the chosen pipeline fitted on the rows before them`,
+  const calibrate = (path: Float64Array, what: string): IntervalCalibration => {
+    const res = scaledResiduals(vp.actual, path, scale);
+    return {
+      levels,
+      halfWidths: levels.map((l) => conformalHalfWidths(res, H, l)),
+      residuals: res.length / H,
+      scale,
+      method: methodText(scale, res.length / H, labels[valStart], labels[splitLevel - 1], what),
+    };
   };
+  const calibration = calibrate(winnerPath, 'the chosen pipeline');
+  const networkCalibration = calibrate(netPath, 'the best network');
 
   // refit the best network on the whole training part, exactly as without the search
   const forecaster = await Forecaster.fit(series, bestNet.candidate.config, options.fit);
@@ -303,6 +310,7 @@ export async function recommend(
     evaluation,
     selection,
     intervals: calibration,
+    networkIntervals: networkCalibration,
     test: {
       metrics: scores.overall,
       horizons: scores.horizons,
@@ -318,6 +326,13 @@ export async function recommend(
       bands: bands(futureValues, H, levels, calibration.halfWidths, scale),
     },
   };
+}
+
+function methodText(scale: IntervalScale, n: number, from: string, to: string, what: string): string {
+  return (
+    `split conformal: the ⌈(n + 1)·level⌉-th smallest ${scale === 'log' ? '|log actual − log forecast|' : '|actual − forecast|'} ` +
+    `of the ${n} validation forecasts at each horizon (${from} .. ${to}), made by ${what} fitted on the rows before them`
+  );
 }
 
 /** Only naive: what later candidates are scored beside (the verdict needs it; the baselines are scored once). */
