@@ -234,6 +234,7 @@ describe('round trip', () => {
         'labelledDatasetPath',
         'loadClassifier',
         'loadDataset',
+        'loadForecastIntervals',
         'loadForecaster',
         'loadKerasModel',
         'loadModel',

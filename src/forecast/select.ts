@@ -303,7 +303,11 @@ export async function recommend(
     bestNetwork: bestNet.candidate,
     bestBaseline: bestBase,
     combination: { network: bestNet.candidate.name, baseline: bestBase.name, weight: 0.5 },
-    reason: reasonOf(winner, bestNet.candidate, bestBase, combination),
+    reason:
+      reasonOf(winner, bestNet.candidate, bestBase, combination) +
+      (winner.kind !== 'network' && useBaseline === null
+        ? `; but ${bestBase.name} could not be fitted on the whole training part, so the network is what is scored and forecast`
+        : ''),
   };
   return {
     forecaster,
