@@ -85,7 +85,14 @@ describe('seqcast backtest --out DIR', () => {
       ['1960-09-01', 4, false],
     ]);
     expect(doc.lastFold).toEqual({ from: '1960-09-01', to: '1960-12-01', rows: 4, full: false });
-    expect(doc.intervals).toBeNull();
+    // seqcast backtest calibrates 80 % and 95 % intervals by default: coverage per level, overall and per horizon
+    expect(doc.intervals!.levels).toEqual([0.8, 0.95]);
+    expect(doc.intervals!.overall.map((q: { level: number }) => q.level)).toEqual([0.8, 0.95]);
+    for (const q of doc.intervals!.overall) {
+      expect(q.coverage).toBeGreaterThanOrEqual(0);
+      expect(q.coverage).toBeLessThanOrEqual(1);
+    }
+    expect(doc.intervals!.byHorizon[0]).toHaveLength(doc.metrics.byHorizon.length);
     expect(doc.warnings[0]).toMatch(
       /the last fold \(1960-09-01 \.\. 1960-12-01\) is 4 rows long, shorter than the horizon of 5/,
     );
@@ -107,7 +114,9 @@ describe('seqcast backtest --out DIR', () => {
       /The last fold covers 1960-09-01 \.\. 1960-12-01: \*\*4 rows, shorter than the horizon of 5\*\*/,
     );
     expect(md).toMatch(/autoETS: ETS\(/);
-    expect(md).toMatch(/No prediction intervals were made, so no coverage is given\./);
+    expect(md).toMatch(/### Prediction intervals\n\nsplit conformal at each refit/);
+    expect(md).toMatch(/\| 80 % \| \d+ \| \d+\.\d % \|/);
+    expect(md).toMatch(/\| 95 % \| \d+ \| \d+\.\d % \|/);
     expect(md).toMatch(/!\[backtest\]\(backtest\.png\)/);
     const svg = readFileSync(join(out, 'backtest.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/);

@@ -131,6 +131,12 @@ describe('the benchmark scripts run (smoke, tiny budgets)', () => {
     ]);
   });
 
+  it('bench/forecast-quality.mjs --only air-passengers --seeds 1 --no-backtest prints one line', () => {
+    const r = bench('forecast-quality.mjs', ['--only', 'air-passengers', '--seeds', '1', '--no-backtest']);
+    expectOk(r);
+    expect(jsonLines(r.stdout)).toMatchObject([{ series: 'air-passengers', seeds: 1, target: 19.6 }]);
+  });
+
   it.skipIf(!shared.available)(
     `bench/init-effect.mjs --seeds 1 --epochs 1 prints the two initialisations and the AR(12) line${shared.note}`,
     () => {

@@ -145,8 +145,33 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
 
   it('seqcast train --json prints the report document, the same one report.json holds', () => {
     const doc = JSON.parse(printed) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(REPORT_FIELDS);
+    // train adds the validation search's result beside today's fields
+    expect(Object.keys(doc)).toEqual([...REPORT_FIELDS, 'recommended']);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(doc);
+    const rec = doc.recommended as {
+      candidates: { kind: string }[];
+      searched: string[];
+      fixed: string[];
+      intervals: { levels: { level: number; coverage: number }[] };
+      future: Record<string, unknown>[];
+    };
+    // --units 8 fixes the units; transform, window and model kind are searched
+    expect(rec.searched).toEqual(['transform', 'window', 'model kind']);
+    expect(rec.fixed).toEqual(['units']);
+    expect(rec.candidates.map((c) => c.kind)).toEqual([
+      ...Array<string>(4).fill('network'),
+      ...Array<string>(5).fill('baseline'),
+      'combination',
+    ]);
+    expect(rec.intervals.levels.map((l) => l.level)).toEqual([0.8, 0.95]);
+    expect(Object.keys(rec.future[0])).toEqual(['date', 'value', 'lower80', 'upper80', 'lower95', 'upper95']);
+    expect(readFileSync(join(out, 'forecast.csv'), 'utf8')).toMatch(
+      /^date,passengers,lower80,upper80,lower95,upper95\n1961-01-01,/,
+    );
+    for (const f of ['future.svg', 'forecast.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+      '## The recommended pipeline (chosen on validation)',
+    );
     expect(doc.verdict).toMatch(/^(beats|worse than|ties|[\d.]+× worse than) naive/);
     expect(String(doc.comparison).startsWith(String(doc.verdict))).toBe(true);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`**Verdict: ${String(doc.comparison)}**`);
@@ -168,8 +193,16 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
       dir,
     );
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/1961-01-01 {2}\d+\.\d\d\n {2}1961-02-01/);
-    expect(readFileSync(join(dir, 'next.csv'), 'utf8').split('\n')[0]).toBe('date,passengers');
+    // the saved network's conformal intervals (horizon 1): bands on the first step, none on the recursive ones
+    expect(r.stdout).toMatch(
+      /1961-01-01 {2}\d+\.\d\d {2}80 % \[\d+\.\d\d, \d+\.\d\d\] {2}95 % \[\d+\.\d\d, \d+\.\d\d\]\n {2}1961-02-01 {2}\d+\.\d\d\n/,
+    );
+    expect(r.stdout).toContain('intervals cover the 1 step the model was calibrated for');
+    const csv = readFileSync(join(dir, 'next.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('date,passengers,lower80,upper80,lower95,upper95');
+    const [, value, lo80, up80, lo95, up95] = csv[1].split(',').map(Number);
+    expect(lo95 < lo80 && lo80 < value && value < up80 && up80 < up95).toBe(true);
+    expect(csv[2]).toMatch(/^1961-02-01,[\d.]+,,,,$/);
     expectOneLineError(
       seqcast(['forecast', join(out, 'model'), 'air-passengers', '--output', 'next.csv'], dir),
       /'next\.csv' already exists; .*--force/,

@@ -259,7 +259,19 @@ describe('seqcast trace', () => {
     expect(
       spawnSync(
         'node',
-        [CLI, 'train', 'air-passengers', '--units', '2', '--epochs', '1', '--out', out, '--quiet'],
+        [
+          CLI,
+          'train',
+          'air-passengers',
+          '--units',
+          '2',
+          '--epochs',
+          '1',
+          '--no-search',
+          '--out',
+          out,
+          '--quiet',
+        ],
         { encoding: 'utf8' },
       ).status,
     ).toBe(0);

@@ -234,6 +234,7 @@ describe('round trip', () => {
         'labelledDatasetPath',
         'loadClassifier',
         // loadDataset is in both: seqcast/node's (synchronous, unbundled datasets too) takes the main one's place
+        'loadForecastIntervals',
         'loadForecaster',
         'loadKerasModel',
         'loadModel',

@@ -26,6 +26,7 @@ interface Flags extends TrainFlags {
   partialLastFold?: boolean;
   out?: string;
   force?: boolean;
+  intervals: string;
   json?: boolean;
 }
 
@@ -47,6 +48,11 @@ export function registerBacktest(program: Command): void {
     )
     .option('--refit-every <k>', 'refit the model every k folds (default 1)')
     .option('--partial-last-fold', 'score the rows after the last full fold with one shorter fold')
+    .option(
+      '--intervals <levels>',
+      "conformal interval levels to check, comma-separated, calibrated at each refit on the tail of its training rows (one more fit per refit); 'none' for none",
+      '0.8,0.95',
+    )
     .option('--out <dir>', 'write a report folder: report.md, report.json, the folds plot')
     .option('--force', 'write into an existing --out folder that seqcast wrote')
     .option('--json', "print one JSON document on stdout (the report folder's report.json)")
@@ -71,6 +77,7 @@ Examples:
           refitEvery: flagNumber('refit-every', flags.refitEvery),
           maxFolds: flagNumber('folds', flags.folds),
           partialLastFold: flags.partialLastFold,
+          intervals: intervalLevels(flags.intervals),
         }).filter(([, v]) => v !== undefined),
       );
       const r = await backtest(source.series, full, options, { callbacks: [progressCallback('quiet')] });
@@ -126,7 +133,30 @@ Examples:
       for (const [name, model] of Object.entries(r.baselineModels)) {
         process.stdout.write(`${name}: ${model} (the model chosen on the first fold)\n`);
       }
+      if (r.intervals !== undefined) {
+        for (const [j, q] of r.intervals.overall.entries()) {
+          const by = r.intervals.byHorizon[j].map((x) => `${(100 * x.coverage).toFixed(0)} %`).join(', ');
+          process.stdout.write(
+            `Interval ${Math.round(q.level * 1000) / 10} %: coverage ${(100 * q.coverage).toFixed(1)} % of ${q.points} points, ` +
+              `interval score ${num(q.intervalScore)}${H > 1 ? `; coverage by horizon ${by}` : ''}\n`,
+          );
+        }
+        if (r.intervals.uncalibratedFolds > 0) {
+          process.stdout.write(
+            `  (${r.intervals.uncalibratedFolds} fold${r.intervals.uncalibratedFolds === 1 ? '' : 's'} had too few training rows to calibrate on)\n`,
+          );
+        }
+      }
       process.stdout.write(`Verdict: ${r.comparison.summary}\n`);
       if (doc.outDir !== null) process.stdout.write(`Report: ${doc.outDir}/report.md\n`);
     });
+}
+
+/** '0.8,0.95' → [0.8, 0.95]; 'none' → undefined (no intervals). */
+function intervalLevels(flag: string): number[] | undefined {
+  if (flag.trim() === 'none') return undefined;
+  return flag.split(',').map((x) => {
+    const v = flagNumber('intervals', x.trim());
+    return v === undefined ? Number.NaN : v;
+  });
 }

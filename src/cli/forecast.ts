@@ -6,6 +6,9 @@ import { writeOutputFile } from '../io/output-folder.js';
 import { formatCsv } from '../series/csv.js';
 import { checkOutputFile, loadSavedForecaster, readSeries } from './inputs.js';
 import { flagNumber } from './numbers.js';
+import { loadForecastIntervals } from '../forecast/io-node.js';
+import { savedBands } from '../forecast/saved-intervals.js';
+import { bandColumns } from '../report/recommendation.js';
 
 interface Flags {
   steps: string;
@@ -79,11 +82,41 @@ Examples:
         ...(future !== undefined ? { future: future.series } : {}),
       });
       const recursion = f.recursion();
-      const rows = r.labels.map((l, i) => [source.series.kind === 'integer' ? Number(l) : l, r.values[i]]);
-      await writeOutputFile(output, formatCsv(['date', target], rows, output));
+      // conformal bands from the intervals saved by seqcast train, within their calibrated horizons (first target)
+      const saved = target === f.config.target[0] ? await loadForecastIntervals(modelDir) : null;
+      const bands = saved === null ? [] : savedBands(r.values, saved);
+      const cell = (x: number): number | string => (Number.isFinite(x) ? x : '');
+      const rows = r.labels.map((l, i) => [
+        source.series.kind === 'integer' ? Number(l) : l,
+        r.values[i],
+        ...bands.flatMap((b) => [cell(b.lower[i]), cell(b.upper[i])]),
+      ]);
+      const header = ['date', target, ...bands.flatMap((b) => bandColumns(b.level))];
+      await writeOutputFile(output, formatCsv(header, rows, output));
       if (flags.json === true) {
         process.stdout.write(
-          `${JSON.stringify({ target, method: r.method, trainedHorizon: r.trainedHorizon, recursion, output, forecasts: r.labels.map((date, i) => ({ date, value: r.values[i] })) }, null, 2)}\n`,
+          `${JSON.stringify(
+            {
+              target,
+              method: r.method,
+              trainedHorizon: r.trainedHorizon,
+              recursion,
+              output,
+              intervals:
+                saved === null ? null : { levels: saved.levels, scale: saved.scale, method: saved.method },
+              forecasts: r.labels.map((date, i) => {
+                const row: Record<string, number | string | null> = { date, value: r.values[i] };
+                for (const b of bands) {
+                  const [lo, up] = bandColumns(b.level);
+                  row[lo] = Number.isFinite(b.lower[i]) ? b.lower[i] : null;
+                  row[up] = Number.isFinite(b.upper[i]) ? b.upper[i] : null;
+                }
+                return row;
+              }),
+            },
+            null,
+            2,
+          )}\n`,
         );
         return;
       }
@@ -95,7 +128,21 @@ Examples:
             : `steps 1–${r.trainedHorizon} direct, ${r.trainedHorizon + 1}–${steps} recursive: beyond the trained horizon of ${r.trainedHorizon}, forecasts fed back as inputs)`) +
           ':\n',
       );
-      for (let i = 0; i < steps; i++) process.stdout.write(`  ${r.labels[i]}  ${r.values[i].toFixed(2)}\n`);
+      for (let i = 0; i < steps; i++) {
+        const shown = bands
+          .filter((b) => Number.isFinite(b.lower[i]))
+          .map(
+            (b) =>
+              `  ${Math.round(b.level * 1000) / 10} % [${b.lower[i].toFixed(2)}, ${b.upper[i].toFixed(2)}]`,
+          )
+          .join('');
+        process.stdout.write(`  ${r.labels[i]}  ${r.values[i].toFixed(2)}${shown}\n`);
+      }
+      if (bands.length > 0 && steps > saved!.halfWidths[0].length) {
+        process.stdout.write(
+          `  (intervals cover the ${saved!.halfWidths[0].length} step${saved!.halfWidths[0].length === 1 ? '' : 's'} the model was calibrated for; train with a longer --horizon for more)\n`,
+        );
+      }
       process.stdout.write(`Written to ${output}\n`);
     });
 }

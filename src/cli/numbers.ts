@@ -37,6 +37,7 @@ export const FLAG_BOUNDS = {
   split: { integer: false, min: 0, max: 1, minExclusive: true, maxExclusive: true },
   seed: int(0, 2 ** 32 - 1),
   steps: int(1, 100_000),
+  intervals: { integer: false, min: 0, max: 1, minExclusive: true, maxExclusive: true },
   'explain-steps': int(2, 10_000),
   every: int(1, 100_000),
   initial: int(1, 100_000_000),

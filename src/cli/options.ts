@@ -17,7 +17,7 @@ export interface TrainFlags {
   features?: string;
   calendar?: string;
   knownFuture?: string;
-  model: string;
+  model?: string;
   units?: string;
   layers?: string;
   bidirectional?: boolean;
@@ -69,7 +69,10 @@ export function addTrainOptions(cmd: Command): Command {
       'columns whose future values are known (planned promotions, …); forecast then needs --future FILE',
     )
     .addOption(
-      new Option('--model <kind>', 'recurrent layer').choices(Object.keys(MODELS)).default('simple-rnn'),
+      new Option(
+        '--model <kind>',
+        'recurrent layer (default simple-rnn; seqcast train also tries gru on validation unless given)',
+      ).choices(Object.keys(MODELS)),
     )
     .option('--units <n>', 'units per recurrent layer (default 32)')
     .option('--layers <n>', 'recurrent layers stacked (default 1)')
@@ -146,7 +149,7 @@ export function configFromFlags(f: TrainFlags): ForecastConfig {
     seed: flagNumber('seed', f.seed),
   };
   const model = {
-    kind: MODELS[f.model],
+    kind: f.model === undefined ? undefined : MODELS[f.model],
     units: flagNumber('units', f.units),
     layers: flagNumber('layers', f.layers),
     bidirectional: f.bidirectional ?? false,

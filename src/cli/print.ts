@@ -3,6 +3,7 @@ import type { Evaluation } from '../forecast/forecaster.js';
 import { horizonRmseTable, metricsTable, sparkline } from '../report/terminal.js';
 import type { ReportDocument } from '../report/document.js';
 import { formatNumber as num } from '../report/format.js';
+import { recommendedTerminal } from '../report/recommendation.js';
 
 const LAYER_NAMES: Record<string, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 
@@ -41,6 +42,7 @@ export function printResult(doc: ReportDocument, e: Evaluation): void {
   for (const [name, model] of Object.entries(e.baselineModels)) out.push(`   ${name.padEnd(8)} ${model}`);
   if (doc.training?.stop != null) out.push(`   stopped  ${doc.training.stop}`);
   out.push(`   verdict  ${doc.comparison}`);
+  if (doc.recommended !== undefined) out.push(...recommendedTerminal(doc.recommended));
   for (const w of doc.warnings) out.push(`   warning  ${w}`);
   if (doc.outDir !== null) out.push(`   report   ${doc.outDir}/report.md`);
   process.stdout.write(`${out.join('\n')}\n`);

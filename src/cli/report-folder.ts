@@ -19,6 +19,12 @@ import {
 } from '../report/plots.js';
 import type { VegaLiteSpec } from '../report/plots.js';
 import { writePlot } from '../report/render.js';
+import type { Band } from '../forecast/intervals.js';
+import type { Recommendation } from '../forecast/select.js';
+import { futurePlotSpec } from '../report/interval-plots.js';
+import { bandColumns } from '../report/recommendation.js';
+import { formatCsv } from '../series/csv.js';
+import { savedIntervals } from '../forecast/saved-intervals.js';
 
 /**
  * Writes a report folder into `dir` (a folder writeOutputFolder made; `shownDir` is where it will be, for
@@ -32,7 +38,12 @@ export async function writeReportFolder(
   r: Omit<ReportInput, 'plots' | 'outDir'>,
   shownDir: string,
 ): Promise<ReportDocument> {
-  await saveForecaster(r.forecaster, join(dir, 'model'));
+  // the network's own intervals go with it, for `seqcast forecast`
+  await saveForecaster(
+    r.forecaster,
+    join(dir, 'model'),
+    r.recommendation === undefined ? {} : { intervals: savedIntervals(r.recommendation.networkIntervals) },
+  );
   const e = r.evaluation;
   const target = r.target ?? r.forecaster.config.target[0];
   const labels = r.series.labels();
@@ -54,19 +65,60 @@ export async function writeReportFolder(
   const test = thinned(e.labels.length);
   const context = Math.min(testStart, 3 * e.labels.length);
   const before = thinned(context, testStart - context);
+  const rec = r.recommendation === undefined ? null : recommendedOneStep(r.recommendation, labels);
+  const recShown = rec === null ? null : thinned(rec.labels.length);
   await plot(
     () =>
-      forecastPlotSpec({
-        labels: test.map((i) => e.labels[i]),
-        actual: test.map((i) => e.actual[i]),
-        forecast: test.map((i) => e.forecast[i]),
-        splitLabel: e.labels[0],
-        trainLabels: before.map((i) => labels[i]),
-        trainActual: before.map((i) => values[i]),
-        title: `${target}: one-step forecasts of the test part, and the actual values${thinNote(test, e.labels.length)}`,
-      }),
+      rec === null || recShown === null
+        ? forecastPlotSpec({
+            labels: test.map((i) => e.labels[i]),
+            actual: test.map((i) => e.actual[i]),
+            forecast: test.map((i) => e.forecast[i]),
+            splitLabel: e.labels[0],
+            trainLabels: before.map((i) => labels[i]),
+            trainActual: before.map((i) => values[i]),
+            title: `${target}: one-step forecasts of the test part, and the actual values${thinNote(test, e.labels.length)}`,
+          })
+        : forecastPlotSpec({
+            labels: recShown.map((i) => rec.labels[i]),
+            actual: recShown.map((i) => rec.actual[i]),
+            forecast: recShown.map((i) => rec.forecast[i]),
+            splitLabel: e.labels[0],
+            trainLabels: before.map((i) => labels[i]),
+            trainActual: before.map((i) => values[i]),
+            bands: rec.bands.map((b) => ({
+              level: b.level,
+              lower: recShown.map((i) => b.lower[i]),
+              upper: recShown.map((i) => b.upper[i]),
+            })),
+            title: `${target}: one-step forecasts of the test part by the recommended pipeline, with ${levelNames(rec.bands)} intervals${thinNote(recShown, rec.labels.length)}`,
+          }),
     'forecast',
   );
+  if (r.recommendation !== undefined) {
+    const fut = r.recommendation.future;
+    const recent = Math.min(labels.length, Math.max(36, 3 * fut.labels.length));
+    await plot(
+      () =>
+        futurePlotSpec({
+          historyLabels: labels.slice(labels.length - recent),
+          history: values.slice(values.length - recent),
+          labels: fut.labels,
+          forecast: fut.values,
+          bands: fut.bands,
+          title: `${target}: the forecast after ${labels[labels.length - 1]} by the recommended pipeline, with ${levelNames(fut.bands)} intervals`,
+        }),
+      'future',
+    );
+    const cols = ['date', target, ...fut.bands.flatMap((b) => bandColumns(b.level))];
+    const rows = fut.labels.map((l, i) => [
+      r.series.kind === 'integer' ? Number(l) : l,
+      fut.values[i],
+      // an unbounded interval (too few validation residuals for its level) is left empty
+      ...fut.bands.flatMap((b) => [b.lower[i], b.upper[i]].map((x) => (Number.isFinite(x) ? x : ''))),
+    ]);
+    await writeFile(join(dir, 'forecast.csv'), formatCsv(cols, rows, 'forecast.csv'));
+  }
   const history = r.forecaster.history;
   if (history !== null && history.epoch.length > 0) await plot(() => lossPlotSpec(history), 'loss');
   const flows = r.forecaster.fitInfo?.gradientFlow ?? [];
@@ -97,6 +149,26 @@ export async function writeReportFolder(
   await writeFile(join(dir, 'report.md'), reportMarkdown(shown));
   await writeFile(join(dir, 'report.json'), reportJson(shown));
   return shown;
+}
+
+/** The recommended pipeline's one-step (h = 1) test forecasts, their actual values and bands. */
+function recommendedOneStep(
+  r: Recommendation,
+  labels: readonly string[],
+): { labels: string[]; actual: Float64Array; forecast: Float64Array; bands: Band[] } {
+  const p = r.evaluation.paths;
+  const H = p.horizon;
+  const first = <T extends Float64Array>(x: T): Float64Array => x.filter((_, i) => i % H === 0);
+  return {
+    labels: Array.from(p.origins, (o) => labels[o]),
+    actual: first(p.actual),
+    forecast: first(r.test.forecast),
+    bands: r.test.bands.map((b) => ({ level: b.level, lower: first(b.lower), upper: first(b.upper) })),
+  };
+}
+
+function levelNames(bands: readonly Band[]): string {
+  return bands.map((b) => `${Math.round(b.level * 1000) / 10} %`).join(' and ');
 }
 
 /** The most points a plot is drawn from: a series of millions of rows makes a plot of thousands. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { SeqcastError } from '../errors.js';
 import type { ForecastConfig } from '../forecast/config.js';
 import { futureValues } from '../forecast/covariates.js';
-import { Forecaster } from '../forecast/forecaster.js';
+import { recommend } from '../forecast/select.js';
 import type { Series } from '../series/series.js';
 import { writeOutputFolder } from '../io/output-folder.js';
 import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
@@ -19,6 +19,7 @@ interface Flags extends TrainFlags {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
+  search?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -40,6 +41,10 @@ export function registerTrain(program: Command): void {
     .option('--force', 'write into an existing, non-empty --out folder')
     .option('--json', 'print one JSON document on stdout instead of the summary')
     .option('--quiet', 'no progress output')
+    .option(
+      '--no-search',
+      'no search over transform, window, model kind and units on the validation part (the baselines and the combination are still candidates)',
+    )
     .addHelpText(
       'after',
       `
@@ -55,11 +60,17 @@ Examples:
       checkOutputDir(outDir, flags.force ?? false);
       const { source, config: full } = trainingInput(data, flags);
       const future = futureInput(flags, source.series, full);
-      const f = await Forecaster.fit(source.series, full, {
-        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
-        gradientFlow: true, // the report's gradient-flow plot
+      // choose on a validation part carved from the end of the training part, refit, score on the test part
+      const recommendation = await recommend(source.series, full, {
+        search: flags.search !== false,
+        ...(future !== undefined ? { future } : {}),
+        fit: {
+          callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+          gradientFlow: true, // the report's gradient-flow plot
+        },
       });
-      const evaluation = f.evaluate(source.series);
+      const f = recommendation.forecaster;
+      const evaluation = recommendation.evaluation;
       const ahead =
         future === undefined ? undefined : f.forecast(source.series, f.config.horizon, { future });
       const doc = await writeOutputFolder(outDir, { force: flags.force ?? false }, (dir) =>
@@ -72,6 +83,7 @@ Examples:
             forecaster: f,
             evaluation,
             ...(ahead !== undefined ? { future: ahead } : {}),
+            recommendation,
             timings: {
               fitSeconds: f.fitInfo?.fitSeconds ?? 0,
               totalSeconds: (performance.now() - started) / 1000,

@@ -33,6 +33,10 @@ import { canPredict, forecastBaselines } from './baseline-set.js';
 import type { FitForecasterOptions } from './forecaster.js';
 import { Forecaster } from './forecaster.js';
 import { seasonalPeriodOf } from './pipeline.js';
+import type { BacktestIntervals, FoldCalibration } from './backtest-intervals.js';
+import { calibrateFold, foldBands, pooledIntervals } from './backtest-intervals.js';
+import type { Band } from './intervals.js';
+import { checkLevels } from './intervals.js';
 
 export interface BacktestOptions {
   /** Rows forecast at each cutoff. Default 1. */
@@ -49,6 +53,12 @@ export interface BacktestOptions {
   readonly maxFolds?: number;
   /** Score the rows after the last full fold with one shorter fold. Default false. */
   readonly partialLastFold?: boolean;
+  /**
+   * Prediction-interval levels, e.g. [0.8, 0.95]: each refit also calibrates conformal intervals on the tail
+   * of its training rows (backtest-intervals.ts, one more fit per refit), and the result reports coverage
+   * and the interval score. Default none.
+   */
+  readonly intervals?: readonly number[];
 }
 
 /** Row ranges are [start, end). */
@@ -120,6 +130,8 @@ export interface FoldResult extends Fold {
   readonly naiveRmse: number;
   /** MASE's scale for this fold: the in-sample seasonal-naive MAE of its training part. */
   readonly scale: number;
+  /** With `intervals`: the bands around `forecast`, one per level (absent when too short to calibrate). */
+  readonly bands?: readonly Band[];
 }
 
 export interface BacktestResult {
@@ -155,6 +167,8 @@ export interface BacktestResult {
   readonly baselineModels: Readonly<Record<string, string>>;
   /** The season length used by seasonal naive and MASE. */
   readonly seasonalPeriod: number;
+  /** With `intervals`: coverage and interval score per level, overall and per horizon. */
+  readonly intervals?: BacktestIntervals;
 }
 
 export async function backtest(
@@ -188,6 +202,8 @@ export async function backtest(
   }
   const m = config.seasonalPeriod ?? seasonalPeriodOf(series.frequency);
   const labels = series.labels();
+  const levelsAsked = options.intervals === undefined ? null : checkLevels(options.intervals, 'backtest');
+  let calibration: FoldCalibration | null = null;
   const folds: FoldResult[] = [];
   let forecaster: Forecaster | null = null;
   let fitted: Baseline[] = [];
@@ -207,6 +223,10 @@ export async function backtest(
       const ets = fitted.find((b): b is AutoEtsBaseline => b.name === 'autoETS' && 'fitted' in b);
       if (ets?.fitted != null) etsSpec = ets.fitted.spec;
       fittedStart = fold.train.start;
+      if (levelsAsked !== null) {
+        const before = series.slice({ from: labels[fold.train.start], to: labels[fold.cutoff - 1] });
+        calibration = await calibrateFold(before, config, levelsAsked, options.horizon ?? 1, fitOptions);
+      }
     }
     const known = series.slice({ from: labels[fold.train.start], to: labels[fold.cutoff - 1] });
     const steps = fold.test.end - fold.test.start;
@@ -231,6 +251,7 @@ export async function backtest(
       rmse: rmse(actual, f.values),
       naiveRmse: rmse(actual, naive),
       scale: maskedNaiveScale(levels.subarray(fold.train.start, fold.cutoff), m),
+      ...(calibration !== null ? { bands: foldBands(f.values, calibration) } : {}),
     });
   }
   const names = Object.keys(folds[0].baselines);
@@ -296,6 +317,7 @@ export async function backtest(
       fitted.filter((b) => b.describe !== undefined).map((b) => [b.name, b.describe!()]),
     ),
     seasonalPeriod: m,
+    ...(levelsAsked !== null ? { intervals: pooledIntervals(folds, levelsAsked) } : {}),
   };
 }
 

@@ -72,6 +72,20 @@ export interface Evaluation {
   readonly warnings: readonly Warning[];
   /** With horizon > 1: RMSE per step ahead, the model's and naive's (kept for the playground). */
   readonly byHorizon: readonly { readonly step: number; readonly rmse: number; readonly naiveRmse: number }[];
+  /** Every forecast path of the scored origins, in original units (what combinations and intervals use). */
+  readonly paths: EvaluationPaths;
+}
+
+/** The H-step paths from the scored origins, each [origins, H] row-major, in original units. */
+export interface EvaluationPaths {
+  /** The first forecast level row of each scored origin (an index into the series evaluated). */
+  readonly origins: Int32Array;
+  readonly horizon: number;
+  readonly actual: Float64Array;
+  readonly model: Float64Array;
+  readonly baselines: Readonly<Record<string, Float64Array>>;
+  /** MASE's scale: the in-sample seasonal-naive MAE of the training part. */
+  readonly scale: number;
 }
 
 /** Scaled values of target k back to transformed units. */
@@ -206,6 +220,14 @@ export function scoreEvaluation(
     return v;
   };
   const all = pooled(actualPaths);
+  const scoredPaths: EvaluationPaths = {
+    origins: Int32Array.from(scored, (i) => testStart + i),
+    horizon: H,
+    actual: all,
+    model: pooled(paths),
+    baselines: Object.fromEntries(names.map((n) => [n, pooled(baselinePaths[n])])),
+    scale,
+  };
   const scores = scoreScaled(all, pooled(paths), scale);
   const baselineScores: Record<string, ScoreSet> = {};
   for (const n of names) baselineScores[n] = scoreScaled(all, pooled(baselinePaths[n]), scale);
@@ -274,6 +296,7 @@ export function scoreEvaluation(
             rmse: s.model.rmse,
             naiveRmse: s.baselines['naive'].rmse,
           })),
+    paths: scoredPaths,
   };
 }
 

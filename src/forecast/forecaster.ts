@@ -18,8 +18,9 @@ import type { Transform } from '../series/transforms.js';
 import { getTransform } from '../series/transforms.js';
 import type { ForecastConfig, ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
-import type { Evaluation } from './evaluation.js';
+import type { BaselineFactory, Evaluation } from './evaluation.js';
 import { nonFinite, scoreEvaluation, unscale } from './evaluation.js';
+import { forecastBaselines } from './baseline-set.js';
 import { checkModelAgainst, checkState } from './state.js';
 import { buildModel } from './pipeline.js';
 import type { FittedPipeline, PreparedInput } from './prepare.js';
@@ -278,13 +279,19 @@ export class Forecaster {
   /**
    * Scores one-step forecasts of every row after the training period (on the training series: the test
    * part), beside the baselines, with a verdict and warnings — for `target` (default: the first one).
+   * `baselines` makes the baselines (default: every one, forecastBaselines; the validation search scores
+   * its later candidates beside naive alone, since the baselines do not change between candidates).
    */
-  evaluate(series: Series, target: string = this.config.target[0]): Evaluation {
+  evaluate(
+    series: Series,
+    target: string = this.config.target[0],
+    baselines: BaselineFactory = forecastBaselines,
+  ): Evaluation {
     const k = this.targetIndex(target, 'evaluate()');
     const input = this.input(series);
     const test = testWindows(input, this.pipeline(), this.trainedThrough);
     const out = this.model.predict(test.x); // [N, horizon · targets], step-major
-    return scoreEvaluation(this.pipeline(), input, test, out.data, k);
+    return scoreEvaluation(this.pipeline(), input, test, out.data, k, baselines);
   }
 
   /**

@@ -20,3 +20,26 @@ export type { BacktestOptions, BacktestResult, BacktestScore, Fold, FoldResult }
 export { backtest, walkForwardFolds } from './backtest.js';
 export { forecastBaselines } from './baseline-set.js';
 export type { HorizonLoss, HorizonScores } from './evaluation.js';
+export type { EvaluationPaths } from './evaluation.js';
+export type { Band, IntervalQuality } from './intervals.js';
+export {
+  DEFAULT_LEVELS,
+  bands,
+  conformalHalfWidths,
+  conformalQuantile,
+  intervalQuality,
+  intervalScore,
+} from './intervals.js';
+export { COMBINATION_WEIGHT, combinePaths } from './combination.js';
+export type {
+  Candidate,
+  IntervalCalibration,
+  Recommendation,
+  RecommendOptions,
+  RecommendedFuture,
+  RecommendedTest,
+  Selection,
+} from './select.js';
+export { recommend } from './select.js';
+export type { SavedIntervals } from './saved-intervals.js';
+export type { BacktestIntervals } from './backtest-intervals.js';

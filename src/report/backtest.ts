@@ -9,6 +9,7 @@
  * beside them. `intervals` is where the empirical coverage and the interval score of prediction intervals go
  * (null until the backtest makes intervals).
  */
+import type { BacktestIntervals } from '../forecast/backtest-intervals.js';
 import type { BacktestOptions, BacktestResult, BacktestScore } from '../forecast/backtest.js';
 import type { ForecastConfig } from '../forecast/config.js';
 import type { Series } from '../series/series.js';
@@ -41,15 +42,6 @@ export interface BacktestFoldSummary {
   readonly actual: readonly number[];
   /** Every baseline's forecasts, by plain name. */
   readonly baselines: Readonly<Record<string, readonly number[]>>;
-}
-
-/** Coverage and interval score per level, when the backtest makes prediction intervals. */
-export interface BacktestIntervals {
-  readonly levels: readonly {
-    readonly level: number;
-    readonly coverage: number;
-    readonly intervalScore: number;
-  }[];
 }
 
 export interface BacktestReportDocument {
@@ -175,7 +167,7 @@ export function buildBacktestReport(r: BacktestReportInput): BacktestReportDocum
     baselineModels: b.baselineModels,
     lastFold: b.lastFold,
     unscoredRows: b.unscoredRows,
-    intervals: null,
+    intervals: b.intervals ?? null,
     verdict: b.verdict,
     comparison: b.comparison.summary,
     warnings,
@@ -255,10 +247,22 @@ export function backtestMarkdown(r: BacktestReportDocument): string {
   lines.push('### Prediction intervals', '');
   if (r.intervals === null) lines.push('No prediction intervals were made, so no coverage is given.', '');
   else {
-    lines.push('| level | empirical coverage | interval score |', '| ---: | ---: | ---: |');
-    for (const l of r.intervals.levels)
+    const iv = r.intervals;
+    lines.push(`${text(iv.method)}.`, '');
+    lines.push(
+      '| level | points | empirical coverage | interval score | mean width | coverage by horizon |',
+      '| ---: | ---: | ---: | ---: | ---: | :--- |',
+    );
+    iv.overall.forEach((q, j) =>
       lines.push(
-        `| ${(100 * l.level).toFixed(0)} % | ${(100 * l.coverage).toFixed(1)} % | ${fmt(l.intervalScore)} |`,
+        `| ${(100 * q.level).toFixed(0)} % | ${q.points} | ${(100 * q.coverage).toFixed(1)} % | ${fmt(q.intervalScore)} | ${fmt(q.meanWidth)} | ` +
+          `${iv.byHorizon[j].map((x) => `${(100 * x.coverage).toFixed(0)} %`).join(', ')} |`,
+      ),
+    );
+    if (iv.uncalibratedFolds > 0)
+      lines.push(
+        '',
+        `${iv.uncalibratedFolds} fold(s) had too few training rows to calibrate on and have no intervals.`,
       );
     lines.push('');
   }

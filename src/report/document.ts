@@ -9,6 +9,9 @@
  *                the terminal summary and the playground show it)
  */
 import type { Evaluation } from '../forecast/evaluation.js';
+import type { Recommendation } from '../forecast/select.js';
+import type { RecommendedSummary } from './recommendation.js';
+import { recommendedSummary } from './recommendation.js';
 import type { FitInfo, Forecaster, FutureForecast } from '../forecast/forecaster.js';
 import type { ScoreSet } from '../metrics/metrics.js';
 import type { History } from '../model/fit.js';
@@ -91,6 +94,12 @@ export interface ReportDocument {
   readonly plots: readonly string[];
   /** The report folder, or null when none was written. */
   readonly outDir: string | null;
+  /**
+   * The pipeline chosen on validation (`seqcast train`, recommend()): the candidates and their validation
+   * scores, the winner and why, its test scores, its conformal intervals and its forecast with bands.
+   * `metrics`, `verdict` and `comparison` above keep scoring the network refitted on the training part.
+   */
+  readonly recommended?: RecommendedSummary;
 }
 
 /** What a forecast past the data can be (Forecaster.recursion), and the one made, when one was. */
@@ -124,6 +133,8 @@ export interface ReportInput {
   readonly outDir?: string | null;
   /** A forecast after the data's last row, to show in the report (`train --future`). */
   readonly future?: FutureForecast;
+  /** The validation search's result, when the forecaster came from recommend(). */
+  readonly recommendation?: Recommendation;
 }
 
 /** The report document of a scored forecaster. */
@@ -158,6 +169,7 @@ export function buildReport(r: ReportInput): ReportDocument {
     training: trainingSummary(f.history),
     plots: r.plots ?? [],
     outDir: r.outDir ?? null,
+    ...(r.recommendation !== undefined ? { recommended: recommendedSummary(r.recommendation) } : {}),
   };
 }
 

@@ -1,9 +1,4 @@
-export type {
-  BacktestFoldSummary,
-  BacktestIntervals,
-  BacktestReportDocument,
-  BacktestReportInput,
-} from './backtest.js';
+export type { BacktestFoldSummary, BacktestReportDocument, BacktestReportInput } from './backtest.js';
 export { backtestJson, backtestMarkdown, backtestPlotSpec, buildBacktestReport } from './backtest.js';
 export type { DataSummary, ReportDocument, ReportInput, TrainingSummary } from './document.js';
 export { buildReport } from './document.js';

@@ -2,6 +2,7 @@
 import type { ScoreSet } from '../metrics/metrics.js';
 import type { ReportDocument } from './document.js';
 import { formatNumber as fmt } from './format.js';
+import { recommendedMarkdown } from './recommendation.js';
 
 export function reportMarkdown(r: ReportDocument): string {
   const lines: string[] = [`# ${text(r.title)}`, ''];
@@ -62,6 +63,7 @@ export function reportMarkdown(r: ReportDocument): string {
   }
   lines.push(`**Verdict: ${text(r.comparison)}**`, '');
   lines.push(...forecastAheadSection(r));
+  if (r.recommended !== undefined) lines.push(...recommendedMarkdown(r.recommended));
   if (r.warnings.length > 0) {
     lines.push('## Warnings', '');
     for (const w of r.warnings) lines.push(`- ${text(w)}`);

@@ -12,11 +12,11 @@ const HEIGHT = 300;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Dates (YYYY-MM-DD…) plot on a time axis; anything else on a numeric one. */
-function xType(labels: readonly string[]): 'temporal' | 'quantitative' {
+export function xType(labels: readonly string[]): 'temporal' | 'quantitative' {
   return labels.length > 0 && /^\d{4}-\d{2}-\d{2}/.test(labels[0]) ? 'temporal' : 'quantitative';
 }
 
-function xValue(label: string, type: 'temporal' | 'quantitative'): string | number {
+export function xValue(label: string, type: 'temporal' | 'quantitative'): string | number {
   return type === 'temporal' ? label : Number(label);
 }
 
@@ -30,6 +30,36 @@ export interface ForecastPlotInput {
   readonly trainLabels?: readonly string[];
   readonly trainActual?: ArrayLike<number>;
   readonly title: string;
+  /** Prediction intervals around `forecast`, drawn as shaded bands (widest first). */
+  readonly bands?: readonly PlotBand[];
+}
+
+/** One interval level's band: lower and upper bounds at each label. */
+export interface PlotBand {
+  readonly level: number;
+  readonly lower: ArrayLike<number>;
+  readonly upper: ArrayLike<number>;
+}
+
+/** Shaded areas between each band's bounds, the widest (highest level) underneath. */
+export function bandLayers(
+  labels: readonly string[],
+  bands: readonly PlotBand[],
+  type: 'temporal' | 'quantitative',
+): VegaLiteSpec[] {
+  return [...bands]
+    .sort((a, b) => b.level - a.level)
+    .map((b, j) => ({
+      data: {
+        values: labels.map((l, i) => ({ x: xValue(l, type), lower: b.lower[i], upper: b.upper[i] })),
+      },
+      mark: { type: 'area', opacity: j === 0 ? 0.18 : 0.3, color: '#e8702a' },
+      encoding: {
+        x: { field: 'x', type },
+        y: { field: 'lower', type: 'quantitative' },
+        y2: { field: 'upper' },
+      },
+    }));
 }
 
 export function forecastPlotSpec(p: ForecastPlotInput): VegaLiteSpec {
@@ -60,6 +90,7 @@ export function forecastPlotSpec(p: ForecastPlotInput): VegaLiteSpec {
       },
     },
   ];
+  if (p.bands !== undefined) layers.unshift(...bandLayers(p.labels, p.bands, type));
   if (p.splitLabel !== undefined) {
     const x = xValue(p.splitLabel, type);
     layers.push(

@@ -1,0 +1,135 @@
+/**
+ * Prediction intervals in walk-forward backtests. At each refit, the fold's training rows [start, cutoff)
+ * are split once more: the same configuration is fitted on [start, cutoff − v) and forecasts `steps` rows
+ * from every origin of [cutoff − v, cutoff − steps] exactly as the fold will (forecast(), direct or
+ * recursive); those out-of-sample residuals, per horizon, calibrate split-conformal half-widths
+ * (intervals.ts) for the fold's forecasts. v = max(⌈0.2 · training rows⌉, the fewest residuals that give a
+ * finite quantile at the highest level + steps − 1). Nothing after the cutoff is read. A fold's coverage and
+ * interval score are then measured on its own rows; the result pools them overall and per horizon.
+ */
+import type { Series } from '../series/series.js';
+import type { ForecastConfig } from './config.js';
+import type { FitForecasterOptions } from './forecaster.js';
+import { Forecaster } from './forecaster.js';
+import type { Band, IntervalQuality, IntervalScale } from './intervals.js';
+import {
+  bands,
+  conformalHalfWidths,
+  intervalQuality,
+  minimumResiduals,
+  scaledResiduals,
+} from './intervals.js';
+
+/** Half-widths per level and horizon, calibrated on the tail of one fold's training rows. */
+export interface FoldCalibration {
+  readonly levels: readonly number[];
+  readonly halfWidths: readonly (readonly number[])[];
+  readonly scale: IntervalScale;
+  /** Residuals per horizon. */
+  readonly residuals: number;
+}
+
+/**
+ * Calibrates intervals for forecasts of `steps` rows after `known` (the fold's training rows), or returns
+ * null when `known` is too short to hold a calibration part and still fit a window.
+ */
+export async function calibrateFold(
+  known: Series,
+  config: ForecastConfig,
+  levels: readonly number[],
+  steps: number,
+  fitOptions: FitForecasterOptions = {},
+): Promise<FoldCalibration | null> {
+  const n = known.length;
+  const v = Math.max(Math.ceil(0.2 * n), minimumResiduals(levels[levels.length - 1]) + steps - 1);
+  const start = n - v;
+  const window = config.window ?? 12;
+  if (start - window - 1 < Math.max(2 * window, 24)) return null;
+  const labels = known.labels();
+  const target =
+    config.target === undefined
+      ? known.names[0]
+      : typeof config.target === 'string'
+        ? config.target
+        : config.target[0];
+  const f = await Forecaster.fit(
+    known,
+    { ...config, splitDate: labels[start] },
+    { callbacks: fitOptions.callbacks },
+  );
+  const level = known.column(target);
+  const rows = v - steps + 1;
+  const actual = new Float64Array(rows * steps);
+  const forecast = new Float64Array(rows * steps);
+  for (let i = 0; i < rows; i++) {
+    const t = start + i;
+    // known-future columns: their values after t are the series' own, as in the fold itself
+    const future = (config.knownFuture ?? []).length > 0 ? { future: known.slice({ from: labels[t] }) } : {};
+    const path = f.forecast(known.slice({ to: labels[t - 1] }), steps, { target, ...future }).values;
+    for (let h = 0; h < steps; h++) {
+      actual[i * steps + h] = level[t + h];
+      forecast[i * steps + h] = path[h];
+    }
+  }
+  const scale: IntervalScale =
+    f.config.transform === 'log' || f.config.transform === 'logDiff' ? 'log' : 'absolute';
+  const res = scaledResiduals(actual, forecast, scale);
+  return {
+    levels,
+    halfWidths: levels.map((l) => conformalHalfWidths(res, steps, l)),
+    scale,
+    residuals: rows,
+  };
+}
+
+/** The bands of one fold's forecast from its calibration. */
+export function foldBands(values: ArrayLike<number>, c: FoldCalibration): Band[] {
+  // a fold may be shorter than the calibrated steps (a partial last fold): bands for its rows only
+  return bands(values, values.length, c.levels, c.halfWidths, c.scale);
+}
+
+/** Coverage and interval score per level, overall and at each horizon, pooled over the folds with bands. */
+export interface BacktestIntervals {
+  readonly levels: readonly number[];
+  /** How each refit calibrated its intervals. */
+  readonly method: string;
+  /** Folds without intervals (too few training rows to calibrate on). */
+  readonly uncalibratedFolds: number;
+  readonly overall: readonly IntervalQuality[];
+  /** byHorizon[level index][h − 1]. */
+  readonly byHorizon: readonly (readonly IntervalQuality[])[];
+}
+
+export function pooledIntervals(
+  folds: readonly {
+    readonly actual: Float64Array;
+    readonly bands?: readonly Band[];
+  }[],
+  levels: readonly number[],
+): BacktestIntervals {
+  const H = Math.max(...folds.map((f) => f.actual.length));
+  const pick = (j: number, h?: number) => {
+    const lower: number[] = [];
+    const upper: number[] = [];
+    const actual: number[] = [];
+    for (const f of folds) {
+      if (f.bands === undefined) continue;
+      for (let i = 0; i < f.actual.length; i++) {
+        if (h !== undefined && i !== h) continue;
+        lower.push(f.bands[j].lower[i]);
+        upper.push(f.bands[j].upper[i]);
+        actual.push(f.actual[i]);
+      }
+    }
+    return intervalQuality(lower, upper, actual, levels[j]);
+  };
+  return {
+    levels,
+    method:
+      'split conformal at each refit: the configuration fitted on the fold’s training rows minus their last 20 % (at least enough for the highest level), ' +
+      'its out-of-sample residuals there per horizon giving the ⌈(n + 1)·level⌉-th smallest |residual| (on the log scale for a log transform)',
+    uncalibratedFolds: folds.filter((f) => f.bands === undefined).length,
+    overall: levels.map((_, j) => pick(j)),
+    byHorizon: levels.map((_, j) => Array.from({ length: H }, (_, h) => pick(j, h))),
+  };
+}
