@@ -131,6 +131,7 @@ it('the public export list changes only deliberately', () => {
       "movingAverage",
       "naive",
       "nextLabels",
+      "noRoomForValidation",
       "padSequences",
       "pctChange",
       "perClassScores",

@@ -179,6 +179,39 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
   });
 
+  it('a short series keeps the 80 % intervals only; one too short for a validation part is fitted as configured, and both say so', () => {
+    const dir = tmp();
+    const monthly = (n: number): string => {
+      const rows = ['date,value'];
+      for (let i = 0; i < n; i++) {
+        const d = `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`;
+        rows.push(`${d},${(10 + Math.sin(i / 2) + i / 10).toFixed(3)}`);
+      }
+      return `${rows.join('\n')}\n`;
+    };
+    writeFileSync(join(dir, 'm60.csv'), monthly(60));
+    writeFileSync(join(dir, 'm40.csv'), monthly(40));
+    const args = ['--epochs', '1', '--units', '4', '--no-search', '--json', '--out'];
+    const r60 = seqcast(['train', 'm60.csv', ...args, 'r60'], dir);
+    expect(r60.status).toBe(0);
+    const d60 = JSON.parse(r60.stdout) as {
+      warnings: string[];
+      recommended: { intervals: { levels: { level: number }[] } };
+    };
+    expect(d60.recommended.intervals.levels.map((l) => l.level)).toEqual([0.8]);
+    expect(d60.warnings.join('\n')).toMatch(
+      /80 % intervals only: the training part has 48 rows; a validation part of 19 \(enough for 95 % intervals at horizon 1\)/,
+    );
+    const r40 = seqcast(['train', 'm40.csv', ...args, 'r40'], dir);
+    expect(r40.status).toBe(0);
+    const d40 = JSON.parse(r40.stdout) as Record<string, unknown>;
+    expect(Object.keys(d40)).toEqual([...REPORT_FIELDS]);
+    expect((d40.warnings as string[]).join('\n')).toMatch(
+      /no validation search and no prediction intervals: the training part has 32 rows; .*the configured network was fitted on the whole training part/,
+    );
+    expect(existsSync(join(dir, 'r40', 'model', 'model.json'))).toBe(true);
+  }, 60_000);
+
   it('seqcast evaluate <model-dir> <dataset> scores the saved model', () => {
     const r = seqcast(['evaluate', join(out, 'model'), 'air-passengers', '--json']);
     expect(r.status).toBe(0);

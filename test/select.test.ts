@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { combinePaths, pathScores } from '../src/forecast/combination.js';
 import { Forecaster } from '../src/forecast/forecaster.js';
 import type { Candidate } from '../src/forecast/select.js';
-import { chooseWinner, recommend } from '../src/forecast/select.js';
+import { chooseWinner, noRoomForValidation, recommend } from '../src/forecast/select.js';
 import { Series } from '../src/series/series.js';
 
 /** A monthly series with trend, season and seeded noise, `n` rows from 2000-01. */
@@ -165,6 +165,12 @@ describe('recommend(): what the search tries', () => {
   });
 
   it('refuses a training part too short to hold a validation part', async () => {
-    await expect(recommend(monthly(50), quick)).rejects.toThrow(/too few for a window of 12.*search: false/);
+    await expect(recommend(monthly(50), quick)).rejects.toThrow(
+      /too few for a window of 12; .*fit without the validation part \(Forecaster\.fit\)/,
+    );
+    // noRoomForValidation() says so before any training, and the 80 % level alone needs fewer rows
+    expect(noRoomForValidation(monthly(50), quick)).toMatch(/^the training part has 40 rows; /);
+    expect(noRoomForValidation(monthly(60), quick, { levels: [0.8] })).toBeNull();
+    expect(noRoomForValidation(monthly(200), quick)).toBeNull();
   });
 });

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { SeqcastError } from '../errors.js';
 import type { ForecastConfig } from '../forecast/config.js';
 import { futureValues } from '../forecast/covariates.js';
-import { recommend } from '../forecast/select.js';
+import type { Evaluation } from '../forecast/evaluation.js';
+import { Forecaster } from '../forecast/forecaster.js';
+import { DEFAULT_LEVELS } from '../forecast/intervals.js';
+import { noRoomForValidation, recommend } from '../forecast/select.js';
 import type { Series } from '../series/series.js';
 import { writeOutputFolder } from '../io/output-folder.js';
 import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
@@ -60,17 +63,38 @@ Examples:
       checkOutputDir(outDir, flags.force ?? false);
       const { source, config: full } = trainingInput(data, flags);
       const future = futureInput(flags, source.series, full);
-      // choose on a validation part carved from the end of the training part, refit, score on the test part
-      const recommendation = await recommend(source.series, full, {
-        search: flags.search !== false,
-        ...(future !== undefined ? { future } : {}),
-        fit: {
-          callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
-          gradientFlow: true, // the report's gradient-flow plot
-        },
-      });
-      const f = recommendation.forecaster;
-      const evaluation = recommendation.evaluation;
+      const fit = {
+        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+        gradientFlow: true, // the report's gradient-flow plot
+      };
+      // choose on a validation part carved from the end of the training part, refit, score on the test part;
+      // a short series keeps the 80 % intervals only, and one too short for any validation part is fitted
+      // as configured, without the search and the intervals, and says so
+      const tooShort = noRoomForValidation(source.series, full);
+      const levels = tooShort === null ? DEFAULT_LEVELS : [0.8];
+      const noRoom = tooShort === null ? null : noRoomForValidation(source.series, full, { levels });
+      const recommendation =
+        noRoom === null
+          ? await recommend(source.series, full, {
+              search: flags.search !== false,
+              levels,
+              ...(future !== undefined ? { future } : {}),
+              fit,
+            })
+          : undefined;
+      const f = recommendation?.forecaster ?? (await Forecaster.fit(source.series, full, fit));
+      const evaluation =
+        recommendation === undefined
+          ? withWarning(
+              f.evaluate(source.series),
+              `no validation search and no prediction intervals: ${noRoom}; the configured network was fitted on the whole training part`,
+            )
+          : tooShort === null
+            ? recommendation.evaluation
+            : withWarning(
+                recommendation.evaluation,
+                `80 % intervals only: ${tooShort}; the 80 % level needs fewer validation rows`,
+              );
       const ahead =
         future === undefined ? undefined : f.forecast(source.series, f.config.horizon, { future });
       const doc = await writeOutputFolder(outDir, { force: flags.force ?? false }, (dir) =>
@@ -83,7 +107,7 @@ Examples:
             forecaster: f,
             evaluation,
             ...(ahead !== undefined ? { future: ahead } : {}),
-            recommendation,
+            ...(recommendation !== undefined ? { recommendation } : {}),
             timings: {
               fitSeconds: f.fitInfo?.fitSeconds ?? 0,
               totalSeconds: (performance.now() - started) / 1000,
@@ -117,4 +141,9 @@ function futureInput(flags: Flags, series: Series, config: ForecastConfig): Seri
   const H = config.horizon ?? 1;
   futureValues(series, future, known, H, `the trained horizon of ${H}`);
   return future;
+}
+
+/** The evaluation with one more warning. */
+function withWarning(e: Evaluation, message: string): Evaluation {
+  return { ...e, warnings: [...e.warnings, { kind: 'validation', message }] };
 }

@@ -12,7 +12,7 @@
 import { rmse } from '../metrics/metrics.js';
 
 export interface Warning {
-  readonly kind: 'extrapolation' | 'lag' | 'unscored';
+  readonly kind: 'extrapolation' | 'lag' | 'unscored' | 'validation';
   readonly message: string;
 }
 

@@ -40,6 +40,6 @@ export type {
   RecommendedTest,
   Selection,
 } from './select.js';
-export { recommend } from './select.js';
+export { noRoomForValidation, recommend } from './select.js';
 export type { SavedIntervals } from './saved-intervals.js';
 export type { BacktestIntervals } from './backtest-intervals.js';

@@ -152,6 +152,52 @@ export interface Recommendation {
   readonly future: RecommendedFuture;
 }
 
+/**
+ * Where the validation part begins in a training part of `splitLevel` rows, or why there is no room for
+ * one: it must hold enough windows for the widest interval level at every horizon and leave at least
+ * max(2 × window, 24) windows to fit on.
+ */
+function validationPlan(
+  splitLevel: number,
+  reach: number,
+  window: number,
+  H: number,
+  levels: readonly number[],
+  fraction: number,
+): { valStart: number } | string {
+  const need = minimumResiduals(levels[levels.length - 1]) + H - 1;
+  const v = Math.max(Math.ceil(fraction * splitLevel), need);
+  const valStart = splitLevel - v;
+  if (valStart - reach >= Math.max(2 * window, 24)) return { valStart };
+  return (
+    `the training part has ${splitLevel} rows; a validation part of ${v} (enough for ${Math.round(100 * levels[levels.length - 1])} % intervals ` +
+    `at horizon ${H}) leaves ${valStart} to fit on, too few for a window of ${window}`
+  );
+}
+
+/**
+ * Why `recommend()` cannot carve a validation part from this series's training part (too short), or
+ * null when it can. `seqcast train` then fits the configured network without the search and intervals.
+ */
+export function noRoomForValidation(
+  series: Series,
+  config: ForecastConfig = {},
+  options: Pick<RecommendOptions, 'levels' | 'validationFraction'> = {},
+): string | null {
+  const levels = checkLevels(options.levels ?? DEFAULT_LEVELS, 'recommend()');
+  const prepared = prepare(series, config);
+  const cfg = prepared.config;
+  const plan = validationPlan(
+    prepared.splitLevel,
+    cfg.window + prepared.transform.lag,
+    cfg.window,
+    cfg.horizon,
+    levels,
+    options.validationFraction ?? 0.2,
+  );
+  return typeof plan === 'string' ? plan : null;
+}
+
 const OPTIONS = ['search', 'validationFraction', 'levels', 'fit', 'candidates', 'future'];
 
 /** Chooses the pipeline on validation, refits it on the training part, and scores it on the test part. */
@@ -179,18 +225,21 @@ export async function recommend(
   const m = cfg.seasonalPeriod;
   const splitLevel = prepared.splitLevel;
   const labels = series.labels();
-  const need = minimumResiduals(levels[levels.length - 1]) + H - 1;
-  const v = Math.max(Math.ceil(fraction * splitLevel), need);
-  const valStart = splitLevel - v;
-  const shortest = valStart - (cfg.window + prepared.transform.lag);
-  if (shortest < Math.max(2 * cfg.window, 24)) {
+  const plan = validationPlan(
+    splitLevel,
+    cfg.window + prepared.transform.lag,
+    cfg.window,
+    H,
+    levels,
+    fraction,
+  );
+  if (typeof plan === 'string') {
     throw new SeqcastError(
       'config',
-      `recommend(): the training part has ${splitLevel} rows; a validation part of ${v} (enough for ${Math.round(100 * levels[levels.length - 1])} % intervals ` +
-        `at horizon ${H}) leaves ${valStart} to fit on, too few for a window of ${cfg.window}; give a longer series, ` +
-        `a smaller window or fewer interval levels, or train without the search (search: false, --no-search)`,
+      `recommend(): ${plan}; give a longer series, a smaller window or fewer interval levels, or fit without the validation part (Forecaster.fit)`,
     );
   }
+  const valStart = plan.valStart;
   // the training part alone: a copy, so nothing the selection does can read the test part
   const trainPart = series.slice({ to: labels[splitLevel - 1] });
   const { grid, searched, fixed } = searchGrid(config, cfg, options.search ?? true, options.candidates);
@@ -309,7 +358,12 @@ export async function recommend(
           : combinePaths(netFuture.values, baselineFuture(useBaseline));
 
   const selection: Selection = {
-    validation: { from: labels[valStart], to: labels[splitLevel - 1], rows: v, fitRows: valStart },
+    validation: {
+      from: labels[valStart],
+      to: labels[splitLevel - 1],
+      rows: splitLevel - valStart,
+      fitRows: valStart,
+    },
     searched,
     fixed,
     candidates,
