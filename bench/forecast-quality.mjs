@@ -3,7 +3,7 @@
 //   mean test RMSE over seeds 1–5 ≤ AutoETS's (air passengers ≤ 19.6, sunspots ≤ 19.05, S&P 500 ≤ 124.0);
 //   80 % and 95 % intervals covering within ±5 points of nominal in walk-forward backtests.
 // One JSON line per series on stdout; a readable table on stderr. Run after `npm run build`:
-//   npm run --silent bench:forecast-quality [-- --seeds 5 --only sunspots --no-backtest]
+//   npm run --silent bench:forecast-quality [-- --seeds 5 --only sunspots --no-backtest --walk-forward 0.4]
 // The S&P 500 file is not bundled: seqcast's dataset resolver finds it (SEQCAST_DATA_DIR or the shared data
 // folder beside the repository); without it that series is skipped with a line on stderr.
 import { backtest, recommend } from '../dist/index.js';
@@ -13,6 +13,8 @@ const args = process.argv.slice(2);
 const seedCount = Number(arg('--seeds') ?? 5);
 const only = arg('--only');
 const withBacktest = !args.includes('--no-backtest');
+// the share of the series the walk-forward backtest forecasts (default the last 20 %)
+const walkShare = Number(arg('--walk-forward') ?? 0.2);
 
 function arg(name) {
   const i = args.indexOf(name);
@@ -68,11 +70,11 @@ for (const s of SERIES) {
         `network ${f(runs.at(-1).network)}, autoETS ${f(runs.at(-1).baselines.autoETS)}, ${f(runs.at(-1).seconds, 1)} s\n`,
     );
   }
-  // coverage in a walk-forward backtest of the default network: the last 20 % one step at a time, about five
+  // coverage in a walk-forward backtest of the default network: the last 20 % (--walk-forward) one step at a time, about five
   // refits, each calibrating its intervals on the tail of its own training rows
   let walkForward = null;
   if (withBacktest) {
-    const initial = Math.floor(0.8 * series.length);
+    const initial = Math.floor((1 - walkShare) * series.length);
     const refitEvery = Math.ceil((series.length - initial) / 5);
     const started = performance.now();
     const b = await backtest(

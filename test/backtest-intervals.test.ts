@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../src/forecast/backtest.js';
+import { ObservedResiduals } from '../src/forecast/backtest-intervals.js';
+import { conformalQuantile } from '../src/forecast/intervals.js';
 import { Series } from '../src/series/series.js';
 
 function monthly(values: readonly number[]): Series {
@@ -49,6 +51,55 @@ describe('backtest(…, { intervals }) calibrates conformal intervals at each re
     const width = (r: typeof a) =>
       Array.from(r.folds[0].bands![0].upper, (u, i) => u - r.folds[0].bands![0].lower[i]);
     expect(width(b)).toEqual(width(a));
+  });
+
+  it('every fold reads nothing after its cutoff, the earlier folds’ residuals included', async () => {
+    const long = { ...options, maxFolds: 6, refitEvery: 3 };
+    const a = await backtest(monthly(base), config, long);
+    for (const k of [1, 4]) {
+      const cutoff = a.folds[k].test.start;
+      const changed = base.map((v, t) => (t >= cutoff ? v * 5 + 7 : v));
+      const b = await backtest(monthly(changed), config, long);
+      expect(b.folds[k].bands![1].lower).toEqual(a.folds[k].bands![1].lower);
+      expect(b.folds[k].bands![1].upper).toEqual(a.folds[k].bands![1].upper);
+    }
+  });
+
+  it('ObservedResiduals joins a residual to its horizon’s calibration once its row is before the cutoff', () => {
+    // 19 calibration residuals for 2 horizons (row-major), absolute scale
+    const scores = Float64Array.from({ length: 38 }, (_, i) => (i % 2 === 0 ? 1 + i / 100 : 2 + i / 100));
+    const c = {
+      levels: [0.8, 0.95],
+      halfWidths: [[], []],
+      scale: 'absolute' as const,
+      residuals: 19,
+      scores,
+    };
+    const o = new ObservedResiduals();
+    o.add(100, [10, 10], [0, 30], 'absolute'); // rows 100 (h = 1, residual 10) and 101 (h = 2, −20)
+    const col = (h: number, extra: number[]) => [
+      ...Array.from({ length: 19 }, (_, i) => scores[2 * i + h]),
+      ...extra,
+    ];
+    // cutoff 100: neither is known yet
+    expect(o.update(c, 100).halfWidths[1]).toEqual([
+      conformalQuantile(col(0, []), 0.95),
+      conformalQuantile(col(1, []), 0.95),
+    ]);
+    // cutoff 101: row 100 is known, row 101 is not
+    const u = o.update(c, 101);
+    expect(u.halfWidths[1]).toEqual([
+      conformalQuantile(col(0, [10]), 0.95),
+      conformalQuantile(col(1, []), 0.95),
+    ]);
+    expect(u.halfWidths[1][0]).toBe(10); // the 20th of 20 sorted |residuals| at 95 %: ⌈21 · 0.95⌉ = 20
+    expect(u.residuals).toBe(19);
+    const w = o.update(c, 102);
+    expect(w.halfWidths[0]).toEqual([
+      conformalQuantile(col(0, [10]), 0.8),
+      conformalQuantile(col(1, [-20]), 0.8),
+    ]);
+    expect(w.residuals).toBe(20);
   });
 
   it('refuses a level outside (0, 1)', async () => {

@@ -5,7 +5,9 @@
  * recursive); those out-of-sample residuals, per horizon, calibrate split-conformal half-widths
  * (intervals.ts) for the fold's forecasts. v = max(⌈0.2 · training rows⌉, the fewest residuals that give a
  * finite quantile at the highest level + steps − 1). Nothing after the cutoff is read. A fold's coverage and
- * interval score are then measured on its own rows; the result pools them overall and per horizon.
+ * interval score are then measured on its own rows; the result pools them overall and per horizon. As the
+ * walk-forward goes on, the earlier folds' residuals join the calibration once their actual values are known
+ * (ObservedResiduals): still nothing after the cutoff, and the bands follow errors that change through time.
  */
 import type { Series } from '../series/series.js';
 import type { ForecastConfig } from './config.js';
@@ -15,6 +17,7 @@ import type { Band, IntervalQuality, IntervalScale } from './intervals.js';
 import {
   bands,
   conformalHalfWidths,
+  conformalQuantile,
   intervalQuality,
   minimumResiduals,
   scaledResiduals,
@@ -27,6 +30,8 @@ export interface FoldCalibration {
   readonly scale: IntervalScale;
   /** Residuals per horizon. */
   readonly residuals: number;
+  /** The calibration residuals themselves, [residuals, steps] row-major, on `scale`. */
+  readonly scores: Float64Array;
 }
 
 /**
@@ -79,7 +84,46 @@ export async function calibrateFold(
     halfWidths: levels.map((l) => conformalHalfWidths(res, steps, l)),
     scale,
     residuals: rows,
+    scores: res,
   };
+}
+
+/**
+ * The residuals of earlier folds' forecasts, kept as the walk-forward goes on: each becomes part of the
+ * calibration once its actual value is known (its row is before the cutoff of the fold being forecast).
+ * They are out-of-sample residuals like the calibration part's, and later in time, so the intervals follow
+ * errors that grow or shrink through the series (online split conformal).
+ */
+export class ObservedResiduals {
+  private readonly rows: number[] = [];
+  private readonly horizons: number[] = [];
+  private readonly values: number[] = [];
+
+  /** Records a fold's residuals: the forecast from the origin whose first target is row `first`. */
+  add(first: number, actual: ArrayLike<number>, forecast: ArrayLike<number>, scale: IntervalScale): void {
+    const res = scaledResiduals(actual, forecast, scale);
+    for (let h = 0; h < res.length; h++) {
+      this.rows.push(first + h);
+      this.horizons.push(h);
+      this.values.push(res[h]);
+    }
+  }
+
+  /** The calibration updated with every recorded residual whose row is before `cutoff`. */
+  update(c: FoldCalibration, cutoff: number): FoldCalibration {
+    const steps = c.scores.length / c.residuals;
+    const columns: number[][] = Array.from({ length: steps }, (_, h) =>
+      Array.from({ length: c.residuals }, (_, i) => c.scores[i * steps + h]),
+    );
+    for (let k = 0; k < this.values.length; k++) {
+      if (this.rows[k] < cutoff && this.horizons[k] < steps) columns[this.horizons[k]].push(this.values[k]);
+    }
+    return {
+      ...c,
+      halfWidths: c.levels.map((l) => columns.map((col) => conformalQuantile(col, l))),
+      residuals: Math.min(...columns.map((col) => col.length)),
+    };
+  }
 }
 
 /** The bands of one fold's forecast from its calibration. */
@@ -127,7 +171,8 @@ export function pooledIntervals(
     levels,
     method:
       'split conformal at each refit: the configuration fitted on the fold’s training rows minus their last 20 % (at least enough for the highest level), ' +
-      'its out-of-sample residuals there per horizon giving the ⌈(n + 1)·level⌉-th smallest |residual| (on the log scale for a log transform)',
+      'its out-of-sample residuals there per horizon, joined by the earlier folds’ residuals once their actual values are known, ' +
+      'giving the ⌈(n + 1)·level⌉-th smallest |residual| (on the log scale for a log transform)',
     uncalibratedFolds: folds.filter((f) => f.bands === undefined).length,
     overall: levels.map((_, j) => pick(j)),
     byHorizon: levels.map((_, j) => Array.from({ length: H }, (_, h) => pick(j, h))),

@@ -34,7 +34,7 @@ import type { FitForecasterOptions } from './forecaster.js';
 import { Forecaster } from './forecaster.js';
 import { seasonalPeriodOf } from './pipeline.js';
 import type { BacktestIntervals, FoldCalibration } from './backtest-intervals.js';
-import { calibrateFold, foldBands, pooledIntervals } from './backtest-intervals.js';
+import { ObservedResiduals, calibrateFold, foldBands, pooledIntervals } from './backtest-intervals.js';
 import type { Band } from './intervals.js';
 import { checkLevels } from './intervals.js';
 
@@ -204,6 +204,7 @@ export async function backtest(
   const labels = series.labels();
   const levelsAsked = options.intervals === undefined ? null : checkLevels(options.intervals, 'backtest');
   let calibration: FoldCalibration | null = null;
+  const observed = new ObservedResiduals();
   const folds: FoldResult[] = [];
   let forecaster: Forecaster | null = null;
   let fitted: Baseline[] = [];
@@ -251,8 +252,11 @@ export async function backtest(
       rmse: rmse(actual, f.values),
       naiveRmse: rmse(actual, naive),
       scale: maskedNaiveScale(levels.subarray(fold.train.start, fold.cutoff), m),
-      ...(calibration !== null ? { bands: foldBands(f.values, calibration) } : {}),
+      ...(calibration !== null
+        ? { bands: foldBands(f.values, observed.update(calibration, fold.cutoff)) }
+        : {}),
     });
+    if (calibration !== null) observed.add(fold.test.start, actual, f.values, calibration.scale);
   }
   const names = Object.keys(folds[0].baselines);
   const score = (pick: (r: FoldResult) => Float64Array, h?: number): BacktestScore => {
