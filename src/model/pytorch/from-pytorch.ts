@@ -80,21 +80,29 @@ export function fromPyTorch(
   if (options.names !== undefined) {
     plan = planNamed(slots, modules, options.names, all, where);
   } else {
+    const first = { at: 0 };
     try {
-      plan = planInOrder(slots, modules, all, where);
+      plan = planInOrder(slots, modules, all, where, first);
     } catch (e) {
       if (!(e instanceof SeqcastError) || modules.length < 2 || modules.length > MAX_SEARCH) throw e;
-      const fits = permutations(modules).flatMap((order) => {
+      // the other orders; if none fits, the error of the one that got furthest (the file's own order first)
+      const fits: Plan[] = [];
+      let best = { error: e, at: first.at };
+      for (const order of permutations(modules).slice(1)) {
+        const progress = { at: 0 };
         try {
-          return [planInOrder(slots, order, all, where)];
-        } catch {
-          return [];
+          fits.push(planInOrder(slots, order, all, where, progress));
+        } catch (other) {
+          if (!(other instanceof SeqcastError)) throw other;
+          if (progress.at > best.at) best = { error: other, at: progress.at };
         }
-      });
+      }
       if (fits.length !== 1) {
         throw new SeqcastError(
           'weights',
-          `${e.message}; ${fits.length === 0 ? 'no order of the modules fits the model either' : `${fits.length} orders of the modules fit the model`}: pass { names: { <layer index>: '<module prefix>' } } to say which module fills which layer`,
+          fits.length === 0
+            ? `${best.error.message} (no order of the state dict's modules fits the model)`
+            : `${e.message}; ${fits.length} orders of the state dict's modules fit the model: pass { names: { <layer index>: '<module prefix>' } } to say which module fills which layer`,
         );
       }
       plan = fits[0];
@@ -104,7 +112,14 @@ export function fromPyTorch(
   return plan.mapping;
 }
 
-function planInOrder(slots: readonly Slot[], order: readonly TorchModule[], all: readonly string[], where: string): Plan {
+/** The plan of `order` filling `slots` in turn; `progress.at` counts the slots filled before an error. */
+function planInOrder(
+  slots: readonly Slot[],
+  order: readonly TorchModule[],
+  all: readonly string[],
+  where: string,
+  progress: { at: number },
+): Plan {
   const used = new Set<string>();
   const mapping: PyTorchMapping[] = [];
   const weights: Plan['weights'] = [];
@@ -118,10 +133,13 @@ function planInOrder(slots: readonly Slot[], order: readonly TorchModule[], all:
           `${where}: ${moduleLabel(module)}${module.kind === 'recurrent' ? ` (layer l${k})` : ''} has no seqcast layer left to fill: the model has ${slots.length} layer(s) with weights, the state dict more modules or layers (num_layers) than that; build the same architecture, or pass { names }`,
         );
       }
-      const slot = slots[at++];
+      const slot = slots[at];
+      if (needs(slot.layer) === module.kind) progress.at = at + 0.25; // the right kind: its error says more
       add(slot, module, module.kind === 'recurrent' ? k : null, used, mapping, weights, where);
+      progress.at = ++at;
     }
   }
+  progress.at = at + 0.5; // every module found a layer: what is left is a layer without a module or an unused tensor
   if (at < slots.length) {
     const s = slots[at];
     throw new SeqcastError(

@@ -174,7 +174,7 @@ function cellWeights(
           ? ` (the tensor is that of ${whatIs(t.shape[0] / t.shape[1], t.shape[1])})`
           : '';
       fail(
-        `'${fullName(module, name(p))}' has shape ${formatShape(t.shape)} but a ${kind} with ${U} units on ${I} input features needs ${formatShape(shape)} (${torchClass} with hidden_size ${U})${hint}`,
+        `'${fullName(module, name(p))}' has shape ${formatShape(t.shape)} but ${kind === 'LSTM' ? 'an' : 'a'} ${kind} with ${U} units on ${I} input features needs ${formatShape(shape)} (${torchClass} with hidden_size ${U})${hint}`,
       );
     }
   };
