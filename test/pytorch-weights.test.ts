@@ -43,7 +43,8 @@ const fixture = JSON.parse(readFileSync(join(dir, 'pytorch.json'), 'utf8')) as {
   cases: Case[];
   rounded: Rounded[];
 };
-const read = (file: string) => readSafetensors(new Uint8Array(readFileSync(join(dir, file))), { source: file });
+const read = (file: string) =>
+  readSafetensors(new Uint8Array(readFileSync(join(dir, file))), { source: file });
 
 /** The seqcast twin of each PyTorch model of the generator. */
 const ARCHITECTURES: Record<string, () => { layers: Layer[]; inputShape: (number | null)[] }> = {
@@ -155,7 +156,11 @@ describe('fromPyTorch: which module fills which layer', () => {
     // the file lists embedding, head, lstm: only embedding, lstm, head fits the model
     const c = caseNamed('embedding_lstm_linear');
     const tensors = read(c.file);
-    expect([...new Set([...tensors.keys()].map((k) => k.split('.')[0]))]).toEqual(['embedding', 'head', 'lstm']);
+    expect([...new Set([...tensors.keys()].map((k) => k.split('.')[0]))]).toEqual([
+      'embedding',
+      'head',
+      'lstm',
+    ]);
     const mapping = fromPyTorch(build(c.name), tensors);
     expect(mapping.map((m) => m.module)).toEqual(['embedding', 'lstm', 'head']);
   });
@@ -189,7 +194,11 @@ describe('fromPyTorch: which module fills which layer', () => {
 
 describe('fromPyTorch: every mismatch is one clear error and changes nothing', () => {
   const c = caseNamed('rnn_linear');
-  const attempt = (model: Sequential, tensors: Map<string, PyTorchTensor>, names?: Record<number, string>) => {
+  const attempt = (
+    model: Sequential,
+    tensors: Map<string, PyTorchTensor>,
+    names?: Record<number, string>,
+  ) => {
     const before = model.getWeights();
     let error: unknown;
     try {
@@ -206,19 +215,25 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
   it('a missing tensor names the module and the tensor', () => {
     const t = inModuleOrder(c);
     t.delete('rnn.weight_hh_l0');
-    expect(attempt(rnnModel(), t)).toMatch(/layer 0 'simple_rnn' \(SimpleRNN\): module 'rnn' has no tensor 'rnn\.weight_hh_l0'/);
+    expect(attempt(rnnModel(), t)).toMatch(
+      /layer 0 'simple_rnn' \(SimpleRNN\): module 'rnn' has no tensor 'rnn\.weight_hh_l0'/,
+    );
   });
 
   it('an extra tensor the model has no place for is named', () => {
     const t = inModuleOrder(c);
     t.set('extra.weight', { shape: [2, 2], data: new Float32Array(4) });
-    expect(attempt(rnnModel(), t)).toMatch(/module 'extra' has no seqcast layer left to fill.*no order of the state dict's modules fits/);
+    expect(attempt(rnnModel(), t)).toMatch(
+      /module 'extra' has no seqcast layer left to fill.*no order of the state dict's modules fits/,
+    );
   });
 
   it('a tensor that is no parameter of a mapped module is named', () => {
     const t = inModuleOrder(c);
     t.set('bn.running_mean', { shape: [5], data: new Float32Array(5) });
-    expect(attempt(rnnModel(), t)).toMatch(/tensor 'bn\.running_mean' is not a parameter of nn\.RNN, nn\.LSTM, nn\.GRU, nn\.Linear or nn\.Embedding/);
+    expect(attempt(rnnModel(), t)).toMatch(
+      /tensor 'bn\.running_mean' is not a parameter of nn\.RNN, nn\.LSTM, nn\.GRU, nn\.Linear or nn\.Embedding/,
+    );
   });
 
   it('a wrong shape gives the expected and the received shape', () => {
@@ -230,28 +245,38 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
 
   it('an LSTM state dict on a GRU layer says which module kind the tensors are', () => {
     const l = caseNamed('lstm_2_layers');
-    const model = sequential([gru({ units: 4, returnSequences: true }), gru({ units: 4, returnSequences: true })], {
-      inputShape: [5, 3],
-      seed: 1,
-    });
+    const model = sequential(
+      [gru({ units: 4, returnSequences: true }), gru({ units: 4, returnSequences: true })],
+      {
+        inputShape: [5, 3],
+        seed: 1,
+      },
+    );
     expect(attempt(model, inModuleOrder(l))).toMatch(/needs \[12, 4\].*an nn\.LSTM with hidden_size 4/);
   });
 
   it('a GRU built with resetAfter false cannot hold PyTorch GRU weights: build it with resetAfter true', () => {
     const g = caseNamed('gru_time_major');
     const model = sequential([gru({ units: 5, resetAfter: false })], { inputShape: [5, 3], seed: 1 });
-    expect(attempt(model, inModuleOrder(g))).toMatch(/resetAfter: false cannot hold PyTorch's GRU exactly.*build the GRU with resetAfter: true/);
+    expect(attempt(model, inModuleOrder(g))).toMatch(
+      /resetAfter: false cannot hold PyTorch's GRU exactly.*build the GRU with resetAfter: true/,
+    );
   });
 
   it('a bidirectional module needs a Bidirectional layer, and the other way round', () => {
     const bi = caseNamed('bidirectional_lstm');
     const plain = sequential([lstm({ units: 4, returnSequences: true })], { inputShape: [5, 3], seed: 1 });
-    expect(attempt(plain, inModuleOrder(bi))).toMatch(/is bidirectional.*wrap the layer in bidirectional\(\)/);
+    expect(attempt(plain, inModuleOrder(bi))).toMatch(
+      /is bidirectional.*wrap the layer in bidirectional\(\)/,
+    );
     const l = caseNamed('lstm_2_layers');
-    const wrapped = sequential([bidirectional(lstm({ units: 4, returnSequences: true })), lstm({ units: 4 })], {
-      inputShape: [5, 3],
-      seed: 1,
-    });
+    const wrapped = sequential(
+      [bidirectional(lstm({ units: 4, returnSequences: true })), lstm({ units: 4 })],
+      {
+        inputShape: [5, 3],
+        seed: 1,
+      },
+    );
     expect(attempt(wrapped, inModuleOrder(l))).toMatch(/has no '_reverse' tensors/);
   });
 
@@ -263,7 +288,9 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
     );
     expect(attempt(three, inModuleOrder(l))).toMatch(/layer 2 'lstm_2' \(LSTM\) has no PyTorch module/);
     const one = sequential([lstm({ units: 4, returnSequences: true })], { inputShape: [5, 3], seed: 1 });
-    expect(attempt(one, inModuleOrder(l))).toMatch(/module 'lstm' \(layer l1\) has no seqcast layer left to fill/);
+    expect(attempt(one, inModuleOrder(l))).toMatch(
+      /module 'lstm' \(layer l1\) has no seqcast layer left to fill/,
+    );
   });
 
   it('layer options PyTorch has no counterpart for are refused (activations, goBackwards, useBias)', () => {
@@ -271,7 +298,9 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
       inputShape: [5, 3],
       seed: 1,
     });
-    expect(attempt(hard, inModuleOrder(c))).toMatch(/activation 'sigmoid' is not one of nn\.RNN's nonlinearities/);
+    expect(attempt(hard, inModuleOrder(c))).toMatch(
+      /activation 'sigmoid' is not one of nn\.RNN's nonlinearities/,
+    );
     const back = sequential([simpleRNN({ units: 5, goBackwards: true }), dense({ units: 2 })], {
       inputShape: [5, 3],
       seed: 1,
@@ -281,13 +310,17 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
       inputShape: [5, 3],
       seed: 1,
     });
-    expect(attempt(noBias, inModuleOrder(c))).toMatch(/module 'rnn' has biases but the layer has useBias: false/);
+    expect(attempt(noBias, inModuleOrder(c))).toMatch(
+      /module 'rnn' has biases but the layer has useBias: false/,
+    );
     const l = caseNamed('lstm_2_layers');
     const hardLstm = sequential(
       [lstm({ units: 4, returnSequences: true, recurrentActivation: 'hardSigmoid' }), lstm({ units: 4 })],
       { inputShape: [5, 3], seed: 1 },
     );
-    expect(attempt(hardLstm, inModuleOrder(l))).toMatch(/nn\.LSTM uses tanh and sigmoid.*recurrentActivation: 'sigmoid'/);
+    expect(attempt(hardLstm, inModuleOrder(l))).toMatch(
+      /nn\.LSTM uses tanh and sigmoid.*recurrentActivation: 'sigmoid'/,
+    );
   });
 
   it('an ambiguous order asks for names, and bad names are named', () => {
@@ -309,7 +342,9 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
       Object.entries({ ...rnn, 'a.weight': a, 'a.bias': bias, 'b.weight': a, 'b.bias': bias }),
     );
     expect(attempt(model, t)).toMatch(/2 orders of the state dict's modules fit the model: pass \{ names/);
-    expect(attempt(model, t, { 0: 'a', 1: 'nope', 2: 'b' })).toMatch(/names\[1\] is "nope", which is no module of the state dict/);
+    expect(attempt(model, t, { 0: 'a', 1: 'nope', 2: 'b' })).toMatch(
+      /names\[1\] is "nope", which is no module of the state dict/,
+    );
     expect(attempt(model, t, { 0: 'a', 2: 'b' })).toMatch(/names gives no module for layer 1 'simple_rnn'/);
     expect(attempt(model, t, { 0: 'a', 1: 'rnn', 2: 'a' })).toMatch(/more than one layer/);
     fromPyTorch(model, t, { names: { 0: 'a', 1: 'rnn', 2: 'b' } });
@@ -318,6 +353,8 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
   it('an nn.Linear weight of the wrong layout says the weight is [out, in]', () => {
     const t = inModuleOrder(c);
     t.set('fc.weight', { shape: [5, 2], data: new Float32Array(10) });
-    expect(attempt(rnnModel(), t)).toMatch(/'fc\.weight' has shape \[5, 2\] but a Dense of 2 units on 5 features needs \[2, 5\].*\[out, in\]/);
+    expect(attempt(rnnModel(), t)).toMatch(
+      /'fc\.weight' has shape \[5, 2\] but a Dense of 2 units on 5 features needs \[2, 5\].*\[out, in\]/,
+    );
   });
 });

@@ -159,7 +159,10 @@ function planNamed(
   where: string,
 ): Plan {
   if (typeof names !== 'object' || names === null) {
-    throw new SeqcastError('config', `${where}: names must be an object { <layer index>: '<module prefix>' }`);
+    throw new SeqcastError(
+      'config',
+      `${where}: names must be an object { <layer index>: '<module prefix>' }`,
+    );
   }
   const byPrefix = new Map(modules.map((m) => [m.prefix, m]));
   const weighted = new Set(slots.map((s) => s.index));
@@ -231,7 +234,9 @@ function checkAllUsed(all: readonly string[], used: ReadonlySet<string>, where: 
       `${where}: tensor(s) ${unused
         .slice(0, 5)
         .map((n) => `'${n.slice(0, 80)}'`)
-        .join(', ')}${unused.length > 5 ? ` and ${unused.length - 5} more` : ''} fill no layer of the model; build the same architecture, or leave them out of the state dict`,
+        .join(
+          ', ',
+        )}${unused.length > 5 ? ` and ${unused.length - 5} more` : ''} fill no layer of the model; build the same architecture, or leave them out of the state dict`,
     );
   }
 }

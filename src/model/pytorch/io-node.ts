@@ -18,6 +18,7 @@ export async function loadSafetensors(path: string): Promise<Map<string, SafeTen
     what: 'loadSafetensors()',
     followLinks: true,
     tooLarge: 'seqcast reads safetensors files of up to 2 GiB',
+    whenMissing: () => missing(path, 'loadSafetensors()'),
   });
   return readSafetensors(bytes, { source: path });
 }
@@ -40,6 +41,7 @@ export async function loadPyTorchWeights(
     what: 'loadPyTorchWeights()',
     followLinks: true,
     tooLarge: `the model has ${params.toLocaleString('en-US')} weights, so the file holds much more than its state dict; check that it is this model's file`,
+    whenMissing: () => missing(path, 'loadPyTorchWeights()'),
   });
   return fromPyTorch(model, readSafetensors(bytes, { source: path }), { ...options, source: path });
 }
@@ -48,4 +50,11 @@ function checkPath(path: unknown, what: string): void {
   if (typeof path !== 'string' || path === '') {
     throw new SeqcastError('config', `${what}: give the path of a .safetensors file`);
   }
+}
+
+function missing(path: string, what: string): SeqcastError {
+  return new SeqcastError(
+    'io',
+    `${what}: there is no file '${path}'; give the path of the .safetensors file PyTorch saved (safetensors.torch.save_file(model.state_dict(), path))`,
+  );
 }

@@ -26,7 +26,11 @@ export interface PlannedWeight {
 
 type CellKind = 'SimpleRNN' | 'LSTM' | 'GRU';
 const GATES: Readonly<Record<CellKind, number>> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
-const TORCH_CLASS: Readonly<Record<CellKind, string>> = { SimpleRNN: 'nn.RNN', LSTM: 'nn.LSTM', GRU: 'nn.GRU' };
+const TORCH_CLASS: Readonly<Record<CellKind, string>> = {
+  SimpleRNN: 'nn.RNN',
+  LSTM: 'nn.LSTM',
+  GRU: 'nn.GRU',
+};
 /** Keras gate block j is PyTorch gate block ORDER[kind][j]. */
 const ORDER: Readonly<Record<CellKind, readonly number[]>> = {
   SimpleRNN: [0],
@@ -89,7 +93,10 @@ export function layerWeights(
       );
     }
     return [
-      ...cellWeights(b.forwardLayer, module, k, '', used, fail, false).map((w) => ({ ...w, name: `forward/${w.name}` })),
+      ...cellWeights(b.forwardLayer, module, k, '', used, fail, false).map((w) => ({
+        ...w,
+        name: `forward/${w.name}`,
+      })),
       ...cellWeights(b.backwardLayer, module, k, '_reverse', used, fail, true).map((w) => ({
         ...w,
         name: `backward/${w.name}`,
@@ -218,7 +225,14 @@ function cellWeights(
 }
 
 function whatIs(gates: number, hidden: number): string {
-  const cls = gates === 1 ? 'an nn.RNN' : gates === 3 ? 'an nn.GRU' : gates === 4 ? 'an nn.LSTM' : `a module of ${gates} gates`;
+  const cls =
+    gates === 1
+      ? 'an nn.RNN'
+      : gates === 3
+        ? 'an nn.GRU'
+        : gates === 4
+          ? 'an nn.LSTM'
+          : `a module of ${gates} gates`;
   return `${cls} with hidden_size ${hidden}`;
 }
 
@@ -258,7 +272,9 @@ function plainWeights(
   const specs = layer.weightSpecs();
   if (layer.className === 'Embedding') {
     if (bias !== undefined) {
-      return fail(`${moduleLabel(module)} has a bias, so it is an nn.Linear, not the nn.Embedding this layer needs; map the layer to the right module with { names }`);
+      return fail(
+        `${moduleLabel(module)} has a bias, so it is an nn.Linear, not the nn.Embedding this layer needs; map the layer to the right module with { names }`,
+      );
     }
     const shape = specs[0].shape;
     if (weight.shape.length !== 2 || weight.shape[0] !== shape[0] || weight.shape[1] !== shape[1]) {
@@ -269,7 +285,8 @@ function plainWeights(
     return [{ name: specs[0].name, shape, data: Float64Array.from(weight.data) }];
   }
   const kernel = specs.find((s) => s.name === 'kernel');
-  if (kernel === undefined) return fail(`seqcast's ${layer.className} has no kernel; it has no nn.Linear counterpart`);
+  if (kernel === undefined)
+    return fail(`seqcast's ${layer.className} has no kernel; it has no nn.Linear counterpart`);
   const [inDim, outDim] = kernel.shape;
   if (weight.shape.length !== 2 || weight.shape[0] !== outDim || weight.shape[1] !== inDim) {
     fail(
@@ -288,12 +305,15 @@ function plainWeights(
   return specs.map((spec): PlannedWeight => {
     if (spec.name === 'kernel') {
       const out = new Float64Array(inDim * outDim);
-      for (let o = 0; o < outDim; o++) for (let i = 0; i < inDim; i++) out[i * outDim + o] = weight.data[o * inDim + i];
+      for (let o = 0; o < outDim; o++)
+        for (let i = 0; i < inDim; i++) out[i * outDim + o] = weight.data[o * inDim + i];
       return { name: spec.name, shape: spec.shape, data: out };
     }
     if (spec.name === 'bias') {
       if (bias!.shape.length !== 1 || bias!.shape[0] !== outDim) {
-        fail(`'${fullName(module, 'bias')}' has shape ${formatShape(bias!.shape)} but the Dense needs [${outDim}]`);
+        fail(
+          `'${fullName(module, 'bias')}' has shape ${formatShape(bias!.shape)} but the Dense needs [${outDim}]`,
+        );
       }
       return { name: spec.name, shape: spec.shape, data: Float64Array.from(bias!.data) };
     }

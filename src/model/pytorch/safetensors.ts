@@ -105,7 +105,8 @@ export function readSafetensors(
   }
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
-  const entries: { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }[] = [];
+  const entries: { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }[] =
+    [];
   for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       checkMetadata(value, fail);
@@ -155,7 +156,10 @@ function checkEntry(
         : `${where} has dtype ${JSON.stringify(dtype)?.slice(0, 40)}, which is not a safetensors dtype; the file is damaged`,
     );
   }
-  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
+  if (
+    !Array.isArray(shape) ||
+    shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)
+  ) {
     return fail(
       `${where} has shape ${JSON.stringify(shape)?.slice(0, 60)}; a shape is a list of integers ≥ 0 and the file is damaged`,
     );
@@ -219,7 +223,12 @@ function checkLayout(
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function decode(bytes: Uint8Array, begin: number, end: number, dtype: SafetensorsDType): Float32Array | Float64Array {
+function decode(
+  bytes: Uint8Array,
+  begin: number,
+  end: number,
+  dtype: SafetensorsDType,
+): Float32Array | Float64Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + begin, end - begin);
   const n = (end - begin) / ITEM_BYTES[dtype];
   switch (dtype) {
@@ -269,7 +278,9 @@ export function writeSafetensors(
   metadata?: Readonly<Record<string, string>>,
 ): Uint8Array {
   const list: [string, SafeTensorInput][] =
-    tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, SafeTensorInput>);
+    tensors instanceof Map
+      ? [...tensors.entries()]
+      : Object.entries(tensors as Record<string, SafeTensorInput>);
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
@@ -289,7 +300,10 @@ export function writeSafetensors(
   const plan: { data: ArrayLike<number>; dtype: 'F32' | 'F64'; begin: number }[] = [];
   for (const [name, t] of list) {
     if (name === '__metadata__') {
-      throw new SeqcastError('config', `writeSafetensors(): '__metadata__' is reserved; give the tensor another name`);
+      throw new SeqcastError(
+        'config',
+        `writeSafetensors(): '__metadata__' is reserved; give the tensor another name`,
+      );
     }
     const where = `writeSafetensors(): tensor '${name.slice(0, 60)}'`;
     if (

@@ -52,7 +52,10 @@ export function stateDictEntries(tensors: StateDict, where: string): [string, Py
       t.data !== null &&
       typeof t.data.length === 'number';
     if (!ok) {
-      throw new SeqcastError('weights', `${where}: tensor '${name.slice(0, 80)}' is not a { shape, data } tensor`);
+      throw new SeqcastError(
+        'weights',
+        `${where}: tensor '${name.slice(0, 80)}' is not a { shape, data } tensor`,
+      );
     }
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (t.data.length !== count) {
@@ -69,7 +72,12 @@ export function stateDictEntries(tensors: StateDict, where: string): [string, Py
 export function torchModules(entries: readonly [string, PyTorchTensor][], where: string): TorchModule[] {
   const byPrefix = new Map<
     string,
-    { kind: 'recurrent' | 'plain'; layers: number; bidirectional: boolean; tensors: Map<string, PyTorchTensor> }
+    {
+      kind: 'recurrent' | 'plain';
+      layers: number;
+      bidirectional: boolean;
+      tensors: Map<string, PyTorchTensor>;
+    }
   >();
   for (const [name, t] of entries) {
     const r = RECURRENT.exec(name);
