@@ -177,7 +177,7 @@ describe('fromPyTorch: which module fills which layer', () => {
   it('fromPyTorch reads a bare module (no prefix) and fills TimeDistributed(Dense) from an nn.Linear', () => {
     const c = caseNamed('bidirectional_lstm');
     const t = read(c.file);
-    const bare = new Map([...t].map(([k, v]) => [k.replace(/^encoder\./, ''), v]));
+    const bare = new Map<string, PyTorchTensor>([...t].map(([k, v]) => [k.replace(/^encoder\./, ''), v]));
     const w = Float32Array.from({ length: 16 }, (_, i) => (i - 8) / 10);
     bare.set('fc.weight', { shape: [2, 8], data: w });
     bare.set('fc.bias', { shape: [2], data: new Float32Array([0.5, -0.25]) });

@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors, SeqcastError, writeSafetensors } from '../src/index.js';
-import { halfToFloat, MAX_HEADER_BYTES } from '../src/model/pytorch/safetensors.js';
+import {
+  floatToBfloat16,
+  floatToHalf,
+  halfToFloat,
+  MAX_HEADER_BYTES,
+} from '../src/model/pytorch/safetensors.js';
 
 /** A file from a header object and a data part, as the format lays them out. */
 function file(header: unknown, data: Uint8Array = new Uint8Array(0), headerText?: string): Uint8Array {
@@ -84,7 +89,7 @@ describe('writeSafetensors and readSafetensors', () => {
       /has 2 values but shape \[3\] needs 3/,
     );
     expect(() => writeSafetensors({ a: { ...t, dtype: 'I64' as 'F32' } })).toThrow(
-      /dtype must be 'F32' or 'F64'/,
+      /dtype must be 'F32', 'F64', 'F16' or 'BF16'/,
     );
     expect(() => writeSafetensors({ a: t }, { n: 1 as unknown as string })).toThrow(
       /metadata 'n' must be a string/,
@@ -105,6 +110,42 @@ describe('F16 and BF16', () => {
     expect(halfToFloat(0x7c00)).toBe(Infinity);
     expect(halfToFloat(0xfc00)).toBe(-Infinity);
     expect(halfToFloat(0x7e00)).toBeNaN();
+  });
+
+  it('floatToHalf and floatToBfloat16 round to nearest even, with subnormals, overflow and NaN', () => {
+    expect(floatToHalf(1)).toBe(0x3c00);
+    expect(floatToHalf(-2)).toBe(0xc000);
+    expect(floatToHalf(1 / 3)).toBe(0x3555);
+    expect(floatToHalf(65504)).toBe(0x7bff);
+    expect(floatToHalf(65519)).toBe(0x7bff); // below the midpoint to 65536
+    expect(floatToHalf(65520)).toBe(0x7c00); // the tie rounds to even: ∞
+    expect(floatToHalf(2 ** -24)).toBe(0x0001);
+    expect(floatToHalf(2 ** -25)).toBe(0x0000); // tie between 0 and 2^-24: even
+    expect(floatToHalf(3 * 2 ** -25)).toBe(0x0002); // tie between 1 and 2 (× 2^-24): even
+    expect(floatToHalf(1 + 2 ** -11)).toBe(0x3c00); // tie: even
+    expect(floatToHalf(1 + 3 * 2 ** -11)).toBe(0x3c02);
+    expect(floatToHalf(1023.5 * 2 ** -24)).toBe(0x0400); // rounds up into the smallest normal
+    expect(floatToHalf(-0)).toBe(0x8000);
+    expect(floatToHalf(Infinity)).toBe(0x7c00);
+    expect(floatToHalf(NaN) & 0x7c00).toBe(0x7c00);
+    expect(halfToFloat(floatToHalf(NaN))).toBeNaN();
+    for (let h = 0; h < 0x10000; h++) {
+      if ((h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0) continue; // NaNs
+      if (floatToHalf(halfToFloat(h)) !== h) throw new Error(`half 0x${h.toString(16)} does not round-trip`);
+    }
+    expect(floatToBfloat16(1)).toBe(0x3f80);
+    expect(floatToBfloat16(Math.PI)).toBe(0x4049);
+    expect(floatToBfloat16(1 + 2 ** -8)).toBe(0x3f80); // tie: even
+    expect(floatToBfloat16(1 + 3 * 2 ** -8)).toBe(0x3f82);
+    expect(floatToBfloat16(NaN)).toBe(0x7fc0);
+  });
+
+  it("writeSafetensors(tensors) writes torch's F16 and BF16 files byte for byte from their values", () => {
+    const dir = join(import.meta.dirname, 'fixtures', 'pytorch');
+    for (const f of ['rnn_linear_f16.safetensors', 'rnn_linear_bf16.safetensors']) {
+      const original = new Uint8Array(readFileSync(join(dir, f)));
+      expect(writeSafetensors(readSafetensors(original)), f).toEqual(original);
+    }
   });
 
   it('readSafetensors widens F16 and BF16 to Float32Array with the exact values', () => {

@@ -26,9 +26,13 @@ export interface SafeTensor {
   readonly data: Float32Array | Float64Array;
 }
 
-/** A tensor to write: F32 for a Float32Array, F64 for a Float64Array, unless `dtype` says which. */
+/**
+ * A tensor to write: F32 for a Float32Array, F64 for a Float64Array, unless `dtype` says which (F16 and BF16
+ * round each value to float32 first, then to nearest even, as torch's `.half()` / `.bfloat16()` of a float32
+ * tensor does).
+ */
 export interface SafeTensorInput {
-  readonly dtype?: 'F32' | 'F64';
+  readonly dtype?: SafetensorsDType;
   readonly shape: readonly number[];
   readonly data: ArrayLike<number>;
 }
@@ -297,7 +301,7 @@ export function writeSafetensors(
     header.__metadata__ = { ...metadata };
   }
   let offset = 0;
-  const plan: { data: ArrayLike<number>; dtype: 'F32' | 'F64'; begin: number }[] = [];
+  const plan: { data: ArrayLike<number>; dtype: SafetensorsDType; begin: number }[] = [];
   for (const [name, t] of list) {
     if (name === '__metadata__') {
       throw new SeqcastError(
@@ -313,10 +317,10 @@ export function writeSafetensors(
       throw new SeqcastError('config', `${where}: shape must be a list of integers ≥ 0`);
     }
     const dtype = t.dtype ?? (t.data instanceof Float64Array ? 'F64' : 'F32');
-    if (dtype !== 'F32' && dtype !== 'F64') {
+    if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_BYTES, dtype)) {
       throw new SeqcastError(
         'config',
-        `${where}: dtype must be 'F32' or 'F64' (got ${JSON.stringify(dtype)})`,
+        `${where}: dtype must be 'F32', 'F64', 'F16' or 'BF16' (got ${JSON.stringify(dtype)})`,
       );
     }
     const count = t.shape.reduce((a, b) => a * b, 1);
@@ -346,8 +350,50 @@ export function writeSafetensors(
   const start = 8 + json.length;
   for (const { data, dtype, begin } of plan) {
     const at = start + begin;
-    if (dtype === 'F32') for (let i = 0; i < data.length; i++) view.setFloat32(at + 4 * i, data[i], true);
-    else for (let i = 0; i < data.length; i++) view.setFloat64(at + 8 * i, data[i], true);
+    const n = data.length;
+    if (dtype === 'F32') for (let i = 0; i < n; i++) view.setFloat32(at + 4 * i, data[i], true);
+    else if (dtype === 'F64') for (let i = 0; i < n; i++) view.setFloat64(at + 8 * i, data[i], true);
+    else if (dtype === 'F16')
+      for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, floatToHalf(data[i]), true);
+    else for (let i = 0; i < n; i++) view.setUint16(at + 2 * i, floatToBfloat16(data[i]), true);
   }
   return out;
+}
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/** number → IEEE 754 binary16 bits, through float32, rounded to nearest even (overflow → ±∞, NaN kept). */
+export function floatToHalf(v: number): number {
+  F32[0] = v;
+  const x = U32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    // a subnormal half: m × 2^-24, with m = the 24-bit significand >> (14 − e)
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    const rest = mant & ((1 << shift) - 1);
+    let m = mant >>> shift;
+    if (rest > half || (rest === half && (m & 1) === 1)) m++;
+    return sign | m; // m = 0x400 is the smallest normal: the encoding carries into the exponent
+  }
+  let h = sign | (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++; // may carry up to ±∞: correct
+  return h;
+}
+
+/** number → bfloat16 bits (the upper half of its float32), rounded to nearest even, NaN kept. */
+export function floatToBfloat16(v: number): number {
+  F32[0] = v;
+  const x = U32[0];
+  if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) & 0x8000) | 0x7fc0;
+  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }
