@@ -358,3 +358,51 @@ describe('fromPyTorch: every mismatch is one clear error and changes nothing', (
     );
   });
 });
+
+describe('fromPyTorch: modules without biases, projections, and layers PyTorch has no counterpart for', () => {
+  const zeros = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+
+  it('an nn.LSTM(bias=False) fills an LSTM built with useBias false, and is refused by one with useBias true', () => {
+    const t = new Map<string, PyTorchTensor>([
+      ['lstm.weight_ih_l0', { shape: [8, 3], data: Float32Array.from({ length: 24 }, (_, i) => i / 24) }],
+      ['lstm.weight_hh_l0', zeros([8, 2])],
+    ]);
+    const model = sequential([lstm({ units: 2, useBias: false })], { inputShape: [4, 3], seed: 1 });
+    fromPyTorch(model, t);
+    const kernel = model.getWeights().find((w) => w.name === 'lstm/kernel')!;
+    expect(kernel.shape).toEqual([3, 8]);
+    expect(kernel.data[2 * 8 + 5]).toBeCloseTo((5 * 3 + 2) / 24, 7); // kernel[i=2, col 5] = W_ih[5, 2]
+    const biased = sequential([lstm({ units: 2 })], { inputShape: [4, 3], seed: 1 });
+    expect(() => fromPyTorch(biased, t)).toThrow(
+      /module 'lstm' has no bias tensors \(bias=False\) but the layer has useBias: true; build it with useBias: false/,
+    );
+  });
+
+  it('an nn.LSTM with proj_size > 0 is refused by name', () => {
+    const t = new Map<string, PyTorchTensor>([
+      ['lstm.weight_ih_l0', zeros([8, 3])],
+      ['lstm.weight_hh_l0', zeros([8, 1])],
+      ['lstm.weight_hr_l0', zeros([1, 2])],
+    ]);
+    const model = sequential([lstm({ units: 2, useBias: false })], { inputShape: [4, 3], seed: 1 });
+    expect(() => fromPyTorch(model, t)).toThrow(/'lstm\.weight_hr_l0': an nn\.LSTM with proj_size > 0/);
+  });
+
+  it('a layer with weights that has no PyTorch counterpart is named', () => {
+    // a custom layer (any object implementing Layer) with one weight
+    const custom = {
+      name: 'scale',
+      className: 'Masking' as const,
+      build: (shape: (number | null)[]) => shape,
+      weightSpecs: () => [{ name: 'gamma', shape: [3], init: { kind: 'zeros' as const } }],
+      attach: () => undefined,
+      forward: (x: never) => x,
+      backward: (d: never) => d,
+      getConfig: () => ({ name: 'scale' }),
+    };
+    const model = sequential([custom as unknown as Layer], { inputShape: [4, 3], seed: 1 });
+    expect(() => fromPyTorch(model, new Map([['s.weight', zeros([3])]]))).toThrow(
+      /layer 0 'scale' \(Masking\) has weights but no PyTorch counterpart/,
+    );
+  });
+});
