@@ -77,6 +77,17 @@ export * from './metrics/index.js';
 export * from './model/index.js';
 export type { KerasLoadOptions } from './model/keras/load.js';
 export { fromKerasFile, toKerasFile } from './model/keras/load.js';
+export type {
+  FromPyTorchOptions,
+  PyTorchMapping,
+  PyTorchTensor,
+  ReadSafetensorsOptions,
+  SafeTensor,
+  SafeTensorInput,
+  SafetensorsDType,
+  StateDict,
+} from './model/pytorch/index.js';
+export { fromPyTorch, readSafetensors, writeSafetensors } from './model/pytorch/index.js';
 export type { ClipOptions, ClipReport, ParamSegment } from './optim/index.js';
 export {
   Adam,

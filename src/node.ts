@@ -7,6 +7,7 @@ export type { FolderArtifacts, SaveModelOptions } from './model/io-node.js';
 export { loadModel, readArtifacts, saveModel } from './model/io-node.js';
 export type { SaveKerasOptions } from './model/keras/io-node.js';
 export { loadKerasModel, saveKerasModel } from './model/keras/io-node.js';
+export { loadPyTorchWeights, loadSafetensors } from './model/pytorch/io-node.js';
 export { loadForecastIntervals, loadForecaster, saveForecaster } from './forecast/io-node.js';
 export { renderSvg, svgToPng, writePlot } from './report/render.js';
 // seqcast/node's loadDataset (synchronous; also reads the datasets that are not bundled, in place) takes the

@@ -98,6 +98,7 @@ it('the public export list changes only deliberately', () => {
       "formatShape",
       "fromArtifacts",
       "fromKerasFile",
+      "fromPyTorch",
       "getLoss",
       "getOptimizer",
       "getTransform",
@@ -142,6 +143,7 @@ it('the public export list changes only deliberately', () => {
       "readLabelledCsv",
       "readLabelledSeriesCsv",
       "readMetadata",
+      "readSafetensors",
       "recall",
       "recommend",
       "reduceLROnPlateau",
@@ -186,6 +188,7 @@ it('the public export list changes only deliberately', () => {
       "wilsonInterval",
       "wordTrace",
       "wordTracePlotSpec",
+      "writeSafetensors",
       "zeros",
     ]
   `);

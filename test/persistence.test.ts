@@ -238,6 +238,8 @@ describe('round trip', () => {
         'loadForecaster',
         'loadKerasModel',
         'loadModel',
+        'loadPyTorchWeights',
+        'loadSafetensors',
         'readArtifacts',
         'renderSvg',
         'saveClassifier',
