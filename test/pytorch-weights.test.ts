@@ -406,3 +406,36 @@ describe('fromPyTorch: modules without biases, projections, and layers PyTorch h
     );
   });
 });
+
+describe('fromPyTorch: a sorted state dict says nothing of the order of its modules', () => {
+  const linear = (v: number) => ({
+    weight: { shape: [2, 2], data: new Float32Array([v, 0, 0, v]) },
+    bias: { shape: [2], data: new Float32Array([v, v]) },
+  });
+  const model = () => sequential([dense({ units: 2 }), dense({ units: 2 })], { inputShape: [2], seed: 1 });
+  const dict = (order: string[]) => {
+    const m = new Map<string, PyTorchTensor>();
+    order.forEach((prefix, i) => {
+      const l = linear(i + 1);
+      m.set(`${prefix}.bias`, l.bias);
+      m.set(`${prefix}.weight`, l.weight);
+    });
+    return m;
+  };
+
+  it('fromPyTorch refuses to guess between modules of the same shapes when the tensors are sorted by name', () => {
+    expect(() => fromPyTorch(model(), dict(['hidden', 'out']))).toThrow(
+      /sorted by name \(as safetensors files do\), which says nothing of the order of its modules \('hidden', 'out'\), and 2 orders of them fit the model; pass \{ names/,
+    );
+  });
+
+  it('fromPyTorch keeps the order of a state dict that is not sorted, and names settle a sorted one', () => {
+    const m = model();
+    expect(fromPyTorch(m, dict(['out', 'hidden'])).map((x) => x.module)).toEqual(['out', 'hidden']);
+    const sorted = model();
+    expect(
+      fromPyTorch(sorted, dict(['hidden', 'out']), { names: { 0: 'out', 1: 'hidden' } }).map((x) => x.module),
+    ).toEqual(['out', 'hidden']);
+    expect(sorted.getWeights().find((w) => w.name === 'dense/bias')!.data).toEqual(new Float32Array([2, 2]));
+  });
+});

@@ -8,9 +8,10 @@
  * nn.Embedding an Embedding. `batch_first` changes no weight. The layouts are in layer-weights.ts.
  *
  * Which module fills which layer: `names` (seqcast layer index → module prefix) when given; else the modules
- * in the order their tensors appear, and when that order does not fit the model (safetensors files list
- * tensors sorted by name, so `fc.*` comes before `lstm.*`) the one order of the modules that fits every
- * layer's kind and shapes, if there is exactly one. Every weight is planned and checked before any is set:
+ * in the order their tensors appear. Files of the safetensors library list tensors sorted by name (`fc.*`
+ * before `lstm.*`), which says nothing of the modules' order: for a sorted state dict, or one whose order does
+ * not fit, the one order of the modules that fits every layer's kind and shapes is used, and when several fit,
+ * `names` must say. Every weight is planned and checked before any is set:
  * a missing tensor, an unused one, a wrong shape, a layer option PyTorch has no counterpart for is one error,
  * and the model is left unchanged.
  */
@@ -80,36 +81,64 @@ export function fromPyTorch(
   if (options.names !== undefined) {
     plan = planNamed(slots, modules, options.names, all, where);
   } else {
-    const first = { at: 0 };
-    try {
-      plan = planInOrder(slots, modules, all, where, first);
-    } catch (e) {
-      if (!(e instanceof SeqcastError) || modules.length < 2 || modules.length > MAX_SEARCH) throw e;
-      // the other orders; if none fits, the error of the one that got furthest (the file's own order first)
-      const fits: Plan[] = [];
-      let best = { error: e, at: first.at };
-      for (const order of permutations(modules).slice(1)) {
-        const progress = { at: 0 };
-        try {
-          fits.push(planInOrder(slots, order, all, where, progress));
-        } catch (other) {
-          if (!(other instanceof SeqcastError)) throw other;
-          if (progress.at > best.at) best = { error: other, at: progress.at };
-        }
-      }
-      if (fits.length !== 1) {
-        throw new SeqcastError(
-          'weights',
-          fits.length === 0
-            ? `${best.error.message} (no order of the state dict's modules fits the model)`
-            : `${e.message}; ${fits.length} orders of the state dict's modules fit the model: pass { names: { <layer index>: '<module prefix>' } } to say which module fills which layer`,
-        );
-      }
-      plan = fits[0];
-    }
+    plan = planDefault(slots, modules, all, where);
   }
   model.setWeights(plan.weights);
   return plan.mapping;
+}
+
+/**
+ * Modules in the state dict's order; when that order does not fit, or when the tensors are sorted by name (as
+ * every file of the safetensors library is: its order says nothing of the modules') and another order fits as
+ * well, the other orders of the modules decide: exactly one must fit, else `names` must say.
+ */
+function planDefault(
+  slots: readonly Slot[],
+  modules: readonly TorchModule[],
+  all: readonly string[],
+  where: string,
+): Plan {
+  const first = { at: 0 };
+  let plan: Plan | null = null;
+  let error: SeqcastError | null = null;
+  try {
+    plan = planInOrder(slots, modules, all, where, first);
+  } catch (e) {
+    if (!(e instanceof SeqcastError)) throw e;
+    error = e;
+  }
+  const sorted = all.every((name, i) => i === 0 || all[i - 1] <= name);
+  const search = modules.length >= 2 && modules.length <= MAX_SEARCH && (plan === null || sorted);
+  if (!search) {
+    if (plan === null) throw error!;
+    return plan;
+  }
+  // the other orders; if none fits, the error of the one that got furthest (the file's own order first)
+  const fits: Plan[] = plan === null ? [] : [plan];
+  let best = { error, at: first.at };
+  for (const order of permutations(modules).slice(1)) {
+    const progress = { at: 0 };
+    try {
+      fits.push(planInOrder(slots, order, all, where, progress));
+    } catch (other) {
+      if (!(other instanceof SeqcastError)) throw other;
+      if (progress.at > best.at) best = { error: other, at: progress.at };
+    }
+  }
+  const hint = "pass { names: { <layer index>: '<module prefix>' } } to say which module fills which layer";
+  if (fits.length === 1) return fits[0];
+  if (fits.length === 0) {
+    throw new SeqcastError(
+      'weights',
+      `${best.error!.message} (no order of the state dict's modules fits the model)`,
+    );
+  }
+  throw new SeqcastError(
+    'weights',
+    plan !== null
+      ? `${where}: the state dict lists its tensors sorted by name (as safetensors files do), which says nothing of the order of its modules (${modules.map((m) => `'${m.prefix}'`).join(', ')}), and ${fits.length} orders of them fit the model; ${hint}`
+      : `${error!.message}; ${fits.length} orders of the state dict's modules fit the model: ${hint}`,
+  );
 }
 
 /** The plan of `order` filling `slots` in turn; `progress.at` counts the slots filled before an error. */
