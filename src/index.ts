@@ -91,6 +91,7 @@ export {
 } from './optim/index.js';
 export type {
   AdamOptions,
+  EpsilonPlacement,
   ExponentialDecayOptions,
   LearningRateSchedule,
   OptimizerName,

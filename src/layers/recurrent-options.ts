@@ -83,6 +83,17 @@ export const RECURRENT_OPTIONS = {
   activation: activationOption('activation', 'tanh'),
   /** Default true. */
   useBias: booleanOption('use_bias', true),
+  /**
+   * A second trained bias, `recurrent_bias` (the shape of `bias`), added to `bias` in every step: PyTorch's
+   * parametrisation (`bias_ih` and `bias_hh` of nn.RNN / nn.LSTM), which trains both vectors with the same
+   * gradient, so a run from PyTorch's weights moves as PyTorch's does. Needs useBias; SimpleRNN and LSTM only
+   * (a GRU with resetAfter true has PyTorch's two biases already). Keras and TF.js have no such weight: their
+   * writers refuse the layer. Default false (written only when true).
+   */
+  recurrentBias: {
+    ...booleanOption('recurrent_bias', false),
+    toKeras: (v: boolean) => (v ? true : undefined),
+  },
   /** Output the state after every step ([B, T, U]) instead of only the last ([B, U]). Default false. */
   returnSequences: booleanOption('return_sequences', false),
   /** Also return the final state(s) from `call` (h, and c for an LSTM). Default false. */
