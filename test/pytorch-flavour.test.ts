@@ -19,6 +19,7 @@ import {
   availableBackends,
   dense,
   fromArtifacts,
+  fromKerasFile,
   gru,
   lstm,
   Random,
@@ -283,12 +284,114 @@ describe('recurrentBias', () => {
     expect(() => checkTfjsReadable(torchAdam, 'saveModel() for TF.js')).toThrow(SeqcastError);
   });
 
-  it('recurrentBias is refused on a GRU and without useBias, naming the fix', () => {
-    expect(() => gru({ units: 2, recurrentBias: true })).toThrow(
-      /GRU: recurrentBias is for SimpleRNN and LSTM; .*already has PyTorch's two biases/,
+  it("recurrentBias is not a GRU option (its two biases are PyTorch's already) and needs useBias", () => {
+    expect(() => gru({ units: 2, recurrentBias: true } as never)).toThrow(
+      /^GRU: unknown option 'recurrentBias'/,
     );
     expect(() => simpleRNN({ units: 2, recurrentBias: true, useBias: false })).toThrow(
       /recurrentBias needs useBias true/,
+    );
+  });
+});
+
+describe("initialization: 'pytorch'", () => {
+  const bound = 1 / Math.sqrt(32);
+  const spread = (data: ArrayLike<number>): { max: number; meanSquare: number } => {
+    let max = 0;
+    let sq = 0;
+    for (let i = 0; i < data.length; i++) {
+      max = Math.max(max, Math.abs(data[i]));
+      sq += data[i] * data[i];
+    }
+    return { max, meanSquare: sq / data.length };
+  };
+
+  it("PyTorch's own draws in the fixture lie in U(±1/√32), the bound seqcast draws with", () => {
+    for (const [name, values] of Object.entries(FIXTURE.initial)) {
+      const { max } = spread(values);
+      expect(max, name).toBeLessThanOrEqual(bound);
+      if (values.length >= 32) expect(max, name).toBeGreaterThan(0.8 * bound);
+    }
+  });
+
+  it('draws every weight of a recurrent layer and of a Dense from U(±1/√fanIn), recurrent_bias included', () => {
+    const model = sequential(
+      [
+        lstm({ units: 32, recurrentBias: true, initialization: 'pytorch', returnSequences: true }),
+        simpleRNN({ units: 32, recurrentBias: true, initialization: 'pytorch' }),
+        dense({ units: 8, initialization: 'pytorch' }),
+      ],
+      { inputShape: [5, 3], seed: 4 },
+    );
+    const weights = model.getWeights();
+    expect(weights.map((w) => w.name)).toEqual([
+      'lstm/kernel',
+      'lstm/recurrent_kernel',
+      'lstm/bias',
+      'lstm/recurrent_bias',
+      'simple_rnn/kernel',
+      'simple_rnn/recurrent_kernel',
+      'simple_rnn/bias',
+      'simple_rnn/recurrent_bias',
+      'dense/kernel',
+      'dense/bias',
+    ]);
+    for (const w of weights) {
+      const { max, meanSquare } = spread(w.data);
+      expect(max, w.name).toBeLessThanOrEqual(bound);
+      expect(max, w.name).toBeGreaterThan(0.8 * bound);
+      // U(±b) has variance b²/3; these have 8 to 4,096 values
+      if (w.data.length >= 128)
+        expect(Math.abs(meanSquare / ((bound * bound) / 3) - 1), w.name).toBeLessThan(0.25);
+    }
+  });
+
+  it("states PyTorch's distributions with Keras's initialisers, and reads them back as 'pytorch'", async () => {
+    const model = sequential(
+      [lstm({ units: 4, initialization: 'pytorch' }), dense({ units: 2, initialization: 'pytorch' })],
+      { inputShape: [3, 9] },
+    );
+    const artifacts = toArtifacts(model);
+    const layers = (
+      artifacts.modelJson as unknown as {
+        modelTopology: { config: { layers: { config: Record<string, unknown> }[] } };
+      }
+    ).modelTopology.config.layers;
+    const half = { class_name: 'RandomUniform', config: { minval: -0.5, maxval: 0.5, seed: null } };
+    expect(layers[0].config).toMatchObject({
+      kernel_initializer: half,
+      recurrent_initializer: half,
+      bias_initializer: half,
+    });
+    expect(layers[1].config).toMatchObject({
+      kernel_initializer: {
+        class_name: 'VarianceScaling',
+        config: { scale: 1 / 3, mode: 'fan_in', distribution: 'uniform' },
+      },
+      bias_initializer: { class_name: 'RandomUniform', config: { minval: -1 / 2, maxval: 1 / 2 } },
+    });
+    expect(JSON.stringify(artifacts.modelJson)).not.toContain('initialization');
+    const back = fromArtifacts(artifacts);
+    expect(back.layers.map((l) => l.getConfig().initialization)).toEqual(['pytorch', 'pytorch']);
+    // and through a Keras 3 file
+    const keras = await fromKerasFile(await toKerasFile(model));
+    expect(keras.layers.map((l) => l.getConfig().initialization)).toEqual(['pytorch', 'pytorch']);
+    // without it, nothing changes: Keras's initialisers as before
+    const plain = toArtifacts(sequential([lstm({ units: 4 }), dense({ units: 2 })], { inputShape: [3, 9] }));
+    const plainText = JSON.stringify(plain.modelJson);
+    expect(plainText).toContain('"kernel_initializer":{"class_name":"GlorotUniform","config":{"seed":null}}');
+    expect(plainText).not.toContain('RandomUniform');
+    expect(fromArtifacts(plain).layers.map((l) => l.getConfig().initialization)).toEqual(['keras', 'keras']);
+  });
+
+  it("refuses initialization 'pytorch' beside a recurrentInitializer, and an unknown value", () => {
+    expect(() =>
+      lstm({ units: 2, initialization: 'pytorch', recurrentInitializer: 'glorotUniform' }),
+    ).toThrow(
+      /initialization 'pytorch' draws every weight, the recurrent kernel too; leave out recurrentInitializer "glorotUniform"/,
+    );
+    expect(() => dense({ units: 2, initialization: 'torch' as 'pytorch' })).toThrow(
+      /^Dense: initialization must be 'keras' or 'pytorch' \(got "torch"\)$/,
     );
   });
 });

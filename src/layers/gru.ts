@@ -376,13 +376,6 @@ export class GRU extends Recurrent<GRUCell, GRUConfig> {
 
   constructor(options: GRUOptions) {
     const config = GRU_LAYER.resolve(options);
-    if (config.recurrentBias) {
-      throw new SeqcastError(
-        'config',
-        `GRU${config.name ? ` '${config.name}'` : ''}: recurrentBias is for SimpleRNN and LSTM; a GRU with resetAfter true ` +
-          `(the default) already has PyTorch's two biases (bias [2, 3U]: input and recurrent), so leave recurrentBias out`,
-      );
-    }
     super(new GRUCell(config), config);
   }
 }

@@ -23,6 +23,7 @@ import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, copyRows, firstNonFinite, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
+import type { Initializer } from '../initializers.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
 import { checkInput } from './layer.js';
 import type { RecurrentConfig } from './recurrent-options.js';
@@ -56,6 +57,8 @@ export abstract class Recurrent<
   readonly goBackwards: boolean;
   readonly stateful: boolean;
   private readonly config: K;
+  /** PyTorch's second bias (SimpleRNN and LSTM's `recurrentBias`; see the module comment). */
+  private readonly recurrentBias: boolean;
   private inputShape: Shape | null = null;
   private dtype: DType = 'float32';
   private ws!: Workspace<'x' | 'dx' | 'dxOut' | 'out' | 'dh' | 'state' | 'dState0'>;
@@ -106,10 +109,18 @@ export abstract class Recurrent<
     this.returnState = config.returnState;
     this.goBackwards = config.goBackwards;
     this.stateful = config.stateful;
-    if (config.recurrentBias && !config.useBias) {
+    this.recurrentBias = (config as { readonly recurrentBias?: boolean }).recurrentBias === true;
+    if (this.recurrentBias && !config.useBias) {
       throw new SeqcastError(
         'config',
         `${config.name || 'a recurrent layer'}: recurrentBias needs useBias true (it is a second bias added to the first)`,
+      );
+    }
+    if (config.initialization === 'pytorch' && config.recurrentInitializer !== 'orthogonal') {
+      throw new SeqcastError(
+        'config',
+        `${config.name || 'a recurrent layer'}: initialization 'pytorch' draws every weight, the recurrent kernel too; ` +
+          `leave out recurrentInitializer ${JSON.stringify(config.recurrentInitializer)} or use initialization 'keras'`,
       );
     }
   }
@@ -170,16 +181,26 @@ export abstract class Recurrent<
    */
   weightSpecs(): readonly WeightSpec[] {
     const init = RECURRENT_INITIALIZER_DRAWS[this.config.recurrentInitializer];
-    const specs = this.cell.weightSpecs().map((s) => (s.name === 'recurrent_kernel' ? { ...s, init } : s));
-    if (!this.config.recurrentBias) return specs;
-    const at = specs.findIndex((s) => s.name === 'bias');
-    const bias = specs[at];
-    const recurrentBias: WeightSpec = { name: 'recurrent_bias', shape: bias.shape, init: { kind: 'zeros' } };
-    return [...specs.slice(0, at + 1), recurrentBias, ...specs.slice(at + 1)];
+    let specs = this.cell.weightSpecs().map((s) => (s.name === 'recurrent_kernel' ? { ...s, init } : s));
+    if (this.recurrentBias) {
+      const at = specs.findIndex((s) => s.name === 'bias');
+      const bias = specs[at];
+      const recurrentBias: WeightSpec = {
+        name: 'recurrent_bias',
+        shape: bias.shape,
+        init: { kind: 'zeros' },
+      };
+      specs = [...specs.slice(0, at + 1), recurrentBias, ...specs.slice(at + 1)];
+    }
+    if (this.config.initialization === 'pytorch') {
+      const pytorch: Initializer = { kind: 'pytorchUniform', fanIn: this.cell.units };
+      specs = specs.map((s) => ({ ...s, init: pytorch }));
+    }
+    return specs;
   }
 
   attach(weights: readonly FloatArray[], grads: readonly FloatArray[]): void {
-    if (!this.config.recurrentBias) {
+    if (!this.recurrentBias) {
       this.cell.attach(weights, grads);
       return;
     }
