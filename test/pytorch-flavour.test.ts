@@ -17,6 +17,7 @@ import type { FloatArray, Sequential, Tensor } from '../src/index.js';
 import {
   adam,
   availableBackends,
+  bidirectional,
   dense,
   fromArtifacts,
   fromKerasFile,
@@ -222,9 +223,44 @@ describe('recurrentBias', () => {
       expect(c.error, c.name).toBeLessThan(1e-6);
       expect(c.scale, c.name).toBeGreaterThan(1e-6);
     }
-    // both biases get the same gradient (the sum's)
+    // both biases get the same gradient (the sum's), and a second backward pass accumulates
     const [, , dBias, dRecurrentBias] = model.gradients().map((g) => [...g.data]);
     expect(dRecurrentBias).toEqual(dBias);
+    model.forward(x);
+    model.backward(dout);
+    expect([...model.gradients()[3].data]).toEqual(dRecurrentBias.map((v) => 2 * v));
+  });
+
+  it('bidirectional(lstm({ recurrentBias: true })) backward matches central differences and survives model.json', () => {
+    const model = sequential(
+      [bidirectional(lstm({ units: 2, recurrentBias: true, initialization: 'pytorch' }))],
+      {
+        inputShape: [3, 2],
+        seed: 1,
+        dtype: 'float64',
+      },
+    );
+    const rng = new Random(23);
+    const x = randomTensor(rng, [2, 3, 2]);
+    const dout = randomTensor(rng, model.forward(x).shape);
+    const checks = gradientCheck(
+      model.weights().map((w) => ({ name: w.name, value: w.data })),
+      () => dot(model.forward(x).data, dout.data),
+      () => {
+        model.zeroGrad();
+        model.forward(x);
+        model.backward(dout);
+        return model.gradients().map((g) => g.data);
+      },
+    );
+    expect(checks.map((c) => c.name)).toContain('bidirectional/backward/recurrent_bias');
+    for (const c of checks) expect(c.error, c.name).toBeLessThan(1e-6);
+    const back = fromArtifacts(toArtifacts(model));
+    expect(back.getWeights().map((w) => w.name)).toEqual(model.getWeights().map((w) => w.name));
+    const x32 = randomTensor(rng, [2, 3, 2], 'float32');
+    const m32 = fromArtifacts(toArtifacts(model));
+    expect(back.layers[0].getConfig()).toEqual(model.layers[0].getConfig());
+    expect([...back.predict(x32).data]).toEqual([...m32.predict(x32).data]);
   });
 
   it('a layer without recurrentBias computes what the same layer with its bias split in two computes', () => {
