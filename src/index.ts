@@ -102,6 +102,7 @@ export {
 } from './optim/index.js';
 export type {
   AdamOptions,
+  EpsilonPlacement,
   ExponentialDecayOptions,
   LearningRateSchedule,
   OptimizerName,

@@ -10,6 +10,11 @@
  * - zeros; unitForgetBias: zeros except the forget-gate block [U, 2U) of an LSTM bias, which is 1.
  * - randomUniform: U(minval, maxval) (Keras `RandomUniform`; Keras's 'uniform', the Embedding default, is
  *   RandomUniform(-0.05, 0.05)).
+ * - pytorchUniform: U(-1/sqrt(fanIn), 1/sqrt(fanIn)), PyTorch's default (torch/nn/modules): nn.RNN, nn.LSTM and
+ *   nn.GRU draw every weight and bias so with fanIn = hidden_size (`reset_parameters`, stdv = 1/sqrt(hidden));
+ *   nn.Linear draws its weight with kaiming_uniform_(a = sqrt(5)), whose bound gain·sqrt(3/fan_in) with
+ *   gain = sqrt(2/(1 + a²)) = sqrt(1/3) is 1/sqrt(fan_in), and its bias with 1/sqrt(fan_in): fanIn = in_features.
+ *   (Seqcast's generator, not torch's: the distribution is PyTorch's, the numbers are not.)
  */
 import type { Random } from './random.js';
 import type { FloatArray } from './tensor.js';
@@ -19,7 +24,8 @@ export type Initializer =
   | { readonly kind: 'glorotUniform' }
   | { readonly kind: 'orthogonal'; readonly gain: number }
   | { readonly kind: 'unitForgetBias'; readonly units: number }
-  | { readonly kind: 'randomUniform'; readonly minval: number; readonly maxval: number };
+  | { readonly kind: 'randomUniform'; readonly minval: number; readonly maxval: number }
+  | { readonly kind: 'pytorchUniform'; readonly fanIn: number };
 
 export function initialize(init: Initializer, shape: readonly number[], out: FloatArray, rng: Random): void {
   switch (init.kind) {
@@ -42,6 +48,11 @@ export function initialize(init: Initializer, shape: readonly number[], out: Flo
     case 'randomUniform':
       for (let i = 0; i < out.length; i++) out[i] = rng.uniformRange(init.minval, init.maxval);
       return;
+    case 'pytorchUniform': {
+      const bound = 1 / Math.sqrt(init.fanIn);
+      for (let i = 0; i < out.length; i++) out[i] = rng.uniformRange(-bound, bound);
+      return;
+    }
   }
 }
 

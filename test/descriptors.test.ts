@@ -22,14 +22,22 @@ import type { DescribedLayer, OptionSpec } from '../src/layers/descriptor.js';
 import { GRU_LAYER } from '../src/layers/gru.js';
 import { LSTM_LAYER } from '../src/layers/lstm.js';
 import { SIMPLE_RNN_LAYER } from '../src/layers/simple-rnn.js';
+import { jsBackend } from '../src/entries/kernels.js';
 import { layerToKeras } from '../src/model/topology.js';
 import { thrown } from './helpers/errors.js';
 
 type AnyDescribed = DescribedLayer<Record<string, OptionSpec<unknown>>, Layer>;
 const DESCRIBED = [DENSE_LAYER, SIMPLE_RNN_LAYER, LSTM_LAYER, GRU_LAYER] as unknown as AnyDescribed[];
 
-/** A value for every option that differs from its default, so a dropped option shows. */
-function nonDefault(spec: OptionSpec<unknown>, key: string): unknown {
+/**
+ * A value for every option that differs from its default, so a dropped option shows. Two options need
+ * another's default: recurrentBias needs useBias, initialization 'pytorch' draws the recurrent kernel itself;
+ * they are checked in the second set (`pytorch`), with useBias and recurrentInitializer at their defaults.
+ */
+function nonDefault(spec: OptionSpec<unknown>, key: string, pytorch: boolean): unknown {
+  if (key === 'recurrentBias') return pytorch;
+  if (key === 'initialization') return pytorch ? 'pytorch' : 'keras';
+  if (pytorch && (key === 'useBias' || key === 'recurrentInitializer')) return spec.default;
   if (key === 'units') return 3;
   if (typeof spec.default === 'boolean') return !spec.default;
   if (key === 'activation' || key === 'recurrentActivation') return spec.default === 'relu' ? 'tanh' : 'relu';
@@ -39,32 +47,38 @@ function nonDefault(spec: OptionSpec<unknown>, key: string): unknown {
   throw new Error(`no non-default value for ${key}: extend nonDefault() in test/descriptors.test.ts`);
 }
 
-function nonDefaults(d: AnyDescribed): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(d.options).map(([k, s]) => [k, nonDefault(s, k)]));
+function nonDefaults(d: AnyDescribed, pytorch: boolean): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(d.options).map(([k, s]) => [k, nonDefault(s, k, pytorch)]));
 }
 
+const SETS = DESCRIBED.flatMap((d) => [
+  [`${d.className}`, d, false] as const,
+  [`${d.className} (PyTorch's flavour)`, d, true] as const,
+]);
+
 describe('layer descriptors', () => {
-  it.each(DESCRIBED.map((d) => [d.className, d] as const))(
+  it.each(SETS)(
     '%s: every option of the descriptor survives getConfig → layerFromConfig',
-    (_cls, d) => {
-      const options = { ...nonDefaults(d), name: 'x' };
+    (_cls, d, pytorch) => {
+      const options = { ...nonDefaults(d, pytorch), name: 'x' };
       const layer = d.create(d.resolve(options));
       expect(layer.getConfig()).toEqual(options);
       expect(layerFromConfig(d.className, layer.getConfig()).getConfig()).toEqual(options);
     },
   );
 
-  it.each(DESCRIBED.map((d) => [d.className, d] as const))(
+  it.each(SETS)(
     '%s: every option of the descriptor is written under its Keras name and read back',
-    (_cls, d) => {
-      const options = { ...nonDefaults(d), name: 'x' };
+    (_cls, d, pytorch) => {
+      const options = { ...nonDefaults(d, pytorch), name: 'x' };
       const layer = d.create(d.resolve(options));
+      layer.build([4, 2], { dtype: 'float32', backend: jsBackend, batchSize: 2 });
       const { config } = layerToKeras(layer, [null, 4, 2]);
       for (const [key, spec] of Object.entries(d.options)) {
         const written = config[spec.keras];
-        expect(spec.toKeras === undefined ? written : written !== undefined).toEqual(
-          spec.toKeras === undefined ? options[key as keyof typeof options] : true,
-        );
+        const value = options[key as keyof typeof options];
+        if (spec.toKeras === undefined && spec.toKerasKeys === undefined) expect(written).toEqual(value);
+        else if (value !== spec.default) expect(written).toBeDefined(); // an off-by-default option is omitted
       }
       const back = d.fromKeras(config, 'here', () => {
         throw new Error('not nested');
@@ -108,6 +122,8 @@ describe('layer descriptors', () => {
       goBackwards: false,
       stateful: false,
       recurrentInitializer: 'orthogonal',
+      initialization: 'keras',
+      recurrentBias: false,
       dropout: 0,
       recurrentDropout: 0,
       seed: null,

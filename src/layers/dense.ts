@@ -10,6 +10,7 @@
  *     y_j = exp(z_j − max z) / Σ_k exp(z_k − max z)        dz_j = y_j (dy_j − Σ_k dy_k y_k)
  */
 import { SeqcastError } from '../errors.js';
+import type { Initializer } from '../initializers.js';
 import type { Activation, Backend } from '../kernels/backend.js';
 import { ACTIVATIONS, mat, matT } from '../kernels/backend.js';
 import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
@@ -27,6 +28,8 @@ import {
   unitsOption,
 } from './descriptor.js';
 import { checkInput } from './layer.js';
+import type { Initialization } from './initialization.js';
+import { denseInitializationOption } from './initialization.js';
 
 /** Dense's activations: the elementwise ones every backend computes, and softmax over the last axis. */
 export type DenseActivation = Activation | 'softmax';
@@ -63,6 +66,11 @@ const DENSE_OPTIONS = {
   activation: denseActivationOption(),
   /** Default true. */
   useBias: booleanOption('use_bias', true),
+  /**
+   * How the kernel and bias are first drawn: 'keras' (default: GlorotUniform and zeros) or 'pytorch'
+   * (nn.Linear's default: both U(−1/√fanIn, 1/√fanIn), fanIn the input size; initialization.ts).
+   */
+  initialization: denseInitializationOption((layer) => layer.weightSpecs()[0].shape[0]),
 };
 
 export type DenseConfig = ConfigOf<typeof DENSE_OPTIONS>;
@@ -103,6 +111,7 @@ export class Dense implements Layer {
   readonly units: number;
   readonly activation: DenseActivation;
   readonly useBias: boolean;
+  readonly initialization: Initialization;
   private inputShape: Shape | null = null;
   private inputDim = 0;
   private dtype: DType = 'float32';
@@ -123,6 +132,7 @@ export class Dense implements Layer {
     this.units = config.units;
     this.activation = config.activation;
     this.useBias = config.useBias;
+    this.initialization = config.initialization;
     this.name = config.name;
   }
 
@@ -143,10 +153,12 @@ export class Dense implements Layer {
   }
 
   weightSpecs(): readonly WeightSpec[] {
+    const pytorch: Initializer | null =
+      this.initialization === 'pytorch' ? { kind: 'pytorchUniform', fanIn: this.inputDim } : null;
     const specs: WeightSpec[] = [
-      { name: 'kernel', shape: [this.inputDim, this.units], init: { kind: 'glorotUniform' } },
+      { name: 'kernel', shape: [this.inputDim, this.units], init: pytorch ?? { kind: 'glorotUniform' } },
     ];
-    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: { kind: 'zeros' } });
+    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], init: pytorch ?? { kind: 'zeros' } });
     return specs;
   }
 
@@ -202,7 +214,13 @@ export class Dense implements Layer {
   }
 
   getConfig(): DenseConfig & { readonly name: string } {
-    return { name: this.name, units: this.units, activation: this.activation, useBias: this.useBias };
+    return {
+      name: this.name,
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      initialization: this.initialization,
+    };
   }
 }
 

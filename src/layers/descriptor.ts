@@ -33,9 +33,15 @@ export interface OptionSpec<V> {
    * Reads the value of a Keras config (`undefined` when the key is absent); its errors start with `where`.
    * Default: the default when absent, else `check`.
    */
-  fromKeras?(where: string, value: unknown, key: string): V;
+  fromKeras?(where: string, value: unknown, key: string, config?: Json): V;
   /** The value a Keras config records. Default: the value itself. */
   toKeras?(value: V): unknown;
+  /**
+   * For an option Keras spreads over several keys (the initialisers of `initialization`): the keys it writes,
+   * from the value and the layer (built, so its input size is known); they replace the `written` ones. With it
+   * `toKeras` is not used, and `keras` is the first of those keys.
+   */
+  toKerasKeys?(value: V, layer: Layer): Json;
 }
 
 /** The typed, complete config that specs describe: `{ units: number; useBias: boolean; … }`. */
@@ -140,12 +146,17 @@ export function describeLayer<
     toKeras(layer) {
       const config = layer.getConfig() as Json;
       const out: Json = {};
+      const spread: Json = {};
       for (const k of names) {
         const s = spec(k);
-        out[s.keras] = s.toKeras === undefined ? config[k] : s.toKeras(config[k]);
+        if (s.toKerasKeys !== undefined) Object.assign(spread, s.toKerasKeys(config[k], layer));
+        else {
+          const value = s.toKeras === undefined ? config[k] : s.toKeras(config[k]);
+          if (value !== undefined) out[s.keras] = value; // undefined: not written (an option off by default)
+        }
       }
       for (const [key, o] of Object.entries(off)) if (o.write !== false) out[key] = o.value;
-      return { ...out, ...keras.written };
+      return { ...out, ...keras.written, ...spread };
     },
     fromKeras(config, where) {
       for (const [key, value] of Object.entries(config)) {
@@ -163,7 +174,7 @@ export function describeLayer<
       for (const k of names) {
         const s = spec(k);
         const v = config[s.keras];
-        if (s.fromKeras !== undefined) values[k] = s.fromKeras(where, v, s.keras);
+        if (s.fromKeras !== undefined) values[k] = s.fromKeras(where, v, s.keras, config);
         else if (v === undefined && 'default' in s) values[k] = s.default;
         else values[k] = prefixed(where, () => s.check(className, k, v));
       }

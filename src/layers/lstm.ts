@@ -39,7 +39,12 @@ import type { BuildContext, WeightSpec } from './layer.js';
 import type { ConfigOf, OptionsOf } from './descriptor.js';
 import { booleanOption, describeLayer } from './descriptor.js';
 import { Recurrent } from './recurrent.js';
-import { RECURRENT_ACTIVATION, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
+import {
+  RECURRENT_ACTIVATION,
+  RECURRENT_BIAS_OPTION,
+  RECURRENT_OPTIONS,
+  recurrentKerasKeys,
+} from './recurrent-options.js';
 
 export interface LSTMCellOptions {
   readonly units: number;
@@ -303,9 +308,10 @@ export function lstmStepNaive(
   return { h, c };
 }
 
-/** The LSTM's options: the recurrent ones, its gate activation and the unit forget bias. */
+/** The LSTM's options: the recurrent ones, PyTorch's second bias, its gate activation and the unit forget bias. */
 const LSTM_OPTIONS = {
   ...RECURRENT_OPTIONS,
+  recurrentBias: RECURRENT_BIAS_OPTION,
   /** Of the gates i, f, o. Default 'sigmoid' (the logistic function, as in Keras 3). */
   recurrentActivation: RECURRENT_ACTIVATION,
   /** Initialise the forget gate's bias block to 1 (the rest to 0), as Keras does. Default true. */

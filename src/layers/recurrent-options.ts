@@ -5,6 +5,7 @@
  * draws, in the Recurrent class of recurrent.ts).
  */
 import type { Initializer } from '../initializers.js';
+import { isPyTorchRecurrentInit, recurrentInitializationOption } from './initialization.js';
 import type { ConfigOf, KerasKeys, OptionSpec, OptionsOf } from './descriptor.js';
 import {
   activationOption,
@@ -61,8 +62,10 @@ function recurrentInitializerOption(): OptionSpec<RecurrentInitializer> {
       if ((RECURRENT_INITIALIZERS as readonly unknown[]).includes(v)) return v as RecurrentInitializer;
       return fail(`${where}: ${key} must be one of ${names} (got ${JSON.stringify(v)})`);
     },
-    fromKeras(where, v, key) {
+    fromKeras(where, v, key, config = {}) {
       if (v === undefined) return 'orthogonal';
+      // PyTorch's initialisation states RandomUniform here; `initialization` reads it, and draws every weight
+      if (isPyTorchRecurrentInit(config)) return 'orthogonal';
       const init = fromKeras(v);
       if (init !== undefined) return init;
       return fail(
@@ -101,6 +104,13 @@ export const RECURRENT_OPTIONS = {
    */
   recurrentInitializer: recurrentInitializerOption(),
   /**
+   * How every weight of the layer is first drawn: 'keras' (default: kernel GlorotUniform, recurrent kernel by
+   * recurrentInitializer, biases zeros or LSTM's unit forget bias) or 'pytorch' (PyTorch's nn.RNN / nn.LSTM /
+   * nn.GRU default: every weight and bias, recurrent_bias included, U(−1/√units, 1/√units); recurrentInitializer
+   * and unitForgetBias are then not read). Only a new model's weights depend on it (initialization.ts).
+   */
+  initialization: recurrentInitializationOption(),
+  /**
    * The fraction of the inputs dropped in training (Keras `dropout`): one mask per sequence of the batch,
    * [B, I], the same at every step, the kept inputs scaled by 1/(1 − rate). Inference: no dropout. Default 0.
    */
@@ -114,6 +124,18 @@ export const RECURRENT_OPTIONS = {
   recurrentDropout: rateOption('recurrent_dropout'),
   /** The seed of the dropout masks; null (default): derived from the model's seed and the layer's name. */
   seed: seedOption(),
+};
+
+/**
+ * A second trained bias, `recurrent_bias` (the shape of `bias`), added to `bias` in every step: PyTorch's
+ * parametrisation (`bias_ih` and `bias_hh` of nn.RNN / nn.LSTM), which trains both vectors with the same
+ * gradient, so a run from PyTorch's weights moves as PyTorch's does. Needs useBias; SimpleRNN and LSTM only
+ * (a GRU with resetAfter true has PyTorch's two biases already). Keras and TF.js have no such weight: their
+ * writers refuse the layer. Default false (written only when true).
+ */
+export const RECURRENT_BIAS_OPTION: OptionSpec<boolean> = {
+  ...booleanOption('recurrent_bias', false),
+  toKeras: (v: boolean) => (v ? true : undefined),
 };
 
 /**

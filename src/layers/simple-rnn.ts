@@ -27,7 +27,7 @@ import type { BuildContext, WeightSpec } from './layer.js';
 import type { ConfigOf, OptionsOf } from './descriptor.js';
 import { describeLayer } from './descriptor.js';
 import { Recurrent } from './recurrent.js';
-import { RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
+import { RECURRENT_BIAS_OPTION, RECURRENT_OPTIONS, recurrentKerasKeys } from './recurrent-options.js';
 
 export interface SimpleRNNCellOptions {
   readonly units: number;
@@ -226,8 +226,8 @@ export function simpleRnnStepNaive(
   return h;
 }
 
-/** The SimpleRNN's options are the recurrent ones. */
-const SIMPLE_RNN_OPTIONS = RECURRENT_OPTIONS;
+/** The SimpleRNN's options: the recurrent ones and PyTorch's second bias. */
+const SIMPLE_RNN_OPTIONS = { ...RECURRENT_OPTIONS, recurrentBias: RECURRENT_BIAS_OPTION };
 
 export type SimpleRNNConfig = ConfigOf<typeof SIMPLE_RNN_OPTIONS>;
 export type SimpleRNNOptions = OptionsOf<typeof SIMPLE_RNN_OPTIONS, 'units'>;

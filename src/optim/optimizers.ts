@@ -7,6 +7,8 @@
  *            momentum > 0:  v ← momentum·v − lr·g;  w ← w + v    (nesterov: w ← w + momentum·v − lr·g)
  * Adam       m ← m + (g − m)(1 − β1);  v ← v + (g² − v)(1 − β2)
  *            α = lr·sqrt(1 − β2^t)/(1 − β1^t);  w ← w − α·m/(sqrt(v) + ε)     (ε outside the bias correction)
+ *            epsilonPlacement 'pytorch' (torch.optim.Adam): m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t);
+ *            w ← w − lr·m̂/(sqrt(v̂) + ε)   (ε inside the bias correction; the same m and v)
  * RMSprop    v ← ρ·v + (1 − ρ)·g²;  (centered: a ← ρ·a + (1 − ρ)·g, denominator v − a² + ε; else v + ε)
  *            Δ = lr·g/sqrt(denominator);  momentum > 0: m ← momentum·m + Δ, w ← w − m;  else w ← w − Δ
  */
@@ -30,10 +32,19 @@ export interface SGDOptions extends BaseOptions {
   readonly nesterov?: boolean;
 }
 
+/** Where Adam adds ε: Keras's (and TF.js's) `sqrt(v) + ε`, or PyTorch's `sqrt(v̂) + ε` after the bias correction. */
+export type EpsilonPlacement = 'keras' | 'pytorch';
+
 export interface AdamOptions extends BaseOptions {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
+  /**
+   * 'keras' (default): w ← w − α·m/(sqrt(v) + ε) with α = lr·sqrt(1 − β2^t)/(1 − β1^t), Keras's and TF.js's
+   * rule. 'pytorch': w ← w − lr·m̂/(sqrt(v̂) + ε) with the bias-corrected m̂ and v̂, torch.optim.Adam's rule
+   * (whose default ε is 1e-8). The two differ by how much ε weighs while v is small.
+   */
+  readonly epsilonPlacement?: EpsilonPlacement;
 }
 
 export interface RMSpropOptions extends BaseOptions {
@@ -216,14 +227,23 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  readonly epsilonPlacement: EpsilonPlacement;
   private m: FloatArray = new Float32Array(0);
   private v: FloatArray = new Float32Array(0);
 
   constructor(options: AdamOptions = {}) {
-    super('adam()', options, 0.001, ['beta1', 'beta2', 'epsilon']);
+    super('adam()', options, 0.001, ['beta1', 'beta2', 'epsilon', 'epsilonPlacement']);
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
+    const placement = options.epsilonPlacement ?? 'keras';
+    if (placement !== 'keras' && placement !== 'pytorch') {
+      throw new SeqcastError(
+        'config',
+        `adam(): epsilonPlacement must be 'keras' or 'pytorch' (got ${JSON.stringify(placement)})`,
+      );
+    }
+    this.epsilonPlacement = placement;
     for (const [k, b] of [
       ['beta1', this.beta1],
       ['beta2', this.beta2],
@@ -243,6 +263,10 @@ export class Adam extends Optimizer {
   }
 
   protected update(w: FloatArray, g: FloatArray, lr: number, t: number): void {
+    if (this.epsilonPlacement === 'pytorch') {
+      this.updatePyTorch(w, g, lr, t);
+      return;
+    }
     const { beta1, beta2, epsilon, m, v } = this;
     const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
     for (let i = 0; i < w.length; i++) {
@@ -255,8 +279,29 @@ export class Adam extends Optimizer {
     }
   }
 
+  /**
+   * torch.optim.Adam's step on the CPU (torch/optim/adam.py, `_single_tensor_adam`, torch 1.13):
+   * m.mul_(β1).add_(g, 1 − β1); v.mul_(β2).addcmul_(g, g, 1 − β2); denom = sqrt(v)/sqrt(1 − β2^t) + ε;
+   * w.addcdiv_(m, denom, −lr/(1 − β1^t)). (Torch ≥ 2 writes the first as m.lerp_(g, 1 − β1): the same up to rounding.)
+   */
+  private updatePyTorch(w: FloatArray, g: FloatArray, lr: number, t: number): void {
+    const { beta1, beta2, epsilon, m, v } = this;
+    const stepSize = lr / (1 - Math.pow(beta1, t));
+    const correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i];
+      const mi = m[i] * beta1 + gi * (1 - beta1);
+      const vi = v[i] * beta2 + gi * gi * (1 - beta2);
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= (stepSize * mi) / (Math.sqrt(vi) / correction2Sqrt + epsilon);
+    }
+  }
+
+  /** epsilonPlacement is recorded only when it is 'pytorch', so Keras-flavoured configs are unchanged. */
   protected ownConfig(): Record<string, unknown> {
-    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    const placement = this.epsilonPlacement === 'pytorch' ? { epsilonPlacement: 'pytorch' } : {};
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...placement };
   }
 }
 

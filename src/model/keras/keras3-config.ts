@@ -15,6 +15,10 @@
  * "hard_sigmoid": seqcast's `hard_sigmoid` is Keras 2's (clip(0.2x + 0.5)), which Keras 3 no longer has
  * under that name ('hardSigmoidTfjs' in seqcast's options); such a layer is refused with the fix. Keras 3's own
  * ('hardSigmoid', `hard_sigmoid_keras3` in a model.json) is written as `hard_sigmoid`.
+ *
+ * PyTorch's flavour has no Keras form and is refused, never dropped: a layer with `recurrentBias` (a weight
+ * Keras lacks; folding it into `bias` would keep predictions but not training) and an
+ * `adam({ epsilonPlacement: 'pytorch' })` compile config (Keras's Adam would train differently).
  */
 import { SeqcastError } from '../../errors.js';
 import type { Layer } from '../../layers/layer.js';
@@ -81,6 +85,13 @@ function keras3Options(config: Json, layer: Layer): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(config)) {
     if (DROPPED.includes(key)) continue;
+    if (key === 'recurrent_bias' && value === true) {
+      throw new SeqcastError(
+        'config',
+        `layer '${layer.name}' (${layer.className}) has recurrentBias (PyTorch's second bias, a trained weight), which ` +
+          `Keras layers do not have; save it with saveModel (seqcast's folder keeps both biases) instead of as a Keras file`,
+      );
+    }
     if (key === 'dtype') out.dtype = dtypePolicy();
     else if (WRAPPED.includes(key) && isObject(value) && isObject(value.config)) {
       out[key] = layerEntry(String(value.class_name), value.config, layer);
@@ -130,6 +141,13 @@ const OPTIMIZER_CLASS: Record<string, string> = { adam: 'Adam', sgd: 'SGD', rmsp
 /** Keras 3's `compile_config`: the optimizer, loss and metrics as Keras objects. */
 function compileConfig(c: CompiledModel): Json {
   const opt = c.optimizer.getConfig();
+  if (opt.epsilonPlacement === 'pytorch') {
+    throw new SeqcastError(
+      'config',
+      `the model is compiled with adam({ epsilonPlacement: 'pytorch' }), PyTorch's Adam, which Keras does not have ` +
+        `(Keras adds epsilon before the bias correction); compile it with adam() for a Keras file, or save with saveModel (seqcast's folder records it)`,
+    );
+  }
   const lr = c.optimizer.learningRate;
   const config: Json = {
     name: c.optimizer.name,
