@@ -19,7 +19,11 @@ import { ModelsPanel } from './ui/models-panel';
 import { ResultsPanel } from './ui/results-panel';
 import { TrainingPanel } from './ui/training-panel';
 
-/** After Stop, the current epoch may finish; past this many ms the worker is ended outright. */
+/**
+ * After Stop, the current epoch may finish; past this many ms without its end the worker is ended outright.
+ * Once an epoch ends after the Stop the worker is known to honour it, and the fits still to come of a run
+ * (the search's other candidates, the refit) each train as many epochs as the stopped one did.
+ */
 const STOP_GRACE_MS = 8000;
 
 type State = 'idle' | 'training' | 'loading' | 'ready' | 'failed';
@@ -108,7 +112,13 @@ function train(): void {
   performance.mark('seqcast:train-start');
   setState('training');
   training.start();
-  client.send({ type: 'train', data: data.spec, config: choice.config, futureSteps: choice.futureSteps });
+  client.send({
+    type: 'train',
+    data: data.spec,
+    config: choice.config,
+    search: choice.search,
+    futureSteps: choice.futureSteps,
+  });
 }
 
 function stop(): void {
@@ -140,6 +150,13 @@ async function handle(m: FromWorker): Promise<void> {
       break;
     case 'epoch':
       training.epoch(m.epoch, m.loss, m.valLoss);
+      if (stopTimer !== null) {
+        clearTimeout(stopTimer);
+        stopTimer = null;
+      }
+      break;
+    case 'stage':
+      training.stage(m.index, m.count, m.text);
       break;
     case 'stopping':
       break;
@@ -172,9 +189,13 @@ async function showResult(r: ResultPayload): Promise<void> {
     endTraining();
     await nextTask(); // training is over; the drawing below runs in tasks of its own
     const epochs = r.history?.epoch.length ?? 0;
+    const nets = r.recommended?.summary.candidates.filter((c) => c.kind === 'network').length ?? 0;
     await training.finish(
       r.history,
-      `done: ${epochs} epoch${epochs === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s`,
+      `done: ${epochs} epoch${epochs === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s` +
+        (nets > 0
+          ? ` (the refit of the best network, after ${nets} candidate network${nets === 1 ? '' : 's'} on the validation part)`
+          : ''),
     );
   } else {
     training.clear();
