@@ -2,7 +2,8 @@
  * The playground page: wires the panels to the training worker. The page reads and shows the data; the
  * worker trains, scores, forecasts and traces. Training is bracketed by the User Timing marks
  * 'seqcast:train-start' and 'seqcast:train-end', and <body data-state> says what the page is doing
- * (idle, training, ready, failed), for people and for the end-to-end tests. The header's tabs switch to the
+ * (idle, training, ready, failed) and <body data-results> (trained, loaded) that the last result is all
+ * shown, for people and for the end-to-end tests. The header's tabs switch to the
  * classify mode (classify-main.ts), which has its own panels and worker.
  */
 import { startClassifyMode } from './classify-main';
@@ -110,6 +111,7 @@ function train(): void {
   performance.clearMarks('seqcast:train-start');
   performance.clearMarks('seqcast:train-end');
   performance.mark('seqcast:train-start');
+  delete document.body.dataset.results; // set again when this run's results are all shown
   setState('training');
   training.start();
   client.send({

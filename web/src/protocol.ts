@@ -100,7 +100,7 @@ export interface ResultPayload {
   readonly recommended: RecommendedPayload | null;
   /** Why there is no validation search, or why only the 80 % intervals; null otherwise. */
   readonly recommendedNote: string | null;
-  /** After a Stop: the epochs the stopped fit trained, which every later fit of the run trained too. */
+  /** After a Stop with fits still to come: the epochs the stopped fit trained, as every later fit did; else null. */
   readonly stoppedAt: number | null;
   /** Training rows shown before the test part in the forecast chart. */
   readonly context: { readonly labels: readonly string[]; readonly values: Float64Array };

@@ -6,7 +6,7 @@
  *
  * Progress. recommend() passes its `fit` options to the final refit only and fits its candidates with none,
  * so while it runs `Forecaster.fit` is wrapped: each call posts its stage ("candidate 2 of 5 …", then the
- * refit), and a call without options — a candidate's — gets the page's callbacks. Callbacks change no
+ * refit: the call with options) and gets the page's callbacks, made as it starts. Callbacks change no
  * number (they report, yield, and stop when asked), so the candidates train exactly as recommend() trains
  * them. The wrapper is removed when recommend() returns or fails. A `RecommendOptions` option for the
  * candidates' fits would make it unnecessary.
@@ -77,7 +77,11 @@ export async function trainRun(
         ? 'the best network, refitted on the whole training part'
         : `candidate ${fits} of ${grid.length} on the validation part: ${variation(grid[0], grid[fits - 1])}`,
     );
-    const f = await fit.call(Forecaster, s, c, o ?? { callbacks: hooks.callbacks() });
+    // the callbacks are made when the fit starts, so that each sees the run's state then (a Stop's budget)
+    const f = await fit.call(Forecaster, s, c, {
+      ...o,
+      callbacks: [...(o?.callbacks ?? []), ...hooks.callbacks()],
+    });
     hooks.fitted(f);
     return f;
   };
@@ -86,7 +90,7 @@ export async function trainRun(
     r = await recommend(series, config, {
       search,
       levels,
-      fit: { callbacks: hooks.callbacks(), gradientFlow: true }, // the Inside panel's training-time flow
+      fit: { gradientFlow: true }, // the Inside panel's training-time flow; the wrapper adds the callbacks
     });
   } finally {
     Forecaster.fit = fit;

@@ -96,10 +96,12 @@ async function train(
     // Stop ends the fit in progress after its epoch; the fits after it (the other candidates, the refit of
     // the winner) then train as many epochs as it did, so the run ends soon and its fits stay comparable
     let budget: number | null = null;
+    let budgeted = 0; // fits trained with the budget
     const run = await trainRun(series, { ...msg.config, target: data.valueColumn }, msg.search, {
       stage: (index, count, text) => post({ type: 'stage', index, count, text }),
       callbacks: () => {
         const limit = budget;
+        if (limit !== null) budgeted += 1;
         const progress = workerProgress(post, () => stopRequested && limit === null, started);
         return limit === null ? [progress] : [progress, epochBudget(limit)];
       },
@@ -108,7 +110,7 @@ async function train(
       },
     });
     training = false;
-    publish('trained', run, series, data, null, msg.futureSteps, started, budget);
+    publish('trained', run, series, data, null, msg.futureSteps, started, budgeted > 0 ? budget : null);
   } finally {
     training = false;
   }

@@ -40,6 +40,9 @@ export class RecommendedPanel {
     showError(this.note, note);
     this.body.hidden = rec === null;
     if (rec === null) {
+      for (const el of [this.intro, this.candidates, this.reason, this.test, this.method, this.intervals])
+        el.replaceChildren();
+      this.futureTitle.textContent = '';
       clearChart(this.futureChart);
       this.futureTable.replaceChildren();
       delete this.futureChart.dataset.bands;

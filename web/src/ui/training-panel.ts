@@ -67,7 +67,7 @@ export class TrainingPanel {
     this.progress.value = (index - 1) / count;
     this.last = '';
     delete this.text.dataset.epoch;
-    this.chart.start();
+    this.chart.restart();
     this.showStage(`fit ${index} of ${count}: ${text}`, `${index}/${count}`);
   }
 
