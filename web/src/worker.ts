@@ -3,7 +3,7 @@
  * load, inspect, forecast) and it answers with progress, results and errors. All of seqcast's computing
  * happens here, so the page stays responsive while a model trains.
  */
-import type { Callback, Forecaster, ForecastConfig, Recommendation, Series } from 'seqcast';
+import type { Callback, Forecaster, ForecastConfig, Recommendation, Sequential, Series } from 'seqcast';
 import {
   buildReport,
   forecasterFromArtifacts,
@@ -118,7 +118,7 @@ async function train(
 
 /** Stops a fit after `epochs` epochs. */
 function epochBudget(epochs: number): Callback {
-  let model: Parameters<NonNullable<Callback['onTrainBegin']>>[0]['model'] | null = null;
+  let model: Sequential | null = null;
   return {
     onTrainBegin(info) {
       model = info.model;
