@@ -3,8 +3,11 @@ export { backtestJson, backtestMarkdown, backtestPlotSpec, buildBacktestReport }
 export type { DataSummary, ReportDocument, ReportInput, TrainingSummary } from './document.js';
 export { buildReport } from './document.js';
 export { formatNumber } from './format.js';
+export type { FuturePlotInput } from './interval-plots.js';
+export { futurePlotSpec } from './interval-plots.js';
 export { reportJson, reportMarkdown } from './markdown.js';
-export type { ForecastPlotInput, SeriesPlotInput, VegaLiteSpec } from './plots.js';
+export type { ForecastPlotInput, PlotBand, SeriesPlotInput, VegaLiteSpec } from './plots.js';
+export type { RecommendedSummary } from './recommendation.js';
 export {
   forecastPlotSpec,
   gradientFlowPlotSpec,

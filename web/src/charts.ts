@@ -69,6 +69,7 @@ function fitWidth(spec: VegaLiteSpec, container: HTMLElement): VegaLiteSpec {
 export class LiveLossChart {
   private view: vega.View | null = null;
   private pending: { epoch: number; value: number; series: string }[] = [];
+  private replace = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly container: HTMLElement;
   private readonly every: number;
@@ -84,8 +85,18 @@ export class LiveLossChart {
   start(): void {
     this.stop();
     this.pending = [];
+    this.replace = false;
     this.view = null;
     clearChart(this.container);
+  }
+
+  /**
+   * The next fit of the same run (a candidate of the validation search, the refit): its curve replaces the
+   * last one's in the same view at the next flush, so no chart is compiled and drawn anew.
+   */
+  restart(): void {
+    this.pending = [];
+    this.replace = this.view !== null;
   }
 
   add(epoch: number, loss: number, valLoss: number | null): void {
@@ -101,7 +112,9 @@ export class LiveLossChart {
     const rows = this.pending;
     this.pending = [];
     if (this.view !== null) {
-      await this.view.change('loss', vega.changeset().insert(rows)).runAsync();
+      const changes = this.replace ? vega.changeset().remove(() => true) : vega.changeset();
+      this.replace = false;
+      await this.view.change('loss', changes.insert(rows)).runAsync();
       return;
     }
     this.view = await renderChart(this.container, {

@@ -2,7 +2,8 @@
  * The playground page: wires the panels to the training worker. The page reads and shows the data; the
  * worker trains, scores, forecasts and traces. Training is bracketed by the User Timing marks
  * 'seqcast:train-start' and 'seqcast:train-end', and <body data-state> says what the page is doing
- * (idle, training, ready, failed), for people and for the end-to-end tests. The header's tabs switch to the
+ * (idle, training, ready, failed) and <body data-results> (trained, loaded) that the last result is all
+ * shown, for people and for the end-to-end tests. The header's tabs switch to the
  * classify mode (classify-main.ts), which has its own panels and worker.
  */
 import { startClassifyMode } from './classify-main';
@@ -19,7 +20,11 @@ import { ModelsPanel } from './ui/models-panel';
 import { ResultsPanel } from './ui/results-panel';
 import { TrainingPanel } from './ui/training-panel';
 
-/** After Stop, the current epoch may finish; past this many ms the worker is ended outright. */
+/**
+ * After Stop, the current epoch may finish; past this many ms without its end the worker is ended outright.
+ * Once an epoch ends after the Stop the worker is known to honour it, and the fits still to come of a run
+ * (the search's other candidates, the refit) each train as many epochs as the stopped one did.
+ */
 const STOP_GRACE_MS = 8000;
 
 type State = 'idle' | 'training' | 'loading' | 'ready' | 'failed';
@@ -106,9 +111,16 @@ function train(): void {
   performance.clearMarks('seqcast:train-start');
   performance.clearMarks('seqcast:train-end');
   performance.mark('seqcast:train-start');
+  delete document.body.dataset.results; // set again when this run's results are all shown
   setState('training');
   training.start();
-  client.send({ type: 'train', data: data.spec, config: choice.config, futureSteps: choice.futureSteps });
+  client.send({
+    type: 'train',
+    data: data.spec,
+    config: choice.config,
+    search: choice.search,
+    futureSteps: choice.futureSteps,
+  });
 }
 
 function stop(): void {
@@ -140,6 +152,13 @@ async function handle(m: FromWorker): Promise<void> {
       break;
     case 'epoch':
       training.epoch(m.epoch, m.loss, m.valLoss);
+      if (stopTimer !== null) {
+        clearTimeout(stopTimer);
+        stopTimer = null;
+      }
+      break;
+    case 'stage':
+      training.stage(m.index, m.count, m.text);
       break;
     case 'stopping':
       break;
@@ -172,9 +191,13 @@ async function showResult(r: ResultPayload): Promise<void> {
     endTraining();
     await nextTask(); // training is over; the drawing below runs in tasks of its own
     const epochs = r.history?.epoch.length ?? 0;
+    const nets = r.recommended?.summary.candidates.filter((c) => c.kind === 'network').length ?? 0;
     await training.finish(
       r.history,
-      `done: ${epochs} epoch${epochs === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s`,
+      `done: ${epochs} epoch${epochs === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s` +
+        (nets > 0
+          ? ` (the refit of the best network, after ${nets} candidate network${nets === 1 ? '' : 's'} on the validation part)`
+          : ''),
     );
   } else {
     training.clear();

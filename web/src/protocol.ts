@@ -3,6 +3,7 @@
  * objects, arrays, typed arrays and ArrayBuffers (the weights are transferred, not copied).
  */
 import type {
+  Band,
   Evaluation,
   FitInfo,
   ForecastConfig,
@@ -10,6 +11,7 @@ import type {
   History,
   LayerGradientFlow,
   ResolvedConfig,
+  RecommendedSummary,
   Trace,
 } from 'seqcast';
 
@@ -34,6 +36,8 @@ export type ToWorker =
       readonly type: 'train';
       readonly data: DataSpec;
       readonly config: ForecastConfig;
+      /** Search over the network choices left open (recommend()'s `search`); the baselines compete either way. */
+      readonly search: boolean;
       readonly futureSteps: number;
     }
   | { readonly type: 'stop' }
@@ -57,6 +61,29 @@ export interface FutureResult {
   readonly historyValues: Float64Array;
 }
 
+/**
+ * The recommended pipeline (recommend()): the report document's `recommended` section, and the paths its
+ * charts draw — the one-step (h = 1) test forecasts with their bands, and the forecast of the H rows after
+ * the series with bands — taken from the Recommendation as they are.
+ */
+export interface RecommendedPayload {
+  readonly summary: RecommendedSummary;
+  readonly oneStep: {
+    readonly labels: readonly string[];
+    readonly actual: Float64Array;
+    readonly forecast: Float64Array;
+    readonly bands: readonly Band[];
+  };
+  readonly future: {
+    readonly labels: readonly string[];
+    readonly values: Float64Array;
+    readonly bands: readonly Band[];
+    /** The last rows of the series before it, for context (as the report's future plot). */
+    readonly historyLabels: readonly string[];
+    readonly historyValues: Float64Array;
+  };
+}
+
 /** What training (or loading) produced, for the Results, Inside and Models panels. */
 export interface ResultPayload {
   readonly origin: 'trained' | 'loaded';
@@ -69,6 +96,12 @@ export interface ResultPayload {
   /** Null when the data does not reach past the loaded model's training period. */
   readonly evaluation: Evaluation | null;
   readonly evaluationNote: string | null;
+  /** Null for a loaded model, and when the series is too short for a validation part (`recommendedNote`). */
+  readonly recommended: RecommendedPayload | null;
+  /** Why there is no validation search, or why only the 80 % intervals; null otherwise. */
+  readonly recommendedNote: string | null;
+  /** After a Stop with fits still to come: the epochs the stopped fit trained, as every later fit did; else null. */
+  readonly stoppedAt: number | null;
   /** Training rows shown before the test part in the forecast chart. */
   readonly context: { readonly labels: readonly string[]; readonly values: Float64Array };
   readonly future: FutureResult | null;
@@ -98,6 +131,14 @@ export interface InsidePayload {
     readonly { readonly label: string; readonly layers: readonly LayerGradientFlow[] }[] | null;
 }
 
+/** Which fit of a training run is starting: fit `index` (1-based) of `count`, and what it is. */
+export interface StageMessage {
+  readonly type: 'stage';
+  readonly index: number;
+  readonly count: number;
+  readonly text: string;
+}
+
 export type FromWorker =
   | {
       readonly type: 'begin';
@@ -114,6 +155,7 @@ export type FromWorker =
       readonly valLoss: number | null;
       readonly seconds: number;
     }
+  | StageMessage
   | { readonly type: 'stopping' }
   | { readonly type: 'result'; readonly result: ResultPayload }
   | { readonly type: 'inside'; readonly inside: InsidePayload }

@@ -3,9 +3,8 @@
  * load, inspect, forecast) and it answers with progress, results and errors. All of seqcast's computing
  * happens here, so the page stays responsive while a model trains.
  */
-import type { ForecastConfig, Series } from 'seqcast';
+import type { Callback, Forecaster, ForecastConfig, Recommendation, Sequential, Series } from 'seqcast';
 import {
-  Forecaster,
   buildReport,
   forecasterFromArtifacts,
   forecasterToArtifacts,
@@ -16,7 +15,17 @@ import {
   trace,
 } from 'seqcast';
 import { messageOf, readSpec } from './data';
-import type { DataSpec, FromWorker, FutureResult, InsidePayload, ResultPayload, ToWorker } from './protocol';
+import type {
+  DataSpec,
+  FromWorker,
+  FutureResult,
+  InsidePayload,
+  RecommendedPayload,
+  ResultPayload,
+  ToWorker,
+} from './protocol';
+import type { TrainRun } from './train-run';
+import { trainRun } from './train-run';
 import { workerProgress } from './worker-progress';
 
 interface WorkerScope {
@@ -76,7 +85,7 @@ function current(): NonNullable<typeof session> {
 
 async function train(
   data: DataSpec,
-  msg: { readonly config: ForecastConfig; readonly futureSteps: number },
+  msg: { readonly config: ForecastConfig; readonly search: boolean; readonly futureSteps: number },
 ): Promise<void> {
   if (training) throw new Error('a model is already training');
   training = true;
@@ -84,17 +93,40 @@ async function train(
   try {
     const started = performance.now();
     const series = readSpec(data);
-    const progress = workerProgress(post, () => stopRequested, started);
-    const f = await Forecaster.fit(
-      series,
-      { ...msg.config, target: data.valueColumn },
-      { callbacks: [progress], gradientFlow: true }, // for the Inside panel's training-time flow
-    );
+    // Stop ends the fit in progress after its epoch; the fits after it (the other candidates, the refit of
+    // the winner) then train as many epochs as it did, so the run ends soon and its fits stay comparable
+    let budget: number | null = null;
+    let budgeted = 0; // fits trained with the budget
+    const run = await trainRun(series, { ...msg.config, target: data.valueColumn }, msg.search, {
+      stage: (index, count, text) => post({ type: 'stage', index, count, text }),
+      callbacks: () => {
+        const limit = budget;
+        if (limit !== null) budgeted += 1;
+        const progress = workerProgress(post, () => stopRequested && limit === null, started);
+        return limit === null ? [progress] : [progress, epochBudget(limit)];
+      },
+      fitted: (f) => {
+        if (stopRequested && budget === null) budget = Math.max(1, f.history?.epoch.length ?? 1);
+      },
+    });
     training = false;
-    publish('trained', f, series, data, null, msg.futureSteps, started);
+    publish('trained', run, series, data, null, msg.futureSteps, started, budgeted > 0 ? budget : null);
   } finally {
     training = false;
   }
+}
+
+/** Stops a fit after `epochs` epochs. */
+function epochBudget(epochs: number): Callback {
+  let model: Sequential | null = null;
+  return {
+    onTrainBegin(info) {
+      model = info.model;
+    },
+    onEpochEnd(epoch) {
+      if (epoch + 1 >= epochs && model !== null) model.stopTraining = true;
+    },
+  };
 }
 
 function load(msg: Extract<ToWorker, { type: 'load' }>): void {
@@ -102,32 +134,51 @@ function load(msg: Extract<ToWorker, { type: 'load' }>): void {
   const started = performance.now();
   const f = forecasterFromArtifacts({ modelJson: msg.modelJson, weightData: msg.weightData });
   const series = readSpec(msg.data);
-  publish('loaded', f, series, msg.data, msg.fileName, msg.futureSteps, started);
-}
-
-/** Scores, forecasts and packs the model, keeps it for later requests, and posts the result. */
-function publish(
-  origin: 'trained' | 'loaded',
-  f: Forecaster,
-  series: Series,
-  data: DataSpec,
-  modelFile: string | null,
-  futureSteps: number,
-  started: number,
-): void {
-  const cfg = f.config;
-  const target = cfg.target[0];
-  const lag = getTransform(cfg.transform).lag;
-  const windowCount = Math.max(0, series.length - lag - cfg.window + 1);
-  session = { forecaster: f, series, spec: data, windowCount };
-
-  let evaluation: ResultPayload['evaluation'] = null;
+  let evaluation: TrainRun['evaluation'] | null = null;
   let evaluationNote: string | null = null;
   try {
     evaluation = f.evaluate(series);
   } catch (e) {
     evaluationNote = messageOf(e);
   }
+  publish(
+    'loaded',
+    { forecaster: f, evaluation, evaluationNote, recommendation: null, note: null },
+    series,
+    msg.data,
+    msg.fileName,
+    msg.futureSteps,
+    started,
+    null,
+  );
+}
+
+/** Scores, forecasts and packs the model, keeps it for later requests, and posts the result. */
+function publish(
+  origin: 'trained' | 'loaded',
+  run: {
+    readonly forecaster: Forecaster;
+    readonly evaluation: TrainRun['evaluation'] | null;
+    readonly evaluationNote?: string | null;
+    readonly recommendation: Recommendation | null;
+    readonly note: string | null;
+  },
+  series: Series,
+  data: DataSpec,
+  modelFile: string | null,
+  futureSteps: number,
+  started: number,
+  stoppedAt: number | null,
+): void {
+  const f = run.forecaster;
+  const cfg = f.config;
+  const target = cfg.target[0];
+  const lag = getTransform(cfg.transform).lag;
+  const windowCount = Math.max(0, series.length - lag - cfg.window + 1);
+  session = { forecaster: f, series, spec: data, windowCount };
+
+  const evaluation = run.evaluation;
+  const evaluationNote = run.evaluationNote ?? null;
   const labels = series.labels();
   const values = series.column(target);
   let context = { labels: [] as string[], values: new Float64Array(0) };
@@ -155,6 +206,7 @@ function publish(
           series,
           forecaster: f,
           evaluation,
+          ...(run.recommendation !== null ? { recommendation: run.recommendation } : {}),
           timings: {
             ...(f.fitInfo !== null ? { fitSeconds: f.fitInfo.fitSeconds } : {}),
             totalSeconds: seconds,
@@ -169,6 +221,12 @@ function publish(
     target,
     evaluation,
     evaluationNote,
+    recommended:
+      run.recommendation === null || report?.recommended === undefined
+        ? null
+        : recommendedPayload(run.recommendation, report.recommended, labels, values),
+    recommendedNote: run.note,
+    stoppedAt,
     context,
     future: fut,
     futureError,
@@ -182,6 +240,35 @@ function publish(
     seconds,
   };
   post({ type: 'result', result }, [weightData]);
+}
+
+/** The recommended pipeline's report section and chart paths: one-step (h = 1) test forecasts, the future. */
+function recommendedPayload(
+  r: Recommendation,
+  summary: RecommendedPayload['summary'],
+  labels: readonly string[],
+  values: Float64Array,
+): RecommendedPayload {
+  const p = r.evaluation.paths;
+  const recent = Math.min(labels.length, Math.max(36, 3 * r.future.labels.length));
+  const H = p.horizon;
+  const first = (x: Float64Array): Float64Array => x.filter((_, i) => i % H === 0);
+  return {
+    summary,
+    oneStep: {
+      labels: Array.from(p.origins, (o) => labels[o]),
+      actual: first(p.actual),
+      forecast: first(r.test.forecast),
+      bands: r.test.bands.map((b) => ({ level: b.level, lower: first(b.lower), upper: first(b.upper) })),
+    },
+    future: {
+      labels: r.future.labels,
+      values: r.future.values,
+      bands: r.future.bands,
+      historyLabels: labels.slice(labels.length - recent),
+      historyValues: values.slice(values.length - recent),
+    },
+  };
 }
 
 function future(f: Forecaster, series: Series, steps: number): FutureResult {

@@ -1,12 +1,15 @@
 /**
- * 2 · Model: the form, read into a seqcast ForecastConfig. Empty fields take seqcast's defaults; seqcast
- * checks the values (Forecaster.fit) and its messages are shown as they are.
+ * 2 · Model: the form, read into a seqcast ForecastConfig. Empty fields (and 'auto') take seqcast's defaults,
+ * and the validation search (on unless unticked) tries variations of the transform, window, type and units
+ * left on auto, as `seqcast train` does; seqcast checks the values and its messages are shown as they are.
  */
 import type { ForecastConfig, ModelKind, TransformName } from 'seqcast';
 import { byId } from './dom';
 
 export interface ModelChoice {
   readonly config: ForecastConfig;
+  /** recommend()'s `search`: vary the choices left open; the baselines and the combination compete either way. */
+  readonly search: boolean;
   readonly futureSteps: number;
 }
 
@@ -50,6 +53,7 @@ export class ModelPanel {
       }
     }
     const transform = this.field('transform').value;
+    const kind = this.field('kind').value;
     const bidirectional = (this.field('bidirectional') as HTMLInputElement).checked;
     const validationSplit = this.number('validationSplit', 'validation split', false);
     const patience = this.number('patience', 'patience', true);
@@ -68,7 +72,7 @@ export class ModelPanel {
         splitDate,
       }),
       model: {
-        kind: this.field('kind').value as ModelKind,
+        ...(kind !== '' ? { kind: kind as ModelKind } : {}),
         bidirectional,
         ...defined({
           units: this.number('units', 'units', true),
@@ -85,7 +89,11 @@ export class ModelPanel {
         seed: this.number('seed', 'seed', true),
       }),
     };
-    return { config, futureSteps: this.number('futureSteps', 'future steps', true) ?? 12 };
+    return {
+      config,
+      search: (this.field('search') as HTMLInputElement).checked,
+      futureSteps: this.number('futureSteps', 'future steps', true) ?? 12,
+    };
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * 3 · Training: the Train and Stop buttons, the progress bar and line, and the live loss chart. Updates
  * arrive from the worker at most every 100 ms and each is a few DOM writes, so the page stays responsive.
+ * A run of several fits (the validation search's candidates, then the refit) names the fit in progress
+ * (#training-stage, where the page has one); the bar covers the whole run and the loss chart the current fit.
  */
 import type { History } from 'seqcast';
 import { lossPlotSpec } from 'seqcast';
@@ -15,6 +17,9 @@ export class TrainingPanel {
   private readonly error: HTMLElement;
   private readonly chartEl: HTMLElement;
   private readonly chart: LiveLossChart;
+  private readonly stageEl: HTMLElement | null;
+  private stageIndex = 1;
+  private stageCount = 1;
   private readonly lossName: string;
   private readonly unit: string;
   private epochs = 1;
@@ -33,6 +38,7 @@ export class TrainingPanel {
     this.text = byId(`${prefix}progress-text`);
     this.error = byId(`${prefix}training-error`);
     this.chartEl = byId(`${prefix}loss-chart`);
+    this.stageEl = document.getElementById(`${prefix}training-stage`);
     this.chart = new LiveLossChart(this.chartEl, 250, lossName);
     this.lossName = lossName;
     this.unit = unit;
@@ -46,9 +52,35 @@ export class TrainingPanel {
     this.started = performance.now();
     this.text.textContent = 'preparing the data and the model…';
     delete this.text.dataset.epoch;
+    this.stageIndex = 1;
+    this.stageCount = 1;
+    this.showStage('', null);
     this.train.disabled = true;
     this.stop.disabled = false;
     this.chart.start();
+  }
+
+  /** Fit `index` (1-based) of `count` begins: its loss curve replaces the last fit's. */
+  stage(index: number, count: number, text: string): void {
+    this.stageIndex = index;
+    this.stageCount = count;
+    this.progress.value = (index - 1) / count;
+    this.last = '';
+    delete this.text.dataset.epoch;
+    this.chart.restart();
+    this.showStage(`fit ${index} of ${count}: ${text}`, `${index}/${count}`);
+  }
+
+  private showStage(text: string, stage: string | null): void {
+    if (this.stageEl === null) return;
+    this.stageEl.textContent = text;
+    if (stage === null) delete this.stageEl.dataset.stage;
+    else this.stageEl.dataset.stage = stage;
+  }
+
+  /** The share of the whole run done: fits before this one, and `share` of this one. */
+  private overall(share: number): number {
+    return (this.stageIndex - 1 + share) / this.stageCount;
   }
 
   begin(epochs: number, stepsPerEpoch: number, samples: number, validationSamples: number): void {
@@ -61,12 +93,12 @@ export class TrainingPanel {
   }
 
   batch(epoch: number, batch: number, loss: number): void {
-    this.progress.value = (epoch * this.steps + batch + 1) / (this.epochs * this.steps);
+    this.progress.value = this.overall((epoch * this.steps + batch + 1) / (this.epochs * this.steps));
     this.text.textContent = `epoch ${epoch + 1}/${this.epochs} · batch ${batch + 1}/${this.steps} · loss ${loss.toPrecision(4)}${this.last} · ${this.elapsed()}`;
   }
 
   epoch(epoch: number, loss: number, valLoss: number | null): void {
-    this.progress.value = (epoch + 1) / this.epochs;
+    this.progress.value = this.overall((epoch + 1) / this.epochs);
     this.last = ` · last epoch: loss ${loss.toPrecision(4)}${valLoss === null ? '' : `, val_loss ${valLoss.toPrecision(4)}`}`;
     this.text.textContent = `epoch ${epoch + 1}/${this.epochs} done${this.last} · ${this.elapsed()}`;
     this.text.dataset.epoch = String(epoch + 1);
@@ -75,7 +107,10 @@ export class TrainingPanel {
 
   stopping(): void {
     this.stop.disabled = true;
-    this.text.textContent += ' · stopping after this epoch…';
+    this.text.textContent +=
+      this.stageCount > 1
+        ? ' · stopping after this epoch; the fits still to come train as many epochs…'
+        : ' · stopping after this epoch…';
   }
 
   /** Training ended with a model: the final loss chart is seqcast's report chart. */
