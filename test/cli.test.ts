@@ -202,6 +202,10 @@ describe('train, evaluate, forecast, backtest, datasets', () => {
     expect(d60.warnings.join('\n')).toMatch(
       /80 % intervals only: the training part has 48 rows; a validation part of 19 \(enough for 95 % intervals at horizon 1\)/,
     );
+    // a train folder (forecast.csv included) is seqcast's own: --force replaces it
+    expect(existsSync(join(dir, 'r60', 'forecast.csv'))).toBe(true);
+    expect(seqcast(['train', 'm60.csv', ...args, 'r60'], dir).status).toBe(1);
+    expect(seqcast(['train', 'm60.csv', ...args, 'r60', '--force'], dir).status).toBe(0);
     const r40 = seqcast(['train', 'm40.csv', ...args, 'r40'], dir);
     expect(r40.status).toBe(0);
     const d40 = JSON.parse(r40.stdout) as Record<string, unknown>;

@@ -61,3 +61,26 @@ export function progressCallback(mode: ProgressMode, label = ''): Callback {
     },
   };
 }
+
+/** One line when a fit ends (the validation search's candidates): `label: N epochs, loss L (S s)`. */
+export function fitLineCallback(mode: ProgressMode, label: string): Callback {
+  if (mode === 'quiet') return {};
+  let started = 0;
+  let epochs = 0;
+  let last: EpochLogs | null = null;
+  return {
+    onTrainBegin() {
+      started = performance.now();
+    },
+    onEpochEnd(_epoch, logs: EpochLogs) {
+      epochs += 1;
+      last = logs;
+    },
+    onTrainEnd() {
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      const loss = last === null ? '' : `, loss ${last.loss.toPrecision(4)}`;
+      const val = last?.val_loss === undefined ? '' : ` val_loss ${last.val_loss.toPrecision(4)}`;
+      process.stderr.write(`${label}: ${epochs} epoch${epochs === 1 ? '' : 's'}${loss}${val} (${secs}s)\n`);
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { checkOutputDir, defaultReportDir, readSeries } from './inputs.js';
 import type { TrainFlags } from './options.js';
 import { addTrainOptions, trainingInput } from './options.js';
 import { printResult } from './print.js';
-import { progressCallback, progressMode } from './progress.js';
+import { fitLineCallback, progressCallback, progressMode } from './progress.js';
 import { writeReportFolder } from './report-folder.js';
 
 interface Flags extends TrainFlags {
@@ -63,8 +63,9 @@ Examples:
       checkOutputDir(outDir, flags.force ?? false);
       const { source, config: full } = trainingInput(data, flags);
       const future = futureInput(flags, source.series, full);
+      const mode = flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false);
       const fit = {
-        callbacks: [progressCallback(flags.json === true ? 'quiet' : progressMode(flags.quiet ?? false))],
+        callbacks: [progressCallback(mode)],
         gradientFlow: true, // the report's gradient-flow plot
       };
       // choose on a validation part carved from the end of the training part, refit, score on the test part;
@@ -79,7 +80,18 @@ Examples:
               search: flags.search !== false,
               levels,
               ...(future !== undefined ? { future } : {}),
-              fit,
+              fit: { gradientFlow: true },
+              // a line per candidate on the validation part, then the refit's epochs
+              onFit: (stage) => ({
+                callbacks: [
+                  stage.kind === 'candidate'
+                    ? fitLineCallback(
+                        mode,
+                        `candidate ${stage.index}/${stage.count - 1} (${candidateText(stage.config)})`,
+                      )
+                    : progressCallback(mode, 'refit'),
+                ],
+              }),
             })
           : undefined;
       const f = recommendation?.forecaster ?? (await Forecaster.fit(source.series, full, fit));
@@ -146,4 +158,15 @@ function futureInput(flags: Flags, series: Series, config: ForecastConfig): Seri
 /** The evaluation with one more warning. */
 function withWarning(e: Evaluation, message: string): Evaluation {
   return { ...e, warnings: [...e.warnings, { kind: 'validation', message }] };
+}
+
+/** A candidate's choices as given to the fit: 'gru, window 24, logDiff' (what it sets of the searched ones). */
+function candidateText(c: ForecastConfig): string {
+  const parts: string[] = [];
+  if (c.model?.kind !== undefined)
+    parts.push(`${c.model.kind}${c.model.units !== undefined ? `(${c.model.units})` : ''}`);
+  else if (c.model?.units !== undefined) parts.push(`${c.model.units} units`);
+  if (c.window !== undefined) parts.push(`window ${c.window}`);
+  if (c.transform !== undefined) parts.push(c.transform);
+  return parts.length === 0 ? 'the defaults' : parts.join(', ');
 }

@@ -1,6 +1,6 @@
 export { forecasterFromArtifacts, forecasterToArtifacts } from './artifacts.js';
-export type { ConfigContext, ForecastConfig, ModelKind, ResolvedConfig } from './config.js';
-export { MODEL_KINDS, contextOf, resolveConfig } from './config.js';
+export type { ForecastConfig, ModelKind, ResolvedConfig } from './config.js';
+export { MODEL_KINDS } from './config.js';
 export type { CalendarFeature } from './covariates.js';
 export { CALENDAR_FEATURES } from './covariates.js';
 export type {
@@ -33,6 +33,7 @@ export {
 export { COMBINATION_WEIGHT, combinePaths } from './combination.js';
 export type {
   Candidate,
+  FitStage,
   IntervalCalibration,
   Recommendation,
   RecommendOptions,
@@ -40,6 +41,6 @@ export type {
   RecommendedTest,
   Selection,
 } from './select.js';
-export { noRoomForValidation, recommend, searchGrid } from './select.js';
+export { noRoomForValidation, recommend } from './select.js';
 export type { SavedIntervals } from './saved-intervals.js';
 export type { BacktestIntervals } from './backtest-intervals.js';

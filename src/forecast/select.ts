@@ -35,6 +35,7 @@ import { forecastBaselines } from './baseline-set.js';
 import { combinePaths, pathScores } from './combination.js';
 import type { ForecastConfig, ModelKind, ResolvedConfig } from './config.js';
 import type { Evaluation } from './evaluation.js';
+import type { Callback } from '../model/callbacks.js';
 import type { FitForecasterOptions } from './forecaster.js';
 import { Forecaster } from './forecaster.js';
 import type { Band, IntervalQuality, IntervalScale } from './intervals.js';
@@ -58,6 +59,11 @@ export interface RecommendOptions {
   readonly levels?: readonly number[];
   /** Options of the final fit (progress callbacks, gradient flow); the candidates' fits take none. */
   readonly fit?: FitForecasterOptions;
+  /**
+   * Called as each fit begins (every candidate on the validation part, then the refit), for progress: its
+   * callbacks are added to that fit's (callbacks report, yield or stop; they change no number).
+   */
+  readonly onFit?: (stage: FitStage) => { readonly callbacks?: readonly Callback[] } | void;
   /** The network candidates, replacing the search's (for tests and experiments). */
   readonly candidates?: readonly ForecastConfig[];
   /**
@@ -65,6 +71,16 @@ export interface RecommendOptions {
    * the data; without them a model with known-future columns makes none (`future` is then empty).
    */
   readonly future?: Series;
+}
+
+/** One of recommend()'s fits, as it begins. */
+export interface FitStage {
+  /** 1-based, of `count`: the candidates, then the refit (the last). */
+  readonly index: number;
+  readonly count: number;
+  readonly kind: 'candidate' | 'refit';
+  /** The configuration fitted (a candidate's: the options as given with its variation). */
+  readonly config: ForecastConfig;
 }
 
 export type CandidateKind = 'network' | 'baseline' | 'combination';
@@ -198,7 +214,7 @@ export function noRoomForValidation(
   return typeof plan === 'string' ? plan : null;
 }
 
-const OPTIONS = ['search', 'validationFraction', 'levels', 'fit', 'candidates', 'future'];
+const OPTIONS = ['search', 'validationFraction', 'levels', 'fit', 'onFit', 'candidates', 'future'];
 
 /** Chooses the pipeline on validation, refits it on the training part, and scores it on the test part. */
 export async function recommend(
@@ -253,7 +269,17 @@ export async function recommend(
   let baselineEval: Evaluation | null = null;
   let best: { candidate: Candidate; evaluation: Evaluation } | null = null;
   for (const c of grid) {
-    const f = await Forecaster.fit(trainPart, onValidation(c));
+    const more = options.onFit?.({
+      index: candidates.length + 1,
+      count: grid.length + 1,
+      kind: 'candidate',
+      config: c,
+    })?.callbacks;
+    const f = await Forecaster.fit(
+      trainPart,
+      onValidation(c),
+      more === undefined ? undefined : { callbacks: [...more] },
+    );
     // the baselines do not depend on the network: score them once, beside the first candidate
     const e = f.evaluate(trainPart, cfg.target[0], baselineEval === null ? forecastBaselines : naiveOnly);
     if (baselineEval === null) baselineEval = e;
@@ -309,7 +335,20 @@ export async function recommend(
   const networkCalibration = calibrate(netPath, 'the best network');
 
   // refit the best network on the whole training part, exactly as without the search
-  const forecaster = await Forecaster.fit(series, bestNet.candidate.config, options.fit);
+  const refit = bestNet.candidate.config!;
+  const more = options.onFit?.({
+    index: grid.length + 1,
+    count: grid.length + 1,
+    kind: 'refit',
+    config: refit,
+  })?.callbacks;
+  const forecaster = await Forecaster.fit(
+    series,
+    refit,
+    more === undefined
+      ? options.fit
+      : { ...options.fit, callbacks: [...(options.fit?.callbacks ?? []), ...more] },
+  );
   const evaluation = forecaster.evaluate(series);
   const tp = evaluation.paths;
   const useBaseline =

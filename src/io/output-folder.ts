@@ -25,7 +25,7 @@ export interface OutputFolderOptions {
   readonly flag?: string;
 }
 
-const REPORT_FILE = /^(report\.(md|json)|[\w.-]+\.(svg|png))$/;
+const REPORT_FILE = /^(report\.(md|json)|forecast\.csv|[\w.-]+\.(svg|png))$/;
 const MODEL_FILE = /^(model\.json|group\d+-shard\d+of\d+\.bin|weights\.bin)$/;
 const MODEL_LEFTOVER = /^\.model\.(saving|replaced)-/;
 

@@ -4,30 +4,12 @@
  * intervals at 80 % and 95 % — or, for a short series, the 80 % intervals only, or, for one too short for
  * any validation part, the configured network fitted as it is, with a note saying so.
  *
- * Progress. recommend() passes its `fit` options to the final refit only and fits its candidates with none,
- * so while it runs `Forecaster.fit` is wrapped: each call posts its stage ("candidate 2 of 5 …", then the
- * refit: the call with options) and gets the page's callbacks, made as it starts. Callbacks change no
- * number (they report, yield, and stop when asked), so the candidates train exactly as recommend() trains
- * them. The wrapper is removed when recommend() returns or fails. A `RecommendOptions` option for the
- * candidates' fits would make it unnecessary.
+ * Progress: recommend()'s `onFit` announces each fit as it begins (every candidate on the validation part,
+ * then the refit) and takes the page's callbacks for it, made as it starts (so each sees the run's state
+ * then, a Stop's budget). Callbacks change no number: the candidates train exactly as without the page.
  */
-import type {
-  Callback,
-  Evaluation,
-  FitForecasterOptions,
-  ForecastConfig,
-  Recommendation,
-  Series,
-} from 'seqcast';
-import {
-  DEFAULT_LEVELS,
-  Forecaster,
-  contextOf,
-  noRoomForValidation,
-  recommend,
-  resolveConfig,
-  searchGrid,
-} from 'seqcast';
+import type { Callback, Evaluation, ForecastConfig, Recommendation, Series } from 'seqcast';
+import { DEFAULT_LEVELS, Forecaster, noRoomForValidation, recommend } from 'seqcast';
 
 export interface TrainRun {
   readonly forecaster: Forecaster;
@@ -43,8 +25,8 @@ export interface RunHooks {
   stage(index: number, count: number, text: string): void;
   /** The callbacks of one fit (progress, yielding, stop); called once per fit. */
   callbacks(): Callback[];
-  /** A fit ended (with its epochs trained). */
-  fitted(f: Forecaster): void;
+  /** A fit ended after `epochs` epochs. */
+  fitted(epochs: number): void;
 }
 
 export async function trainRun(
@@ -59,42 +41,27 @@ export async function trainRun(
   if (noRoom !== null) {
     hooks.stage(1, 1, 'the configured network, on the whole training part');
     const f = await Forecaster.fit(series, config, { callbacks: hooks.callbacks(), gradientFlow: true });
-    hooks.fitted(f);
+    hooks.fitted(f.history?.epoch.length ?? 0);
     const note = `no validation search and no prediction intervals: ${noRoom}; the configured network was fitted on the whole training part`;
     return { forecaster: f, evaluation: withWarning(f.evaluate(series), note), recommendation: null, note };
   }
-  const grid = searchGrid(config, resolveConfig(config, contextOf(series)), search).grid;
-  const count = grid.length + 1;
-  let fits = 0;
-  const fit = Forecaster.fit;
-  Forecaster.fit = async (s: Series, c?: ForecastConfig, o?: FitForecasterOptions): Promise<Forecaster> => {
-    fits += 1;
-    const final = o !== undefined;
-    hooks.stage(
-      final ? count : Math.min(fits, count - 1),
-      count,
-      final
-        ? 'the best network, refitted on the whole training part'
-        : `candidate ${fits} of ${grid.length} on the validation part: ${variation(grid[0], grid[fits - 1])}`,
-    );
-    // the callbacks are made when the fit starts, so that each sees the run's state then (a Stop's budget)
-    const f = await fit.call(Forecaster, s, c, {
-      ...o,
-      callbacks: [...(o?.callbacks ?? []), ...hooks.callbacks()],
-    });
-    hooks.fitted(f);
-    return f;
-  };
-  let r: Recommendation;
-  try {
-    r = await recommend(series, config, {
-      search,
-      levels,
-      fit: { gradientFlow: true }, // the Inside panel's training-time flow; the wrapper adds the callbacks
-    });
-  } finally {
-    Forecaster.fit = fit;
-  }
+  let base: ForecastConfig | undefined;
+  const r = await recommend(series, config, {
+    search,
+    levels,
+    fit: { gradientFlow: true }, // the Inside panel's training-time flow
+    onFit: (stage) => {
+      if (stage.kind === 'candidate' && stage.index === 1) base = stage.config;
+      hooks.stage(
+        stage.index,
+        stage.count,
+        stage.kind === 'refit'
+          ? 'the best network, refitted on the whole training part'
+          : `candidate ${stage.index} of ${stage.count - 1} on the validation part: ${variation(base, stage.config)}`,
+      );
+      return { callbacks: [...hooks.callbacks(), epochCount(hooks)] };
+    },
+  });
   const note =
     tooShort === null ? null : `80 % intervals only: ${tooShort}; the 80 % level needs fewer validation rows`;
   return {
@@ -102,6 +69,19 @@ export async function trainRun(
     evaluation: note === null ? r.evaluation : withWarning(r.evaluation, note),
     recommendation: r,
     note,
+  };
+}
+
+/** Tells `hooks.fitted` how many epochs a fit trained. */
+function epochCount(hooks: RunHooks): Callback {
+  let epochs = 0;
+  return {
+    onEpochEnd() {
+      epochs += 1;
+    },
+    onTrainEnd() {
+      hooks.fitted(epochs);
+    },
   };
 }
 

@@ -105,8 +105,8 @@ async function train(
         const progress = workerProgress(post, () => stopRequested && limit === null, started);
         return limit === null ? [progress] : [progress, epochBudget(limit)];
       },
-      fitted: (f) => {
-        if (stopRequested && budget === null) budget = Math.max(1, f.history?.epoch.length ?? 1);
+      fitted: (epochs) => {
+        if (stopRequested && budget === null) budget = Math.max(1, epochs);
       },
     });
     training = false;
