@@ -77,6 +77,7 @@ export * from './metrics/index.js';
 export * from './model/index.js';
 export type { KerasLoadOptions } from './model/keras/load.js';
 export { fromKerasFile, toKerasFile } from './model/keras/load.js';
+export { ONNX_INPUT, ONNX_OUTPUT, toOnnx } from './model/onnx/to-onnx.js';
 export type { ClipOptions, ClipReport, ParamSegment } from './optim/index.js';
 export {
   Adam,
