@@ -9,9 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { Sequential } from '../src/index.js';
-import { bidirectional, gru, lstm, sequential, SeqcastError, toOnnx } from '../src/index.js';
-import { caseInput, ONNX_CASES, seeded } from './helpers/onnx-models.js';
+import type { Sequential } from '../src/node.js';
+import * as seqcast from '../src/node.js';
+import { bidirectional, gru, lstm, sequential, SeqcastError, toOnnx } from '../src/node.js';
+import { caseInput, onnxCases, seededModel } from '../scripts/fixtures/onnx_models.mjs';
+
+const ONNX_CASES = onnxCases(seqcast);
 
 async function runOnnx(
   bytes: Uint8Array,
@@ -49,7 +52,7 @@ describe('toOnnx(model) run by onnxruntime', () => {
         [1, 11, 2],
         [4, 5, 3],
       ]) {
-        const input = caseInput(c, batch, time, seed, model);
+        const input = caseInput(seqcast, c, batch, time, seed, model);
         const expected = predicted(model, input);
         const got = await runOnnx(bytes, input);
         expect([...got.dims]).toEqual(expected.shape);
@@ -87,7 +90,11 @@ describe('toOnnx(model) files', () => {
   });
 
   it('toOnnx(model) refuses a Bidirectional over a goBackwards layer', () => {
-    const model = seeded([bidirectional(lstm({ units: 2, goBackwards: true }), { name: 'bi' })], 5);
+    const model = seededModel(
+      seqcast,
+      [bidirectional(lstm({ units: 2, goBackwards: true }), { name: 'bi' })],
+      5,
+    );
     expect(() => toOnnx(model)).toThrow(/layer 'bi' \(Bidirectional\) wraps a layer with goBackwards: true/);
   });
 });
