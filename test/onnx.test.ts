@@ -51,6 +51,7 @@ describe('toOnnx(model) run by onnxruntime', () => {
         [3, 7, 1],
         [1, 11, 2],
         [4, 5, 3],
+        [2, 1, 4],
       ]) {
         const input = caseInput(seqcast, c, batch, time, seed, model);
         const expected = predicted(model, input);
@@ -77,6 +78,22 @@ describe('toOnnx(model) files', () => {
       const sha = createHash('sha256').update(toOnnx(c.model())).digest('hex');
       expect(sha, c.name).toBe(entry!.sha256);
     }
+  });
+
+  it('toOnnx(model) gives 0 for a row without a real step, as seqcast does', async () => {
+    const layers = () => [
+      seqcast.masking({ maskValue: 0 }),
+      bidirectional(lstm({ units: 2, returnSequences: true }), { mergeMode: 'sum' }),
+      gru({ units: 3, goBackwards: true, returnSequences: true }),
+      lstm({ units: 2 }),
+    ];
+    const model = seededModel(seqcast, layers(), 9);
+    const data = new Float32Array(2 * 5 * 3);
+    for (let i = 0; i < 15; i++) data[i] = Math.sin(i); // row 0 real, row 1 all masked
+    const input = { shape: [2, 5, 3], data };
+    const expected = predicted(model, input);
+    expect(Array.from(expected.data.slice(2))).toEqual([0, 0]);
+    expectClose((await runOnnx(toOnnx(model), input)).data, expected.data);
   });
 
   it('toOnnx(model) refuses a stateful layer, naming it and the fix', () => {

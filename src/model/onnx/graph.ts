@@ -121,6 +121,17 @@ export class OnnxGraph {
     return name;
   }
 
+  /** An int64 scalar constant (shared). */
+  scalarInt(value: number): string {
+    const key = `i64s:${value}`;
+    const known = this.constants.get(key);
+    if (known !== undefined) return known;
+    const name = this.fresh('const_i64');
+    this.inits.push({ name, dims: [], type: INT64, raw: littleEndian(BigInt64Array.of(BigInt(value))) });
+    this.constants.set(key, name);
+    return name;
+  }
+
   /** A float32 scalar constant (shared). */
   scalar(value: number): string {
     const key = `f32:${value}`;

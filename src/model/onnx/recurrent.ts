@@ -15,9 +15,13 @@
  * and Keras 2's (0.2, 0.5). `activation_alpha` / `activation_beta` hold the parameters of the activations
  * that take them, in the order of the activations (onnxruntime's reading, checked by test/onnx.test.ts).
  *
- * Masks: the mask's count of real steps per row is the node's `sequence_lens`. ONNX runs the first
- * `sequence_lens[b]` steps of row b, so this is seqcast's (Keras's) masked loop exactly when each row's
- * padding is at its end; for padding anywhere else the numbers differ (the README says so).
+ * Masks: seqcast's (Keras's) masked loop skips the masked steps, carrying the state over them. ONNX's nodes
+ * run the first `sequence_lens[b]` steps of row b, so the graph first moves each row's real steps to its
+ * front, in order (`compact`: TopK on a key, GatherND), runs the node with `sequence_lens` = the count of real
+ * steps, and, for sequence outputs, puts each output back at its step (`expand`): a masked step gets the
+ * output of the last real step before it (Keras repeats the carried h), 0 before a row's first real step
+ * (and at every masked step inside Bidirectional, which zeroes them). So any mask is exact — padding at the
+ * end, at the start, or holes.
  */
 import type { Activation } from '../../kernels/backend.js';
 import { SeqcastError } from '../../errors.js';
@@ -139,10 +143,55 @@ function need(weights: CellWeights, name: string, where: string): FloatArray {
   return w;
 }
 
-/** The real-step count of each row, int32 [B], from a [B, T, 1] mask. */
-export function sequenceLengths(g: OnnxGraph, mask: string): string {
-  const [sum] = g.node('ReduceSum', [mask, g.ints([1, 2])], { keepdims: 0 });
-  return g.node('Cast', [sum], { to: 6 }, 1, 'sequence_lens')[0];
+/**
+ * The masked steps taken out: each row's real steps moved to its front in their order (a stable sort on
+ * (real first, then time), by TopK on mask·T + (T − 1 − t)), the rest behind them, and the count of real
+ * steps (`sequence_lens`, int32 [B]). `count` [B, T, 1] int64 is the number of real steps up to and including
+ * step t, which maps the compacted outputs back to the steps of the row; `real` [B, T, 1] bool is the mask.
+ */
+interface Compacted {
+  readonly x: string;
+  readonly lens: string;
+  readonly real: string;
+  readonly count: string;
+}
+
+function compact(g: OnnxGraph, x: string, mask: string): Compacted {
+  const [m] = g.node('Squeeze', [mask, g.ints([2])]); // [B, T] float, 1 = real
+  const [shape] = g.node('Shape', [x]);
+  const [T] = g.node('Gather', [shape, g.ints([1])], { axis: 0 }); // [1] int64
+  const [Tscalar] = g.node('Squeeze', [T]);
+  const [steps] = g.node('Range', [g.scalarInt(0), Tscalar, g.scalarInt(1)]);
+  const [t] = g.node('Cast', [steps], { to: 1 });
+  const [Tf] = g.node('Cast', [Tscalar], { to: 1 });
+  const [lastStep] = g.node('Sub', [Tf, g.scalar(1)]);
+  const [later] = g.node('Sub', [lastStep, t]); // T − 1 − t
+  const [realFirst] = g.node('Mul', [m, Tf]);
+  const [key] = g.node('Add', [realFirst, later]);
+  const [, order] = g.node('TopK', [key, T], { axis: 1, largest: 1, sorted: 1 }, 2, 'order');
+  const [at] = g.node('Unsqueeze', [order, g.ints([2])]);
+  const [xc] = g.node('GatherND', [x, at], { batch_dims: 1 }, 1, 'compacted');
+  const [sum] = g.node('ReduceSum', [m, g.ints([1])], { keepdims: 0 });
+  const [lens] = g.node('Cast', [sum], { to: 6 }, 1, 'sequence_lens');
+  const [mi] = g.node('Cast', [mask], { to: 7 });
+  const [count] = g.node('CumSum', [mi, g.scalarInt(1)]);
+  const [real] = g.node('Cast', [mask], { to: 9 });
+  return { x: xc, lens, real, count };
+}
+
+/**
+ * The outputs of the compacted steps, `y` [B, T, …] in compacted order, at the steps of the row: step t reads
+ * compacted step `index` [B, T, 1] where `valid`, else 0.
+ */
+function expand(g: OnnxGraph, y: string, index: string, valid: string, name: string): string {
+  const [at] = g.node('GatherND', [y, index], { batch_dims: 1 });
+  return g.node('Where', [valid, at, g.scalar(0)], {}, 1, name)[0];
+}
+
+/** The compacted index of the last real step up to t (its output is the carried state); 0 before the first. */
+function lastRealIndex(g: OnnxGraph, c: Compacted): string {
+  const [minus] = g.node('Sub', [c.count, g.scalarInt(1)]);
+  return g.node('Max', [minus, g.scalarInt(0)])[0];
 }
 
 /**
@@ -167,8 +216,8 @@ export function recurrentNodes(
   const W = g.floats(`${layer.name}_W`, [D, G * U, inputs], concat(parts.map((p) => p.W)));
   const R = g.floats(`${layer.name}_R`, [D, G * U, U], concat(parts.map((p) => p.R)));
   const B = config.useBias ? g.floats(`${layer.name}_B`, [D, 2 * G * U], concat(parts.map((p) => p.B))) : '';
-  const lens = flow.mask === null ? '' : sequenceLengths(g, flow.mask);
-  const [xt] = g.node('Transpose', [flow.x], { perm: [1, 0, 2] }, 1, 'time_major');
+  const c = flow.mask === null ? null : compact(g, flow.x, flow.mask);
+  const [xt] = g.node('Transpose', [c?.x ?? flow.x], { perm: [1, 0, 2] }, 1, 'time_major');
   const attrs: Record<string, AttrValue> = {
     hidden_size: U,
     direction: D === 2 ? 'bidirectional' : layer.goBackwards ? 'reverse' : 'forward',
@@ -177,34 +226,64 @@ export function recurrentNodes(
   if (kind === 'GRU') attrs.linear_before_reset = config.resetAfter === true ? 1 : 0;
   const Y = layer.returnSequences ? g.fresh(`${layer.name}_Y`) : '';
   const Yh = g.fresh(`${layer.name}_Y_h`);
-  g.nodeTo(ONNX_OP[kind], [xt, W, R, B, lens], [Y, Yh], attrs);
+  g.nodeTo(ONNX_OP[kind], [xt, W, R, B, c?.lens ?? ''], [Y, Yh], attrs);
 
-  if (D === 2) return bidirectionalOutput(g, flow, bidirectional!, Y, Yh);
+  if (D === 2) return bidirectionalOutput(g, flow, c, bidirectional!, Y, Yh);
   if (!layer.returnSequences) {
     const [h] = g.node('Squeeze', [Yh, g.ints([0])], {}, 1, layer.name);
     return { x: h, sequence: false, mask: null };
   }
-  // Y [T, 1, B, U] → [T, B, U]; goBackwards: Keras's outputs are in processing order, ONNX's in time order
-  let [y] = g.node('Squeeze', [Y, g.ints([1])]);
-  if (layer.goBackwards)
-    [y] = g.node('Slice', [y, g.ints([-1]), g.ints([-(2 ** 53) + 1]), g.ints([0]), g.ints([-1])]);
-  [y] = g.node('Transpose', [y], { perm: [1, 0, 2] }, 1, layer.name);
-  if (flow.mask !== null && !layer.goBackwards) {
-    // after a row's last real step Keras repeats the carried h (ONNX writes 0): Y_h, [1, B, U] → [B, 1, U]
-    const [last] = g.node('Transpose', [Yh], { perm: [1, 0, 2] });
-    const [real] = g.node('Cast', [flow.mask], { to: 9 });
-    [y] = g.node('Where', [real, y, last], {}, 1, layer.name);
+  // Y [T, 1, B, U] → [T, B, U]
+  const [ySqueezed] = g.node('Squeeze', [Y, g.ints([1])]);
+  if (c === null) {
+    // goBackwards: Keras's outputs are in processing order (step T first), ONNX's in time order
+    const [yt] = layer.goBackwards ? g.node('Slice', [ySqueezed, ...reverseTime(g, 0)]) : [ySqueezed];
+    const [y] = g.node('Transpose', [yt], { perm: [1, 0, 2] }, 1, layer.name);
+    return { x: y, sequence: true, mask: null };
   }
-  return { x: y, sequence: true, mask: flow.mask };
+  const [yc] = g.node('Transpose', [ySqueezed], { perm: [1, 0, 2] }); // [B, T, U], compacted order
+  if (!layer.goBackwards) {
+    // step t: the output of the last real step up to t (Keras repeats the carried h); 0 before the first
+    const [valid] = g.node('Greater', [c.count, g.scalarInt(0)]);
+    return { x: expand(g, yc, lastRealIndex(g, c), valid, layer.name), sequence: true, mask: flow.mask };
+  }
+  // goBackwards, step T−1−t processed first: at step t the state after the real steps from t on, which is
+  // ONNX's reverse pass at compacted step (real steps before t); 0 where no real step lies at or after t
+  const [mi] = g.node('Cast', [flow.mask!], { to: 7 });
+  const [before] = g.node('Sub', [c.count, mi]);
+  const [lens2] = g.node('Unsqueeze', [c.lens, g.ints([1, 2])]);
+  const [total] = g.node('Cast', [lens2], { to: 7 });
+  const [valid] = g.node('Less', [before, total]);
+  const y = expand(g, yc, before, valid, `${layer.name}_in_time`);
+  const [out] = g.node('Slice', [y, ...reverseTime(g, 1)], {}, 1, layer.name);
+  return { x: out, sequence: true, mask: flow.mask };
+}
+
+/** Slice's starts, ends, axes and steps that reverse axis `axis`. */
+function reverseTime(g: OnnxGraph, axis: number): string[] {
+  return [g.ints([-1]), g.ints([-(2 ** 53) + 1]), g.ints([axis]), g.ints([-1])];
 }
 
 /** The merged output of a bidirectional node: Y [T, 2, B, U] or Y_h [2, B, U]. */
-function bidirectionalOutput(g: OnnxGraph, flow: Flow, layer: Bidirectional, Y: string, Yh: string): Flow {
+function bidirectionalOutput(
+  g: OnnxGraph,
+  flow: Flow,
+  c: Compacted | null,
+  layer: Bidirectional,
+  Y: string,
+  Yh: string,
+): Flow {
   const sequences = layer.forwardLayer.returnSequences;
   // sequences: [T, 2, B, U] → [B, T, 2, U]; last states: [2, B, U] → [B, 2, U]
-  const [both] = sequences
+  let [both] = sequences
     ? g.node('Transpose', [Y], { perm: [2, 0, 1, 3] })
     : g.node('Transpose', [Yh], { perm: [1, 0, 2] });
+  if (sequences && c !== null) {
+    // both halves at the real steps (forward: the output of step t; backward: the state from t on, which
+    // ONNX's reverse pass gives at the same compacted step), 0 at the masked ones (Keras zeroes them)
+    const [real] = g.node('Unsqueeze', [c.real, g.ints([3])]);
+    both = expand(g, both, lastRealIndex(g, c), real, `${layer.name}_steps`);
+  }
   const axis = sequences ? 2 : 1;
   let out: string;
   if (layer.mergeMode === 'concat') {
