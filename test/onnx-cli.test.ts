@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { gru, dense, loadForecaster, loadKerasModel, Random, saveModel, sequential } from '../src/node.js';
+import {
+  gru,
+  dense,
+  loadForecaster,
+  loadKerasModel,
+  loadModel,
+  Random,
+  saveModel,
+  sequential,
+} from '../src/node.js';
 import { randomTensor } from './helpers/gradcheck.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -66,7 +75,7 @@ describe('seqcast export', () => {
       /^seqcast: 'rep[\\/]model\.onnx' already exists; add --force to replace it\n$/,
     );
     expect(seqcast(['export', 'rep', '--format', 'onnx', '--force'], dir).status).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('seqcast export DIR --format onnx|keras writes a plain model folder without a sidecar, and a .keras file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seqcast-export-'));
@@ -89,7 +98,31 @@ describe('seqcast export', () => {
     expect(keras.stdout).toMatch(/^wrote .*plain\.keras: GRU → Dense, Keras 3 \.keras/);
     const back = await loadKerasModel(join(dir, 'plain.keras'));
     expect(Array.from(back.predict(x).data)).toEqual(Array.from(model.predict(x).data));
-  }, 60_000);
+  }, 120_000);
+
+  it('seqcast export CLASSIFIER --format onnx writes the network of token ids and the vectorizer beside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqcast-export-'));
+    expect(seqcast(['classify', 'sentiment', '--epochs', '1', '--out', 'sent'], dir).status).toBe(0);
+    const run = seqcast(['export', 'sent', '--format', 'onnx'], dir);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain("input 'input' float32 [batch, time], output 'output' [batch, 1]");
+    expect(run.stdout).toContain('gives p(classes[1])');
+    const sidecar = JSON.parse(readFileSync(join(dir, 'sent', 'model.seqcast.json'), 'utf8'));
+    expect(sidecar.classifier.classes).toHaveLength(2);
+    expect(sidecar.classifier.vectorizer).toBeDefined();
+    const model = await loadModel(join(dir, 'sent', 'model'));
+    const L = sidecar.classifier.inputLength as number;
+    const rng = new Random(2);
+    const ids = new Float32Array(3 * L);
+    for (let b = 0; b < 3; b++) {
+      const length = [L, 3, Math.ceil(L / 2)][b];
+      for (let t = 0; t < length; t++) ids[b * L + t] = 2 + Math.floor(rng.uniform() * 50);
+    }
+    const x = { shape: [3, L], data: ids };
+    expect(
+      maxError(await onnxPredict(join(dir, 'sent', 'model.onnx'), x), model.predict(x).data),
+    ).toBeLessThanOrEqual(1e-5);
+  }, 120_000);
 
   it('seqcast export without --format says which formats there are', () => {
     const run = seqcast(['export', 'anything']);

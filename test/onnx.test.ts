@@ -96,6 +96,17 @@ describe('toOnnx(model) files', () => {
     expectClose((await runOnnx(toOnnx(model), input)).data, expected.data);
   });
 
+  it('toOnnx(model) writes a float64 model with its weights rounded to float32', async () => {
+    const model = sequential([lstm({ units: 4, returnSequences: true }), gru({ units: 2 })], {
+      inputShape: [null, 3],
+      seed: 12,
+      dtype: 'float64',
+    });
+    const data = Float32Array.from({ length: 2 * 6 * 3 }, (_, i) => Math.cos(i));
+    const expected = model.predict({ shape: [2, 6, 3], data: Float64Array.from(data) });
+    expectClose((await runOnnx(toOnnx(model), { shape: [2, 6, 3], data })).data, expected.data);
+  });
+
   it('toOnnx(model) refuses a stateful layer, naming it and the fix', () => {
     const model = sequential([gru({ units: 2, stateful: true, name: 'carry' })], {
       inputShape: [4, 1],

@@ -149,8 +149,14 @@ function sidecarOf(
     };
   }
   if (metadata.classifier !== undefined) {
+    const binary = model.outputShape[model.outputShape.length - 1] === 1;
     return {
-      note: "the classifier's state: the ONNX graph reads token ids (the vocabulary's indices) and gives the class probabilities in the order of classes",
+      note:
+        "the classifier's state: the ONNX graph reads its inputs as the classifier makes them (a text's token ids " +
+        'from its vectorizer, padded to inputLength; a series scaled with its scaler) and gives ' +
+        (binary
+          ? 'p(classes[1]) (a sigmoid; classes[0] has 1 − p)'
+          : 'the probabilities of the classes, in their order'),
       ...io,
       classifier: metadata.classifier,
     };
