@@ -15,7 +15,7 @@ import { checkOutputPath, writeOutputFile } from '../io/output-folder.js';
 import { modelFromJson, readMetadata } from '../model/artifacts.js';
 import { readArtifacts } from '../model/io-node.js';
 import { loadKerasModel, saveKerasModel } from '../model/keras/io-node.js';
-import { ONNX_INPUT, ONNX_OUTPUT, toOnnx } from '../model/onnx/to-onnx.js';
+import { ONNX_INPUT, ONNX_OUTPUT, onnxDims, toOnnx } from '../model/onnx/to-onnx.js';
 import type { Sequential } from '../model/sequential.js';
 import { isKerasFile } from './inputs.js';
 
@@ -115,15 +115,11 @@ function refuseExisting(path: string, force: boolean): void {
 }
 
 function inputDims(model: Sequential): (string | number)[] {
-  const embedded = model.layers[0]?.className === 'Embedding';
-  const shape = model.inputShape;
-  if (shape.length === 1 && !embedded) return ['batch', shape[0] ?? 'features'];
-  return ['batch', 'time', ...shape.slice(1).map((d) => d ?? 'features')];
+  return onnxDims(model).input;
 }
 
 function outputDims(model: Sequential): (string | number)[] {
-  const shape = model.outputShape;
-  return ['batch', ...shape.map((d, i) => (i === 0 && shape.length === 2 ? 'time' : (d ?? 'features')))];
+  return onnxDims(model).output;
 }
 
 /** What goes around the network, for a forecaster's or classifier's folder; null for a plain model. */

@@ -42,10 +42,9 @@ const ONNX_OP = { SimpleRNN: 'RNN', LSTM: 'LSTM', GRU: 'GRU' } as const;
 /** A recurrent layer's weights by Keras name (`kernel`, `recurrent_kernel`, `bias`). */
 export type CellWeights = ReadonlyMap<string, FloatArray>;
 
-/** The value flowing between layers: its name, whether it is a sequence, and the mask it carries. */
+/** The value flowing between layers: its name and the mask it carries. */
 export interface Flow {
   readonly x: string;
-  readonly sequence: boolean;
   /** float32 [B, T, 1], 1 for a real step; null without a mask. */
   readonly mask: string | null;
 }
@@ -231,7 +230,7 @@ export function recurrentNodes(
   if (D === 2) return bidirectionalOutput(g, flow, c, bidirectional!, Y, Yh);
   if (!layer.returnSequences) {
     const [h] = g.node('Squeeze', [Yh, g.ints([0])], {}, 1, layer.name);
-    return { x: h, sequence: false, mask: null };
+    return { x: h, mask: null };
   }
   // Y [T, 1, B, U] → [T, B, U]
   const [ySqueezed] = g.node('Squeeze', [Y, g.ints([1])]);
@@ -239,13 +238,13 @@ export function recurrentNodes(
     // goBackwards: Keras's outputs are in processing order (step T first), ONNX's in time order
     const [yt] = layer.goBackwards ? g.node('Slice', [ySqueezed, ...reverseTime(g, 0)]) : [ySqueezed];
     const [y] = g.node('Transpose', [yt], { perm: [1, 0, 2] }, 1, layer.name);
-    return { x: y, sequence: true, mask: null };
+    return { x: y, mask: null };
   }
   const [yc] = g.node('Transpose', [ySqueezed], { perm: [1, 0, 2] }); // [B, T, U], compacted order
   if (!layer.goBackwards) {
     // step t: the output of the last real step up to t (Keras repeats the carried h); 0 before the first
     const [valid] = g.node('Greater', [c.count, g.scalarInt(0)]);
-    return { x: expand(g, yc, lastRealIndex(g, c), valid, layer.name), sequence: true, mask: flow.mask };
+    return { x: expand(g, yc, lastRealIndex(g, c), valid, layer.name), mask: flow.mask };
   }
   // goBackwards, step T−1−t processed first: at step t the state after the real steps from t on, which is
   // ONNX's reverse pass at compacted step (real steps before t); 0 where no real step lies at or after t
@@ -256,7 +255,7 @@ export function recurrentNodes(
   const [valid] = g.node('Less', [before, total]);
   const y = expand(g, yc, before, valid, `${layer.name}_in_time`);
   const [out] = g.node('Slice', [y, ...reverseTime(g, 1)], {}, 1, layer.name);
-  return { x: out, sequence: true, mask: flow.mask };
+  return { x: out, mask: flow.mask };
 }
 
 /** Slice's starts, ends, axes and steps that reverse axis `axis`. */
@@ -294,7 +293,7 @@ function bidirectionalOutput(
     if (layer.mergeMode === 'ave') [m] = g.node('Div', [m, g.scalar(2)]);
     [out] = g.node('Squeeze', [m, g.ints([axis])], {}, 1, layer.name);
   }
-  return { x: out, sequence: sequences, mask: sequences ? flow.mask : null };
+  return { x: out, mask: sequences ? flow.mask : null };
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {

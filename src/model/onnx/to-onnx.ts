@@ -37,36 +37,39 @@ import { recurrentNodes } from './recurrent.js';
 export const ONNX_INPUT = 'input';
 export const ONNX_OUTPUT = 'output';
 
+/** The dims of the graph's input and output: 'batch' and 'time' symbolic, the others the model's. */
+export function onnxDims(model: Sequential): { input: (number | string)[]; output: (number | string)[] } {
+  const shape = model.inputShape;
+  const embedded = model.layers[0]?.className === 'Embedding';
+  const input =
+    shape.length === 1 && !embedded
+      ? ['batch', shape[0] ?? 'features']
+      : ['batch', 'time', ...shape.slice(1).map((d) => d ?? 'features')];
+  const out = model.outputShape;
+  const output = ['batch', ...out.map((d, i) => (i === 0 && out.length === 2 ? 'time' : (d ?? 'features')))];
+  return { input, output };
+}
+
 /** The bytes of an ONNX file computing `model.predict` (see the module comment). */
 export function toOnnx(model: Sequential): Uint8Array {
   const g = new OnnxGraph('seqcast');
   const weights = model.weights();
   const inputShape = model.inputShape;
-  const first = model.layers[0];
-  const embedded = first?.className === 'Embedding';
-  const inputDims: (number | string)[] = [
-    'batch',
-    ...inputShape.map((d, i) => (i === 0 ? 'time' : (d ?? `dim_${i}`))),
-  ];
-  if (inputShape.length === 1 && !embedded) inputDims[1] = inputShape[0] ?? 'features';
-  let flow: Flow = { x: ONNX_INPUT, sequence: inputShape.length === 2 || embedded, mask: null };
-  let features = inputShape[inputShape.length - 1];
+  let flow: Flow = { x: ONNX_INPUT, mask: null };
+  let features = inputShape[inputShape.length - 1] ?? 0;
   let k = 0;
   for (const layer of model.layers) {
-    const own = weights.slice(k, k + layer.weightSpecs().length);
+    const specs = layer.weightSpecs();
+    const own = weights.slice(k, k + specs.length);
     k += own.length;
-    const named = new Map<string, FloatArray>(own.map((w, i) => [layer.weightSpecs()[i].name, w.data]));
-    flow = layerNodes(g, flow, layer, named, features ?? 0);
-    features = outputFeatures(layer, features ?? 0);
+    const named = new Map<string, FloatArray>(own.map((w, i) => [specs[i].name, w.data]));
+    flow = layerNodes(g, flow, layer, named, features);
+    features = outputFeatures(layer, features);
   }
   g.nodeTo('Identity', [flow.x], [ONNX_OUTPUT]);
-  const outShape = model.outputShape;
-  const outputDims: (number | string)[] = [
-    'batch',
-    ...outShape.map((d, i) => (i === 0 && outShape.length === 2 ? 'time' : (d ?? `out_${i}`))),
-  ];
-  const input: GraphValue = { name: ONNX_INPUT, elemType: FLOAT, dims: inputDims };
-  const output: GraphValue = { name: ONNX_OUTPUT, elemType: FLOAT, dims: outputDims };
+  const dims = onnxDims(model);
+  const input: GraphValue = { name: ONNX_INPUT, elemType: FLOAT, dims: dims.input };
+  const output: GraphValue = { name: ONNX_OUTPUT, elemType: FLOAT, dims: dims.output };
   const doc = `seqcast ${SEQCAST_VERSION}: ${model.layers.map((l) => l.className).join(' → ')}`;
   return g.model([input], [output], SEQCAST_VERSION, doc);
 }
@@ -196,12 +199,12 @@ function embeddingNodes(g: OnnxGraph, flow: Flow, e: Embedding, w: CellWeights):
     1,
     e.name,
   );
-  if (!e.maskZero) return { x: y, sequence: true, mask: flow.mask };
+  if (!e.maskZero) return { x: y, mask: flow.mask };
   const [zero] = g.node('Equal', [ids, g.ints([0])]);
   const [real] = g.node('Not', [zero]);
   const [m] = g.node('Cast', [real], { to: FLOAT });
   const [mask] = g.node('Unsqueeze', [m, g.ints([2])], {}, 1, 'mask');
-  return { x: y, sequence: true, mask };
+  return { x: y, mask };
 }
 
 function maskingNodes(g: OnnxGraph, flow: Flow, m: Masking): Flow {
@@ -210,7 +213,7 @@ function maskingNodes(g: OnnxGraph, flow: Flow, m: Masking): Flow {
   const [f] = g.node('Cast', [differs], { to: FLOAT });
   const [mask] = g.node('ReduceMax', [f], { axes: [2], keepdims: 1 }, 1, 'mask');
   const [y] = g.node('Mul', [flow.x, mask], {}, 1, m.name);
-  return { x: y, sequence: true, mask };
+  return { x: y, mask };
 }
 
 function poolingNodes(g: OnnxGraph, flow: Flow, p: GlobalAveragePooling1D): Flow {
@@ -224,5 +227,5 @@ function poolingNodes(g: OnnxGraph, flow: Flow, p: GlobalAveragePooling1D): Flow
     [y] = g.node('Div', [sum, count]);
   }
   if (!p.keepdims) [y] = g.node('Squeeze', [y, g.ints([1])], {}, 1, p.name);
-  return { x: y, sequence: false, mask: null };
+  return { x: y, mask: null };
 }
