@@ -88,6 +88,7 @@ export type {
   StateDict,
 } from './model/pytorch/index.js';
 export { fromPyTorch, readSafetensors, writeSafetensors } from './model/pytorch/index.js';
+export { ONNX_INPUT, ONNX_OUTPUT, toOnnx } from './model/onnx/to-onnx.js';
 export type { ClipOptions, ClipReport, ParamSegment } from './optim/index.js';
 export {
   Adam,

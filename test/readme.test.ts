@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,16 @@ it("the README's forecasting example prints, with no data folder, the very lines
     `${claimed![1].replace(/^.*→ /, '')}; worse than autoETS by ${claimed![2]} % RMSE (autoETS is the best baseline); it loses at horizons 2, 3 of 1–3 (to autoETS at 2, 3)`,
   );
   expect(lines[2]).toBe(`${claimed![3]} 1961-01-01 1961-02-01 1961-03-01 1961-04-01 1961-05-01 1961-06-01`);
+});
+
+it("the README's ONNX Runtime example runs and prints the same prediction twice", () => {
+  const ort = pathToFileURL(createRequire(import.meta.url).resolve('onnxruntime-node')).href;
+  const r = run(block('ort.InferenceSession').replace(/from 'onnxruntime-node'/, `from '${ort}'`));
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const [onnx, seqcast] = r.stdout.trim().split(' ');
+  expect(onnx).toMatch(/^-?\d\.\d{6}$/);
+  expect(onnx).toBe(seqcast);
 });
 
 it("the README's layers example runs against the built package and prints the gradient names", () => {

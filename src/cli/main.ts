@@ -14,6 +14,7 @@ import { registerDatasets } from './datasets.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExplain } from './explain.js';
+import { registerExport } from './export.js';
 import { registerForecast } from './forecast.js';
 import { registerImport } from './import.js';
 import { packageVersion } from './package-root.js';
@@ -53,6 +54,7 @@ Examples:
   $ seqcast explain vanishing                      # how far gradients reach back, per cell
   $ seqcast conformance test/fixtures/conformance  # the reference cases (from the repository)
   $ seqcast import model.keras --out model         # a Keras model file as a seqcast model folder
+  $ seqcast export report/model --format onnx      # the model as an ONNX file, for onnxruntime
   $ seqcast --backend js demo                      # force the plain JavaScript kernels`,
   );
 registerDemo(program);
@@ -67,6 +69,7 @@ registerExplain(program);
 registerTrace(program);
 registerConformance(program);
 registerImport(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);
