@@ -119,6 +119,38 @@ describe(`PyTorch weights (${fixture.generatedBy})`, () => {
     );
   });
 
+  it("a layer with recurrentBias (PyTorch's parametrisation) holds b_ih and b_hh apart, and predicts the same", () => {
+    for (const [name, layers, inputShape] of [
+      ['rnn_linear', [simpleRNN({ units: 5, recurrentBias: true }), dense({ units: 2 })], [5, 3]],
+      [
+        'lstm_2_layers',
+        [
+          lstm({ units: 4, returnSequences: true, recurrentBias: true }),
+          lstm({ units: 4, returnSequences: true, recurrentBias: true }),
+        ],
+        [5, 3],
+      ],
+    ] as const) {
+      const c = caseNamed(name);
+      const model = sequential([...layers], { inputShape: [...inputShape], seed: 7 });
+      const tensors = read(c.file);
+      fromPyTorch(model, tensors);
+      const prefix = name === 'rnn_linear' ? 'rnn' : 'lstm';
+      const first = model.getWeights().slice(0, 4);
+      expect(first.map((x) => x.name.split('/').at(-1))).toEqual([
+        'kernel',
+        'recurrent_kernel',
+        'bias',
+        'recurrent_bias',
+      ]);
+      // gate order: nn.RNN has one gate, and LSTM's i, f, g, o is Keras's i, f, c, o: the biases as PyTorch's
+      expect(Array.from(first[2].data)).toEqual(Array.from(tensors.get(`${prefix}.bias_ih_l0`)!.data));
+      expect(Array.from(first[3].data)).toEqual(Array.from(tensors.get(`${prefix}.bias_hh_l0`)!.data));
+      const y = model.predict(tensor(Float32Array.from(c.input.data), c.input.shape));
+      expect(maxAbsDiff(y.data, c.output.data), name).toBeLessThan(2e-5);
+    }
+  });
+
   it('a float64 model holds the float32 weights exactly and predicts within 2e-5', () => {
     for (const c of fixture.cases) {
       const model = build(c.name, 'js', 'float64');

@@ -63,7 +63,7 @@ export interface RecommendOptions {
    * Called as each fit begins (every candidate on the validation part, then the refit), for progress: its
    * callbacks are added to that fit's (callbacks report, yield or stop; they change no number).
    */
-  readonly onFit?: (stage: FitStage) => { readonly callbacks?: readonly Callback[] } | void;
+  readonly onFit?: (stage: FitStage) => { readonly callbacks?: readonly Callback[] } | undefined;
   /** The network candidates, replacing the search's (for tests and experiments). */
   readonly candidates?: readonly ForecastConfig[];
   /**

@@ -8,7 +8,8 @@
  *   LSTM  torch (i, f, g, o) = Keras (i, f, c, o): the same order
  *   GRU   torch (r, z, n)    → Keras (z, r, h): blocks 1, 0, 2. torch's n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
  *         is Keras's reset_after: true, whose bias [2, 3U] is [b_ih; b_hh] (rows input, recurrent), both kept
- *   SimpleRNN and LSTM: Keras's one bias [G·U] = b_ih + b_hh (they only ever appear summed: exact for inference)
+ *   SimpleRNN and LSTM: Keras's one bias [G·U] = b_ih + b_hh (they only ever appear summed: exact for inference);
+ *         with recurrentBias (PyTorch's parametrisation, trained as PyTorch trains it) bias = b_ih, recurrent_bias = b_hh
  *   Dense kernel [in, out] = Linear weight^T [out, in]; bias as it is
  *   Embedding embeddings [num, dim] = nn.Embedding weight, as it is
  */
@@ -200,6 +201,7 @@ function cellWeights(
   if (bIh !== null) check('bias_ih', bIh, [G * U]);
   if (bHh !== null) check('bias_hh', bHh, [G * U]);
   const order = ORDER[kind];
+  const hasRecurrentBias = specs.some((s) => s.name === 'recurrent_bias');
   return specs.map((spec): PlannedWeight => {
     switch (spec.name) {
       case 'kernel':
@@ -215,9 +217,12 @@ function cellWeights(
           both.set(b, G * U);
           return { name: spec.name, shape: spec.shape, data: both };
         }
-        for (let i = 0; i < a.length; i++) a[i] += b[i];
+        // a layer with recurrentBias holds b_hh on its own (recurrent_bias, below): PyTorch's parametrisation
+        if (!hasRecurrentBias) for (let i = 0; i < a.length; i++) a[i] += b[i];
         return { name: spec.name, shape: spec.shape, data: a };
       }
+      case 'recurrent_bias':
+        return { name: spec.name, shape: spec.shape, data: gateRows(bHh!.data, U, order) };
       default:
         return fail(`seqcast's weight '${spec.name}' has no ${torchClass} counterpart`);
     }
