@@ -31,7 +31,7 @@ import {
   toKerasFile,
 } from '../src/index.js';
 import { checkTfjsReadable } from '../src/model/artifacts-tfjs.js';
-import { dot, gradientCheck, randomTensor, uniformArray } from './helpers/gradcheck.js';
+import { modelWeightCheck, randomTensor, uniformArray } from './helpers/gradcheck.js';
 
 interface Fixture {
   readonly seqLen: number;
@@ -209,16 +209,7 @@ describe('recurrentBias', () => {
     ]);
     const x = randomTensor(rng, [2, 4, 2]);
     const dout = randomTensor(rng, model.forward(x).shape);
-    const checks = gradientCheck(
-      model.weights().map((w) => ({ name: w.name, value: w.data })),
-      () => dot(model.forward(x).data, dout.data),
-      () => {
-        model.zeroGrad();
-        model.forward(x);
-        model.backward(dout);
-        return model.gradients().map((g) => g.data);
-      },
-    );
+    const checks = modelWeightCheck(model, x, dout);
     for (const c of checks) {
       expect(c.error, c.name).toBeLessThan(1e-6);
       expect(c.scale, c.name).toBeGreaterThan(1e-6);
@@ -243,16 +234,7 @@ describe('recurrentBias', () => {
     const rng = new Random(23);
     const x = randomTensor(rng, [2, 3, 2]);
     const dout = randomTensor(rng, model.forward(x).shape);
-    const checks = gradientCheck(
-      model.weights().map((w) => ({ name: w.name, value: w.data })),
-      () => dot(model.forward(x).data, dout.data),
-      () => {
-        model.zeroGrad();
-        model.forward(x);
-        model.backward(dout);
-        return model.gradients().map((g) => g.data);
-      },
-    );
+    const checks = modelWeightCheck(model, x, dout);
     expect(checks.map((c) => c.name)).toContain('bidirectional/backward/recurrent_bias');
     for (const c of checks) expect(c.error, c.name).toBeLessThan(1e-6);
     const back = fromArtifacts(toArtifacts(model));

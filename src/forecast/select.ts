@@ -168,6 +168,22 @@ export interface Recommendation {
   readonly future: RecommendedFuture;
 }
 
+/** Forecaster.fit with the callbacks `onFit` adds for this stage (without onFit: the plain fit, as given). */
+async function stagedFit(
+  series: Series,
+  config: ForecastConfig,
+  options: RecommendOptions,
+  stage: FitStage,
+  fit?: FitForecasterOptions,
+): Promise<Forecaster> {
+  const more = options.onFit?.(stage)?.callbacks;
+  return Forecaster.fit(
+    series,
+    config,
+    more === undefined ? fit : { ...fit, callbacks: [...(fit?.callbacks ?? []), ...more] },
+  );
+}
+
 /**
  * Where the validation part begins in a training part of `splitLevel` rows, or why there is no room for
  * one: it must hold enough windows for the widest interval level at every horizon and leave at least
@@ -269,17 +285,12 @@ export async function recommend(
   let baselineEval: Evaluation | null = null;
   let best: { candidate: Candidate; evaluation: Evaluation } | null = null;
   for (const c of grid) {
-    const more = options.onFit?.({
+    const f = await stagedFit(trainPart, onValidation(c), options, {
       index: candidates.length + 1,
       count: grid.length + 1,
       kind: 'candidate',
       config: c,
-    })?.callbacks;
-    const f = await Forecaster.fit(
-      trainPart,
-      onValidation(c),
-      more === undefined ? undefined : { callbacks: [...more] },
-    );
+    });
     // the baselines do not depend on the network: score them once, beside the first candidate
     const e = f.evaluate(trainPart, cfg.target[0], baselineEval === null ? forecastBaselines : naiveOnly);
     if (baselineEval === null) baselineEval = e;
@@ -336,18 +347,12 @@ export async function recommend(
 
   // refit the best network on the whole training part, exactly as without the search
   const refit = bestNet.candidate.config!;
-  const more = options.onFit?.({
-    index: grid.length + 1,
-    count: grid.length + 1,
-    kind: 'refit',
-    config: refit,
-  })?.callbacks;
-  const forecaster = await Forecaster.fit(
+  const forecaster = await stagedFit(
     series,
     refit,
-    more === undefined
-      ? options.fit
-      : { ...options.fit, callbacks: [...(options.fit?.callbacks ?? []), ...more] },
+    options,
+    { index: grid.length + 1, count: grid.length + 1, kind: 'refit', config: refit },
+    options.fit,
   );
   const evaluation = forecaster.evaluate(series);
   const tp = evaluation.paths;

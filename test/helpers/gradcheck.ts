@@ -3,7 +3,16 @@
  * generator, standalone layers with random weights, central finite differences, and a backend that records
  * how close any relu input came to its kink at 0.
  */
-import type { Backend, DType, FloatArray, Layer, Random, Shape, Tensor } from '../../src/index.js';
+import type {
+  Backend,
+  DType,
+  FloatArray,
+  Layer,
+  Random,
+  Sequential,
+  Shape,
+  Tensor,
+} from '../../src/index.js';
 import { allocate, jsBackend, sizeOf } from '../../src/entries/kernels.js';
 import type { StepOps } from '../../src/kernels/steps.js';
 import { generalSteps } from '../../src/kernels/steps.js';
@@ -180,4 +189,21 @@ export function reluProbe(): ReluProbe {
  */
 export function titled<C extends { readonly title: string }>(cases: readonly C[]): [string, C][] {
   return cases.map((c) => [c.title, c]);
+}
+
+/**
+ * gradientCheck() of every weight of `model` for the loss ⟨model.forward(x), dout⟩: the analytic gradients
+ * from one zeroGrad → forward → backward pass.
+ */
+export function modelWeightCheck(model: Sequential, x: Tensor, dout: Tensor): TensorCheck[] {
+  return gradientCheck(
+    model.weights().map((w) => ({ name: w.name, value: w.data })),
+    () => dot(model.forward(x).data, dout.data),
+    () => {
+      model.zeroGrad();
+      model.forward(x);
+      model.backward(dout);
+      return model.gradients().map((g) => g.data);
+    },
+  );
 }
