@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../src/forecast/backtest.js';
-import { ObservedResiduals } from '../src/forecast/backtest-intervals.js';
+import { ACI_STEP, ObservedResiduals } from '../src/forecast/backtest-intervals.js';
 import { conformalQuantile } from '../src/forecast/intervals.js';
 import { Series } from '../src/series/series.js';
 
@@ -65,41 +65,61 @@ describe('backtest(…, { intervals }) calibrates conformal intervals at each re
     }
   });
 
+  // 19 calibration residuals for 2 horizons (row-major), absolute scale
+  const scores = Float64Array.from({ length: 38 }, (_, i) => (i % 2 === 0 ? 1 + i / 100 : 2 + i / 100));
+  const calibration = (halfWidths: number[][] = [[], []]) => ({
+    levels: [0.8, 0.95],
+    halfWidths,
+    scale: 'absolute' as const,
+    residuals: 19,
+    scores,
+  });
+  const col = (h: number, extra: number[]) => [
+    ...Array.from({ length: 19 }, (_, i) => scores[2 * i + h]),
+    ...extra,
+  ];
+
   it('ObservedResiduals joins a residual to its horizon’s calibration once its row is before the cutoff', () => {
-    // 19 calibration residuals for 2 horizons (row-major), absolute scale
-    const scores = Float64Array.from({ length: 38 }, (_, i) => (i % 2 === 0 ? 1 + i / 100 : 2 + i / 100));
-    const c = {
-      levels: [0.8, 0.95],
-      halfWidths: [[], []],
-      scale: 'absolute' as const,
-      residuals: 19,
-      scores,
-    };
+    const c = calibration();
     const o = new ObservedResiduals();
-    o.add(100, [10, 10], [0, 30], 'absolute'); // rows 100 (h = 1, residual 10) and 101 (h = 2, −20)
-    const col = (h: number, extra: number[]) => [
-      ...Array.from({ length: 19 }, (_, i) => scores[2 * i + h]),
-      ...extra,
-    ];
-    // cutoff 100: neither is known yet
+    // rows 100 (h = 1, residual 10) and 101 (h = 2, −20), issued with bands wide enough to hold both
+    o.add(
+      100,
+      [10, 10],
+      [0, 30],
+      calibration([
+        [50, 50],
+        [60, 60],
+      ]),
+    );
+    // cutoff 100: neither is known yet, and no level has moved
     expect(o.update(c, 100).halfWidths[1]).toEqual([
       conformalQuantile(col(0, []), 0.95),
       conformalQuantile(col(1, []), 0.95),
     ]);
-    // cutoff 101: row 100 is known, row 101 is not
+    // cutoff 101: row 100 is known (inside its bands: each level at h = 1 drops by γ·α), row 101 is not
     const u = o.update(c, 101);
-    expect(u.halfWidths[1]).toEqual([
-      conformalQuantile(col(0, [10]), 0.95),
-      conformalQuantile(col(1, []), 0.95),
+    expect(u.halfWidths[0]).toEqual([
+      conformalQuantile(col(0, [10]), 0.8 - ACI_STEP * 0.2),
+      conformalQuantile(col(1, []), 0.8),
     ]);
-    expect(u.halfWidths[1][0]).toBe(10); // the 20th of 20 sorted |residuals| at 95 %: ⌈21 · 0.95⌉ = 20
+    expect(u.halfWidths[1][0]).toBe(conformalQuantile(col(0, [10]), 0.95 - ACI_STEP * 0.05));
     expect(u.residuals).toBe(19);
     const w = o.update(c, 102);
-    expect(w.halfWidths[0]).toEqual([
-      conformalQuantile(col(0, [10]), 0.8),
-      conformalQuantile(col(1, [-20]), 0.8),
-    ]);
+    expect(w.halfWidths[0][1]).toBe(conformalQuantile(col(1, [-20]), 0.8 - ACI_STEP * 0.2));
     expect(w.residuals).toBe(20);
+  });
+
+  it('a miss raises the level of the next bands (adaptive conformal inference), up to the last finite quantile', () => {
+    const o = new ObservedResiduals();
+    o.add(100, [10], [0], calibration([[5], [8]])); // |10| is outside both issued bands
+    const u = o.update(calibration(), 101);
+    // 80 %: α 0.2 → 0.2 + γ(0.2 − 1); 95 %: the level would pass 20/21, the last finite rank of 20 residuals
+    expect(u.halfWidths[0][0]).toBe(conformalQuantile(col(0, [10]), 0.8 + ACI_STEP * 0.8));
+    expect(u.halfWidths[1][0]).toBe(conformalQuantile(col(0, [10]), 20 / 21));
+    expect(Number.isFinite(u.halfWidths[1][0])).toBe(true);
+    // wider than without the miss
+    expect(u.halfWidths[0][0]).toBeGreaterThan(conformalQuantile(col(0, [10]), 0.8));
   });
 
   it('refuses a level outside (0, 1)', async () => {

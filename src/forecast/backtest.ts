@@ -240,6 +240,7 @@ export async function backtest(
     const forecasts: Record<string, Float64Array> = {};
     for (const b of fitted) forecasts[b.name] = b.predict(history, [history.length], steps);
     const naive = forecasts['naive'];
+    const used = calibration === null ? null : observed.update(calibration, fold.cutoff);
     folds.push({
       ...fold,
       cutoffLabel: labels[fold.cutoff],
@@ -252,11 +253,9 @@ export async function backtest(
       rmse: rmse(actual, f.values),
       naiveRmse: rmse(actual, naive),
       scale: maskedNaiveScale(levels.subarray(fold.train.start, fold.cutoff), m),
-      ...(calibration !== null
-        ? { bands: foldBands(f.values, observed.update(calibration, fold.cutoff)) }
-        : {}),
+      ...(used !== null ? { bands: foldBands(f.values, used) } : {}),
     });
-    if (calibration !== null) observed.add(fold.test.start, actual, f.values, calibration.scale);
+    if (used !== null) observed.add(fold.test.start, actual, f.values, used);
   }
   const names = Object.keys(folds[0].baselines);
   const score = (pick: (r: FoldResult) => Float64Array, h?: number): BacktestScore => {
