@@ -11,10 +11,8 @@
  * its state. The carried state is a constant to the backward pass (Keras keeps it in a non-trainable
  * variable): no gradient crosses from one batch to the next. `resetStates()` zeroes it or sets given values.
  *
- * `recurrentBias` (PyTorch's two biases, recurrent-options.ts) is the layer's, not the cell's: the cell is
- * attached to a bias that the layer fills with bias + recurrent_bias before every forward pass, and the
- * gradient the cell accumulates for it is added to both (the sum's gradient is each term's). So the cells and
- * the backends' kernels are unchanged, and a layer without it is exactly what it was.
+ * `recurrentBias` (PyTorch's two biases, recurrent-options.ts) is the layer's, not the cell's (split-bias.ts):
+ * the cells and the backends' kernels are unchanged, and a layer without it is exactly what it was.
  *
  * The options all three share, with their Keras names, defaults and checks, are in recurrent-options.ts.
  */
@@ -23,6 +21,7 @@ import type { DType, FloatArray, Shape, Tensor } from '../tensor.js';
 import { allocate, copyRows, firstNonFinite, formatShape } from '../tensor.js';
 import type { RecurrentCell } from './cell.js';
 import { Workspace } from './cell.js';
+import { SplitBias, withRecurrentBias } from './split-bias.js';
 import type { Initializer } from '../initializers.js';
 import type { BuildContext, Layer, LayerClass, WeightSpec } from './layer.js';
 import { checkInput } from './layer.js';
@@ -89,15 +88,8 @@ export abstract class Recurrent<
   /** A stateful layer's states ([h] or [h, c], each [B, U] for its fixed batch size B), or null. */
   private carried: FloatArray[] | null = null;
   private carriedBatch = 0;
-  /** With recurrentBias: the two biases and their gradients, and the summed bias the cell reads (and its gradient). */
-  private biases: {
-    readonly bias: FloatArray;
-    readonly recurrentBias: FloatArray;
-    readonly dBias: FloatArray;
-    readonly dRecurrentBias: FloatArray;
-    readonly sum: FloatArray;
-    readonly dSum: FloatArray;
-  } | null = null;
+  /** With recurrentBias: the two biases the cell reads as one (split-bias.ts). */
+  private biases: SplitBias | null = null;
 
   /** `config` is complete and checked: the layer's descriptor resolved it. */
   protected constructor(cell: C, config: K & { readonly name: string }) {
@@ -182,16 +174,7 @@ export abstract class Recurrent<
   weightSpecs(): readonly WeightSpec[] {
     const init = RECURRENT_INITIALIZER_DRAWS[this.config.recurrentInitializer];
     let specs = this.cell.weightSpecs().map((s) => (s.name === 'recurrent_kernel' ? { ...s, init } : s));
-    if (this.recurrentBias) {
-      const at = specs.findIndex((s) => s.name === 'bias');
-      const bias = specs[at];
-      const recurrentBias: WeightSpec = {
-        name: 'recurrent_bias',
-        shape: bias.shape,
-        init: { kind: 'zeros' },
-      };
-      specs = [...specs.slice(0, at + 1), recurrentBias, ...specs.slice(at + 1)];
-    }
+    if (this.recurrentBias) specs = withRecurrentBias(specs);
     if (this.config.initialization === 'pytorch') {
       const pytorch: Initializer = { kind: 'pytorchUniform', fanIn: this.cell.units };
       specs = specs.map((s) => ({ ...s, init: pytorch }));
@@ -204,24 +187,7 @@ export abstract class Recurrent<
       this.cell.attach(weights, grads);
       return;
     }
-    const at = this.cell.weightSpecs().findIndex((s) => s.name === 'bias');
-    const n = weights[at].length;
-    const sum = allocate(this.dtype, n);
-    const dSum = allocate(this.dtype, n);
-    this.biases = {
-      bias: weights[at],
-      recurrentBias: weights[at + 1],
-      dBias: grads[at],
-      dRecurrentBias: grads[at + 1],
-      sum,
-      dSum,
-    };
-    const without = <T>(list: readonly T[], summed: T): T[] => [
-      ...list.slice(0, at),
-      summed,
-      ...list.slice(at + 2),
-    ];
-    this.cell.attach(without(weights, sum), without(grads, dSum));
+    this.biases = SplitBias.attach(this.cell, weights, grads, this.dtype);
   }
 
   forward(x: Tensor, training = false): Tensor {
@@ -309,11 +275,7 @@ export abstract class Recurrent<
     this.stepMask = mask === null ? null : timeMajorMask(mask, this.goBackwards, this.stepMaskStore);
     if (this.stepMask !== null) this.stepMaskStore = this.stepMask;
     this.cell.masks.mask = this.stepMask;
-    const biases = this.biases;
-    if (biases !== null) {
-      const { bias, recurrentBias, sum } = biases;
-      for (let i = 0; i < sum.length; i++) sum[i] = bias[i] + recurrentBias[i];
-    }
+    this.biases?.beforeForward();
     this.cell.forward(buf.x, T, B, state0);
     this.T = T;
     this.B = B;
@@ -390,16 +352,9 @@ export abstract class Recurrent<
       dState0.push(buf.dState0.subarray(k * B * U, (k + 1) * B * U));
     const probe = this.cell.gradientProbe;
     if (probe !== null && probe.length < T * B * U) this.cell.gradientProbe = allocate(this.dtype, T * B * U);
-    const biases = this.biases;
-    if (biases !== null) biases.dSum.fill(0);
+    this.biases?.beforeBackward();
     this.cell.backward(dh, dStateT, buf.dx, dState0);
-    if (biases !== null) {
-      const { dBias, dRecurrentBias, dSum } = biases;
-      for (let i = 0; i < dSum.length; i++) {
-        dBias[i] += dSum[i];
-        dRecurrentBias[i] += dSum[i];
-      }
-    }
+    this.biases?.afterBackward();
     const drop = this.dropMask;
     if (drop !== null) {
       for (let t = 0; t < T; t++) for (let r = 0; r < B * I; r++) buf.dx[t * B * I + r] *= drop[r];
