@@ -111,34 +111,35 @@ export class OnnxGraph {
 
   /** An int64 constant vector (shared: the same values give the same initializer). */
   ints(values: readonly number[]): string {
-    const key = `i64:${values.join(',')}`;
-    const known = this.constants.get(key);
-    if (known !== undefined) return known;
-    const name = this.fresh('const_i64');
-    const data = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.inits.push({ name, dims: [values.length], type: INT64, raw: littleEndian(data) });
-    this.constants.set(key, name);
-    return name;
+    return this.shared(`i64:${values.join(',')}`, 'const_i64', [values.length], INT64, () =>
+      littleEndian(new BigInt64Array(values.map((v) => BigInt(v)))),
+    );
   }
 
   /** An int64 scalar constant (shared). */
   scalarInt(value: number): string {
-    const key = `i64s:${value}`;
-    const known = this.constants.get(key);
-    if (known !== undefined) return known;
-    const name = this.fresh('const_i64');
-    this.inits.push({ name, dims: [], type: INT64, raw: littleEndian(BigInt64Array.of(BigInt(value))) });
-    this.constants.set(key, name);
-    return name;
+    return this.shared(`i64s:${value}`, 'const_i64', [], INT64, () =>
+      littleEndian(BigInt64Array.of(BigInt(value))),
+    );
   }
 
   /** A float32 scalar constant (shared). */
   scalar(value: number): string {
-    const key = `f32:${value}`;
+    return this.shared(`f32:${value}`, 'const_f32', [], FLOAT, () => littleEndian(Float32Array.of(value)));
+  }
+
+  /** The initializer of `key`, made once (named from `stem`) and reused after. */
+  private shared(
+    key: string,
+    stem: string,
+    dims: readonly number[],
+    type: number,
+    raw: () => Uint8Array,
+  ): string {
     const known = this.constants.get(key);
     if (known !== undefined) return known;
-    const name = this.fresh('const_f32');
-    this.inits.push({ name, dims: [], type: FLOAT, raw: littleEndian(Float32Array.of(value)) });
+    const name = this.fresh(stem);
+    this.inits.push({ name, dims, type, raw: raw() });
     this.constants.set(key, name);
     return name;
   }
